@@ -1,0 +1,189 @@
+# ocbench — top-level Makefile.
+#
+#   make              build the harness, the workloads and the default guest
+#   make run          set up, build, run scenarios/quickstart.ini
+#   make check        set up, build, run every test (unit + TCG integration)
+#   make bench        set up, build, print the benchmark ratios
+#   make install      PREFIX=/usr/local DESTDIR=
+#   make clean
+#
+# Knobs: DEVELOPER=1 (default here) makes warnings errors;
+#        SANITIZE=address,undefined builds the harness and the unit tests
+#        with sanitizers into build/sanitize/ (workloads stay static and
+#        unsanitized: they run inside the guest).
+#        V=1 shows the commands.
+
+DEVELOPER ?= 1
+SANITIZE ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+# Outputs.  The guest image and the static workloads do not depend on the
+# sanitizer, so they always live in build/ and are shared by both builds.
+OUT := build
+ifneq ($(SANITIZE),)
+B := $(OUT)/sanitize
+SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+B := $(OUT)
+SAN_FLAGS :=
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+PKGS := jansson inih libcpuid libvirt libvirt-qemu
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter
+ifeq ($(DEVELOPER),1)
+WARN += -Werror
+endif
+
+BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE $(WARN) -MMD -MP \
+	-include harness/banned.h -Iharness -Ireports -Iworkloads/lib \
+	-DOCB_DATADIR='"$(PREFIX)/share/ocbench"' \
+	-DOCB_LIBEXECDIR='"$(PREFIX)/libexec/ocbench"'
+CFLAGS ?=
+LDFLAGS ?=
+ALL_CFLAGS = $(BASE_CFLAGS) $(PKG_CFLAGS) $(SAN_FLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+
+# ---- harness: every harness/*.c and reports/*.c but main.c is the library
+HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c)) $(wildcard reports/*.c)
+HARNESS_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(HARNESS_SRC))
+LIBOCB := $(B)/libocbench.a
+OCBENCH := $(B)/ocbench
+
+# ---- workloads: workloads/lib/*.c is the measurement core, every
+# workloads/*.c a program.  Static, so they run in the busybox guest.
+WL_LIB_SRC := $(wildcard workloads/lib/*.c) harness/units.c harness/error.c
+WL_PROGS := $(patsubst workloads/%.c,%,$(wildcard workloads/*.c))
+WL_STATIC_OBJ := $(patsubst %.c,$(OUT)/obj-static/%.o,$(WL_LIB_SRC))
+WL_BINS := $(addprefix $(OUT)/workloads/,$(WL_PROGS))
+# The same core, sanitizer-instrumented, for the host-side unit tests.
+WL_LIB_OBJ := $(patsubst %.c,$(B)/obj/wl/%.o,$(WL_LIB_SRC))
+LIBWL := $(B)/libworkloads.a
+
+# ---- tests: one binary per file, beside the unit they test
+UNIT_TEST_SRC := $(wildcard harness/tests/test-*.c reports/tests/test-*.c)
+WL_TEST_SRC := $(wildcard workloads/tests/test-*.c)
+UNIT_TESTS := $(patsubst %.c,$(B)/%,$(UNIT_TEST_SRC))
+WL_TESTS := $(patsubst %.c,$(B)/%,$(WL_TEST_SRC))
+BENCH_SRC := $(wildcard harness/bench/bench-*.c workloads/bench/bench-*.c)
+BENCHES := $(patsubst %.c,$(B)/%,$(BENCH_SRC))
+
+GUEST := $(OUT)/guest/.stamp
+
+.PHONY: all deps harness workloads guest run check check-unit bench install clean help
+all: harness workloads guest
+
+help:
+	@sed -n '3,16p' Makefile
+
+# Set-up: installs what is missing (fast when everything is there).
+deps:
+	$(Q)ci/install-deps
+
+harness: $(OCBENCH)
+workloads: $(WL_BINS)
+guest: $(GUEST)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/obj/wl/%.o: %.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $< (workload core)"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(OUT)/obj-static/%.o: %.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $< (static)"
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBOCB): $(HARNESS_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBWL): $(WL_LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OCBENCH): $(B)/obj/harness/main.o $(LIBOCB)
+	@[ "$(V)" = 1 ] || echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(OUT)/workloads/%: workloads/%.c $(WL_STATIC_OBJ)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  STATIC  $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -static -o $@ $< $(WL_STATIC_OBJ) -lm
+
+$(B)/harness/tests/%: harness/tests/%.c $(LIBOCB)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBOCB) $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
+$(B)/reports/tests/%: reports/tests/%.c $(LIBOCB)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBOCB) $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
+$(B)/workloads/tests/%: workloads/tests/%.c $(LIBWL)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBWL) $(CMOCKA_LIBS) -lm
+
+$(B)/harness/bench/%: harness/bench/%.c $(LIBOCB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBOCB) $(PKG_LIBS) -lm
+
+$(B)/workloads/bench/%: workloads/bench/%.c $(LIBWL)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBWL) -lm
+
+# The default guest: Debian kernel + busybox/qemu-ga/workloads initramfs.
+GUEST_DEPS := $(wildcard guest-images/*) $(WL_BINS)
+$(GUEST): $(GUEST_DEPS)
+	$(Q)guest-images/build-guest $(OUT)/guest $(OUT)/workloads
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(OCBENCH) run scenarios/quickstart.ini
+
+# make check: set-up, build, then every test through ci/run-tests, which
+# prints one closing line "check: N passed, N failed, N skipped".
+check: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(WL_TESTS)
+	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" \
+		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
+
+# Unit tests only (no guest boots): quick edit-compile-test loop.
+check-unit: $(UNIT_TESTS) $(WL_TESTS)
+	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_UNIT_ONLY=1 ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all $(BENCHES)
+	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) ci/run-bench $(BENCHES)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/ocbench \
+		$(DESTDIR)$(PREFIX)/share/ocbench/guest $(DESTDIR)$(PREFIX)/share/ocbench/scenarios
+	install -m 755 $(OCBENCH) $(DESTDIR)$(PREFIX)/bin/ocbench
+	install -m 755 $(WL_BINS) $(DESTDIR)$(PREFIX)/libexec/ocbench/
+	install -m 644 $(OUT)/guest/vmlinux $(OUT)/guest/vmlinuz $(OUT)/guest/initramfs.cpio \
+		$(OUT)/guest/guest.json $(DESTDIR)$(PREFIX)/share/ocbench/guest/
+	install -m 644 scenarios/*.ini $(DESTDIR)$(PREFIX)/share/ocbench/scenarios/
+
+clean:
+	rm -rf $(OUT)
+
+-include $(shell find $(OUT) -name '*.d' 2>/dev/null)

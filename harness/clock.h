@@ -1,0 +1,29 @@
+/* clock.h — the one clock of a run.
+ *
+ * Every timestamp ocbench records (events, samples, free -m, balloon
+ * timings) is CLOCK_MONOTONIC relative to the run's start, so they can be
+ * put on one axis.  Wall-clock time appears only as the run's start stamp.
+ */
+#ifndef OCB_CLOCK_H
+#define OCB_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+static inline uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline double ns_to_s(uint64_t ns)
+{
+	return (double)ns / 1e9;
+}
+
+/* Sleep for ns, resuming after signals unless *stop becomes set. */
+void sleep_ns(uint64_t ns, volatile int *stop);
+
+#endif

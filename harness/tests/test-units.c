@@ -1,0 +1,122 @@
+/* Unit tests: size/duration parsing (units.c) and strbuf. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "strbuf.h"
+#include "units.h"
+
+static void test_sizes(void **state)
+{
+	uint64_t b;
+
+	(void)state;
+	assert_int_equal(parse_size("512M", 1, &b), 0);
+	assert_true(b == 512 * MiB);
+	assert_int_equal(parse_size("2GiB", 1, &b), 0);
+	assert_true(b == 2 * GiB);
+	assert_int_equal(parse_size("1.5G", 1, &b), 0);
+	assert_true(b == 1536 * MiB);
+	assert_int_equal(parse_size("4096", 1, &b), 0);
+	assert_true(b == 4096);
+	assert_int_equal(parse_size("2048", MiB, &b), 0);
+	assert_true(b == 2 * GiB);
+	assert_int_equal(parse_size(" 16 KiB ", 1, &b), 0);
+	assert_true(b == 16 * KiB);
+	assert_int_equal(parse_size("1t", 1, &b), 0);
+	assert_true(b == 1024 * GiB);
+}
+
+static void test_bad_sizes(void **state)
+{
+	static const char *bad[] = { "512X", "0", "-1", "-512M", "", "M", "1.5", "abc",
+				     "99999999999T", "12 M B", NULL };
+	uint64_t b = 7;
+
+	(void)state;
+	for (int i = 0; bad[i]; i++) {
+		ocb_err_clear();
+		assert_int_equal(parse_size(bad[i], 1, &b), -1);
+		/* the message names the value it rejected */
+		assert_non_null(strstr(ocb_errmsg(), "size"));
+	}
+	assert_int_equal(parse_size("512X", 1, &b), -1);
+	assert_non_null(strstr(ocb_errmsg(), "'512X'"));
+	assert_true(b == 7);
+}
+
+static void test_durations(void **state)
+{
+	uint64_t ns;
+
+	(void)state;
+	assert_int_equal(parse_duration_ns("90s", 0, &ns), 0);
+	assert_true(ns == 90000000000ull);
+	assert_int_equal(parse_duration_ns("250ms", 0, &ns), 0);
+	assert_true(ns == 250000000ull);
+	assert_int_equal(parse_duration_ns("2m", 0, &ns), 0);
+	assert_true(ns == 120000000000ull);
+	assert_int_equal(parse_duration_ns("1.5", 0, &ns), 0);
+	assert_true(ns == 1500000000ull);
+	assert_int_equal(parse_duration_ns("0s", 1, &ns), 0);
+	assert_true(ns == 0);
+	assert_int_equal(parse_duration_ns("0s", 0, &ns), -1);
+	assert_int_equal(parse_duration_ns("5M", 0, &ns), -1);
+	assert_int_equal(parse_duration_ns("-3s", 0, &ns), -1);
+	assert_int_equal(parse_duration_ns("3 parsecs", 0, &ns), -1);
+	assert_non_null(strstr(ocb_errmsg(), "'3 parsecs'"));
+}
+
+static void test_u64_range(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(parse_u64_range("17", 1, 64, &v), 0);
+	assert_true(v == 17);
+	assert_int_equal(parse_u64_range("65", 1, 64, &v), -1);
+	assert_int_equal(parse_u64_range("0", 1, 64, &v), -1);
+	assert_int_equal(parse_u64_range("1x", 1, 64, &v), -1);
+	assert_int_equal(parse_u64_range("-1", 0, 64, &v), -1);
+}
+
+static void test_strbuf(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *s;
+
+	(void)state;
+	assert_string_equal(strbuf_str(&sb), "");
+	for (int i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%d,", i);
+	assert_int_equal(sb.len, strlen(sb.buf));
+	assert_memory_equal(sb.buf, "0,1,2,", 6);
+	strbuf_remove_front(&sb, 4);
+	assert_memory_equal(sb.buf, "2,3,", 4);
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, "x \n");
+	strbuf_rtrim(&sb);
+	assert_string_equal(sb.buf, "x");
+	s = strbuf_detach(&sb);
+	assert_string_equal(s, "x");
+	assert_null(sb.buf);
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_bad_sizes),
+		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_u64_range),
+		cmocka_unit_test(test_strbuf),
+	};
+
+	return cmocka_run_group_tests_name("units", tests, NULL, NULL);
+}
