@@ -19,6 +19,10 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
 	{ "run", cmd_run, "run scenarios: boot guests, drive the timeline, write results" },
+	{ "host", cmd_host, "host capability report: CPU, KVM, KSM/THP/hugetlb/swap settings" },
+	{ "restore", cmd_restore, "undo host knob changes of a killed run (from the journal)" },
+	{ "compare", cmd_compare, "compare two result sets; exit 1 on a regression" },
+	{ "report", cmd_report, "turn results into HTML/Markdown reports with plots" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,130 @@
+/* guest-image.c — see guest-image.h. */
+#include "guest-image.h"
+#include "error.h"
+#include "fsutil.h"
+#include "strbuf.h"
+
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef OCB_DATADIR
+#define OCB_DATADIR "/usr/local/share/ocbench"
+#endif
+
+/* The host's TSC rate in kHz, from /proc/cpuinfo.  Under TCG the guest's
+ * TSC is the host's; telling the kernel skips its PIT calibration, which
+ * under TCG is slow and occasionally wrong.  0 when unknown. */
+static unsigned long host_tsc_khz(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	unsigned long khz = 0;
+
+	if (read_file("/proc/cpuinfo", &sb) == 0 && (p = strstr(sb.buf, "cpu MHz")) &&
+	    (p = strchr(p, ':')))
+		khz = (unsigned long)(strtod(p + 1, NULL) * 1000.0);
+	strbuf_release(&sb);
+	return khz;
+}
+
+void guest_image_default_append(char *buf, size_t len)
+{
+	unsigned long khz = host_tsc_khz();
+	int n;
+
+	/* quiet + no self-tests + no SMP alternatives patching + no APIC
+	 * timer calibration: ~0.5 s of a TCG boot.  init_on_alloc=0 halves
+	 * balloon inflate time (the guest would zero every page it gives). */
+	n = snprintf(buf, len,
+		     "console=ttyS0 quiet mitigations=off tsc=reliable no_timer_check "
+		     "i8042.noaux cryptomgr.notests "
+		     "initcall_blacklist=crypto_kdf108_init,init_kprobe_trace init_on_alloc=0 "
+		     "noreplace-smp noapictimer panic=-1");
+	if (khz && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " tsc_early_khz=%lu", khz);
+}
+
+static int pick(const char *dir, const char *const *names, char *out, size_t len)
+{
+	for (size_t i = 0; names[i]; i++) {
+		snprintf(out, len, "%s/%s", dir, names[i]);
+		if (path_exists(out))
+			return 0;
+	}
+	out[0] = '\0';
+	return -1;
+}
+
+static int from_dir(const char *dir, struct guest_image *gi)
+{
+	static const char *const kernels[] = { "vmlinux", "vmlinuz", "bzImage", "kernel", NULL };
+	static const char *const initrds[] = { "initramfs.cpio", "initramfs.cpio.gz", "initrd.img",
+					       "initrd", "initramfs", NULL };
+
+	snprintf(gi->dir, sizeof(gi->dir), "%s", dir);
+	if (pick(dir, kernels, gi->kernel, sizeof(gi->kernel)) < 0)
+		return ocb_fail("guest image %s: no kernel (expected vmlinux, vmlinuz or bzImage)", dir);
+	pick(dir, initrds, gi->initrd, sizeof(gi->initrd));
+	return 0;
+}
+
+int guest_image_from_path(const char *path, struct guest_image *gi)
+{
+	struct stat st;
+
+	memset(gi, 0, sizeof(*gi));
+	if (stat(path, &st) < 0)
+		return ocb_fail_errno("guest image %s", path);
+	if (S_ISDIR(st.st_mode)) {
+		if (from_dir(path, gi) < 0)
+			return -1;
+		snprintf(gi->append, sizeof(gi->append), "console=ttyS0");
+		return 0;
+	}
+	snprintf(gi->disk, sizeof(gi->disk), "%s", path);
+	return 0;
+}
+
+int guest_image_default(struct guest_image *gi)
+{
+	char exe[4096], cand[3][4200];
+	const char *env = getenv("OCBENCH_GUEST_DIR");
+	ssize_t n;
+	int nc = 0;
+
+	memset(gi, 0, sizeof(*gi));
+	if (env && *env) {
+		snprintf(cand[nc++], sizeof(cand[0]), "%s", env);
+	} else {
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n > 0) {
+			exe[n] = '\0';
+			/* build/ocbench -> build/guest; build/sanitize/ocbench -> build/guest */
+			snprintf(cand[nc++], sizeof(cand[0]), "%s/guest", dirname(exe));
+			snprintf(cand[nc++], sizeof(cand[0]), "%s/../guest", exe);
+		}
+		snprintf(cand[nc++], sizeof(cand[0]), "%s/guest", OCB_DATADIR);
+	}
+	for (int i = 0; i < nc; i++) {
+		struct strbuf probe = STRBUF_INIT;
+		int found;
+
+		strbuf_addf(&probe, "%s/initramfs.cpio", cand[i]);
+		found = path_exists(probe.buf);
+		strbuf_release(&probe);
+		if (!found)
+			continue;
+		if (from_dir(cand[i], gi) < 0)
+			return -1;
+		gi->is_default = 1;
+		guest_image_default_append(gi->append, sizeof(gi->append));
+		return 0;
+	}
+	return ocb_fail("no default guest image (looked in %s%s%s); build it with 'make guest' "
+			"(or 'make'), or pass your own with --image DIR|DISK",
+			cand[0], nc > 1 ? ", " : "", nc > 1 ? cand[nc - 1] : "");
+}

@@ -1,0 +1,34 @@
+/* guest-image.h — where a guest's kernel, initramfs or disk come from.
+ *
+ * The default guest is built by guest-images/build-guest into build/guest
+ * (or PREFIX/share/ocbench/guest once installed).  A scenario's `image =`
+ * or `ocbench run --image PATH` names either a directory holding a kernel
+ * (vmlinux preferred: PVH boot, no decompression; else vmlinuz/bzImage)
+ * and an initramfs, or a disk image file.  Any image works as long as it
+ * runs qemu-guest-agent on the virtio-serial port org.qemu.guest_agent.0.
+ */
+#ifndef OCB_GUEST_IMAGE_H
+#define OCB_GUEST_IMAGE_H
+
+#include <stddef.h>
+
+struct guest_image {
+	char dir[4096];		/* where it was found (empty for a disk) */
+	char kernel[4096];
+	char initrd[4096];
+	char disk[4096];
+	char append[2048];	/* kernel command line */
+	int is_default;		/* the ocbench-built guest */
+};
+
+/* The default guest: $OCBENCH_GUEST_DIR, else build/guest beside the
+ * ocbench binary, else the installed data directory.  The error message
+ * says how to build it. */
+int guest_image_default(struct guest_image *gi);
+/* A user image: directory or disk file. */
+int guest_image_from_path(const char *path, struct guest_image *gi);
+/* The tuned command line of the default guest (see FACTS.md: every
+ * parameter shortens TCG boot or balloon time; all are recorded). */
+void guest_image_default_append(char *buf, size_t len);
+
+#endif
