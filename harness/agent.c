@@ -231,7 +231,7 @@ int agent_read_file(struct agent *a, const char *path, struct strbuf *out,
 	for (;;) {
 		uint64_t now = mono_ns();
 		const char *b64;
-		int eof;
+		int eof, empty;
 
 		ret = NULL;
 		if (now >= deadline) {
@@ -251,8 +251,9 @@ int agent_read_file(struct agent *a, const char *path, struct strbuf *out,
 			json_decref(ret);
 			break;
 		}
+		empty = !b64 || !*b64;
 		json_decref(ret);
-		if (eof || !b64 || !*b64) {
+		if (eof || empty) {
 			rc = 0;
 			break;
 		}

@@ -96,7 +96,7 @@ static void print_cpu(json_t *cpu)
 		printf(", %s %lld KiB", key, num(v, "size_kib"));
 	printf("\n%-10s flags:", "");
 	json_object_foreach(flags, key, v)
-		printf(" %s %s", key, json_is_true(v) ? "yes" : "no");
+		printf(" %s=%s", key, json_is_true(v) ? "yes" : "no");
 	printf("\n");
 	json_array_foreach(notes, i, v)
 		printf("%-10s note: %s\n", "", json_string_value(v));
@@ -123,8 +123,8 @@ static void print_kvm(json_t *kvm)
 	       "usable" : "not usable", str(kvm, "kvm_reason", "?"));
 	printf("%-10s", "");
 	for (int i = 0; i < 3; i++)
-		printf(" %s %s", p[i], str(kvm, p[i], "-"));
-	printf("\n");
+		printf("%s %s=%s", i ? "," : "", p[i], str(kvm, p[i], "-"));
+	printf("  (- : kvm_intel/kvm_amd not loaded)\n");
 }
 
 static void print_hugetlb(json_t *pools)

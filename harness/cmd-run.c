@@ -10,6 +10,7 @@
 #include "scenario.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,9 +70,17 @@ static int make_index_dir(const char *out, const char *name, char *dir, size_t l
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
 	snprintf(dir, len, "%s/%s-%s", out, name, stamp);
+	char abs[PATH_MAX];
+
 	for (int i = 2; path_exists(dir) && i < 100; i++)
 		snprintf(dir, len, "%s/%s-%s-%d", out, name, stamp, i);
-	return mkdir_p(dir, 0755);
+	if (mkdir_p(dir, 0755) < 0)
+		return -1;
+	/* Absolute: the path goes into QEMU's argv and run.json. */
+	if (!realpath(dir, abs))
+		return ocb_fail_errno("cannot resolve %s", dir);
+	snprintf(dir, len, "%s", abs);
+	return 0;
 }
 
 static int run_scenario(const char *path, const char *out, int quick, int yes,

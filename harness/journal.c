@@ -187,6 +187,16 @@ static int stale_journal_error(const char *state_dir)
 	return -1;
 }
 
+/* A journal with no complete change record (we hold the lock). */
+static int stale_is_empty(const char *state_dir)
+{
+	struct journal *old = NULL;
+	int empty = load_file(state_dir, &old) == 1 && old->n == 0;
+
+	journal_free(old);
+	return empty;
+}
+
 struct journal *journal_create(const char *state_dir, const char *root)
 {
 	struct journal *j;
@@ -201,8 +211,13 @@ struct journal *journal_create(const char *state_dir, const char *root)
 	if (j->lock_fd < 0)
 		goto fail;
 	j->fd = open(j->path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+	if (j->fd < 0 && errno == EEXIST && stale_is_empty(state_dir)) {
+		/* killed before its first change: nothing to restore */
+		unlink(j->path);
+		j->fd = open(j->path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+	}
 	if (j->fd < 0) {
-		if (errno == EEXIST)
+		if (errno == EEXIST || path_exists(j->path))
 			stale_journal_error(state_dir);
 		else
 			ocb_fail_errno("cannot create journal %s", j->path);
@@ -330,7 +345,7 @@ static int load_file(const char *state_dir, struct journal **out)
 		goto fail;
 	}
 	j->root = xstrdup("/");
-	if (parse_journal(j, text.buf) < 0)
+	if (parse_journal(j, strbuf_str(&text)) < 0)
 		goto fail;
 	strbuf_release(&text);
 	*out = j;

@@ -11,6 +11,7 @@
 #include "units.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,7 +362,7 @@ int knob_unwritable(const char *root, struct strbuf *out)
 		if (!path_exists(p.buf))
 			continue;
 		if (knobs[i].kind != K_KVMPARAM)
-			needs = access(p.buf, W_OK) != 0;
+			needs = faccessat(AT_FDCWD, p.buf, W_OK, AT_EACCESS) != 0;
 		if (!needs)
 			continue;
 		strbuf_addf(out, "%s%s", n ? ", " : "", knobs[i].name);
@@ -379,6 +380,15 @@ struct knob_set {
 	int allow_module_reload;
 	json_t *applied;
 };
+
+static int same_bytes(const char *root, const char *rel, const char *raw)
+{
+	struct strbuf cur = STRBUF_INIT;
+	int same = sysfs_read_raw(root, rel, &cur) == 0 && !strcmp(strbuf_str(&cur), raw);
+
+	strbuf_release(&cur);
+	return same;
+}
 
 /* Put one journal record back.  Shared by knob_set_restore() and
  * `ocbench restore`: the record is trusted only as far as the whitelist. */
@@ -411,6 +421,12 @@ static int undo_entry(const char *root, const struct journal_entry *e, void *arg
 		rc = 0;	/* the setting no longer exists (module unloaded): nothing to put back */
 		goto out;
 	}
+	if (sysfs_read(root, e->path, &now) == 0 && !strcmp(now.buf, want.buf) &&
+	    (sysfs_is_kernel_file(root, e->path) || same_bytes(root, e->path, e->prev))) {
+		rc = 0;	/* already as it was (the write never happened, or undone before) */
+		goto out;
+	}
+	strbuf_reset(&now);
 	if (sysfs_restore_raw(root, e->path, e->prev) < 0)
 		goto out;
 	if (sysfs_read(root, e->path, &now) < 0)
@@ -583,6 +599,15 @@ int knob_apply(struct knob_set *ks, const char *key, const char *value,
 	}
 	if (sysfs_read_raw(ks->root, rel.buf, &raw) < 0)
 		goto err;
+	if (k->kind != K_KVMPARAM && !sysfs_writable(ks->root, rel.buf)) {
+		struct strbuf p = STRBUF_INIT;
+
+		sysfs_path(ks->root, rel.buf, &p);
+		ocb_fail("host knob '%s': %s is not writable%s", key, p.buf,
+			 geteuid() ? " (needs root)" : "");
+		strbuf_release(&p);
+		goto out;
+	}
 	sysfs_selected(raw.buf, &prev);
 	if (!strcmp(prev.buf, want.buf)) {
 		rc = 0;		/* already so: nothing to write, nothing to undo */
@@ -636,7 +661,7 @@ int knob_restore_journal(const char *root, const char *state_dir)
 	rc = journal_load(state_dir, &j);
 	if (rc <= 0)
 		return rc;
-	if (root && j->root && strcmp(root, j->root)) {
+	if (root && j->n && j->root && strcmp(root, j->root)) {
 		char *a = realpath(root, NULL), *b = realpath(j->root, NULL);
 		int same = a && b && !strcmp(a, b);
 

@@ -51,7 +51,7 @@ struct guest_state {
 	int pending, clamped;
 	uint64_t tolerance;
 	int have_inflate, have_deflate;
-	uint64_t first_inflate_from, first_inflate_to;
+	uint64_t first_inflate_from, first_inflate_target;
 	double first_inflate_s;
 	/* free -m */
 	int n_free;
@@ -113,6 +113,8 @@ static void on_vm_event(void *opaque, struct vm *vm, const char *event, json_t *
 				"data", data));
 }
 
+static int guest_failed(struct run_ctx *c, struct guest_state *g);
+
 /* Let events flow and notice dead guests for up to ns. */
 static int idle(struct run_ctx *c, uint64_t ns)
 {
@@ -125,7 +127,7 @@ static int idle(struct run_ctx *c, uint64_t ns)
 			if (!vm->ops->alive(vm))
 				return fail_run(c, ocb_errmsg());
 			if (vm->ops->pump(vm, 0) < 0)
-				return fail_run(c, ocb_errmsg());
+				return guest_failed(c, &c->gs[i]);
 		}
 		if (stop_requested(c))
 			return -1;
@@ -146,8 +148,14 @@ static int guest_failed(struct run_ctx *c, struct guest_state *g)
 	char msg[OCB_ERR_MAX];
 
 	snprintf(msg, sizeof(msg), "%s", ocb_errmsg());
-	if (!g->vm->ops->alive(g->vm))
-		return fail_run(c, ocb_errmsg());
+	/* A QEMU that was killed closes its sockets before it can be reaped:
+	 * give it a moment, so the reason is "killed by signal 9", not the
+	 * closed socket it caused. */
+	for (int i = 0; i < 50; i++) {
+		if (!g->vm->ops->alive(g->vm))
+			return fail_run(c, ocb_errmsg());
+		sleep_ns(10 * 1000000ull, NULL);
+	}
 	return fail_run(c, msg);
 }
 
@@ -180,7 +188,7 @@ static enum vm_backing to_backing(enum scenario_backing b)
 }
 
 static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const struct vm_backend_ops *ops,
-		   const struct accel_choice *accel, struct vm **out)
+		   const struct accel_choice *accel, const char *dir, struct vm **out)
 {
 	const struct scenario_guest_spec *sp = g->spec;
 	struct vm_config cfg;
@@ -212,11 +220,9 @@ static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const stru
 		snprintf(cfg.uri, sizeof(cfg.uri), "%s", sp->uri);
 	cfg.accel = *accel;
 	snprintf(cfg.rundir, sizeof(cfg.rundir), "%s", c->rundir);
-	snprintf(cfg.outdir, sizeof(cfg.outdir), "%s/guests/%s", c->res.dir, g->name);
+	snprintf(cfg.outdir, sizeof(cfg.outdir), "%s/guests/%s", dir, g->name);
 	cfg.boot_timeout_ns = c->s->boot_timeout_ns;
 	cfg.cmd_timeout_ns = CMD_TIMEOUT_NS;
-	if (mkdir_p(cfg.outdir, 0755) < 0)
-		return -1;
 	*out = vm_new(ops, &cfg);
 	if (!*out)
 		return -1;
@@ -337,7 +343,7 @@ static int wait_balloon(struct run_ctx *c, struct guest_state *g, uint64_t timeo
 
 		g->have_inflate = 1;
 		g->first_inflate_from = g->from;
-		g->first_inflate_to = actual;
+		g->first_inflate_target = g->target;
 		g->first_inflate_s = secs;
 		snprintf(name, sizeof(name), "%s.balloon_inflate_s", g->g->name);
 		results_metric(&c->res, name, secs, "s", "lower");
@@ -698,7 +704,7 @@ static void summarize(struct run_ctx *c)
 		}
 		if (g->have_inflate && n > 0 && (size_t)n < sizeof(line))
 			snprintf(line + n, sizeof(line) - (size_t)n, " (balloon %.0f → %.0f MiB in %.2f s)",
-				 bytes_to_mib(g->first_inflate_from), bytes_to_mib(g->first_inflate_to),
+				 bytes_to_mib(g->first_inflate_from), bytes_to_mib(g->first_inflate_target),
 				 g->first_inflate_s);
 		json_array_append_new(c->summary, json_string(line));
 	}
@@ -791,6 +797,15 @@ static void restore_host(struct run_ctx *c)
 	c->knobs = NULL;
 }
 
+static void free_guests(struct run_ctx *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		vm_free(c->gs[i].vm);
+	free(c->gs);
+	c->gs = NULL;
+	remove_tree(c->rundir);
+}
+
 int runner_run(const struct scenario *s, const struct run_options *opt, const char *dir,
 	       struct run_outcome *out)
 {
@@ -810,12 +825,12 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	snprintf(c.rundir, sizeof(c.rundir), "/tmp/ocbench-%ld-XXXXXX", (long)getpid());
 	if (!mkdtemp(c.rundir))
 		return ocb_fail_errno("cannot create a private runtime directory under /tmp");
-	if (results_open(&c.res, dir, run_fields(&c, &accel)) < 0) {
-		rmdir(c.rundir);
-		return -1;
-	}
+	/* Set-up errors (no image, no QEMU) stop here, before any result
+	 * exists: they are the user's to fix, exit 2, not a failed run. */
 	c.n = s->n_guests;
 	c.gs = calloc(c.n ? c.n : 1, sizeof(*c.gs));
+	if (!c.gs)
+		return ocb_fail("out of memory");
 	for (size_t i = 0; i < c.n; i++) {
 		struct guest_state *g = &c.gs[i];
 
@@ -825,11 +840,18 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 		g->tolerance = g->g->spec->memory_bytes / 200;
 		if (g->tolerance < MiB)
 			g->tolerance = MiB;
-		if (make_vm(&c, g->g, ops, &accel, &g->vm) < 0) {
-			fail_run(&c, ocb_errmsg());
-			break;
+		if (make_vm(&c, g->g, ops, &accel, dir, &g->vm) < 0) {
+			free_guests(&c);
+			return -1;
 		}
 	}
+	if (results_open(&c.res, dir, run_fields(&c, &accel)) < 0) {
+		free_guests(&c);
+		return -1;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		if (mkdir_p(c.gs[i].vm->cfg.outdir, 0755) < 0)
+			fail_run(&c, ocb_errmsg());
 	progress(&c, "run %zu/%zu of %s: %zu guest(s), accel %s (%s)", s->run_index ? s->run_index : 1,
 		 s->n_runs ? s->n_runs : 1, s->name, c.n, accel_name(accel.kind), accel.reason);
 
@@ -855,10 +877,7 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
 	rc = strcmp(out->status, "complete") ? 1 : 0;
 
-	for (size_t i = 0; i < c.n; i++)
-		vm_free(c.gs[i].vm);
-	free(c.gs);
-	remove_tree(c.rundir);
+	free_guests(&c);
 	return rc;
 }
 

@@ -412,8 +412,13 @@ static int section_header(struct parse_ctx *p, const char *line)
 		return 0;
 	for (after = end + 1; isspace((unsigned char)*after); after++)
 		;
-	if (*after && *after != ';' && *after != '#')
-		return ocb_fail("unexpected text '%s' after the section header", after);
+	if (*after && *after != ';' && *after != '#') {
+		size_t n = strlen(after);
+
+		while (n && isspace((unsigned char)after[n - 1]))
+			n--;
+		return ocb_fail("unexpected text '%.*s' after the section header", (int)n, after);
+	}
 	inner = strndup(line + 1, (size_t)(end - line - 1));
 	if (!inner)
 		abort();
@@ -1327,27 +1332,42 @@ static void key_value_text(const struct key_def *k, struct strbuf *sb)
 void scenario_print_keys(FILE *f, const struct scenario_hooks *hooks)
 {
 	const char *const *hk = hooks && hooks->host_keys ? hooks->host_keys() : NULL;
+	static const char *const host_help = "host knob (applied, restored after the run)";
+	struct strbuf v[N_KEYS];
+	int wk = (int)strlen("KNOB"), wv = (int)strlen("VALUE"), wd = (int)strlen("unchanged");
 
-	fprintf(f, "%-14s %-22s %-26s %-16s %s\n", "SECTION", "KEY", "VALUE", "DEFAULT",
-		"DESCRIPTION");
+	/* columns as wide as their longest cell */
+	for (size_t i = 0; i < N_KEYS; i++) {
+		const char *d = keys[i].def ? keys[i].def : keys[i].def_text;
+
+		v[i] = (struct strbuf)STRBUF_INIT;
+		key_value_text(&keys[i], &v[i]);
+		if ((int)strlen(keys[i].name) > wk)
+			wk = (int)strlen(keys[i].name);
+		if ((int)v[i].len > wv)
+			wv = (int)v[i].len;
+		if ((int)strlen(d) > wd)
+			wd = (int)strlen(d);
+	}
+	for (size_t i = 0; hk && hk[i]; i++)
+		if ((int)strlen(hk[i]) > wk)
+			wk = (int)strlen(hk[i]);
+	fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "SECTION", wk, "KEY", wv, "VALUE", wd,
+		"DEFAULT", "DESCRIPTION");
 	for (size_t i = 0; i < N_KEYS; i++) {
 		const struct key_def *k = &keys[i];
-		struct strbuf v = STRBUF_INIT;
 
-		key_value_text(k, &v);
-		fprintf(f, "%-14s %-22s %-26s %-16s %s\n",
-			k->section == SC_SEC_GUEST ? "[guest NAME]" : "[scenario]", k->name, v.buf,
-			k->def ? k->def : k->def_text, k->help);
-		strbuf_release(&v);
+		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n",
+			k->section == SC_SEC_GUEST ? "[guest NAME]" : "[scenario]", wk, k->name, wv,
+			v[i].buf, wd, k->def ? k->def : k->def_text, k->help);
+		strbuf_release(&v[i]);
 	}
-	if (hk) {
-		for (size_t i = 0; hk[i]; i++)
-			fprintf(f, "%-14s %-22s %-26s %-16s %s\n", "[host]", hk[i], "VALUE",
-				"unchanged", "host knob (applied, restored after the run)");
-	} else {
-		fprintf(f, "%-14s %-22s %-26s %-16s %s\n", "[host]", "KNOB", "VALUE", "unchanged",
-			"host knob (applied, restored after the run)");
-	}
+	for (size_t i = 0; hk && hk[i]; i++)
+		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "[host]", wk, hk[i], wv, "VALUE", wd,
+			"unchanged", host_help);
+	if (!hk)
+		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "[host]", wk, "KNOB", wv, "VALUE", wd,
+			"unchanged", host_help);
 	fprintf(f, "\n[timeline]  TIME = ACTION[, ACTION...]   (TIME from the start of the run; "
 		"GLOB matches guest names, e.g. light-*)\n");
 	fprintf(f, "  balloon GLOB SIZE                 set the balloon target (bare number: MiB)\n"

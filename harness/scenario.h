@@ -22,8 +22,14 @@
  * struct scenario (free each run, then the array, in any order relative to
  * the scenario it came from).
  *
+ * Format notes (inih's rules): ';' or '#' starts a comment line; ' ;'
+ * (blank then ';') starts an inline comment anywhere, even inside quotes,
+ * so write `sh -c "a; b"` (no blank before ';').  Indented lines are
+ * ordinary lines (continuation lines are off).  Lines may be up to 4094
+ * bytes.  [matrix] values are split on every ','.
+ *
  * Not thread-safe: inih's runtime options are process globals that a load
- * sets for its duration.
+ * sets for its duration (Debian's libinih is built with them).
  */
 #ifndef OCB_SCENARIO_H
 #define OCB_SCENARIO_H
@@ -119,7 +125,11 @@ struct timeline_entry {
 	enum timeline_action action;
 	char *glob;			/* fnmatch() pattern over guest names; NULL
 					 * for ksm, host and wait ksm-settled.  It
-					 * matches at least one guest. */
+					 * matches at least one guest, and every
+					 * guest it matches can take the action:
+					 * balloon actions: a balloon and at least
+					 * the target's memory; workload actions:
+					 * a workload. */
 	uint64_t size_bytes;		/* TL_BALLOON target; bare number = MiB */
 	char *key, *value;		/* TL_HOST */
 	char **argv;			/* TL_EXEC, NULL-terminated */

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 size_t ocb_edit_distance(const char *a, const char *b)
 {
@@ -61,5 +62,16 @@ const char *ocb_suggest(const char *word, const char *const *candidates)
 			best = candidates[i];
 		}
 	}
-	return best_d <= limit ? best : NULL;
+	if (best_d <= limit)
+		return best;
+	/* "balloon.stats" for "balloon.stats_period": a unique prefix */
+	best = NULL;
+	for (size_t i = 0; len >= 3 && candidates && candidates[i]; i++) {
+		if (strncasecmp(candidates[i], word, len) == 0) {
+			if (best)
+				return NULL;
+			best = candidates[i];
+		}
+	}
+	return best;
 }

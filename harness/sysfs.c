@@ -50,6 +50,7 @@ int sysfs_read_raw(const char *root, const char *rel, struct strbuf *out)
 
 	sysfs_path(root, rel, &p);
 	rc = read_file(p.buf, out);
+	strbuf_grow(out, 0);	/* an empty file (torn by a crash) is "" not NULL */
 	strbuf_release(&p);
 	return rc;
 }
@@ -135,6 +136,17 @@ static int path_is_kernel_file(const char *path)
 	if (statfs(path, &fs) < 0)
 		return 0;
 	return fs.f_type == OCB_SYSFS_MAGIC || fs.f_type == OCB_PROC_MAGIC;
+}
+
+int sysfs_writable(const char *root, const char *rel)
+{
+	struct strbuf p = STRBUF_INIT;
+	int ok;
+
+	sysfs_path(root, rel, &p);
+	ok = faccessat(AT_FDCWD, p.buf, W_OK, AT_EACCESS) == 0;
+	strbuf_release(&p);
+	return ok;
 }
 
 int sysfs_is_kernel_file(const char *root, const char *rel)

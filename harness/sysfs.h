@@ -35,6 +35,8 @@ int sysfs_write(const char *root, const char *rel, const char *value);
 /* Put a value read earlier with sysfs_read_raw() back: the exact bytes on
  * a plain file, the selected/trimmed value on a kernel file. */
 int sysfs_restore_raw(const char *root, const char *rel, const char *raw);
+/* 1 when this process (effective ids) may write the file. */
+int sysfs_writable(const char *root, const char *rel);
 /* 1 when the file lives on sysfs or procfs (the kernel interprets it). */
 int sysfs_is_kernel_file(const char *root, const char *rel);
 /* The selected word of "a [b] c", else the trimmed text (into out). */

@@ -7,8 +7,8 @@
 #include <string.h>
 
 struct tuple {
-	const struct run_result *run;
-	const struct metric *m;
+	const struct rs_run *run;
+	const struct rs_metric *m;
 };
 
 static int cmp_key(const char *sa, const char *ca, const char *na,
@@ -52,7 +52,7 @@ void agg_build(const struct result_set *rs, struct agg *a)
 	if (!t || !a->e)
 		abort();
 	for (size_t r = 0; r < rs->n; r++) {
-		const struct run_result *run = &rs->runs[r];
+		const struct rs_run *run = &rs->runs[r];
 
 		if (!run_is_complete(run)) {
 			a->runs_skipped++;

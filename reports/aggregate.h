@@ -8,7 +8,7 @@
 #ifndef OCB_AGGREGATE_H
 #define OCB_AGGREGATE_H
 
-#include "results.h"
+#include "resultset.h"
 #include "stats.h"
 
 struct agg_entry {

@@ -2,7 +2,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "error.h"
-#include "results.h"
+#include "resultset.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -68,7 +68,7 @@ int cmd_compare(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct compare_opts opts = COMPARE_OPTS_INIT;
-	struct result_set base = RESULT_SET_INIT, cand = RESULT_SET_INIT;
+	struct result_set base = RESULTSET_INIT, cand = RESULTSET_INIT;
 	struct compare_result res;
 	struct strbuf out = STRBUF_INIT;
 	const char *format = "text";
@@ -115,8 +115,8 @@ int cmd_compare(int argc, char **argv)
 		compare_usage(stderr);
 		return OCB_EXIT_USAGE;
 	}
-	if (results_load(&base, argv[optind], 0) < 0 ||
-	    results_load(&cand, argv[optind + 1], 0) < 0) {
+	if (resultset_load(&base, argv[optind], 0) < 0 ||
+	    resultset_load(&cand, argv[optind + 1], 0) < 0) {
 		fprintf(stderr, "ocbench compare: %s\n", ocb_errmsg());
 		goto out;
 	}
@@ -143,7 +143,7 @@ int cmd_compare(int argc, char **argv)
 	compare_release(&res);
 out:
 	strbuf_release(&out);
-	results_release(&base);
-	results_release(&cand);
+	resultset_release(&base);
+	resultset_release(&cand);
 	return rc;
 }

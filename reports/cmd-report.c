@@ -2,7 +2,7 @@
 #include "cli.h"
 #include "error.h"
 #include "report.h"
-#include "results.h"
+#include "resultset.h"
 #include "strbuf.h"
 
 #include <getopt.h>
@@ -28,7 +28,7 @@ int cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct result_set rs = RESULT_SET_INIT;
+	struct result_set rs = RESULTSET_INIT;
 	struct strbuf out = STRBUF_INIT;
 	struct report_info info = { 0, 0 };
 	const char *outdir = NULL;
@@ -67,7 +67,7 @@ int cmd_report(int argc, char **argv)
 		strbuf_adds(&out, "/report");
 	}
 	for (int i = optind; i < argc; i++)
-		if (results_load(&rs, argv[i], RESULTS_SERIES) < 0) {
+		if (resultset_load(&rs, argv[i], RESULTSET_SERIES) < 0) {
 			fprintf(stderr, "ocbench report: %s\n", ocb_errmsg());
 			goto done;
 		}
@@ -81,7 +81,7 @@ int cmd_report(int argc, char **argv)
 	       info.runs, info.figures);
 	rc = OCB_EXIT_OK;
 done:
-	results_release(&rs);
+	resultset_release(&rs);
 	strbuf_release(&out);
 	return rc;
 }

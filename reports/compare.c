@@ -57,7 +57,7 @@ static int field_allowed(const struct compare_opts *o, const char *field)
 	return 0;
 }
 
-static const struct run_result *first_complete(const struct result_set *rs)
+static const struct rs_run *first_complete(const struct result_set *rs)
 {
 	for (size_t i = 0; i < rs->n; i++)
 		if (run_is_complete(&rs->runs[i]))
@@ -66,14 +66,14 @@ static const struct run_result *first_complete(const struct result_set *rs)
 }
 
 static void check_scenarios(const struct result_set *base, const struct result_set *cand,
-			    const struct run_result *ref, struct compare_result *res)
+			    const struct rs_run *ref, struct compare_result *res)
 {
 	const struct result_set *sets[2] = { base, cand };
 	const char *side[2] = { "baseline", "candidate" };
 
 	for (int s = 0; s < 2; s++)
 		for (size_t i = 0; i < sets[s]->n; i++) {
-			const struct run_result *r = &sets[s]->runs[i];
+			const struct rs_run *r = &sets[s]->runs[i];
 
 			if (!run_is_complete(r) || !strcmp(r->scenario, ref->scenario))
 				continue;
@@ -86,7 +86,7 @@ static void check_scenarios(const struct result_set *base, const struct result_s
 }
 
 static void check_hosts(const struct result_set *base, const struct result_set *cand,
-			const struct run_result *ref, const struct compare_opts *o,
+			const struct rs_run *ref, const struct compare_opts *o,
 			struct compare_result *res)
 {
 	const struct result_set *sets[2] = { base, cand };
@@ -99,7 +99,7 @@ static void check_hosts(const struct result_set *base, const struct result_set *
 
 		for (int s = 0; s < 2 && !reported; s++)
 			for (size_t i = 0; i < sets[s]->n && !reported; i++) {
-				const struct run_result *r = &sets[s]->runs[i];
+				const struct rs_run *r = &sets[s]->runs[i];
 				char *got;
 
 				if (!run_is_complete(r))
@@ -214,7 +214,7 @@ static void judge(struct compare_row *row, const struct agg_entry *b, const stru
 int compare_sets(const struct result_set *base, const struct result_set *cand,
 		 const struct compare_opts *opts, struct compare_result *res)
 {
-	const struct run_result *ref = first_complete(base);
+	const struct rs_run *ref = first_complete(base);
 	int missing_cells_reported = 0;
 
 	memset(res, 0, sizeof(*res));

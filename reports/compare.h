@@ -19,7 +19,7 @@
 #define OCB_COMPARE_H
 
 #include "aggregate.h"
-#include "results.h"
+#include "resultset.h"
 #include "strbuf.h"
 
 #define COMPARE_SMALL_N 10

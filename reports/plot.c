@@ -162,7 +162,7 @@ static int ends_with(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
-static void add_series(struct fig *f, const struct series *s, double scale, const char *title)
+static void add_series(struct fig *f, const struct rs_series *s, double scale, const char *title)
 {
 	int id = fig_block(f);
 
@@ -171,10 +171,10 @@ static void add_series(struct fig *f, const struct series *s, double scale, cons
 	fig_line(f, id, "1:2", "lines lw 2", title);
 }
 
-static void timeline_swap(struct fig *f, const struct run_result *r)
+static void timeline_swap(struct fig *f, const struct rs_run *r)
 {
-	const struct series *total = run_series(r, "host", "SwapTotal_mib");
-	const struct series *freeser = run_series(r, "host", "SwapFree_mib");
+	const struct rs_series *total = run_series(r, "host", "SwapTotal_mib");
+	const struct rs_series *freeser = run_series(r, "host", "SwapFree_mib");
 
 	if (total && freeser && total->n && freeser->n) {
 		int id = fig_block(f);
@@ -191,7 +191,7 @@ static void timeline_swap(struct fig *f, const struct run_result *r)
 		return;
 	}
 	for (size_t i = 0; i < r->nseries; i++) {
-		const struct series *s = &r->series[i];
+		const struct rs_series *s = &r->series[i];
 
 		if (!strcmp(s->source, "host") && strcasestr(s->name, "swap") &&
 		    ends_with(s->name, "_mib") && !strcasestr(s->name, "total") &&
@@ -200,14 +200,14 @@ static void timeline_swap(struct fig *f, const struct run_result *r)
 	}
 }
 
-int plot_timeline(const char *dir, const char *name, const struct run_result *r, const char *title)
+int plot_timeline(const char *dir, const char *name, const struct rs_run *r, const char *title)
 {
 	struct fig f = FIG_INIT;
 	struct strbuf set = STRBUF_INIT, t = STRBUF_INIT;
-	int rc = 0, nmarks = 0;
+	int rc = 0, nmarks = 0, y2 = 0;
 
 	for (size_t i = 0; i < r->nseries; i++) {
-		const struct series *s = &r->series[i];
+		const struct rs_series *s = &r->series[i];
 		size_t base_len = strlen(s->name);
 
 		strbuf_reset(&t);
@@ -216,7 +216,14 @@ int plot_timeline(const char *dir, const char *name, const struct run_result *r,
 		} else if (!strcmp(s->source, "qemu") && ends_with(s->name, ".rss_mib")) {
 			strbuf_addf(&t, "QEMU RSS %.*s", (int)(base_len - 8), s->name);
 		} else if (!strcmp(s->source, "host") && !strcmp(s->name, "MemAvailable_mib")) {
-			strbuf_adds(&t, "host MemAvailable");
+			/* host-sized: its own axis, or it flattens every guest line */
+			int id = fig_block(&f);
+
+			for (size_t k = 0; k < s->n; k++)
+				strbuf_addf(&f.data, "%.6g %.6g\n", s->pts[k].t_s, s->pts[k].v);
+			fig_line(&f, id, "1:2 axes x1y2", "lines lw 2 dt 4", "host MemAvailable (right axis)");
+			y2 = 1;
+			continue;
 		} else if (!strcmp(s->source, "ksm") && !strcmp(s->name, "pages_sharing")) {
 			add_series(&f, s, KSM_PAGE_MIB, "KSM merged (pages_sharing x 4 KiB)");
 			continue;
@@ -227,7 +234,7 @@ int plot_timeline(const char *dir, const char *name, const struct run_result *r,
 	}
 	timeline_swap(&f, r);
 	for (size_t g = 0; g < r->nguests; g++) {
-		const struct guest_result *gr = &r->guests[g];
+		const struct rs_guest *gr = &r->guests[g];
 		int id;
 
 		if (!gr->nfree)
@@ -250,8 +257,11 @@ int plot_timeline(const char *dir, const char *name, const struct run_result *r,
 	set_str(&set, "set title", title);
 	strbuf_adds(&set, "set xlabel 'time since run start (s)'\nset ylabel 'memory (MiB)'\n"
 			  "set key outside right top vertical font ',9'\nset yrange [0:*]\n");
+	if (y2)
+		strbuf_adds(&set, "set y2label 'host memory (MiB)'\nset y2tics\nset ytics nomirror\n"
+				  "set y2range [0:*]\n");
 	for (size_t i = 0; i < r->nevents; i++) {
-		const struct event *e = &r->events[i];
+		const struct rs_event *e = &r->events[i];
 		int is_err = !strcmp(e->type, "error");
 
 		if (strcmp(e->type, "action") && !is_err)
@@ -301,7 +311,7 @@ static int multi_scenario(const struct result_set *rs)
 	return 0;
 }
 
-static size_t guest_groups(const struct result_set *rs, int (*want)(const struct guest_result *),
+static size_t guest_groups(const struct result_set *rs, int (*want)(const struct rs_guest *),
 			   struct ggroup **out)
 {
 	struct ggroup *g = NULL;
@@ -309,12 +319,12 @@ static size_t guest_groups(const struct result_set *rs, int (*want)(const struct
 	int ac = any_complete(rs);
 
 	for (size_t r = 0; r < rs->n; r++) {
-		const struct run_result *run = &rs->runs[r];
+		const struct rs_run *run = &rs->runs[r];
 
 		if (!use_run(rs, r, ac))
 			continue;
 		for (size_t k = 0; k < run->nguests; k++) {
-			const struct guest_result *gr = &run->guests[k];
+			const struct rs_guest *gr = &run->guests[k];
 			size_t j;
 
 			if (!gr->program || !want(gr))
@@ -368,7 +378,7 @@ static void group_title(struct strbuf *t, const struct ggroup *g, int with_scena
 	strbuf_addf(t, "%s - %s", cell_label(g->cell), g->program);
 }
 
-static int has_pct(const struct guest_result *g)
+static int has_pct(const struct rs_guest *g)
 {
 	for (int k = 0; k < RESULT_NPCT; k++)
 		if (g->pct[k] > 0)
@@ -376,7 +386,7 @@ static int has_pct(const struct guest_result *g)
 	return 0;
 }
 
-static int has_hist(const struct guest_result *g)
+static int has_hist(const struct rs_guest *g)
 {
 	return g->nhist > 0;
 }
@@ -439,7 +449,7 @@ int plot_percentiles(const char *dir, const char *name, const struct result_set 
 
 static int cmp_bucket(const void *a, const void *b)
 {
-	double x = ((const struct hist_bucket *)a)->value_ns, y = ((const struct hist_bucket *)b)->value_ns;
+	double x = ((const struct rs_hist_bucket *)a)->value_ns, y = ((const struct rs_hist_bucket *)b)->value_ns;
 
 	return x < y ? -1 : x > y;
 }
@@ -453,13 +463,13 @@ int plot_cdf(const char *dir, const char *name, const struct result_set *rs)
 	int ms = multi_scenario(rs), rc = 0;
 
 	for (size_t i = 0; i < ng && i < PLOT_MAX_LINES; i++) {
-		struct hist_bucket *all = NULL;
+		struct rs_hist_bucket *all = NULL;
 		size_t n = 0;
 		double total = 0, cum = 0;
 		int id;
 
 		for (size_t j = 0; j < g[i].n; j++) {
-			const struct guest_result *gr = &rs->runs[g[i].run_idx[j]].guests[g[i].guest_idx[j]];
+			const struct rs_guest *gr = &rs->runs[g[i].run_idx[j]].guests[g[i].guest_idx[j]];
 
 			all = realloc(all, (n + gr->nhist) * sizeof(*all));
 			if (!all)
@@ -510,8 +520,8 @@ int plot_ksm(const char *dir, const char *name, const struct result_set *rs)
 
 	/* one line per (scenario, cell): its first run that sampled KSM */
 	for (size_t r = 0; r < rs->n; r++) {
-		const struct run_result *run = &rs->runs[r];
-		const struct series *s = run_series(run, "ksm", "pages_sharing");
+		const struct rs_run *run = &rs->runs[r];
+		const struct rs_series *s = run_series(run, "ksm", "pages_sharing");
 		int seen = 0;
 
 		if (!s || !use_run(rs, r, ac))

@@ -11,7 +11,7 @@
 #ifndef OCB_PLOT_H
 #define OCB_PLOT_H
 
-#include "results.h"
+#include "resultset.h"
 #include "strbuf.h"
 
 /* At most this many lines in one overlay; the title says when cut. */
@@ -25,7 +25,7 @@ int plot_render(const char *dir, const char *name, const char *body);
 /* Overcommit timeline of one run: balloon actual, guest free -m used and
  * available, QEMU RSS, host MemAvailable and swap, KSM merged; timeline
  * actions as marked vertical lines. */
-int plot_timeline(const char *dir, const char *name, const struct run_result *r,
+int plot_timeline(const char *dir, const char *name, const struct rs_run *r,
 		  const char *title);
 /* Latency percentiles (p50..max, mean ± sd over repeats and guests) per
  * matrix cell and workload program. */

@@ -290,7 +290,7 @@ static void section_runs(struct doc *d, const struct result_set *rs)
 	heading(d, 2, "Runs");
 	strbuf_adds(&rows, "run\tcell\trepeat\tstatus\treason\tduration (s)\n");
 	for (size_t i = 0; i < rs->n; i++) {
-		const struct run_result *r = &rs->runs[i];
+		const struct rs_run *r = &rs->runs[i];
 		json_t *dur = json_object_get(r->json, "duration_s");
 
 		strbuf_addf(&rows, "%s\t%s\t%d\t%s\t%s\t", r->dir, cell_label(r->cell), r->repeat,
@@ -367,7 +367,7 @@ static int section_figures(struct doc *d, const struct result_set *rs, const cha
 	heading(d, 2, "Figures");
 	/* one timeline per (scenario, cell): its first complete repeat */
 	for (size_t i = 0; i < rs->n; i++) {
-		const struct run_result *run = &rs->runs[i];
+		const struct rs_run *run = &rs->runs[i];
 		int seen = 0;
 
 		if (ac && !run_is_complete(run))

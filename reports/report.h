@@ -11,14 +11,14 @@
 #ifndef OCB_REPORT_H
 #define OCB_REPORT_H
 
-#include "results.h"
+#include "resultset.h"
 
 struct report_info {
 	size_t runs;
 	size_t figures;
 };
 
-/* rs must have been loaded with RESULTS_SERIES.  Creates outdir. */
+/* rs must have been loaded with RESULTSET_SERIES.  Creates outdir. */
 int report_write(const struct result_set *rs, const char *const *inputs, size_t ninputs,
 		 const char *outdir, struct report_info *info);
 

@@ -1,4 +1,4 @@
-/* results.h — results directories read back into memory (the reader side of
+/* resultset.h — results directories read back into memory (the reader side of
  * the contract in DESIGN.md "Results directory").
  *
  * A PATH given to report/compare is one of
@@ -7,13 +7,13 @@
  *   - a plain directory whose subdirectories are either of the above.
  * All of them become one flat result_set of runs.  run.json is always
  * loaded; the time series, events and per-guest files only with
- * RESULTS_SERIES, because compare needs none of them and must read a
+ * RESULTSET_SERIES, because compare needs none of them and must read a
  * thousand runs in well under a second.  Missing optional files and
  * unknown fields are tolerated; a missing or malformed run.json is an
  * error naming the file.
  */
-#ifndef OCB_RESULTS_H
-#define OCB_RESULTS_H
+#ifndef OCB_RESULTSET_H
+#define OCB_RESULTSET_H
 
 #include <jansson.h>
 #include <stddef.h>
@@ -24,38 +24,38 @@ enum better {
 	BETTER_HIGHER,
 };
 
-struct metric {
+struct rs_metric {
 	char *name;
 	char *unit;		/* "" when absent */
 	double value;
 	enum better better;
 };
 
-struct point {
+struct rs_point {
 	double t_s;
 	double v;
 };
 
 /* one (source, series) of samples.csv */
-struct series {
+struct rs_series {
 	char *source;
 	char *name;
-	struct point *pts;
+	struct rs_point *pts;
 	size_t n, alloc;
 };
 
-struct event {
+struct rs_event {
 	double t_s;
 	char *type;
 	char *label;	/* action text, event name or error message */
 };
 
 /* a guest's `free -m` row, MiB */
-struct free_row {
+struct rs_free_row {
 	double t_s, total, used, free, shared, buff_cache, available;
 };
 
-struct hist_bucket {
+struct rs_hist_bucket {
 	double value_ns;
 	double count;
 };
@@ -63,17 +63,17 @@ struct hist_bucket {
 #define RESULT_NPCT 5
 extern const char *const result_pct_names[RESULT_NPCT];	/* p50 .. max */
 
-struct guest_result {
+struct rs_guest {
 	char *name;
 	char *program;		/* NULL when no workload.json */
 	double pct[RESULT_NPCT];	/* ns, NAN when absent */
-	struct hist_bucket *hist;
+	struct rs_hist_bucket *hist;
 	size_t nhist;
-	struct free_row *free;
+	struct rs_free_row *free;
 	size_t nfree;
 };
 
-struct run_result {
+struct rs_run {
 	char *dir;
 	json_t *json;		/* run.json, owned; the strings below point into it */
 	const char *scenario;	/* "" when absent */
@@ -82,34 +82,34 @@ struct run_result {
 	const char *reason;	/* "" when absent */
 	int repeat;
 	char *cell;		/* "host.ksm=on host.thp=never"; "" without a matrix */
-	struct metric *metrics;
+	struct rs_metric *metrics;
 	size_t nmetrics;
-	/* RESULTS_SERIES only */
-	struct series *series;
+	/* RESULTSET_SERIES only */
+	struct rs_series *series;
 	size_t nseries;
-	struct event *events;
+	struct rs_event *events;
 	size_t nevents;
-	struct guest_result *guests;
+	struct rs_guest *guests;
 	size_t nguests;
 };
 
 struct result_set {
 	char *path;
-	struct run_result *runs;
+	struct rs_run *runs;
 	size_t n, alloc;
 };
 
-#define RESULT_SET_INIT { NULL, NULL, 0, 0 }
+#define RESULTSET_INIT { NULL, NULL, 0, 0 }
 
-#define RESULTS_SERIES 1u
+#define RESULTSET_SERIES 1u
 
 /* Append the runs found under path to rs (call again for more paths). */
-int results_load(struct result_set *rs, const char *path, unsigned flags);
-void results_release(struct result_set *rs);
+int resultset_load(struct result_set *rs, const char *path, unsigned flags);
+void resultset_release(struct result_set *rs);
 
-int run_is_complete(const struct run_result *r);
-const struct metric *run_metric(const struct run_result *r, const char *name);
-const struct series *run_series(const struct run_result *r, const char *source,
+int run_is_complete(const struct rs_run *r);
+const struct rs_metric *run_metric(const struct rs_run *r, const char *name);
+const struct rs_series *run_series(const struct rs_run *r, const char *source,
 				const char *name);
 /* The matrix cell of a run shown to people: the cell, or "(no matrix)". */
 const char *cell_label(const char *cell);
@@ -119,7 +119,7 @@ const char *cell_label(const char *cell);
 extern const char *const host_field_names[HOST_NFIELDS];	/* "cpu.vendor", ... */
 /* The value of one fingerprint field as text ("" when absent); the caller
  * frees it. */
-char *run_host_field(const struct run_result *r, const char *dotted);
+char *run_host_field(const struct rs_run *r, const char *dotted);
 
 enum better better_parse(const char *s);
 const char *better_name(enum better b);

@@ -1,5 +1,5 @@
-/* results.c — see results.h. */
-#include "results.h"
+/* resultset.c — see resultset.h. */
+#include "resultset.h"
 #include "error.h"
 #include "fsutil.h"
 #include "strbuf.h"
@@ -62,12 +62,12 @@ const char *cell_label(const char *cell)
 	return cell && *cell ? cell : "(no matrix)";
 }
 
-int run_is_complete(const struct run_result *r)
+int run_is_complete(const struct rs_run *r)
 {
 	return !strcmp(r->status, "complete");
 }
 
-const struct metric *run_metric(const struct run_result *r, const char *name)
+const struct rs_metric *run_metric(const struct rs_run *r, const char *name)
 {
 	for (size_t i = 0; i < r->nmetrics; i++)
 		if (!strcmp(r->metrics[i].name, name))
@@ -75,7 +75,7 @@ const struct metric *run_metric(const struct run_result *r, const char *name)
 	return NULL;
 }
 
-const struct series *run_series(const struct run_result *r, const char *source, const char *name)
+const struct rs_series *run_series(const struct rs_run *r, const char *source, const char *name)
 {
 	for (size_t i = 0; i < r->nseries; i++)
 		if ((!source || !strcmp(r->series[i].source, source)) &&
@@ -109,7 +109,7 @@ static void json_scalar_text(json_t *v, struct strbuf *out)
 	}
 }
 
-char *run_host_field(const struct run_result *r, const char *dotted)
+char *run_host_field(const struct rs_run *r, const char *dotted)
 {
 	json_t *v = json_object_get(r->json, "host");
 	struct strbuf sb = STRBUF_INIT;
@@ -160,7 +160,7 @@ static char *matrix_cell(json_t *matrix)
 	return strbuf_detach(&sb);
 }
 
-static int load_metrics(struct run_result *r, const char *file)
+static int load_metrics(struct rs_run *r, const char *file)
 {
 	json_t *metrics = json_object_get(r->json, "metrics"), *m;
 	const char *name;
@@ -172,7 +172,7 @@ static int load_metrics(struct run_result *r, const char *file)
 		return ocb_fail("%s: \"metrics\" is not an object: expected {NAME: {value, unit, better}}", file);
 	json_object_foreach(metrics, name, m) {
 		json_t *val = json_is_object(m) ? json_object_get(m, "value") : m;
-		struct metric *mt;
+		struct rs_metric *mt;
 
 		if (!json_is_number(val))
 			continue;	/* null: the run could not measure it */
@@ -229,10 +229,10 @@ static char *next_line(char **cursor)
 	return line;
 }
 
-static struct series *series_get(struct run_result *r, size_t *alloc, const char *src,
+static struct rs_series *series_get(struct rs_run *r, size_t *alloc, const char *src,
 				 const char *name, size_t *hint)
 {
-	struct series *s;
+	struct rs_series *s;
 
 	if (*hint < r->nseries && !strcmp(r->series[*hint].name, name) &&
 	    !strcmp(r->series[*hint].source, src))
@@ -251,7 +251,7 @@ static struct series *series_get(struct run_result *r, size_t *alloc, const char
 	return s;
 }
 
-static int load_samples(struct run_result *r)
+static int load_samples(struct rs_run *r)
 {
 	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
 	size_t alloc = 0, hint = 0, lineno = 0;
@@ -269,7 +269,7 @@ static int load_samples(struct run_result *r)
 	while ((line = next_line(&cur))) {
 		char *f[4];
 		double t, v;
-		struct series *s;
+		struct rs_series *s;
 
 		lineno++;
 		if (lineno == 1 || !*line)
@@ -287,7 +287,7 @@ out:
 	return rc;
 }
 
-static int load_events(struct run_result *r)
+static int load_events(struct rs_run *r)
 {
 	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
 	size_t alloc = 0;
@@ -304,7 +304,7 @@ static int load_events(struct run_result *r)
 	cur = sb.buf;
 	while ((line = next_line(&cur))) {
 		json_t *ev = json_loads(line, 0, NULL);
-		struct event *e;
+		struct rs_event *e;
 		const char *label;
 
 		if (!json_is_object(ev)) {
@@ -329,7 +329,7 @@ out:
 	return rc;
 }
 
-static void load_free_csv(struct guest_result *g, const char *path)
+static void load_free_csv(struct rs_guest *g, const char *path)
 {
 	static const char *const cols[] = { "t_ms", "total", "used", "free", "shared",
 					    "buff_cache", "available" };
@@ -345,7 +345,7 @@ static void load_free_csv(struct guest_result *g, const char *path)
 		char *f[16];
 		size_t n = csv_split(line, f, 16);
 		double row[7] = { NAN, NAN, NAN, NAN, NAN, NAN, NAN };
-		struct free_row *fr;
+		struct rs_free_row *fr;
 
 		if (++lineno == 1) {
 			for (size_t i = 0; i < n; i++) {
@@ -381,7 +381,7 @@ out:
 	strbuf_release(&sb);
 }
 
-static void load_workload(struct guest_result *g, const char *path)
+static void load_workload(struct rs_guest *g, const char *path)
 {
 	json_t *w = json_load_file(path, 0, NULL), *pct, *hist, *b;
 	size_t i, alloc = 0;
@@ -426,7 +426,7 @@ static int is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static void load_guests(struct run_result *r)
+static void load_guests(struct rs_run *r)
 {
 	struct strbuf dir = STRBUF_INIT, p = STRBUF_INIT;
 	struct dirent **ents = NULL;
@@ -436,7 +436,7 @@ static void load_guests(struct run_result *r)
 	strbuf_addf(&dir, "%s/guests", r->dir);
 	n = scandir(dir.buf, &ents, NULL, cmp_dirent_name);
 	for (int i = 0; i < n; i++) {
-		struct guest_result *g;
+		struct rs_guest *g;
 
 		if (ents[i]->d_name[0] == '.')
 			goto next;
@@ -465,7 +465,7 @@ next:
 	strbuf_release(&p);
 }
 
-static void run_release(struct run_result *r)
+static void run_release(struct rs_run *r)
 {
 	free(r->dir);
 	free(r->cell);
@@ -499,7 +499,7 @@ static void run_release(struct run_result *r)
 static int load_run(struct result_set *rs, const char *dir, unsigned flags)
 {
 	struct strbuf file = STRBUF_INIT;
-	struct run_result r;
+	struct rs_run r;
 	json_error_t jerr;
 	const char *schema;
 	int rc = -1;
@@ -531,7 +531,7 @@ static int load_run(struct result_set *rs, const char *dir, unsigned flags)
 	r.cell = matrix_cell(json_object_get(r.json, "matrix"));
 	if (load_metrics(&r, file.buf) < 0)
 		goto out;
-	if (flags & RESULTS_SERIES) {
+	if (flags & RESULTSET_SERIES) {
 		if (load_samples(&r) < 0 || load_events(&r) < 0)
 			goto out;
 		load_guests(&r);
@@ -651,7 +651,7 @@ static int load_path(struct result_set *rs, const char *path, unsigned flags, in
 	return rc;
 }
 
-int results_load(struct result_set *rs, const char *path, unsigned flags)
+int resultset_load(struct result_set *rs, const char *path, unsigned flags)
 {
 	size_t len = strlen(path);
 	char *clean = xstrdup(path);
@@ -668,7 +668,7 @@ int results_load(struct result_set *rs, const char *path, unsigned flags)
 	return 0;
 }
 
-void results_release(struct result_set *rs)
+void resultset_release(struct result_set *rs)
 {
 	for (size_t i = 0; i < rs->n; i++)
 		run_release(&rs->runs[i]);

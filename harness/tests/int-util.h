@@ -1,0 +1,162 @@
+/* int-util.h — helpers of the integration tests (test-int-*.c): run the
+ * real ocbench binary ($OCBENCH, default build/ocbench) with an argv,
+ * find the run directory it wrote, load its JSON, check no QEMU of ours
+ * is left.  Header-only: each test is one self-contained binary. */
+#ifndef OCB_INT_UTIL_H
+#define OCB_INT_UTIL_H
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "runcmd.h"
+#include "strbuf.h"
+
+static inline const char *int_ocbench(void)
+{
+	const char *p = getenv("OCBENCH");
+
+	return p && *p ? p : "build/ocbench";
+}
+
+/* A fresh results root under build/ (so a failing test leaves evidence). */
+static inline void int_tmpdir(const char *name, char *out, size_t len)
+{
+	const char *b = getenv("OCB_BUILD");
+
+	snprintf(out, len, "%s/test-results/%s-%ld", b && *b ? b : "build", name, (long)getpid());
+	remove_tree(out);
+	assert_int_equal(mkdir_p(out, 0755), 0);
+}
+
+/* Start ocbench with args (NULL-terminated), stdout+stderr to log. */
+static inline void int_start(struct child *c, const char *log, const char *const *args)
+{
+	*c = (struct child)CHILD_INIT;
+	strvec_push(&c->args, int_ocbench());
+	for (size_t i = 0; args[i]; i++)
+		strvec_push(&c->args, args[i]);
+	c->stdout_path = log;
+	c->stderr_path = log;
+	assert_int_equal(child_start(c), 0);
+}
+
+/* Run ocbench to completion; returns its exit code, output in out. */
+static inline int int_run(const char *log, struct strbuf *out, const char *const *args)
+{
+	struct child c;
+	int st;
+
+	unlink(log);
+	int_start(&c, log, args);
+	assert_int_equal(child_wait(&c, &st), 0);
+	child_release(&c);
+	if (out)
+		assert_int_equal(read_file(log, out), 0);
+	print_message("%s", out ? strbuf_str(out) : "");
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+/* The single SCENARIO-* directory under root, and its run-NNN. */
+static inline void int_find_run(const char *root, int nth, char *out, size_t len)
+{
+	DIR *d = opendir(root);
+	struct dirent *e;
+	char index[2048] = "";
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && e->d_type == DT_DIR)
+			snprintf(index, sizeof(index), "%s/%s", root, e->d_name);
+	closedir(d);
+	assert_true(index[0] != '\0');
+	snprintf(out, len, "%s/run-%03d", index, nth);
+	assert_true(path_exists(out));
+}
+
+static inline json_t *int_load_json(const char *dir, const char *name)
+{
+	char path[4200];
+	json_error_t err;
+	json_t *doc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	doc = json_load_file(path, 0, &err);
+	if (!doc)
+		print_error("%s: %s (line %d)\n", path, err.text, err.line);
+	assert_non_null(doc);
+	return doc;
+}
+
+static inline double int_metric(json_t *run, const char *name)
+{
+	json_t *m = json_object_get(json_object_get(run, "metrics"), name);
+
+	if (!m)
+		print_error("metric %s missing\n", name);
+	assert_non_null(m);
+	return json_number_value(json_object_get(m, "value"));
+}
+
+/* No process whose command line mentions needle (our results path is in
+ * every QEMU argv of the run) may be alive. */
+static inline int int_processes_mentioning(const char *needle)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int found = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		char path[300], buf[8192];
+		FILE *f;
+		size_t n;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		for (size_t i = 0; i < n; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[n] = '\0';
+		if (strstr(buf, needle) && strstr(buf, "qemu-system")) {
+			print_error("left running: pid %s: %.200s\n", e->d_name, buf);
+			found++;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/* Validate a JSON file against one of harness/schemas/ with the
+ * jsonschema package (python3-jsonschema, installed by ci/install-deps). */
+static inline int int_validate_schema(const char *instance, const char *schema)
+{
+	const char *argv[] = { "/usr/bin/python3", "-c",
+			       "import json, sys, jsonschema\n"
+			       "schema = json.load(open(sys.argv[2]))\n"
+			       "jsonschema.validators.validator_for(schema)(schema).validate(json.load(open(sys.argv[1])))\n",
+			       instance, schema, NULL };
+	struct strbuf out = STRBUF_INIT;
+	int rc = run_capture(argv, &out, 60 * 1000000000ull);
+
+	if (rc != 0)
+		print_error("%s does not validate against %s:\n%s\n", instance, schema, strbuf_str(&out));
+	strbuf_release(&out);
+	return rc;
+}
+
+#endif

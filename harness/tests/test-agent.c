@@ -1,0 +1,230 @@
+/* Unit tests: the guest-agent client (agent.c) against scripted
+ * transcripts: guest-sync-delimited with stale answers and garbage before
+ * the 0xFF delimiter, guest-exec + guest-exec-status with base64 output,
+ * guest-file-open/read/close, error replies, EOF. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "base64.h"
+#include "error.h"
+#include "fake-peer.h"
+
+#define T (2 * 1000000000ull)
+#define SHORT (50 * 1000000ull)
+#define SEED 1000
+
+/* The answer to sync attempt n (1-based) after seeding with SEED. */
+static void say_sync(struct fake_peer *fp, int n)
+{
+	char line[128];
+
+	snprintf(line, sizeof(line), "{\"return\": %d}\n", SEED + n);
+	fake_peer_say_bytes(fp, "\xff", 1);
+	fake_peer_say(fp, line);
+}
+
+static struct agent *synced(struct fake_peer *fp)
+{
+	struct agent *a;
+
+	fake_peer_open(fp);
+	a = agent_new(fp->client, "guest-1");
+	agent_set_token_seed(a, SEED);
+	/* leftovers of a previous client, then the stale answer of an older
+	 * token, then ours */
+	fake_peer_say(fp, "{\"return\": {\"half\":");
+	fake_peer_say_bytes(fp, "\xff", 1);
+	fake_peer_say(fp, "{\"return\": 17}\n");
+	say_sync(fp, 1);
+	assert_int_equal(agent_sync(a, T, T), 0);
+	assert_non_null(strstr(fake_peer_heard(fp), "\"execute\":\"guest-sync-delimited\""));
+	return a;
+}
+
+static void test_sync(void **state)
+{
+	struct fake_peer fp;
+	struct agent *a;
+
+	(void)state;
+	a = synced(&fp);
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
+static void test_sync_retries_until_answered(void **state)
+{
+	struct fake_peer fp;
+	struct agent *a;
+
+	(void)state;
+	fake_peer_open(&fp);
+	a = agent_new(fp.client, "guest-1");
+	agent_set_token_seed(a, SEED);
+	/* a booting guest: nothing at all; the whole wait times out */
+	assert_int_equal(agent_sync(a, SHORT / 2, SHORT), -1);
+	assert_non_null(strstr(ocb_errmsg(), "guest-sync-delimited"));
+	assert_non_null(strstr(ocb_errmsg(), "guest-1"));
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
+static void test_exec(void **state)
+{
+	static const char *const argv[] = { "free", "-m", NULL };
+	struct agent_exec_result r;
+	struct fake_peer fp;
+	struct agent *a;
+	const char *heard;
+
+	(void)state;
+	a = synced(&fp);
+	fake_peer_say(&fp, "{\"return\": {\"pid\": 42}}\n");
+	fake_peer_say(&fp, "{\"return\": {\"exited\": false}}\n");
+	/* "hello\n" and "oops" */
+	fake_peer_say(&fp, "{\"return\": {\"exited\": true, \"exitcode\": 3, \"out-data\": "
+			   "\"aGVsbG8K\", \"err-data\": \"b29wcw==\"}}\n");
+	assert_int_equal(agent_exec(a, argv, T, &r), 0);
+	assert_int_equal(r.exited, 1);
+	assert_int_equal(r.exitcode, 3);
+	assert_string_equal(strbuf_str(&r.out), "hello\n");
+	assert_string_equal(strbuf_str(&r.err), "oops");
+	heard = fake_peer_heard(&fp);
+	assert_non_null(strstr(heard, "\"path\":\"free\""));
+	assert_non_null(strstr(heard, "\"arg\":[\"-m\"]"));
+	assert_non_null(strstr(heard, "\"capture-output\":true"));
+	assert_non_null(strstr(heard, "\"pid\":42"));
+	agent_exec_result_release(&r);
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
+static void test_exec_error_and_resync(void **state)
+{
+	static const char *const argv[] = { "/nonexistent", NULL };
+	struct agent_exec_result r;
+	struct fake_peer fp;
+	struct agent *a;
+
+	(void)state;
+	a = synced(&fp);
+	fake_peer_say(&fp, "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+			   "\"Guest agent command failed, error was 'Failed to execute child process'\"}}\n");
+	assert_int_equal(agent_exec(a, argv, T, &r), -1);
+	assert_non_null(strstr(ocb_errmsg(), "Failed to execute child process"));
+	assert_non_null(strstr(ocb_errmsg(), "/nonexistent"));
+	agent_exec_result_release(&r);
+
+	/* a command that times out makes the next one re-synchronize */
+	assert_int_equal(agent_command(a, "guest-info", NULL, NULL, SHORT), -1);
+	assert_non_null(strstr(ocb_errmsg(), "timed out"));
+	fake_peer_heard(&fp);
+	fake_peer_say(&fp, "{\"return\": {\"version\": \"late\"}}\n");
+	say_sync(&fp, 2);
+	fake_peer_say(&fp, "{\"return\": {\"version\": \"7.2.22\"}}\n");
+	{
+		json_t *ret = NULL;
+
+		assert_int_equal(agent_command(a, "guest-info", NULL, &ret, T), 0);
+		assert_string_equal(json_string_value(json_object_get(ret, "version")), "7.2.22");
+		json_decref(ret);
+	}
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
+static void test_read_file(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct fake_peer fp;
+	struct agent *a;
+	const char *heard;
+
+	(void)state;
+	a = synced(&fp);
+	fake_peer_say(&fp, "{\"return\": 7}\n");
+	fake_peer_say(&fp, "{\"return\": {\"count\": 5, \"buf-b64\": \"aGVsbG8=\", \"eof\": false}}\n");
+	fake_peer_say(&fp, "{\"return\": {\"count\": 6, \"buf-b64\": \"IHdvcmxk\", \"eof\": true}}\n");
+	fake_peer_say(&fp, "{\"return\": {}}\n");
+	assert_int_equal(agent_read_file(a, "/tmp/w.json", &out, T), 0);
+	assert_string_equal(out.buf, "hello world");
+	heard = fake_peer_heard(&fp);
+	assert_non_null(strstr(heard, "\"guest-file-open\""));
+	assert_non_null(strstr(heard, "\"handle\":7"));
+	assert_non_null(strstr(heard, "\"guest-file-close\""));
+	strbuf_release(&out);
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
+static void test_read_missing_file(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct fake_peer fp;
+	struct agent *a;
+
+	(void)state;
+	a = synced(&fp);
+	fake_peer_say(&fp, "{\"error\": {\"class\": \"GenericError\", \"desc\": \"No such file or directory\"}}\n");
+	assert_int_equal(agent_read_file(a, "/tmp/none.json", &out, T), -1);
+	assert_non_null(strstr(ocb_errmsg(), "/tmp/none.json"));
+	assert_non_null(strstr(ocb_errmsg(), "No such file"));
+	strbuf_release(&out);
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
+static void test_eof(void **state)
+{
+	struct fake_peer fp;
+	struct agent *a;
+
+	(void)state;
+	a = synced(&fp);
+	fake_peer_say(&fp, "{\"return\": {\"pi");
+	fake_peer_hangup(&fp);
+	assert_int_equal(agent_command(a, "guest-info", NULL, NULL, T), -1);
+	assert_non_null(strstr(ocb_errmsg(), "closed in the middle"));
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
+static void test_base64(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(base64_decode("TWFu", &sb), 0);
+	assert_string_equal(sb.buf, "Man");
+	strbuf_reset(&sb);
+	assert_int_equal(base64_decode("TWE=", &sb), 0);
+	assert_string_equal(sb.buf, "Ma");
+	strbuf_reset(&sb);
+	assert_int_equal(base64_decode("TQ==\n", &sb), 0);
+	assert_string_equal(sb.buf, "M");
+	assert_int_equal(base64_decode("T*==", &sb), -1);
+	strbuf_release(&sb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sync),
+		cmocka_unit_test(test_sync_retries_until_answered),
+		cmocka_unit_test(test_exec),
+		cmocka_unit_test(test_exec_error_and_resync),
+		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_read_missing_file),
+		cmocka_unit_test(test_eof),
+		cmocka_unit_test(test_base64),
+	};
+
+	return cmocka_run_group_tests_name("agent", tests, NULL, NULL);
+}

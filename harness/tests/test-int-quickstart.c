@@ -1,0 +1,283 @@
+/* Integration tests under TCG: the real ocbench boots real guests.
+ *
+ * quickstart (MemTotal falls by >= 1200 MiB and comes back, run.json
+ * validates against its schema, nothing left running), the seed
+ * behaviours (clamp above boot memory, no balloon device), and the fault
+ * paths (agent never ready, QEMU killed from outside, SIGINT). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "accel.h"
+#include "clock.h"
+#include "int-util.h"
+
+#define SCHEMA "harness/schemas/run.schema.json"
+
+/* free.csv: first, minimum and last MemTotal. */
+static void memtotals(const char *run, long *first, long *min, long *last, int *n)
+{
+	char path[4200];
+	struct strbuf csv = STRBUF_INIT;
+	char *save = NULL;
+
+	snprintf(path, sizeof(path), "%s/guests/guest-1/free.csv", run);
+	assert_int_equal(read_file(path, &csv), 0);
+	*n = 0;
+	for (char *line = strtok_r(csv.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		long t, total;
+
+		if (sscanf(line, "%ld,%ld", &t, &total) != 2)
+			continue;	/* header */
+		if (!(*n)++)
+			*first = *min = total;
+		if (total < *min)
+			*min = total;
+		*last = total;
+	}
+	strbuf_release(&csv);
+}
+
+static int events_have(const char *run, const char *needle)
+{
+	char path[4200];
+	struct strbuf ev = STRBUF_INIT;
+	int found;
+
+	snprintf(path, sizeof(path), "%s/events.jsonl", run);
+	assert_int_equal(read_file(path, &ev), 0);
+	found = strstr(strbuf_str(&ev), needle) != NULL;
+	strbuf_release(&ev);
+	return found;
+}
+
+static void test_quickstart(void **state)
+{
+	char root[1024], log[1200], run[2048], runjson[2100], why[256];
+	struct strbuf out = STRBUF_INIT;
+	long first = 0, min = 0, last = 0;
+	int n = 0;
+	json_t *doc;
+
+	(void)state;
+	int_tmpdir("quickstart", root, sizeof(root));
+	snprintf(log, sizeof(log), "%s/ocbench.log", root);
+	{
+		const char *args[] = { "run", "scenarios/quickstart.ini", "-o", root, NULL };
+
+		assert_int_equal(int_run(log, &out, args), 0);
+	}
+	/* the short human summary the README promises */
+	assert_non_null(strstr(out.buf, "guest-1: MemTotal "));
+	assert_non_null(strstr(out.buf, "(balloon 2048 → 512 MiB in "));
+	int_find_run(root, 1, run, sizeof(run));
+	memtotals(run, &first, &min, &last, &n);
+	assert_int_equal(n, 3);
+	print_message("MemTotal %ld -> %ld -> %ld MiB\n", first, min, last);
+	assert_true(first - min >= 1200);
+	assert_true(labs(last - first) <= 16);
+
+	doc = int_load_json(run, "run.json");
+	assert_string_equal(json_string_value(json_object_get(doc, "status")), "complete");
+	assert_string_equal(json_string_value(json_object_get(doc, "schema")), "ocbench.run/1");
+	/* the accelerator recorded is the one this host can really use */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "accel"), "name")),
+			    kvm_usable("/", why, sizeof(why)) ? "kvm" : "tcg");
+	assert_true(int_metric(doc, "guest-1.balloon_inflate_s") > 0);
+	assert_true(int_metric(doc, "guest-1.balloon_inflate_mib_s") > 0);
+	assert_true(int_metric(doc, "guest-1.memtotal_before_mib") == (double)first);
+	assert_true(int_metric(doc, "guest-1.memtotal_ballooned_mib") == (double)min);
+	/* the exact qemu argv is recorded */
+	assert_true(json_array_size(json_object_get(json_array_get(json_object_get(doc, "guests"), 0),
+						    "argv")) > 10);
+	json_decref(doc);
+	snprintf(runjson, sizeof(runjson), "%s/run.json", run);
+	assert_int_equal(int_validate_schema(runjson, SCHEMA), 0);
+	assert_true(events_have(run, "\"event\":\"BALLOON_CHANGE\""));
+	assert_true(events_have(run, "\"type\":\"balloon_reached\""));
+	assert_true(events_have(run, "\"type\":\"action\""));
+	{
+		char console[2200];
+
+		snprintf(console, sizeof(console), "%s/guests/guest-1/console.log", run);
+		assert_true(path_exists(console));
+	}
+	assert_int_equal(int_processes_mentioning(root), 0);
+	strbuf_release(&out);
+}
+
+static void test_clamp(void **state)
+{
+	char root[1024], log[1200], run[2048];
+	long first = 0, min = 0, last = 0;
+	int n = 0;
+	json_t *doc, *g;
+
+	(void)state;
+	int_tmpdir("clamp", root, sizeof(root));
+	snprintf(log, sizeof(log), "%s/ocbench.log", root);
+	{
+		const char *args[] = { "run", "harness/tests/scenarios/int-clamp.ini", "-o", root, NULL };
+		struct strbuf out = STRBUF_INIT;
+
+		assert_int_equal(int_run(log, &out, args), 0);
+		assert_non_null(strstr(out.buf, "clamped to 2048 MiB"));
+		strbuf_release(&out);
+	}
+	int_find_run(root, 1, run, sizeof(run));
+	memtotals(run, &first, &min, &last, &n);
+	assert_int_equal(n, 2);
+	assert_true(labs(last - first) <= 16);
+	doc = int_load_json(run, "run.json");
+	g = json_array_get(json_object_get(doc, "guests"), 0);
+	assert_true(json_is_true(json_object_get(g, "balloon_clamped")));
+	json_decref(doc);
+	assert_true(events_have(run, "\"type\":\"balloon_clamped\""));
+	assert_true(events_have(run, "\"requested_mib\":4096"));
+}
+
+static void test_no_balloon_device(void **state)
+{
+	char root[1024], log[1200], run[2048];
+	const char *reason;
+	json_t *doc;
+
+	(void)state;
+	int_tmpdir("noballoon", root, sizeof(root));
+	snprintf(log, sizeof(log), "%s/ocbench.log", root);
+	{
+		const char *args[] = { "run", "harness/tests/scenarios/int-noballoon.ini", "-o", root, NULL };
+		struct strbuf out = STRBUF_INIT;
+
+		assert_int_equal(int_run(log, &out, args), 1);
+		assert_non_null(strstr(out.buf, "guest-1"));
+		assert_non_null(strstr(out.buf, "DeviceNotActive"));
+		strbuf_release(&out);
+	}
+	int_find_run(root, 1, run, sizeof(run));
+	doc = int_load_json(run, "run.json");
+	assert_string_equal(json_string_value(json_object_get(doc, "status")), "failed");
+	reason = json_string_value(json_object_get(doc, "reason"));
+	assert_non_null(reason);
+	assert_non_null(strstr(reason, "guest-1"));
+	/* QEMU 7.2's words, or older QEMUs' */
+	assert_true(strstr(reason, "No balloon device has been activated") ||
+		    strstr(reason, "has not been activated"));
+	assert_non_null(strstr(reason, "balloon = none"));
+	json_decref(doc);
+	assert_int_equal(int_processes_mentioning(root), 0);
+}
+
+static void test_agent_never_ready(void **state)
+{
+	char root[1024], log[1200], run[2048];
+	const char *reason;
+	json_t *doc;
+
+	(void)state;
+	int_tmpdir("noagent", root, sizeof(root));
+	snprintf(log, sizeof(log), "%s/ocbench.log", root);
+	{
+		const char *args[] = { "run", "harness/tests/scenarios/int-noagent.ini", "-o", root, NULL };
+
+		assert_int_equal(int_run(log, NULL, args), 1);
+	}
+	int_find_run(root, 1, run, sizeof(run));
+	doc = int_load_json(run, "run.json");
+	assert_string_equal(json_string_value(json_object_get(doc, "status")), "failed");
+	reason = json_string_value(json_object_get(doc, "reason"));
+	assert_non_null(strstr(reason, "guest agent not ready within 4 s"));
+	assert_non_null(strstr(reason, "last console lines"));
+	json_decref(doc);
+	assert_int_equal(int_processes_mentioning(root), 0);
+}
+
+/* Wait until events.jsonl says the guest is up; returns its QEMU pid. */
+static int wait_guest_ready(const char *root)
+{
+	uint64_t deadline = mono_ns() + 90 * 1000000000ull;
+
+	while (mono_ns() < deadline) {
+		char run[2048], path[2200];
+		struct strbuf ev = STRBUF_INIT;
+		const char *p;
+		DIR *d = opendir(root);
+		struct dirent *e;
+		int pid = 0;
+
+		run[0] = '\0';
+		while (d && (e = readdir(d)))
+			if (!strncmp(e->d_name, "int-long", 8))
+				snprintf(run, sizeof(run), "%s/%s/run-001", root, e->d_name);
+		if (d)
+			closedir(d);
+		snprintf(path, sizeof(path), "%s/events.jsonl", run);
+		if (run[0] && read_file(path, &ev) == 0 && (p = strstr(strbuf_str(&ev), "\"qemu_pid\":")))
+			pid = atoi(p + 11);
+		strbuf_release(&ev);
+		if (pid > 0)
+			return pid;
+		sleep_ns(50000000, NULL);
+	}
+	fail_msg("guest never became ready");
+	return -1;
+}
+
+static void interrupted_run(const char *name, int kill_qemu, const char *want_status,
+			    const char *want_reason)
+{
+	char root[1024], log[1200], run[2048];
+	const char *args[] = { "run", "harness/tests/scenarios/int-long.ini", "-o", NULL, NULL };
+	struct child c;
+	int st, qemu_pid;
+	json_t *doc;
+
+	int_tmpdir(name, root, sizeof(root));
+	snprintf(log, sizeof(log), "%s/ocbench.log", root);
+	args[3] = root;
+	int_start(&c, log, args);
+	qemu_pid = wait_guest_ready(root);
+	assert_int_equal(kill(kill_qemu ? qemu_pid : c.pid, kill_qemu ? SIGKILL : SIGINT), 0);
+	assert_int_equal(child_wait(&c, &st), 0);
+	child_release(&c);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 1);
+	int_find_run(root, 1, run, sizeof(run));
+	doc = int_load_json(run, "run.json");
+	assert_string_equal(json_string_value(json_object_get(doc, "status")), want_status);
+	print_message("reason: %s\n", json_string_value(json_object_get(doc, "reason")));
+	assert_non_null(strstr(json_string_value(json_object_get(doc, "reason")), want_reason));
+	/* the run stopped long before its 60 s */
+	assert_true(json_number_value(json_object_get(doc, "duration_s")) < 30);
+	json_decref(doc);
+	assert_int_equal(int_processes_mentioning(root), 0);
+	assert_true(kill(qemu_pid, 0) < 0 && errno == ESRCH);
+}
+
+static void test_qemu_killed_from_outside(void **state)
+{
+	(void)state;
+	interrupted_run("killed", 1, "failed", "killed by signal 9");
+}
+
+static void test_sigint(void **state)
+{
+	(void)state;
+	interrupted_run("sigint", 0, "incomplete", "interrupted by SIGINT");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quickstart),
+		cmocka_unit_test(test_clamp),
+		cmocka_unit_test(test_no_balloon_device),
+		cmocka_unit_test(test_agent_never_ready),
+		cmocka_unit_test(test_qemu_killed_from_outside),
+		cmocka_unit_test(test_sigint),
+	};
+
+	return cmocka_run_group_tests_name("integration: quickstart and faults", tests, NULL, NULL);
+}

@@ -1,0 +1,257 @@
+/* Unit tests: the QMP client (qmp.c over jsonchan.c) against scripted
+ * transcripts: greeting, commands matched by id, events interleaved with
+ * replies, error replies, malformed JSON, EOF mid-message, timeouts. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "qmp.h"
+#include "fake-peer.h"
+
+#define T (2 * 1000000000ull)
+#define SHORT (50 * 1000000ull)
+
+static const char greeting[] =
+	"{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, \"major\": 7}, "
+	"\"package\": \"Debian 1:7.2+dfsg-7\"}, \"capabilities\": [\"oob\"]}}\r\n";
+
+static struct qmp *connected(struct fake_peer *fp)
+{
+	struct qmp *q;
+	char version[32];
+
+	fake_peer_open(fp);
+	fake_peer_say(fp, greeting);
+	fake_peer_say(fp, "{\"return\": {}, \"id\": 1}\r\n");
+	q = qmp_new(fp->client, "guest-1");
+	assert_non_null(q);
+	assert_int_equal(qmp_handshake(q, T, version, sizeof(version)), 0);
+	assert_string_equal(version, "7.2.22");
+	assert_non_null(strstr(fake_peer_heard(fp), "\"execute\":\"qmp_capabilities\""));
+	return q;
+}
+
+static void test_handshake(void **state)
+{
+	struct fake_peer fp;
+	struct qmp *q;
+
+	(void)state;
+	q = connected(&fp);
+	qmp_free(q);
+	fake_peer_close(&fp);
+}
+
+static void test_bad_greeting(void **state)
+{
+	struct fake_peer fp;
+	struct qmp *q;
+
+	(void)state;
+	fake_peer_open(&fp);
+	fake_peer_say(&fp, "{\"hello\": 1}\n");
+	q = qmp_new(fp.client, "guest-1");
+	assert_int_equal(qmp_handshake(q, T, NULL, 0), -1);
+	assert_non_null(strstr(ocb_errmsg(), "greeting"));
+	assert_non_null(strstr(ocb_errmsg(), "guest-1"));
+	qmp_free(q);
+	fake_peer_close(&fp);
+}
+
+static int hook_calls;
+static char hook_last[64];
+
+static void hook(void *opaque, const char *event, json_t *data, json_t *ts)
+{
+	(void)opaque;
+	(void)data;
+	(void)ts;
+	hook_calls++;
+	snprintf(hook_last, sizeof(hook_last), "%s", event);
+}
+
+static void test_events_between_command_and_reply(void **state)
+{
+	struct fake_peer fp;
+	struct qmp *q;
+	uint64_t actual = 0;
+	json_t *ev;
+
+	(void)state;
+	q = connected(&fp);
+	hook_calls = 0;
+	qmp_set_event_hook(q, hook, NULL);
+	fake_peer_say(&fp, "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": "
+			   "\"BALLOON_CHANGE\", \"data\": {\"actual\": 1073741824}}\r\n");
+	fake_peer_say(&fp, "{\"event\": \"RTC_CHANGE\", \"data\": {\"offset\": 0}}\r\n");
+	fake_peer_say(&fp, "{\"return\": {\"actual\": 536870912}, \"id\": 2}\r\n");
+	assert_int_equal(qmp_query_balloon(q, &actual, T), 0);
+	assert_true(actual == 536870912ull);
+	assert_int_equal(hook_calls, 2);
+	assert_string_equal(hook_last, "RTC_CHANGE");
+	/* queued in order, apart from the reply */
+	ev = qmp_next_event(q);
+	assert_string_equal(json_string_value(json_object_get(ev, "event")), "BALLOON_CHANGE");
+	json_decref(ev);
+	assert_int_equal(qmp_wait_event(q, "RTC_CHANGE", SHORT, NULL), 0);
+	assert_null(qmp_next_event(q));
+	assert_non_null(strstr(fake_peer_heard(&fp), "\"execute\":\"query-balloon\""));
+	qmp_free(q);
+	fake_peer_close(&fp);
+}
+
+static void test_wrong_id_is_not_our_reply(void **state)
+{
+	struct fake_peer fp;
+	struct qmp *q;
+	json_t *ret = NULL;
+
+	(void)state;
+	q = connected(&fp);
+	/* a late answer to an abandoned command, then ours */
+	fake_peer_say(&fp, "{\"return\": {\"stale\": true}, \"id\": 99}\n");
+	fake_peer_say(&fp, "{\"return\": {\"running\": true}, \"id\": 2}\n");
+	assert_int_equal(qmp_command(q, "query-status", NULL, &ret, T), 0);
+	assert_true(json_is_true(json_object_get(ret, "running")));
+	assert_null(json_object_get(ret, "stale"));
+	json_decref(ret);
+	/* only a wrong id: the command times out rather than take it */
+	fake_peer_say(&fp, "{\"return\": {}, \"id\": 7}\n");
+	assert_int_equal(qmp_command(q, "query-status", NULL, NULL, SHORT), -1);
+	assert_non_null(strstr(ocb_errmsg(), "timed out"));
+	qmp_free(q);
+	fake_peer_close(&fp);
+}
+
+static void test_error_reply(void **state)
+{
+	struct fake_peer fp;
+	struct qmp *q;
+
+	(void)state;
+	q = connected(&fp);
+	fake_peer_say(&fp, "{\"id\": 2, \"error\": {\"class\": \"DeviceNotActive\", \"desc\": "
+			   "\"No balloon device has been activated\"}}\n");
+	assert_int_equal(qmp_balloon(q, 512ull << 20, T), -1);
+	assert_string_equal(qmp_error_class(q), "DeviceNotActive");
+	assert_non_null(strstr(ocb_errmsg(), "No balloon device has been activated"));
+	assert_non_null(strstr(ocb_errmsg(), "guest-1"));
+	assert_non_null(strstr(ocb_errmsg(), "'balloon'"));
+	assert_non_null(strstr(fake_peer_heard(&fp), "\"value\":536870912"));
+	qmp_free(q);
+	fake_peer_close(&fp);
+}
+
+static void test_malformed_json(void **state)
+{
+	struct fake_peer fp;
+	struct qmp *q;
+
+	(void)state;
+	q = connected(&fp);
+	fake_peer_say(&fp, "{\"return\": {\"actual\": 5,}, \"id\": 2\n");
+	assert_int_equal(qmp_command(q, "query-balloon", NULL, NULL, T), -1);
+	assert_non_null(strstr(ocb_errmsg(), "malformed JSON"));
+	assert_non_null(strstr(ocb_errmsg(), "\"actual\": 5,"));
+	/* the channel recovers at the next line */
+	fake_peer_say(&fp, "{\"return\": {}, \"id\": 3}\n");
+	assert_int_equal(qmp_command(q, "query-status", NULL, NULL, T), 0);
+	qmp_free(q);
+	fake_peer_close(&fp);
+}
+
+static void test_eof_mid_message(void **state)
+{
+	struct fake_peer fp;
+	struct qmp *q;
+
+	(void)state;
+	q = connected(&fp);
+	fake_peer_say(&fp, "{\"return\": {\"act");
+	fake_peer_hangup(&fp);
+	assert_int_equal(qmp_command(q, "query-balloon", NULL, NULL, T), -1);
+	assert_non_null(strstr(ocb_errmsg(), "closed in the middle of a message"));
+	qmp_free(q);
+	fake_peer_close(&fp);
+}
+
+static void test_clean_eof(void **state)
+{
+	struct fake_peer fp;
+	struct qmp *q;
+
+	(void)state;
+	q = connected(&fp);
+	fake_peer_hangup(&fp);
+	assert_int_equal(qmp_command(q, "query-balloon", NULL, NULL, T), -1);
+	assert_non_null(strstr(ocb_errmsg(), "connection closed by peer"));
+	assert_int_equal(qmp_pump(q, SHORT), -1);
+	qmp_free(q);
+	fake_peer_close(&fp);
+}
+
+static void test_missing_return(void **state)
+{
+	struct fake_peer fp;
+	struct qmp *q;
+	uint64_t actual;
+
+	(void)state;
+	q = connected(&fp);
+	fake_peer_say(&fp, "{\"id\": 2}\n");
+	assert_int_equal(qmp_command(q, "query-balloon", NULL, NULL, T), -1);
+	assert_non_null(strstr(ocb_errmsg(), "neither"));
+	fake_peer_say(&fp, "{\"return\": {\"nope\": 1}, \"id\": 3}\n");
+	assert_int_equal(qmp_query_balloon(q, &actual, T), -1);
+	assert_non_null(strstr(ocb_errmsg(), "actual"));
+	qmp_free(q);
+	fake_peer_close(&fp);
+}
+
+static void test_pump_and_stats(void **state)
+{
+	struct fake_peer fp;
+	struct qmp *q;
+	json_t *stats = NULL;
+	int64_t upd = 0;
+
+	(void)state;
+	q = connected(&fp);
+	fake_peer_say(&fp, "{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": true}}\n");
+	assert_int_equal(qmp_pump(q, SHORT), 0);
+	assert_int_equal(qmp_wait_event(q, "SHUTDOWN", SHORT, NULL), 0);
+	assert_int_equal(qmp_wait_event(q, "SHUTDOWN", SHORT, NULL), -1);
+	fake_peer_say(&fp, "{\"return\": {}, \"id\": 2}\n");
+	assert_int_equal(qmp_balloon_stats_enable(q, "/machine/peripheral/balloon0", 1, T), 0);
+	assert_non_null(strstr(fake_peer_heard(&fp), "guest-stats-polling-interval"));
+	fake_peer_say(&fp, "{\"return\": {\"stats\": {\"stat-free-memory\": 1024}, \"last-update\": 17}, \"id\": 3}\n");
+	assert_int_equal(qmp_balloon_stats(q, "/machine/peripheral/balloon0", &stats, &upd, T), 0);
+	assert_int_equal(json_integer_value(json_object_get(stats, "stat-free-memory")), 1024);
+	assert_int_equal(upd, 17);
+	json_decref(stats);
+	qmp_free(q);
+	fake_peer_close(&fp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_handshake),
+		cmocka_unit_test(test_bad_greeting),
+		cmocka_unit_test(test_events_between_command_and_reply),
+		cmocka_unit_test(test_wrong_id_is_not_our_reply),
+		cmocka_unit_test(test_error_reply),
+		cmocka_unit_test(test_malformed_json),
+		cmocka_unit_test(test_eof_mid_message),
+		cmocka_unit_test(test_clean_eof),
+		cmocka_unit_test(test_missing_return),
+		cmocka_unit_test(test_pump_and_stats),
+	};
+
+	return cmocka_run_group_tests_name("qmp", tests, NULL, NULL);
+}

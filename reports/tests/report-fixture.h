@@ -1,0 +1,50 @@
+/* report-fixture.h — a small sweep with series (KSM on/off x 2 repeats) for
+ * the report tests; static inline, included by test-report.c and
+ * test-int-report-chromium.c. */
+#ifndef OCB_TEST_REPORT_FIXTURE_H
+#define OCB_TEST_REPORT_FIXTURE_H
+
+#include "tests/synth.h"
+
+static inline void report_fixture(const char *dir)
+{
+	static const char *const cells[2] = { "{\"host.ksm\":\"on\"}", "{\"host.ksm\":\"off\"}" };
+	char *names[4];
+	json_t *idx, *runs;
+	char *text;
+
+	for (int c = 0; c < 2; c++)
+		for (int r = 0; r < 2; r++) {
+			struct strbuf d = STRBUF_INIT;
+			json_t *m = json_object();
+
+			synth_metric(m, "guest-1.balloon_inflate_s", 0.5 + 0.01 * r + 0.1 * c, "s", "lower");
+			synth_metric(m, "ksm_settle_s", 4.0 + r, "s", "lower");
+			strbuf_addf(&d, "%s/ksm-%s-r%d", dir, c ? "off" : "on", r);
+			synth_run(d.buf, "quickstart", cells[c], r, "complete", "7.2.22", m, 1);
+			names[c * 2 + r] = strdup(d.buf + strlen(dir) + 1);
+			strbuf_release(&d);
+		}
+	/* a failed run appears in the runs table but in no aggregate */
+	{
+		struct strbuf d = STRBUF_INIT;
+		json_t *m = json_object();
+
+		strbuf_addf(&d, "%s/ksm-on-r2", dir);
+		synth_run(d.buf, "quickstart", cells[0], 2, "failed", "7.2.22", m, 0);
+		strbuf_release(&d);
+	}
+	idx = json_pack("{s:s,s:s,s:[]}", "schema", "ocbench.index/1", "scenario", "quickstart", "runs");
+	runs = json_object_get(idx, "runs");
+	for (int i = 0; i < 4; i++) {
+		json_array_append_new(runs, json_pack("{s:s,s:i}", "dir", names[i], "repeat", i % 2));
+		free(names[i]);
+	}
+	json_array_append_new(runs, json_pack("{s:s,s:i}", "dir", "ksm-on-r2", "repeat", 2));
+	text = json_dumps(idx, JSON_INDENT(2));
+	synth_file(dir, "index.json", text);
+	free(text);
+	json_decref(idx);
+}
+
+#endif

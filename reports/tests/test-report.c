@@ -1,0 +1,148 @@
+/* Unit tests: `ocbench report` writes index.html, report.md and non-empty
+ * SVG/PNG figures for a synthetic sweep (needs gnuplot; skips without). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "fsutil.h"
+#include "runcmd.h"
+#include "tests/report-fixture.h"
+
+static char tmpdir[] = "/tmp/ocb-test-report-XXXXXX";
+
+static long file_size(const char *dir, const char *name)
+{
+	struct strbuf p = STRBUF_INIT;
+	struct stat st;
+	long n;
+
+	strbuf_addf(&p, "%s/%s", dir, name);
+	n = stat(p.buf, &st) == 0 ? (long)st.st_size : -1;
+	strbuf_release(&p);
+	return n;
+}
+
+static int have_gnuplot(void)
+{
+	struct strbuf p = STRBUF_INIT;
+	int ok = find_program("gnuplot", &p) == 0;
+
+	strbuf_release(&p);
+	return ok;
+}
+
+static void test_report_files(void **state)
+{
+	static const char *const figs[] = { "timeline-1", "timeline-2", "latency-percentiles",
+					    "latency-cdf", "ksm-merged" };
+	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT, html = STRBUF_INIT, md = STRBUF_INIT,
+		      p = STRBUF_INIT;
+	char *argv[5];
+
+	(void)state;
+	if (!have_gnuplot()) {
+		printf("SKIP: gnuplot not installed (ci/install-deps installs gnuplot-nox)\n");
+		skip();
+	}
+	strbuf_addf(&in, "%s/sweep", tmpdir);
+	strbuf_addf(&out, "%s/out", tmpdir);
+	report_fixture(in.buf);
+	argv[0] = "report";
+	argv[1] = in.buf;
+	argv[2] = "-o";
+	argv[3] = out.buf;
+	argv[4] = NULL;
+	assert_int_equal(cmd_report(4, argv), 0);
+
+	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s.svg", figs[i]);
+		if (file_size(out.buf, p.buf) <= 1000)
+			fail_msg("%s/%s missing or empty", out.buf, p.buf);
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s.png", figs[i]);
+		if (file_size(out.buf, p.buf) <= 1000)
+			fail_msg("%s/%s missing or empty", out.buf, p.buf);
+		strbuf_reset(&p);
+		strbuf_addf(&p, "gnuplot/%s.gp", figs[i]);
+		assert_true(file_size(out.buf, p.buf) > 0);
+	}
+	assert_true(file_size(out.buf, "timeline-3.svg") < 0);	/* one per cell */
+
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/index.html", out.buf);
+	assert_int_equal(read_file(p.buf, &html), 0);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/report.md", out.buf);
+	assert_int_equal(read_file(p.buf, &md), 0);
+	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
+		strbuf_reset(&p);
+		strbuf_addf(&p, "<img src=\"%s.svg\"", figs[i]);
+		assert_non_null(strstr(html.buf, p.buf));
+		strbuf_reset(&p);
+		strbuf_addf(&p, "(%s.png)", figs[i]);
+		assert_non_null(strstr(md.buf, p.buf));
+	}
+	/* host fingerprint, matrix, aggregated metrics with units, no network */
+	assert_non_null(strstr(html.buf, "AMD EPYC"));
+	assert_non_null(strstr(html.buf, "host.ksm"));
+	assert_non_null(strstr(html.buf, "Cell: host.ksm=on"));
+	assert_non_null(strstr(html.buf, "guest-1.balloon_inflate_s"));
+	assert_non_null(strstr(md.buf, "| ksm\\_settle\\_s | s | lower | 4.5 | 0.707 | 2 |"));
+	assert_non_null(strstr(html.buf, "interrupted by SIGINT"));	/* the failed run */
+	assert_null(strstr(html.buf, "http://"));
+	assert_null(strstr(html.buf, "https://"));
+	/* the timeline marks the actions */
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/gnuplot/timeline-1.gp", out.buf);
+	strbuf_reset(&md);
+	assert_int_equal(read_file(p.buf, &md), 0);
+	assert_non_null(strstr(md.buf, "'balloon guest-1 512M'"));
+	assert_non_null(strstr(md.buf, "set xlabel 'time since run start (s)'"));
+
+	strbuf_release(&in);
+	strbuf_release(&out);
+	strbuf_release(&html);
+	strbuf_release(&md);
+	strbuf_release(&p);
+}
+
+static void test_report_usage(void **state)
+{
+	char *argv[4] = { "report", "/nonexistent/ocbench-results", NULL, NULL };
+	char *two[4] = { "report", "a", "b", NULL };
+
+	(void)state;
+	assert_int_equal(cmd_report(2, argv), 2);
+	assert_int_equal(cmd_report(1, argv), 2);
+	assert_int_equal(cmd_report(3, two), 2);	/* several inputs need -o */
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return remove_tree(tmpdir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report_files),
+		cmocka_unit_test(test_report_usage),
+	};
+
+	return cmocka_run_group_tests_name("report", tests, setup, teardown);
+}
