@@ -118,6 +118,17 @@ json_t *hostinfo_collect(const char *root)
 		json_object_set_new(o, "memory_kib", json_integer((json_int_t)kib));
 	json_object_set_new(o, "numa", numa_nodes(root));
 	program_version(o, "qemu", "qemu-system-x86_64");
+	/* "7.2.22" out of "QEMU emulator version 7.2.22 (Debian ...)": the
+	 * field compare matches; a run overwrites it with the version its
+	 * own QEMU announced over QMP (it may be another --qemu binary). */
+	{
+		const char *q = json_string_value(json_object_get(o, "qemu"));
+		const char *ver = q ? strstr(q, "version ") : NULL;
+
+		if (ver)
+			json_object_set_new(o, "qemu_version",
+					    json_stringn(ver + 8, strcspn(ver + 8, " ")));
+	}
 	json_object_set_new(o, "libvirt", libvirt_version());
 	json_object_set_new(o, "kvm", kvmparam_info(root));
 	set_or_null(o, "ksm", ksm_settings(root));

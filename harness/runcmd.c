@@ -132,12 +132,36 @@ static int open_redirect(const char *path, int flags)
 	return open(path, flags | O_CLOEXEC, 0644);
 }
 
+/* What the child was doing when it failed (sent with the errno). */
+enum { STAGE_EXEC, STAGE_CGROUP };
+
+/* Join a cgroup: "0" is the writing process itself, in v1 and v2. */
+static int join_cgroup(const char *procs)
+{
+	int fd = open(procs, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, "0", 1) != 1) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return close(fd);
+}
+
 /* In the child: only async-signal-safe calls until exec. Failures are
- * reported to the parent as an errno through errpipe. */
+ * reported to the parent as {stage, errno} through errpipe. */
 static void child_exec(struct child *c, int errpipe, int outfd)
 {
-	int fd, err;
+	int fd, err[2] = { STAGE_EXEC, 0 };
 
+	if (c->cgroup_procs && join_cgroup(c->cgroup_procs) < 0) {
+		err[0] = STAGE_CGROUP;
+		goto fail;
+	}
 	if (c->new_pgroup)
 		setpgid(0, 0);
 	if (c->die_with_parent)
@@ -165,15 +189,15 @@ static void child_exec(struct child *c, int errpipe, int outfd)
 	}
 	execvp(c->args.v[0], c->args.v);
 fail:
-	err = errno;
-	if (write(errpipe, &err, sizeof(err)) < 0)
+	err[1] = errno;
+	if (write(errpipe, err, sizeof(err)) < 0)
 		_exit(127);
 	_exit(127);
 }
 
 static int start_with_fd(struct child *c, int outfd)
 {
-	int pipefd[2], err;
+	int pipefd[2], err[2];
 	ssize_t n;
 	pid_t pid;
 
@@ -202,7 +226,10 @@ static int start_with_fd(struct child *c, int outfd)
 	if (n == (ssize_t)sizeof(err)) {
 		waitpid(pid, NULL, 0);
 		registry_del(pid);
-		errno = err;
+		errno = err[1];
+		if (err[0] == STAGE_CGROUP)
+			return ocb_fail_errno("cannot start %s in the cgroup of %s (writing to it before exec)",
+					      c->args.v[0], c->cgroup_procs);
 		return ocb_fail_errno("cannot run %s", c->args.v[0]);
 	}
 	c->pid = pid;

@@ -39,9 +39,15 @@ struct child {
 	int new_pgroup;			/* own process group (no terminal ^C) */
 	int die_with_parent;		/* PR_SET_PDEATHSIG SIGKILL */
 	pid_t pid;
+	/* A cgroup's cgroup.procs file (v1 or v2), or NULL.  The child writes
+	 * itself into it before exec, so everything it ever allocates is
+	 * charged to that group (a parent moving the PID after fork would
+	 * race with the child's first allocations).  Failure is reported
+	 * like an exec failure, naming the file. */
+	const char *cgroup_procs;
 };
 
-#define CHILD_INIT { STRVEC_INIT, NULL, NULL, NULL, 0, 0, 0, -1 }
+#define CHILD_INIT { STRVEC_INIT, NULL, NULL, NULL, 0, 0, 0, -1, NULL }
 
 /* fork+exec; -1 with a message naming argv[0] when it cannot start
  * (including exec failure, reported through a close-on-exec pipe). */

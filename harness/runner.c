@@ -5,6 +5,7 @@
 #include "fsutil.h"
 #include "guest-image.h"
 #include "guestmem.h"
+#include "hostinfo.h"
 #include "interrupt.h"
 #include "knobs.h"
 #include "results.h"
@@ -650,6 +651,8 @@ static json_t *run_fields(struct run_ctx *c, const struct accel_choice *accel)
 		      "quick", s->quick, "accel", "name", accel_name(accel->kind), "reason", accel->reason,
 		      "backend", c->opt->backend);
 	json_object_set_new(f, "scenario_file", json_string(s->file));
+	/* The fingerprint compare uses to refuse apples-to-oranges. */
+	json_object_set_new(f, "host", hostinfo_collect(c->opt->root));
 	return f;
 }
 
@@ -676,6 +679,9 @@ static void record_guests(struct run_ctx *c)
 		json_object_set_new(o, "balloon_tolerance_mib", json_real(bytes_to_mib(g->tolerance)));
 		g->vm->ops->describe(g->vm, o);
 		json_array_append_new(guests, o);
+		if (g->vm->backend_version[0])
+			json_object_set_new(json_object_get(c->res.run, "host"), "qemu_version",
+					    json_string(g->vm->backend_version));
 	}
 	json_object_set_new(c->res.run, "guests", guests);
 }

@@ -38,6 +38,9 @@ struct vm_config {
 	char outdir[4096];		/* guests/NAME in the results */
 	uint64_t boot_timeout_ns;
 	uint64_t cmd_timeout_ns;	/* one QMP/agent command */
+	/* The run's host memory cap (cgroup.h): the cgroup.procs file the
+	 * VM process joins before exec; "" = no cap.  Local backends only. */
+	char cgroup_procs[4096];
 };
 
 struct vm;

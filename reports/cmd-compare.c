@@ -23,7 +23,7 @@ static void compare_usage(FILE *f)
 		"  --threshold PCT        smallest change that counts (default 5%%)\n"
 		"  --format FMT           text (default), md or json\n"
 		"  --allow-host-change    compare even if the host fingerprint differs; with\n"
-		"                         =FIELDS only those (cpu.vendor, cpu.model, kernel,\n"
+		"                         =FIELDS only those (cpu.vendor, cpu.model_name, kernel,\n"
 		"                         qemu_version)\n\n"
 		"Exit: 0 no regression, 1 regression, 2 incomparable inputs or usage error.\n",
 		COMPARE_SMALL_N);
@@ -52,7 +52,7 @@ static int check_fields(const char *list)
 			ok |= strlen(host_field_names[i]) == n && !strncmp(host_field_names[i], p, n);
 		if (!ok)
 			return ocb_fail("--allow-host-change: unknown field '%.*s': expected "
-					"cpu.vendor, cpu.model, kernel or qemu_version", (int)n, p);
+					"cpu.vendor, cpu.model_name, kernel or qemu_version", (int)n, p);
 		p += n + (comma ? 1 : 0);
 	}
 	return 0;

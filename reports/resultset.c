@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 const char *const result_pct_names[RESULT_NPCT] = { "p50", "p90", "p99", "p99.9", "max" };
-const char *const host_field_names[HOST_NFIELDS] = { "cpu.vendor", "cpu.model", "kernel",
+const char *const host_field_names[HOST_NFIELDS] = { "cpu.vendor", "cpu.model_name", "kernel",
 						     "qemu_version" };
 
 static char *xstrdup(const char *s)

@@ -47,7 +47,7 @@ static inline void synth_run(const char *dir, const char *scenario, const char *
 			"repeat", repeat,
 			"matrix", matrix ? json_loads(matrix, 0, NULL) : json_object(),
 			"accel", "name", "tcg", "reason", "no vmx/svm",
-			"host", "cpu", "vendor", "AuthenticAMD", "model", "AMD EPYC",
+			"host", "cpu", "vendor", "AuthenticAMD", "model_name", "AMD EPYC",
 			"kernel", "6.1.0-test", "qemu_version", qemu_version,
 			"knobs", "guests", "name", "guest-1", "memory_mib", 2048,
 			"metrics", metrics);
