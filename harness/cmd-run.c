@@ -50,6 +50,7 @@ static void run_usage(FILE *f)
 static const struct scenario_hooks hooks = {
 	.validate_host = knob_validate,
 	.host_keys = knob_names,
+	.host_help = knob_help,
 	.validate_workload = runner_validate_workload,
 };
 

@@ -1362,9 +1362,12 @@ void scenario_print_keys(FILE *f, const struct scenario_hooks *hooks)
 			v[i].buf, wd, k->def ? k->def : k->def_text, k->help);
 		strbuf_release(&v[i]);
 	}
-	for (size_t i = 0; hk && hk[i]; i++)
+	for (size_t i = 0; hk && hk[i]; i++) {
+		const char *help = hooks->host_help ? hooks->host_help(hk[i]) : NULL;
+
 		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "[host]", wk, hk[i], wv, "VALUE", wd,
-			"unchanged", host_help);
+			"unchanged", help ? help : host_help);
+	}
 	if (!hk)
 		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "[host]", wk, "KNOB", wv, "VALUE", wd,
 			"unchanged", host_help);

@@ -46,6 +46,8 @@ struct scenario_hooks {
 	int (*validate_host)(const char *key, const char *value);
 	/* NULL-terminated list of host keys: "did you mean" and --list-keys */
 	const char *const *(*host_keys)(void);
+	/* one line of help for a host key (--list-keys), may be NULL */
+	const char *(*host_help)(const char *key);
 	/* argv[0] of a guest's `workload =` */
 	int (*validate_workload)(const char *program);
 };

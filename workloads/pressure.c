@@ -37,7 +37,7 @@ static struct {
 	const char *profile;
 	uint64_t interval_ns;
 	uint64_t loads;
-} o = { "ramp:5s,hold:10s,release:5s", 100000000u, 1000 };
+} o = { "ramp:5s,hold:10s,release:5s", 100000000u, 20000 };
 
 static int set_interval(void *field, const char *arg)
 {
@@ -48,7 +48,8 @@ static const struct wlopt pressure_opts[] = {
 	{ "profile", "STEPS", "STEP:DUR[:TARGET],... with STEP ramp|hold|release, TARGET a size or N%",
 	  wlopt_set_string, &o.profile },
 	{ "interval", "DUR", "sample access latency this often (100ms)", set_interval, &o.interval_ns },
-	{ "loads", "N", "dependent random loads per latency sample (1000)", wlopt_set_count, &o.loads },
+	{ "loads", "N", "dependent random loads per latency sample (20000; short samples after an\n"
+	  "                           idle interval see cold caches and TLB)", wlopt_set_count, &o.loads },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -152,13 +153,13 @@ static void maybe_sample(struct worker *w)
 
 	if (now < w->next_sample || w->sh->nrows >= MAX_ROWS)
 		return;
-	w->next_sample = now + o.interval_ns;
 	r = &w->sh->rows[w->sh->nrows];
 	r->t_s = (double)(now - w->start) / 1e9;
 	r->allocated_mib = (double)(w->have * CHUNK) / MiB;
 	r->ns_per_access = sample_latency(w);
 	r->step = w->step;
 	w->sh->nrows++;
+	w->next_sample = timer_ns() + o.interval_ns;
 }
 
 static int out_of_time(const struct worker *w)
@@ -190,9 +191,12 @@ static void run_step(struct worker *w, const struct profile_step *st)
 		double f = st->dur_ns ? (double)el / (double)st->dur_ns : 1.0;
 		uint64_t want = f >= 1 ? to : (uint64_t)((double)from + ((double)to - (double)from) * f);
 
-		while (!stopping(w) && !refused && w->have < want && timer_ns() < w->next_sample)
+		/* At least one chunk per pass, so a sample that takes longer
+		 * than the interval cannot starve the profile. */
+		for (int n = 0; !stopping(w) && !refused && w->have < want &&
+				(n == 0 || timer_ns() < w->next_sample); n++)
 			refused = grow(w) < 0;
-		while (w->have > want && timer_ns() < w->next_sample)
+		for (int n = 0; w->have > want && (n == 0 || timer_ns() < w->next_sample); n++)
 			shrink(w);
 		maybe_sample(w);
 		if (stopping(w) || out_of_time(w) || (el >= st->dur_ns && (w->have == want || refused)))
