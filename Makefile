@@ -155,7 +155,7 @@ $(B)/workloads/bench/%: workloads/bench/%.c $(LIBWL)
 # The default guest: Debian kernel + busybox/qemu-ga/workloads initramfs.
 GUEST_DEPS := $(wildcard guest-images/*) $(WL_BINS)
 $(GUEST): $(GUEST_DEPS)
-	$(Q)guest-images/build-guest $(OUT)/guest $(OUT)/workloads
+	$(Q)guest-images/build-guest $(OUT)/guest $(WL_BINS)
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all

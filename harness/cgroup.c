@@ -66,7 +66,7 @@ int cgroup_memory_find(const char *root, char *mount, size_t len, int *version)
 		strbuf_release(&path);
 		return ocb_err_prefix("cannot look for the memory cgroup controller: ");
 	}
-	for (char *line = strtok_r(mounts.buf, "\n", &save); line && !found;
+	for (char *line = mounts.buf ? strtok_r(mounts.buf, "\n", &save) : NULL; line && !found;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char dev[256], dir[2048], type[64], opts[1024];
 		struct strbuf full = STRBUF_INIT;
@@ -106,7 +106,7 @@ static void own_group(const char *root, int version, struct strbuf *out)
 
 	sysfs_path(root, "/proc/self/cgroup", &path);
 	if (read_file(path.buf, &text) == 0) {
-		for (char *line = strtok_r(text.buf, "\n", &save); line;
+		for (char *line = text.buf ? strtok_r(text.buf, "\n", &save) : NULL; line;
 		     line = strtok_r(NULL, "\n", &save)) {
 			char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 
@@ -343,7 +343,7 @@ static int list_procs(const struct cgroup *cg, struct strbuf *out)
 		strbuf_release(&t);
 		return -1;
 	}
-	for (char *l = strtok_r(t.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+	for (char *l = t.buf ? strtok_r(t.buf, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
 		if (out)
 			strbuf_addf(out, "%s%s", n ? " " : "", l);
 		n++;

@@ -143,6 +143,9 @@ static struct conform_result *report_add(struct conform_report *rep, const struc
 	r = &rep->r[rep->n++];
 	memset(r, 0, sizeof(*r));
 	r->check = chk;
+	/* A check that decides nothing is a bug, never a silent pass. */
+	r->status = CONFORM_ERROR;
+	snprintf(r->reason, sizeof(r->reason), "%s set no result (a bug in the check)", chk->id);
 	r->evidence = json_object();
 	return r;
 }
@@ -373,7 +376,7 @@ static void run_one(struct conform_ctx *c, const struct conform_check *chk, stru
 		conform_progress(c, "%s %s ...", chk->id, chk->title);
 		ocb_err_clear();
 		chk->run(c, r);
-		if (ocb_interrupted && r->status == CONFORM_PASS)
+		if (ocb_interrupted && r->status != CONFORM_FAIL)
 			conform_error(r, "%s while the check ran", interrupt_reason());
 	}
 	r->seconds = ns_to_s(mono_ns() - t0);

@@ -27,6 +27,7 @@
 #include <sys/types.h>
 
 #include "accel.h"
+#include "guest-image.h"
 #include "strbuf.h"
 #include "vm.h"
 
@@ -166,6 +167,8 @@ struct conform_guest_spec {
 struct conform_ctx {
 	struct conform_options opt;
 	struct accel_choice accel;
+	struct guest_image image;
+	char qemu[4096];		/* the emulator, found in PATH */
 	struct knob_set *knobs;
 	char rundir[256];		/* sockets, hugetlbfs mounts */
 	char workdir[4096];

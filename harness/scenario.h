@@ -137,6 +137,8 @@ struct timeline_entry {
 	char **argv;			/* TL_EXEC, NULL-terminated */
 	uint64_t timeout_ns;		/* TL_WAIT_*: 0 = not given (the runner
 					 * bounds the wait by the run's end) */
+	int partial_ok;			/* TL_WAIT_BALLOON: a target not reached
+					 * by the timeout is recorded, not a failure */
 	char *text;			/* the action as written, for events.jsonl */
 	const char *file;		/* = scenario->file */
 	unsigned line;

@@ -124,10 +124,17 @@ static int parse_wait(char **w, size_t argc, struct timeline_entry *e)
 	} else {
 		return fail_word("wait", w[1], what, "balloon, ksm-settled or workload");
 	}
+	/* "partial-ok": a balloon that stops short (the guest holds its
+	 * memory, or OOMs) is an outcome to record, not a failure. */
+	if (e->action == TL_WAIT_BALLOON && argc > rest && strcmp(w[argc - 1], "partial-ok") == 0) {
+		e->partial_ok = 1;
+		argc--;
+	}
 	if (argc == rest)
 		return 0;
 	if (argc != rest + 2 || strcmp(w[rest], "timeout") != 0)
-		return ocb_fail("expected 'timeout DURATION' after 'wait %s%s%s', got '%s'", w[1],
+		return ocb_fail("expected 'timeout DURATION'%s after 'wait %s%s%s', got '%s'",
+				e->action == TL_WAIT_BALLOON ? " [partial-ok]" : "", w[1],
 				e->glob ? " " : "", e->glob ? e->glob : "", w[rest]);
 	if (parse_duration_ns(w[rest + 1], 0, &e->timeout_ns) < 0)
 		return ocb_err_prefix("timeout: ");

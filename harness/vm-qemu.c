@@ -40,6 +40,7 @@ struct qemu_priv {
 	char log_path[4200];
 	int exit_status;
 	int exited;
+	uint64_t t_launch;	/* QEMU spawned: boot time counts from here */
 };
 
 static struct qemu_priv *P(struct vm *vm)
@@ -97,6 +98,7 @@ static void build_argv(struct vm *vm, struct strvec *a)
 		else
 			strvec_pushf(a, "memory-backend-file,id=ram0,size=%lluM,mem-path=%s,prealloc=on,share=off,merge=%s",
 				     (unsigned long long)mib,
+				     c->mem_path[0] ? c->mem_path :
 				     c->backing == BACKING_HUGETLB_1G ? "/dev/hugepages1G" : "/dev/hugepages",
 				     c->mem_merge ? "on" : "off");
 	}
@@ -227,11 +229,11 @@ static void on_qmp_event(void *opaque, const char *event, json_t *data, json_t *
 		vm->on_event(vm->event_opaque, vm, event, data);
 }
 
-static int qemu_start(struct vm *vm)
+/* Spawn QEMU and connect its sockets; the guest boots meanwhile. */
+static int qemu_launch(struct vm *vm)
 {
 	struct qemu_priv *p = P(vm);
 	const struct vm_config *c = &vm->cfg;
-	uint64_t t0;
 	int fd;
 
 	snprintf(p->qmp_path, sizeof(p->qmp_path), "%s/%s.qmp", c->rundir, c->name);
@@ -247,9 +249,7 @@ static int qemu_start(struct vm *vm)
 	p->proc.stderr_path = p->log_path;
 	p->proc.new_pgroup = 1;
 	p->proc.die_with_parent = 1;
-	/* host_memory_limit: QEMU joins the run's cgroup before exec. */
-	p->proc.cgroup_procs = c->cgroup_procs[0] ? c->cgroup_procs : NULL;
-	t0 = mono_ns();
+	p->t_launch = mono_ns();
 	if (child_start(&p->proc) < 0)
 		return ocb_err_prefix("%s: cannot start QEMU: ", c->name);
 
@@ -265,21 +265,26 @@ static int qemu_start(struct vm *vm)
 		qemu_alive(vm);	/* a dead QEMU explains the failure better */
 		return -1;
 	}
-
 	fd = connect_unix(vm, p->qga_path, QMP_CONNECT_TIMEOUT_NS);
 	if (fd < 0)
 		return -1;
 	p->agent = agent_new(fd, c->name);
-	if (!p->agent)
-		return -1;
-	/* Boot: the agent answers once the guest's init has started it. */
+	return p->agent ? 0 : -1;
+}
+
+/* Boot: the agent answers once the guest's init has started it. */
+static int qemu_wait_ready(struct vm *vm)
+{
+	struct qemu_priv *p = P(vm);
+	const struct vm_config *c = &vm->cfg;
+
 	while (agent_sync(p->agent, AGENT_ATTEMPT_NS, AGENT_ATTEMPT_NS) < 0) {
 		struct strbuf tail = STRBUF_INIT;
 		char path[4200];
 
 		if (!qemu_alive(vm))
 			return -1;
-		if (mono_ns() - t0 < c->boot_timeout_ns) {
+		if (mono_ns() - p->t_launch < c->boot_timeout_ns) {
 			qmp_pump(p->qmp, 0);
 			continue;
 		}
@@ -290,7 +295,7 @@ static int qemu_start(struct vm *vm)
 		strbuf_release(&tail);
 		return -1;
 	}
-	vm->boot_ns = mono_ns() - t0;
+	vm->boot_ns = mono_ns() - p->t_launch;
 	if (c->balloon && c->stats_period_s &&
 	    qmp_balloon_stats_enable(p->qmp, BALLOON_QOM_PATH, (int)c->stats_period_s,
 				     c->cmd_timeout_ns) < 0)
@@ -410,7 +415,7 @@ static void qemu_free_priv(struct vm *vm)
 	vm->priv = NULL;
 }
 
-static int qemu_start_wrapper(struct vm *vm)
+static int qemu_launch_wrapper(struct vm *vm)
 {
 	if (!vm->priv) {
 		struct qemu_priv *p = calloc(1, sizeof(*p));
@@ -421,12 +426,21 @@ static int qemu_start_wrapper(struct vm *vm)
 		p->proc = init;
 		vm->priv = p;
 	}
-	return qemu_start(vm);
+	return qemu_launch(vm);
+}
+
+static int qemu_start(struct vm *vm)
+{
+	if (qemu_launch_wrapper(vm) < 0)
+		return -1;
+	return qemu_wait_ready(vm);
 }
 
 const struct vm_backend_ops vm_qemu_ops = {
 	.name = "qemu",
-	.start = qemu_start_wrapper,
+	.start = qemu_start,
+	.launch = qemu_launch_wrapper,
+	.wait_ready = qemu_wait_ready,
 	.stop = qemu_stop,
 	.kill = qemu_kill,
 	.balloon_set = qemu_balloon_set,

@@ -26,6 +26,9 @@ struct vm_config {
 	unsigned stats_period_s;	/* balloon guest-stats polling, 0 off */
 	enum vm_backing backing;
 	int mem_merge;			/* KSM may merge this guest's RAM */
+	/* hugetlb backing: the hugetlbfs directory; empty means /dev/hugepages
+	 * (2M) or /dev/hugepages1G (1G).  conform mounts its own. */
+	char mem_path[4096];
 	/* Guest image: kernel (+initrd, append) or a disk image. */
 	char kernel[4096];
 	char initrd[4096];
@@ -49,8 +52,13 @@ typedef void (*vm_event_fn)(void *opaque, struct vm *vm, const char *event, json
 
 struct vm_backend_ops {
 	const char *name;
-	/* Boot and wait until the guest agent answers. */
+	/* Boot and wait until the guest agent answers (launch + wait_ready). */
 	int (*start)(struct vm *vm);
+	/* The two halves of start, so several guests boot in parallel:
+	 * launch returns while the guest boots; wait_ready blocks until its
+	 * agent answers.  Optional (NULL: use start). */
+	int (*launch)(struct vm *vm);
+	int (*wait_ready)(struct vm *vm);
 	/* Ask the VM to quit and reap it (kill after a grace period). */
 	int (*stop)(struct vm *vm);
 	/* Immediate, for error paths and signals. Never fails. */

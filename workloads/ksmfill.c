@@ -156,6 +156,7 @@ static uint64_t verify(const char *base, uint64_t pages, uint64_t seed, json_t *
 							       "byte", (int)off));
 		}
 	}
+	wljson_metric(root, "verify_mismatched_pages", (double)bad, "pages", "lower");
 	json_object_set_new(root, "verify", json_pack("{s:I,s:I,s:o}", "pages", (json_int_t)pages,
 						      "mismatched_pages", (json_int_t)bad,
 						      "first_mismatches", named));
@@ -251,6 +252,8 @@ static void report_fill(json_t *root, uint64_t pages, uint64_t seed, int merge_o
 						     "identical", (json_int_t)n[IDENTICAL], "zero",
 						     (json_int_t)n[ZERO], "unique", (json_int_t)n[UNIQUE]));
 	wljson_throughput(root, "fill", fill_ns ? (double)(pages * PAGE) / MiB / (fill_ns / 1e9) : 0, "MiB/s");
+	wljson_metric(root, "fill_mibs", fill_ns ? (double)(pages * PAGE) / MiB / (fill_ns / 1e9) : 0,
+		      "MiB/s", "higher");
 	printf("ksmfill: %" PRIu64 " pages: %" PRIu64 " identical, %" PRIu64 " zero, %" PRIu64 " unique\n",
 	       pages, n[IDENTICAL], n[ZERO], n[UNIQUE]);
 }
@@ -293,6 +296,8 @@ int main(int argc, char **argv)
 	report_fill(root, pages, c.seed, merge_ok, timer_ns() - t0);
 	merged = hold(&c, root);
 	json_object_set_new(root, "ksm_merging_pages_max", merged >= 0 ? json_integer(merged) : json_null());
+	if (merged >= 0)
+		wljson_metric(root, "ksm_merging_pages_max", (double)merged, "pages", "higher");
 	printf("  KSM merging pages (max while holding): %s%" PRId64 "\n", merged < 0 ? "n/a " : "", merged);
 	if (o.cow) {
 		cow(reg.base, pages, c.seed, h);

@@ -92,7 +92,8 @@ static void report(json_t *root, const struct pass *ps, const struct region *r, 
 	static const char *const name[] = { "first_touch_cold", "first_touch_warm", "retouch_resident" };
 	static const char *const regime[] = { "cold", "warm", "resident" };
 	static const char *const desc[] = {
-		"first touch of never-used memory, per unit page (fault + population)",
+		"first touch of memory new to this process, per unit page (fault + population); "
+		"host-cold only if the memory had been free for seconds before the run",
 		"first touch of memory freed and remapped just before, per unit page",
 		"touch of already-faulted pages, per unit page (no fault)",
 	};

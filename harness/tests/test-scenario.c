@@ -544,6 +544,22 @@ static void test_timeline(void **state)
 	assert_int_equal(scenario_match_guests(s, "*-1", NULL, 0), 3);
 	assert_string_equal(timeline_action_name(TL_WAIT_KSM_SETTLED), "wait ksm-settled");
 	scenario_free(s);
+
+	/* partial-ok, with and without a timeout; the seed behaviours (a
+	 * target above memory, a guest without balloon) load: the runner
+	 * clamps and reports them */
+	s = load_tl("[timeline]\n0s = balloon quiet-1 8G, wait balloon light-* timeout 5s partial-ok, "
+		    "wait balloon heavy-1 partial-ok, wait balloon light-1\n");
+	assert_int_equal(s->n_timeline, 4);
+	assert_true(s->timeline[0].size_bytes == 8 * GiB);
+	assert_int_equal(s->timeline[1].partial_ok, 1);
+	assert_true(s->timeline[1].timeout_ns == 5 * SEC);
+	assert_int_equal(s->timeline[2].partial_ok, 1);
+	assert_true(s->timeline[2].timeout_ns == 0);
+	assert_int_equal(s->timeline[3].partial_ok, 0);
+	scenario_free(s);
+	expect_tl_error("[timeline]\n5s = wait balloon light-1 timeout\n", "t.ini:12: ",
+			"expected 'timeout DURATION' [partial-ok]");
 }
 
 static void test_timeline_errors(void **state)
