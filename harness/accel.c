@@ -116,6 +116,7 @@ const char *accel_name(enum accel_kind kind)
 	switch (kind) {
 	case ACCEL_KVM: return "kvm";
 	case ACCEL_TCG: return "tcg";
+	case ACCEL_NATIVE: return "native";
 	default: return "auto";
 	}
 }

@@ -12,7 +12,8 @@
 
 #include <stddef.h>
 
-enum accel_kind { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+/* ACCEL_NATIVE: no emulator at all (`ocbench run --native` baselines). */
+enum accel_kind { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG, ACCEL_NATIVE };
 
 struct accel_choice {
 	enum accel_kind kind;	/* ACCEL_KVM or ACCEL_TCG after accel_choose() */

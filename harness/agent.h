@@ -39,6 +39,42 @@ int agent_sync(struct agent *a, uint64_t attempt_ns, uint64_t timeout_ns);
 /* One command; *ret gets the "return" value (new reference) when ret. */
 int agent_command(struct agent *a, const char *cmd, json_t *args, json_t **ret,
 		  uint64_t timeout_ns);
+/* ---- the commands above any transport (agent-cmds.c) ------------------
+ *
+ * A transport sends one command and hands back its "return" value: the
+ * socket client of this file (agent_command) or libvirt's
+ * virDomainQemuAgentCommand (vm-libvirt.c).  Both backends build the
+ * requests and read the answers of guest-exec, guest-exec-status and
+ * guest-file-* through the same functions. */
+typedef int (*agent_command_fn)(void *ctx, const char *cmd, json_t *args, json_t **ret,
+				uint64_t timeout_ns);
+struct agent_via {
+	agent_command_fn command;	/* steals args; *ret a new reference */
+	void *ctx;
+	const char *label;		/* "guest agent of guest-1", for messages */
+	/* May a clean-up command (guest-file-close) still be sent after an
+	 * error?  NULL: always. */
+	int (*usable)(void *ctx);
+};
+
+/* {"execute": cmd, "arguments": args} (args stolen, may be NULL). */
+json_t *agent_request(const char *cmd, json_t *args);
+/* Interpret one answer: 0 with *ret (new reference, when ret) from
+ * "return"; -1 for an "error" answer (message with its class and desc);
+ * -2 when it has neither (the stream is out of step). */
+int agent_reply(json_t *msg, const char *label, const char *cmd, json_t **ret);
+
+int agent_via_exec(const struct agent_via *v, const char *const *argv, uint64_t timeout_ns,
+		   struct agent_exec_result *res);
+int agent_via_spawn(const struct agent_via *v, const char *const *argv, uint64_t timeout_ns,
+		    long long *pid);
+int agent_via_exec_poll(const struct agent_via *v, long long pid, uint64_t timeout_ns,
+			struct agent_exec_result *res);
+int agent_via_read_file(const struct agent_via *v, const char *path, struct strbuf *out,
+			uint64_t timeout_ns);
+
+/* ---- the same over this socket client ------------------------------------ */
+
 /* guest-exec argv with captured output, then poll guest-exec-status until
  * the process exits or timeout_ns passes. */
 int agent_exec(struct agent *a, const char *const *argv, uint64_t timeout_ns,

@@ -25,7 +25,7 @@ static void run_usage(FILE *f)
 		"directory per run under OUT/SCENARIO-TIMESTAMP/ with an index.json.\n"
 		"\n"
 		"  -o, --output DIR      results root (default: results)\n"
-		"      --backend NAME    qemu (default)\n"
+		"      --backend NAME    qemu (default) or native (same as --native)\n"
 		"      --qemu PATH       emulator binary (default: qemu-system-x86_64)\n"
 		"      --accel MODE      auto (default), kvm or tcg; auto uses KVM only with\n"
 		"                        real vmx/svm and kvm_intel/kvm_amd loaded\n"
@@ -33,6 +33,8 @@ static void run_usage(FILE *f)
 		"                        kernel and initramfs, or a disk image; it must run\n"
 		"                        qemu-guest-agent (default: the built-in guest)\n"
 		"      --quick           apply the scenario's [quick] overrides\n"
+		"      --native          run the guests' workloads on the host instead\n"
+		"                        (bare-metal baseline; balloon actions are skipped)\n"
 		"      --yes             run a matrix of more than %d runs\n"
 		"      --force           start although a killed run's knob journal exists\n"
 		"                        (it is restored first)\n"
@@ -156,6 +158,7 @@ int cmd_run(int argc, char **argv)
 		{ "accel", required_argument, NULL, 'a' },
 		{ "image", required_argument, NULL, 'i' },
 		{ "quick", no_argument, NULL, 'Q' },
+		{ "native", no_argument, NULL, 'N' },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "state-dir", required_argument, NULL, 's' },
@@ -188,6 +191,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'i': ro.image = optarg; break;
 		case 'Q': quick = 1; break;
+		case 'N': ro.backend = "native"; break;
 		case 'y': yes = 1; break;
 		case 'f': ro.force = 1; break;
 		case 's': ro.state_dir = optarg; break;

@@ -171,6 +171,8 @@ static int guest_config(struct conform_ctx *c, const struct conform_guest_spec *
 	cfg->stats_period_s = sp->stats_period_s;
 	cfg->backing = sp->backing;
 	cfg->mem_merge = sp->mem_merge;
+	if (sp->mem_path)
+		snprintf(cfg->mem_path, sizeof(cfg->mem_path), "%s", sp->mem_path);
 	snprintf(cfg->kernel, sizeof(cfg->kernel), "%s", c->image.kernel);
 	snprintf(cfg->initrd, sizeof(cfg->initrd), "%s", c->image.initrd);
 	snprintf(cfg->append, sizeof(cfg->append), "%s", c->image.append);

@@ -161,6 +161,7 @@ struct conform_guest_spec {
 	int balloon;
 	unsigned stats_period_s;
 	enum vm_backing backing;
+	const char *mem_path;		/* hugetlbfs directory (conform_hugetlbfs) */
 	int mem_merge;
 };
 

@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifndef OCB_LIBEXECDIR
+#define OCB_LIBEXECDIR "/usr/local/libexec/ocbench"
+#endif
 #ifndef OCB_DATADIR
 #define OCB_DATADIR "/usr/local/share/ocbench"
 #endif
@@ -127,4 +130,38 @@ int guest_image_default(struct guest_image *gi)
 	return ocb_fail("no default guest image (looked in %s%s%s); build it with 'make guest' "
 			"(or 'make'), or pass your own with --image DIR|DISK",
 			cand[0], nc > 1 ? ", " : "", nc > 1 ? cand[nc - 1] : "");
+}
+
+int host_workload_dir(char *out, size_t len)
+{
+	const char *env = getenv("OCBENCH_WORKLOAD_DIR");
+	char exe[4096], probe[4200];
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(out, len, "%s", env);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		/* build/ocbench -> build/workloads; build/sanitize/ocbench -> build/workloads */
+		snprintf(probe, sizeof(probe), "%s/workloads/memtouch", dirname(exe));
+		if (path_exists(probe)) {
+			snprintf(out, len, "%s/workloads", exe);
+			return 0;
+		}
+		snprintf(probe, sizeof(probe), "%s/../workloads/memtouch", exe);
+		if (path_exists(probe)) {
+			snprintf(out, len, "%s/../workloads", exe);
+			return 0;
+		}
+	}
+	snprintf(probe, sizeof(probe), "%s/memtouch", OCB_LIBEXECDIR);
+	if (path_exists(probe)) {
+		snprintf(out, len, "%s", OCB_LIBEXECDIR);
+		return 0;
+	}
+	return ocb_fail("workload programs not found (looked beside the ocbench binary and in %s); "
+			"build them with 'make' or set OCBENCH_WORKLOAD_DIR", OCB_LIBEXECDIR);
 }

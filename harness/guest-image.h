@@ -27,6 +27,10 @@ struct guest_image {
 int guest_image_default(struct guest_image *gi);
 /* A user image: directory or disk file. */
 int guest_image_from_path(const char *path, struct guest_image *gi);
+/* Where the workload programs are on the host (native baselines):
+ * $OCBENCH_WORKLOAD_DIR, else build/workloads beside the ocbench binary,
+ * else the installed libexec directory. */
+int host_workload_dir(char *out, size_t len);
 /* The tuned command line of the default guest (see FACTS.md: every
  * parameter shortens TCG boot or balloon time; all are recorded). */
 void guest_image_default_append(char *buf, size_t len);

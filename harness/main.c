@@ -21,6 +21,7 @@ static const struct subcommand subcommands[] = {
 	{ "run", cmd_run, "run scenarios: boot guests, drive the timeline, write results" },
 	{ "host", cmd_host, "host capability report: CPU, KVM, KSM/THP/hugetlb/swap settings" },
 	{ "restore", cmd_restore, "undo host knob changes of a killed run (from the journal)" },
+	{ "conform", cmd_conform, "conformance checks: balloon, KSM, THP, hugetlb, EPT/VPID (JUnit/TAP/JSON)" },
 	{ "compare", cmd_compare, "compare two result sets; exit 1 on a regression" },
 	{ "report", cmd_report, "turn results into HTML/Markdown reports with plots" },
 };

@@ -197,9 +197,10 @@ static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const stru
 	struct strbuf qemu = STRBUF_INIT;
 
 	memset(&cfg, 0, sizeof(cfg));
-	if (resolve_image(c->opt, sp, &gi) < 0)
+	memset(&gi, 0, sizeof(gi));
+	if (ops != &vm_native_ops && resolve_image(c->opt, sp, &gi) < 0)
 		return ocb_err_prefix("guest %s: ", g->name);
-	if (find_program(c->opt->qemu_binary, &qemu) < 0) {
+	if (ops != &vm_native_ops && find_program(c->opt->qemu_binary, &qemu) < 0) {
 		strbuf_release(&qemu);
 		return ocb_fail("%s not found: install the qemu-system-x86 package (ci/install-deps) "
 				"or pass --qemu PATH", c->opt->qemu_binary);
@@ -215,7 +216,7 @@ static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const stru
 	snprintf(cfg.initrd, sizeof(cfg.initrd), "%s", gi.initrd);
 	snprintf(cfg.append, sizeof(cfg.append), "%s", gi.append);
 	snprintf(cfg.disk, sizeof(cfg.disk), "%s", gi.disk);
-	snprintf(cfg.qemu_binary, sizeof(cfg.qemu_binary), "%s", qemu.buf);
+	snprintf(cfg.qemu_binary, sizeof(cfg.qemu_binary), "%s", strbuf_str(&qemu));
 	strbuf_release(&qemu);
 	if (sp->uri)
 		snprintf(cfg.uri, sizeof(cfg.uri), "%s", sp->uri);
@@ -420,11 +421,13 @@ static int workload_start(struct run_ctx *c, struct guest_state *g)
 			 g->g->name);
 		return fail_run(c, msg);
 	}
-	snprintf(g->wl_json, sizeof(g->wl_json), "/tmp/ocbench-workload-%s.json", g->g->name);
+	snprintf(g->wl_json, sizeof(g->wl_json), "%s/ocbench-workload-%s.json",
+		 g->vm->ops == &vm_native_ops ? c->rundir : "/tmp", g->g->name);
 	if (wargv[0][0] == '/')
 		strvec_push(&argv, wargv[0]);
 	else
-		strvec_pushf(&argv, "/usr/bin/%s", wargv[0]);
+		strvec_pushf(&argv, "%s/%s", g->vm->cfg.workload_dir[0] ? g->vm->cfg.workload_dir : "/usr/bin",
+			     wargv[0]);
 	for (size_t i = 1; wargv[i]; i++)
 		strvec_push(&argv, wargv[i]);
 	strvec_push(&argv, "--json");
@@ -623,10 +626,21 @@ static guest_action_fn guest_action(enum timeline_action a)
 	}
 }
 
+static int native_run(const struct run_ctx *c)
+{
+	return c->n && c->gs[0].vm->ops == &vm_native_ops;
+}
+
 static int run_action(struct run_ctx *c, const struct timeline_entry *e)
 {
 	guest_action_fn fn = guest_action(e->action);
 
+	if (native_run(c) && (e->action == TL_BALLOON || e->action == TL_WAIT_BALLOON)) {
+		results_event(&c->res, "action_skipped",
+			      json_pack("{s:s, s:s}", "action", e->text, "reason",
+					"native run: the host has no balloon"));
+		return 0;
+	}
 	results_event(&c->res, "action",
 		      json_pack("{s:s, s:s, s:i}", "action", e->text, "file", e->file, "line", (int)e->line));
 	if (fn) {
@@ -748,8 +762,12 @@ static int guest_up(struct run_ctx *c, struct guest_state *g)
 	results_event(&c->res, "guest_ready",
 		      json_pack("{s:s, s:f, s:i}", "guest", g->g->name, "boot_s", ns_to_s(g->vm->boot_ns),
 				"qemu_pid", (int)g->vm->ops->pid(g->vm)));
-	progress(c, "%s: agent ready after %.2f s (%s, %.0f MiB)", g->g->name, ns_to_s(g->vm->boot_ns),
-		 accel_name(g->vm->cfg.accel.kind), bytes_to_mib(g->g->spec->memory_bytes));
+	if (g->vm->ops == &vm_native_ops)
+		progress(c, "%s: native baseline (workloads run on the host)", g->g->name);
+	else
+		progress(c, "%s: agent ready after %.2f s (%s, %.0f MiB)", g->g->name,
+			 ns_to_s(g->vm->boot_ns), accel_name(g->vm->cfg.accel.kind),
+			 bytes_to_mib(g->g->spec->memory_bytes));
 	return 0;
 }
 
@@ -874,8 +892,14 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	c.opt = opt;
 	c.summary = json_array();
 	out->summary = c.summary;
-	if (!ops || accel_choose(opt->root, opt->accel, &accel) < 0)
+	if (!ops)
 		return -1;
+	if (ops == &vm_native_ops) {
+		accel.kind = ACCEL_NATIVE;
+		snprintf(accel.reason, sizeof(accel.reason), "--native: workloads run on the host");
+	} else if (accel_choose(opt->root, opt->accel, &accel) < 0) {
+		return -1;
+	}
 	snprintf(c.rundir, sizeof(c.rundir), "/tmp/ocbench-%ld-XXXXXX", (long)getpid());
 	if (!mkdtemp(c.rundir))
 		return ocb_fail_errno("cannot create a private runtime directory under /tmp");

@@ -330,10 +330,11 @@ static int qemu_sample(struct sampler *s, void *state)
 	double rss = 0, pss = 0, swap = 0, ksm = 0;
 	int rc = 0, have_pss = 1, rolled = 0;
 	uint64_t now = mono_ns();
+	size_t start = q->rollup_next;
 
 	for (size_t k = 0; k < q->n; k++) {
 		/* one smaps_rollup per tick, starting after the last one read */
-		size_t i = (q->rollup_next + k) % q->n;
+		size_t i = (start + k) % q->n;
 		struct vm *vm = sampler_vm(s, i);
 		pid_t pid = vm->ops->pid ? vm->ops->pid(vm) : -1;
 		struct qemu_proc *p = &q->p[i];

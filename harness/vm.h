@@ -38,6 +38,9 @@ struct vm_config {
 	char uri[1024];			/* libvirt backend: connection URI */
 	struct accel_choice accel;
 	char rundir[4096];		/* private 0700 dir for sockets */
+	char workload_dir[4096];	/* where workload programs are; "" = /usr/bin
+					 * of the guest (the native backend sets the
+					 * host's) */
 	char outdir[4096];		/* guests/NAME in the results */
 	uint64_t boot_timeout_ns;
 	uint64_t cmd_timeout_ns;	/* one QMP/agent command */
@@ -97,6 +100,7 @@ struct vm {
 };
 
 extern const struct vm_backend_ops vm_qemu_ops;
+extern const struct vm_backend_ops vm_native_ops;
 
 /* Look a backend up by name ("qemu", "libvirt"). */
 const struct vm_backend_ops *vm_backend_find(const char *name);

@@ -1,0 +1,506 @@
+/* Unit tests: the sampler (sampler.c, sampler-host.c, sampler-guest.c)
+ * against a fake host tree (KSM counters, /proc/meminfo, /proc/PID/ of
+ * two "QEMUs", a cgroup directory) and fake VMs (an ops table of our own
+ * that answers balloon, guest-stats and agent questions and counts them). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "error.h"
+#include "fake-sysfs.h"
+#include "results.h"
+#include "sampler.h"
+#include "units.h"
+#include "vm.h"
+
+#define MS 1000000ull
+
+/* ---- fake VMs ------------------------------------------------------------ */
+
+struct fake_vm {
+	pid_t pid;
+	uint64_t actual;
+	int balloon_calls, stats_calls, exec_calls, read_calls;
+	int agent_fail;		/* agent questions fail */
+};
+
+static struct fake_vm *FV(struct vm *vm)
+{
+	return vm->priv;
+}
+
+static int f_balloon_get(struct vm *vm, uint64_t *actual)
+{
+	FV(vm)->balloon_calls++;
+	*actual = FV(vm)->actual;
+	return 0;
+}
+
+static int f_balloon_stats(struct vm *vm, json_t **stats)
+{
+	FV(vm)->stats_calls++;
+	*stats = json_pack("{s:i, s:i, s:i}", "stat-free-memory", 1048576 * 100, "stat-total-memory",
+			   1048576 * 2000, "stat-htlb-pgalloc", -1);
+	return 0;
+}
+
+static int f_agent_exec(struct vm *vm, const char *const *argv, uint64_t timeout_ns,
+			struct agent_exec_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	FV(vm)->exec_calls++;
+	assert_string_equal(argv[0], "free");
+	/* the sampler bounds every agent question */
+	assert_true(timeout_ns <= SAMPLER_AGENT_TIMEOUT_NS);
+	if (FV(vm)->agent_fail)
+		return ocb_fail("%s: agent timed out (fake)", vm->cfg.name);
+	r->exited = 1;
+	strbuf_adds(&r->out, "              total        used        free      shared  buff/cache   available\n"
+			     "Mem:           1967          20        1930           0          16        1920\n"
+			     "Swap:             0           0           0\n");
+	return 0;
+}
+
+static int f_agent_read_file(struct vm *vm, const char *path, struct strbuf *out, uint64_t timeout_ns)
+{
+	FV(vm)->read_calls++;
+	assert_string_equal(path, "/proc/meminfo");
+	assert_true(timeout_ns <= SAMPLER_AGENT_TIMEOUT_NS);
+	if (FV(vm)->agent_fail)
+		return ocb_fail("%s: agent timed out (fake)", vm->cfg.name);
+	strbuf_adds(out, "MemTotal:        2014208 kB\nMemFree:         1976320 kB\n"
+			 "MemAvailable:    1966080 kB\nCached:            16384 kB\n");
+	return 0;
+}
+
+static pid_t f_pid(struct vm *vm)
+{
+	return FV(vm)->pid;
+}
+
+static const struct vm_backend_ops fake_ops = {
+	.name = "fake",
+	.balloon_get = f_balloon_get,
+	.balloon_stats = f_balloon_stats,
+	.agent_exec = f_agent_exec,
+	.agent_read_file = f_agent_read_file,
+	.pid = f_pid,
+};
+
+/* ---- fixture ------------------------------------------------------------- */
+
+struct fx {
+	char root[64];
+	char out[128];
+	char cg[128];
+	struct results_run res;
+	struct vm vm[2];
+	struct fake_vm fv[2];
+	struct vm *vms[2];
+};
+
+static void fake_proc(const char *root, pid_t pid, unsigned rss_kb, unsigned pss_kb)
+{
+	char rel[128], text[512];
+
+	snprintf(rel, sizeof(rel), "/proc/%ld/status", (long)pid);
+	snprintf(text, sizeof(text), "Name:\tqemu-system-x86\nVmPeak:\t 3000000 kB\nVmRSS:\t  %u kB\n"
+		 "RssAnon:\t  %u kB\nVmSwap:\t    2048 kB\n", rss_kb, rss_kb);
+	fake_write(root, rel, text);
+	snprintf(rel, sizeof(rel), "/proc/%ld/smaps_rollup", (long)pid);
+	snprintf(text, sizeof(text), "55d0a0000000-7ffd00000000 ---p 00000000 00:00 0   [rollup]\n"
+		 "Rss:             %u kB\nPss:             %u kB\nPss_Anon:        %u kB\n"
+		 "AnonHugePages:    4096 kB\nSwap:    2048 kB\nSwapPss:  1024 kB\n", rss_kb, pss_kb, pss_kb);
+	fake_write(root, rel, text);
+	snprintf(rel, sizeof(rel), "/proc/%ld/ksm_merging_pages", (long)pid);
+	fake_write(root, rel, "2560\n");
+	snprintf(rel, sizeof(rel), "/proc/%ld/ksm_stat", (long)pid);
+	fake_write(root, rel, "ksm_rmap_items 3000\nksm_zero_pages 7\nksm_merging_pages 2560\n"
+			      "ksm_process_profit 10485760\nksm_merge_any: no\nksm_mergeable: yes\n");
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	fake_root_new(f->root, sizeof(f->root));
+	fake_host(f->root, FAKE_KSM | FAKE_VM);
+	fake_write(f->root, "/proc/meminfo",
+		   "MemTotal:        8388608 kB\nMemFree:         4194304 kB\nMemAvailable:    5242880 kB\n"
+		   "SwapTotal:       1048576 kB\nSwapFree:         524288 kB\nAnonHugePages:    2048 kB\n"
+		   "HugePages_Total:       4\nHugePages_Free:        3\n");
+	fake_proc(f->root, 4242, 512 * 1024, 300 * 1024);
+	fake_proc(f->root, 4243, 256 * 1024, 200 * 1024);
+	snprintf(f->cg, sizeof(f->cg), "%s/cg", f->root);
+	fake_write(f->root, "/cg/memory.usage_in_bytes", "536870912\n");
+	fake_write(f->root, "/cg/memory.limit_in_bytes", "1073741824\n");
+	fake_write(f->root, "/cg/memory.max_usage_in_bytes", "805306368\n");
+	fake_write(f->root, "/cg/memory.failcnt", "0\n");
+	fake_write(f->root, "/cg/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
+	snprintf(f->out, sizeof(f->out), "%s/out", f->root);
+	assert_int_equal(results_open(&f->res, f->out, NULL), 0);
+	for (int i = 0; i < 2; i++) {
+		struct vm *vm = &f->vm[i];
+
+		vm->ops = &fake_ops;
+		vm->priv = &f->fv[i];
+		snprintf(vm->cfg.name, sizeof(vm->cfg.name), "guest-%d", i + 1);
+		vm->cfg.memory_bytes = 2048 * MiB;
+		vm->cfg.balloon = 1;
+		vm->cfg.stats_period_s = 1;
+		vm->boot_ns = 1;	/* booted */
+		f->fv[i].pid = 4242 + i;
+		f->fv[i].actual = (i + 1) * 512 * MiB;
+		f->vms[i] = vm;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	results_close(&f->res, "complete", NULL);
+	remove_tree(f->root);
+	free(f);
+	return 0;
+}
+
+/* samples.csv as written so far */
+static char *samples(struct fx *f)
+{
+	char path[256];
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_int_equal(results_flush(&f->res), 0);
+	snprintf(path, sizeof(path), "%s/samples.csv", f->out);
+	assert_int_equal(read_file(path, &sb), 0);
+	return strbuf_detach(&sb);
+}
+
+/* ",source,series,value\n" appears in the CSV */
+static int has_row(const char *csv, const char *tail)
+{
+	char needle[256];
+
+	snprintf(needle, sizeof(needle), ",%s\n", tail);
+	return strstr(csv, needle) != NULL;
+}
+
+static int events_count(struct fx *f, const char *needle)
+{
+	char path[256];
+	struct strbuf sb = STRBUF_INIT;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/events.jsonl", f->out);
+	assert_int_equal(read_file(path, &sb), 0);
+	for (const char *p = strbuf_str(&sb); (p = strstr(p, needle)); p++)
+		n++;
+	strbuf_release(&sb);
+	return n;
+}
+
+static double metric(struct fx *f, const char *name)
+{
+	json_t *m = json_object_get(f->res.metrics, name);
+
+	if (!m)
+		print_error("metric %s missing\n", name);
+	assert_non_null(m);
+	assert_non_null(json_object_get(m, "unit"));
+	assert_non_null(json_object_get(m, "better"));
+	return json_number_value(json_object_get(m, "value"));
+}
+
+static void test_one_tick(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s = sampler_new(&f->res, f->vms, 2, f->root, 10, f->cg);
+	char *csv;
+
+	assert_non_null(s);
+	assert_int_equal(sampler_tick(s), 7);	/* every source is due at once */
+	csv = samples(f);
+	print_message("%s", csv);
+	assert_true(!strncmp(csv, "t_ms,source,series,value\n", 25));
+	/* host-wide KSM, every counter by its sysfs name */
+	assert_true(has_row(csv, "ksm,pages_sharing,345"));
+	assert_true(has_row(csv, "ksm,full_scans,3"));
+	assert_true(has_row(csv, "ksm,general_profit,-4096"));
+	assert_true(has_row(csv, "host,MemAvailable_mib,5120"));
+	assert_true(has_row(csv, "host,MemFree_mib,4096"));
+	assert_true(has_row(csv, "host,SwapTotal_mib,1024"));
+	assert_true(has_row(csv, "host,SwapFree_mib,512"));
+	assert_true(has_row(csv, "host,AnonHugePages_mib,2"));
+	assert_true(has_row(csv, "host,HugePages_Free,3"));
+	assert_true(has_row(csv, "qemu,guest-1.rss_mib,512"));
+	assert_true(has_row(csv, "qemu,guest-2.rss_mib,256"));
+	assert_true(has_row(csv, "qemu,guest-1.swap_mib,2"));
+	assert_true(has_row(csv, "qemu,guest-1.ksm_merging_pages,2560"));
+	assert_true(has_row(csv, "qemu,guest-1.ksm_zero_pages,7"));
+	assert_true(has_row(csv, "qemu,guest-1.ksm_process_profit_mib,10"));
+	/* one smaps_rollup per tick: the first QEMU's */
+	assert_true(has_row(csv, "qemu,guest-1.pss_mib,300"));
+	assert_true(has_row(csv, "qemu,guest-1.anon_huge_mib,4"));
+	assert_true(has_row(csv, "qemu,guest-1.swap_pss_mib,1"));
+	assert_null(strstr(csv, "guest-2.pss_mib"));
+	assert_true(has_row(csv, "balloon,guest-1.actual_mib,512"));
+	assert_true(has_row(csv, "balloon,guest-2.actual_mib,1024"));
+	assert_true(has_row(csv, "balloonstats,guest-1.stat-free-memory,104857600"));
+	assert_null(strstr(csv, "stat-htlb-pgalloc"));	/* -1: not reported */
+	/* one agent question per tick: guest-1's free -m */
+	assert_true(has_row(csv, "guest,guest-1.free_used_mib,20"));
+	assert_true(has_row(csv, "guest,guest-1.free_available_mib,1920"));
+	assert_null(strstr(csv, "guest-2.free_used_mib"));
+	assert_int_equal(f->fv[0].exec_calls + f->fv[0].read_calls + f->fv[1].exec_calls +
+			 f->fv[1].read_calls, 1);
+	assert_true(has_row(csv, "cgroup,memory_current_mib,512"));
+	assert_true(has_row(csv, "cgroup,oom_events,0"));
+	free(csv);
+	sampler_free(s);
+}
+
+static void test_rates(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s = sampler_new(&f->res, f->vms, 2, f->root, 20, NULL);
+	int agent_questions = 0;
+	uint64_t t0 = mono_ns();
+
+	assert_non_null(s);
+	/* no cgroup: that source is skipped, with the reason */
+	assert_int_equal(events_count(f, "no host_memory_limit"), 1);
+	assert_int_equal(sampler_tick(s), 6);
+	/* nothing due right after: cheap and empty */
+	assert_int_equal(sampler_tick(s), 0);
+	while (mono_ns() - t0 < 1100 * MS) {
+		sampler_tick(s);
+		usleep(2000);
+	}
+	/* ~1.1 s at 20 Hz: 22-23 balloon samples per guest... */
+	print_message("balloon %d, stats %d, free %d/%d, meminfo %d/%d\n", f->fv[0].balloon_calls,
+		      f->fv[0].stats_calls, f->fv[0].exec_calls, f->fv[1].exec_calls,
+		      f->fv[0].read_calls, f->fv[1].read_calls);
+	assert_true(f->fv[0].balloon_calls >= 15 && f->fv[0].balloon_calls <= 24);
+	/* ...guest-stats at 1 Hz... */
+	assert_int_equal(f->fv[0].stats_calls, 2);
+	/* ...and each agent job about once a second per guest */
+	for (int i = 0; i < 2; i++) {
+		assert_true(f->fv[i].exec_calls >= 1 && f->fv[i].exec_calls <= 2);
+		assert_true(f->fv[i].read_calls >= 1 && f->fv[i].read_calls <= 2);
+		agent_questions += f->fv[i].exec_calls + f->fv[i].read_calls;
+	}
+	assert_true(agent_questions <= 8);
+	sampler_free(s);
+	{
+		char *csv = samples(f);
+
+		assert_true(has_row(csv, "guest,guest-2.MemAvailable_mib,1920"));
+		assert_true(has_row(csv, "guest,guest-2.MemTotal_mib,1967"));
+		/* both QEMUs' PSS by now (round robin) */
+		assert_true(has_row(csv, "qemu,guest-2.pss_mib,200"));
+		free(csv);
+	}
+}
+
+/* A guest whose agent fails is recorded, left alone, and not fatal. */
+static void test_agent_failure(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s = sampler_new(&f->res, f->vms, 1, f->root, 50, NULL);
+	uint64_t t0 = mono_ns();
+
+	f->fv[0].agent_fail = 1;
+	assert_int_equal(sampler_tick(s), 6);
+	assert_int_equal(f->fv[0].exec_calls, 1);
+	while (mono_ns() - t0 < 300 * MS) {
+		sampler_tick(s);
+		usleep(2000);
+	}
+	/* backed off: not asked again within seconds */
+	assert_int_equal(f->fv[0].exec_calls + f->fv[0].read_calls, 1);
+	/* the other sources went on */
+	assert_true(f->fv[0].balloon_calls >= 10);
+	assert_int_equal(events_count(f, "\"type\":\"sample_error\""), 1);
+	assert_int_equal(events_count(f, "agent timed out (fake)"), 1);
+	sampler_summary(s);
+	assert_int_equal(events_count(f, "\"type\":\"sample_errors\""), 1);
+	sampler_free(s);
+}
+
+/* VMs that have not booted are not asked anything. */
+static void test_not_booted(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s;
+	char *csv;
+
+	for (int i = 0; i < 2; i++) {
+		f->vm[i].boot_ns = 0;
+		f->fv[i].pid = -1;
+	}
+	s = sampler_new(&f->res, f->vms, 2, f->root, 10, NULL);
+	sampler_tick(s);
+	assert_int_equal(f->fv[0].balloon_calls + f->fv[0].stats_calls + f->fv[0].exec_calls +
+			 f->fv[0].read_calls, 0);
+	csv = samples(f);
+	assert_null(strstr(csv, ",qemu,"));
+	assert_true(has_row(csv, "ksm,pages_sharing,345"));
+	free(csv);
+	sampler_free(s);
+}
+
+static void test_summary(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s = sampler_new(&f->res, f->vms, 2, f->root, 10, f->cg);
+
+	sampler_tick(s);
+	/* the next values: guest-1 grows, KSM merges more */
+	fake_proc(f->root, 4242, 1024 * 1024, 600 * 1024);
+	fake_write(f->root, "/sys/kernel/mm/ksm/pages_sharing", "2560\n");
+	usleep(1100 * 1000);	/* the rollup of guest-2 is due, guest-1's again later */
+	sampler_tick(s);
+	usleep(1100 * 1000);
+	sampler_tick(s);
+	fake_write(f->root, "/sys/kernel/mm/ksm/pages_sharing", "0\n");
+	usleep(110 * 1000);
+	sampler_tick(s);
+	sampler_summary(s);
+	/* peak sum of RSS: 1024 + 256 */
+	assert_true(metric(f, "qemu_rss_peak_mib") == 1280);
+	assert_true(metric(f, "guest-1.qemu_rss_peak_mib") == 1024);
+	/* PSS once every QEMU has one: 600 + 200 */
+	assert_true(metric(f, "qemu_pss_peak_mib") == 800);
+	assert_true(metric(f, "qemu_swap_peak_mib") == 4);
+	assert_true(metric(f, "guest_memory_declared_mib") == 4096);
+	/* 4096 MiB of guests on a 1 GiB cap; measured on 800 MiB of PSS */
+	assert_true(metric(f, "overcommit_declared") == 4);
+	assert_true(metric(f, "overcommit_measured") == 4096.0 / 800.0);
+	/* KSM: the peak (2560 pages = 10 MiB), and the final 0 */
+	assert_true(metric(f, "ksm_saved_mib") == 2560 * 4096.0 / 1048576);
+	assert_true(metric(f, "ksm_saved_final_mib") == 0);
+	assert_true(metric(f, "ksm_general_profit_mib") < 0);
+	assert_true(metric(f, "ksm_merging_peak_mib") == 20);
+	assert_true(metric(f, "guest-2.ksm_merging_peak_mib") == 10);
+	assert_true(metric(f, "host_swap_used_peak_mib") == 512);
+	assert_true(metric(f, "host_memavailable_min_mib") == 5120);
+	/* the kernel's max_usage_in_bytes beats the sampled 512 MiB */
+	assert_true(metric(f, "cgroup_peak_mib") == 768);
+	assert_true(metric(f, "cgroup_limit_mib") == 1024);
+	assert_true(metric(f, "cgroup_oom_kill") == 0);
+	assert_true(metric(f, "cgroup_oom_events") == 0);
+	assert_true(metric(f, "sampler_cpu_pct") >= 0);
+	sampler_free(s);
+}
+
+/* ---- a source of the test's own ------------------------------------------ */
+
+static int fake_src_init(struct sampler *s, void **state, char *why, size_t len)
+{
+	int *n = calloc(1, sizeof(int));
+
+	*state = n;
+	return n ? 0 : -1;
+}
+
+static int fake_src_sample(struct sampler *s, void *state)
+{
+	int *n = state;
+
+	sampler_putf(s, 0.5 + *n, "progress.%d", *n);
+	(*n)++;
+	return 0;
+}
+
+static void fake_src_summary(struct sampler *s, void *state)
+{
+	sampler_metric(s, "fake_samples", *(int *)state, "samples", "higher");
+}
+
+static const struct sampler_source_ops fake_source = {
+	.name = "workload", .max_hz = 5, .init = fake_src_init, .sample = fake_src_sample,
+	.summary = fake_src_summary, .fini = free,
+};
+
+static int absent_init(struct sampler *s, void **state, char *why, size_t len)
+{
+	snprintf(why, len, "not on this host (test)");
+	return 1;
+}
+
+static const struct sampler_source_ops absent_source = { .name = "absent", .init = absent_init };
+
+static int broken_init(struct sampler *s, void **state, char *why, size_t len)
+{
+	return ocb_fail("cannot open the thing (test)");
+}
+
+static const struct sampler_source_ops broken_source = { .name = "broken", .init = broken_init };
+
+static void test_own_source(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s = sampler_new(&f->res, f->vms, 0, f->root, 100, NULL);
+	uint64_t t0 = mono_ns();
+	char *csv;
+
+	assert_int_equal(sampler_add_source(s, &fake_source), 0);
+	assert_int_equal(sampler_add_source(s, &absent_source), 0);
+	assert_int_equal(events_count(f, "not on this host (test)"), 1);
+	assert_int_equal(sampler_add_source(s, &broken_source), -1);
+	assert_string_equal(ocb_errmsg(), "sampler source broken: cannot open the thing (test)");
+	while (mono_ns() - t0 < 500 * MS) {
+		sampler_tick(s);
+		usleep(1000);
+	}
+	sampler_summary(s);
+	/* max_hz 5 under a 100 Hz sampler: 2-3 samples in 0.5 s */
+	print_message("fake source: %.0f samples\n", metric(f, "fake_samples"));
+	assert_true(metric(f, "fake_samples") >= 2 && metric(f, "fake_samples") <= 3);
+	csv = samples(f);
+	assert_true(has_row(csv, "workload,progress.0,0.500"));
+	assert_true(has_row(csv, "workload,progress.1,1.500"));
+	free(csv);
+	sampler_free(s);
+}
+
+static void test_proc_field(void **state)
+{
+	double v = 0;
+
+	(void)state;
+	assert_int_equal(proc_field("MemTotal:  100 kB\nMemFree:   7 kB\n", "MemFree", &v), 0);
+	assert_true(v == 7);
+	/* a key is whole: "Pss" is not "Pss_Anon" nor "SwapPss" */
+	assert_int_equal(proc_field("SwapPss: 1 kB\nPss_Anon: 2 kB\nPss: 3 kB\n", "Pss", &v), 0);
+	assert_true(v == 3);
+	assert_int_equal(proc_field("MemTotal: 1 kB\n", "MemFree", &v), -1);
+	assert_int_equal(proc_field("MemFree: kB\n", "MemFree", &v), -1);
+	assert_int_equal(proc_field("", "MemFree", &v), -1);
+	assert_int_equal(proc_field(NULL, "MemFree", &v), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_one_tick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_booted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_own_source, setup, teardown),
+		cmocka_unit_test(test_proc_field),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
