@@ -170,7 +170,8 @@ check: deps
 
 # Unit tests only (no guest boots): quick edit-compile-test loop.
 check-unit: $(UNIT_TESTS) $(WL_TESTS)
-	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_UNIT_ONLY=1 ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
+	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" OCB_UNIT_ONLY=1 \
+		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(BENCHES)

@@ -5,6 +5,7 @@
 #include "fsutil.h"
 #include "interrupt.h"
 #include "knobs.h"
+#include "progress.h"
 #include "results.h"
 #include "runner.h"
 #include "scenario.h"
@@ -25,7 +26,9 @@ static void run_usage(FILE *f)
 		"directory per run under OUT/SCENARIO-TIMESTAMP/ with an index.json.\n"
 		"\n"
 		"  -o, --output DIR      results root (default: results)\n"
-		"      --backend NAME    qemu (default) or native (same as --native)\n"
+		"      --backend NAME    qemu (default), libvirt, or native (same as --native)\n"
+		"      --uri URI         libvirt connection for guests without `uri =`\n"
+		"                        (default qemu:///system; qemu+ssh://HOST/system)\n"
 		"      --qemu PATH       emulator binary (default: qemu-system-x86_64)\n"
 		"      --accel MODE      auto (default), kvm or tcg; auto uses KVM only with\n"
 		"                        real vmx/svm and kvm_intel/kvm_amd loaded\n"
@@ -38,6 +41,8 @@ static void run_usage(FILE *f)
 		"      --yes             run a matrix of more than %d runs\n"
 		"      --force           start although a killed run's knob journal exists\n"
 		"                        (it is restored first)\n"
+		"      --allow-module-reload  let ept/vpid/npt knobs reload kvm_intel/kvm_amd\n"
+		"                        (only while no VM runs; journaled like every knob)\n"
 		"      --state-dir DIR   knob journal directory (default: $OCBENCH_STATE_DIR\n"
 		"                        or /var/lib/ocbench)\n"
 		"      --root DIR        host filesystem root for knobs (tests: a fake tree)\n"
@@ -86,12 +91,29 @@ static int make_index_dir(const char *out, const char *name, char *dir, size_t l
 	return 0;
 }
 
+/* The final table of a sweep: one line per run. */
+static void table_add(struct strbuf *t, size_t i, json_t *matrix, const struct run_outcome *o)
+{
+	const char *k;
+	json_t *v;
+
+	if (!t->len)
+		strbuf_addf(t, "%-5s %-10s %s\n", "RUN", "STATUS", "MATRIX");
+	strbuf_addf(t, "%-5zu %-10s ", i, o->status);
+	json_object_foreach(matrix, k, v)
+		strbuf_addf(t, "%s=%s ", k, json_string_value(v));
+	if (!json_object_size(matrix))
+		strbuf_adds(t, "-");
+	strbuf_addch(t, '\n');
+}
+
 static int run_scenario(const char *path, const char *out, int quick, int yes,
 			const struct run_options *ro)
 {
 	struct scenario *s = scenario_load(path, &hooks, quick), **runs = NULL;
 	char index_dir[4096];
 	json_t *index = NULL;
+	struct strbuf table = STRBUF_INIT;
 	size_t n = 0, failed = 0, done = 0;
 	int rc = OCB_EXIT_USAGE;
 
@@ -132,17 +154,21 @@ static int run_scenario(const char *path, const char *out, int quick, int yes,
 		if (results_write_index(index_dir, s->name, json_incref(index)) < 0)
 			fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
 		for (size_t k = 0; k < json_array_size(o.summary); k++)
-			printf("%s\n", json_string_value(json_array_get(o.summary, k)));
-		printf("run %zu/%zu: %s%s%s -> %s\n", i + 1, n, o.status, o.reason[0] ? ": " : "",
-		       o.reason, dir);
+			progress_line("%s", json_string_value(json_array_get(o.summary, k)));
+		progress_line("run %zu/%zu: %s%s%s -> %s", i + 1, n, o.status, o.reason[0] ? ": " : "",
+			      o.reason, dir);
+		table_add(&table, i + 1, matrix, &o);
 		done++;
 		if (r)
 			failed++;
 		run_outcome_release(&o);
 	}
+	if (n > 1)
+		printf("%s", strbuf_str(&table));
 	printf("%s: %zu of %zu run(s) complete; results in %s\n", s->name, done - failed, n, index_dir);
 	rc = (failed || done < n) ? OCB_EXIT_FAIL : OCB_EXIT_OK;
 out:
+	strbuf_release(&table);
 	json_decref(index);
 	scenario_free_runs(runs, n);
 	scenario_free(s);
@@ -154,6 +180,7 @@ int cmd_run(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "backend", required_argument, NULL, 'b' },
+		{ "uri", required_argument, NULL, 'U' },
 		{ "qemu", required_argument, NULL, 'q' },
 		{ "accel", required_argument, NULL, 'a' },
 		{ "image", required_argument, NULL, 'i' },
@@ -161,6 +188,7 @@ int cmd_run(int argc, char **argv)
 		{ "native", no_argument, NULL, 'N' },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "allow-module-reload", no_argument, NULL, 'M' },
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "list-keys", no_argument, NULL, 'L' },
@@ -177,11 +205,13 @@ int cmd_run(int argc, char **argv)
 	const char *out = "results";
 	int quick = 0, yes = 0, opt, rc = OCB_EXIT_OK;
 
+	progress_init();
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': out = optarg; break;
 		case 'b': ro.backend = optarg; break;
+		case 'U': ro.uri = optarg; break;
 		case 'q': ro.qemu_binary = optarg; break;
 		case 'a':
 			if (accel_parse(optarg, &ro.accel) < 0) {
@@ -194,6 +224,7 @@ int cmd_run(int argc, char **argv)
 		case 'N': ro.backend = "native"; break;
 		case 'y': yes = 1; break;
 		case 'f': ro.force = 1; break;
+		case 'M': ro.allow_module_reload = 1; break;
 		case 's': ro.state_dir = optarg; break;
 		case 'r': ro.root = optarg; break;
 		case 'L': scenario_print_keys(stdout, &hooks); return OCB_EXIT_OK;
@@ -208,6 +239,11 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!vm_backend_known(ro.backend)) {
 		fprintf(stderr, "ocbench run: %s\n", ocb_errmsg());
+		return OCB_EXIT_USAGE;
+	}
+	if (ro.uri && strcmp(ro.backend, "libvirt")) {
+		fprintf(stderr, "ocbench run: --uri %s needs --backend libvirt (the backend is %s)\n", ro.uri,
+			ro.backend);
 		return OCB_EXIT_USAGE;
 	}
 	for (int i = optind; i < argc && !ocb_interrupted; i++) {

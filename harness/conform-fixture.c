@@ -365,9 +365,6 @@ int conform_workload_wait(struct conform_ctx *c, struct vm *vm, const char *tag,
 			  uint64_t timeout_ns, struct agent_exec_result *res, json_t **doc)
 {
 	uint64_t deadline = mono_ns() + timeout_ns;
-	struct strbuf text = STRBUF_INIT;
-	char path[256];
-	json_error_t jerr;
 
 	*doc = NULL;
 	memset(res, 0, sizeof(*res));
@@ -385,6 +382,16 @@ int conform_workload_wait(struct conform_ctx *c, struct vm *vm, const char *tag,
 		if (conform_sleep(c, POLL_NS) < 0)
 			return -1;
 	}
+	return conform_workload_result(c, vm, tag, doc);
+}
+
+int conform_workload_result(struct conform_ctx *c, struct vm *vm, const char *tag, json_t **doc)
+{
+	struct strbuf text = STRBUF_INIT;
+	char path[256];
+	json_error_t jerr;
+
+	*doc = NULL;
 	json_path(tag, path, sizeof(path));
 	if (vm->ops->agent_read_file(vm, path, &text, c->opt.cmd_timeout_ns) == 0)
 		*doc = json_loadb(text.buf ? text.buf : "", text.len, 0, &jerr);

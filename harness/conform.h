@@ -225,6 +225,8 @@ int conform_workload_spawn(struct conform_ctx *c, struct vm *vm, const char *tag
  * none); res gets exit code and output (release it). */
 int conform_workload_wait(struct conform_ctx *c, struct vm *vm, const char *tag, long long pid,
 			  uint64_t timeout_ns, struct agent_exec_result *res, json_t **doc);
+/* Load the JSON a workload left (when agent_poll already saw it exit). */
+int conform_workload_result(struct conform_ctx *c, struct vm *vm, const char *tag, json_t **doc);
 /* A key of /proc/PID/<file> ("AnonHugePages:" of smaps_rollup) in KiB. */
 int conform_proc_kib(struct conform_ctx *c, pid_t pid, const char *file, const char *name,
 		     unsigned long long *kib);

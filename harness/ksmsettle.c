@@ -40,6 +40,14 @@ int ksm_settle_feed(struct ksm_settle *k, uint64_t now_ns, unsigned long long fu
 	(void)now_ns;
 	if (k->settled)
 		return 1;
+	if (full_scans < k->scans) {
+		/* the counters were reset (KSM restarted): start over */
+		uint64_t t0 = k->t0_ns;
+
+		ksm_settle_begin(k, t0, full_scans, pages_sharing);
+		k->restarts++;
+		return 0;
+	}
 	k->scans = full_scans;
 	k->ps = pages_sharing;
 	if (!boundary)
@@ -55,11 +63,19 @@ int ksm_settle_feed(struct ksm_settle *k, uint64_t now_ns, unsigned long long fu
 	return k->settled;
 }
 
+/* The counters, and that KSM still runs: KSM is host-wide, and another
+ * process stopping it mid-wait must not look like "settled at 0". */
 static int read_counters(const char *root, unsigned long long *scans, unsigned long long *ps)
 {
+	unsigned long long run = 1;
+
 	if (sysfs_read_u64(root, KSM_DIR "/full_scans", scans) < 0 ||
-	    sysfs_read_u64(root, KSM_DIR "/pages_sharing", ps) < 0)
+	    sysfs_read_u64(root, KSM_DIR "/pages_sharing", ps) < 0 ||
+	    sysfs_read_u64(root, KSM_DIR "/run", &run) < 0)
 		return ocb_err_prefix("wait ksm-settled: ");
+	if (run != 1)
+		return ocb_fail("wait ksm-settled: KSM stopped during the wait (%s/run = %llu; pages_sharing "
+				"%llu): something else on this host changed it", KSM_DIR, run, *ps);
 	return 0;
 }
 
@@ -79,8 +95,8 @@ static int check_running(const char *root)
 	if (sysfs_read_u64(root, KSM_DIR "/run", &run) < 0)
 		return ocb_err_prefix("wait ksm-settled: ");
 	if (run != 1)
-		return ocb_fail("wait ksm-settled: KSM is not running (%s/run = %llu, expected 1): "
-				"set [host] ksm = on or put `ksm on` before the wait", KSM_DIR, run);
+		return ocb_fail("wait ksm-settled: KSM is not running (%s/run = %llu): nothing to "
+				"wait for (set [host] ksm = on or put `ksm on` before the wait)", KSM_DIR, run);
 	return 0;
 }
 
@@ -118,7 +134,9 @@ int ksm_settle_wait(const char *root, uint64_t timeout_ns, uint64_t poll_ns, ksm
 		poll_ns = KSM_SETTLE_POLL_NS;
 	if (poll_ns < MIN_POLL_NS)
 		poll_ns = MIN_POLL_NS;
-	if (check_running(root) < 0 || read_counters(root, &scans, &ps) < 0)
+	if (check_running(root) < 0)
+		return 1;
+	if (read_counters(root, &scans, &ps) < 0)
 		return -1;
 	ksm_settle_begin(&k, mono_ns(), scans, ps);
 	deadline = k.t0_ns + timeout_ns;

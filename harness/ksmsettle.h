@@ -16,6 +16,9 @@
  * a TLB-flush interrupt).  The wait calls the caller's idle function
  * between polls, which sleeps, keeps the sampler ticking and pumps events.
  *
+ * full_scans going backwards (KSM restarted) starts the detection over;
+ * KSM stopping (run != 1) during the wait is an error naming it.
+ *
  * KSM is host-wide: these are host figures (any other QEMU on the machine
  * merges too); per-guest figures come from /proc/PID/ksm_merging_pages
  * (the sampler).
@@ -38,6 +41,7 @@ struct ksm_settle {
 	int have_boundary;
 	double last_change;			/* at the latest boundary, -1 none yet */
 	int settled;
+	unsigned restarts;			/* full_scans went backwards */
 };
 
 void ksm_settle_begin(struct ksm_settle *k, uint64_t now_ns, unsigned long long full_scans,
@@ -62,9 +66,11 @@ struct ksm_settle_result {
 typedef int (*ksm_idle_fn)(void *opaque, uint64_t ns);
 
 /* Wait until KSM under root has settled, at most timeout_ns, polling
- * every poll_ns (0: KSM_SETTLE_POLL_NS; never less than 1 ms).  -1 with a
- * message when KSM is absent or not running, on timeout (with the
- * counters seen), or when idle returns < 0 (its message stands). */
+ * every poll_ns (0: KSM_SETTLE_POLL_NS; never less than 1 ms).  0 settled
+ * (res filled); 1 nothing to wait for: KSM absent or not running (the
+ * reason in ocb_errmsg(); a [matrix] with ksm = off is not an error);
+ * -1 on timeout (the message has the counters seen) or when idle returns
+ * < 0 (its message stands). */
 int ksm_settle_wait(const char *root, uint64_t timeout_ns, uint64_t poll_ns, ksm_idle_fn idle,
 		    void *opaque, struct ksm_settle_result *res);
 

@@ -1,5 +1,6 @@
 /* runner.c — see runner.h. */
 #include "runner.h"
+#include "cgroup.h"
 #include "clock.h"
 #include "error.h"
 #include "fsutil.h"
@@ -8,8 +9,11 @@
 #include "hostinfo.h"
 #include "interrupt.h"
 #include "knobs.h"
+#include "progress.h"
+#include "ksmsettle.h"
 #include "results.h"
 #include "runcmd.h"
+#include "sampler.h"
 #include "units.h"
 #include "vm.h"
 
@@ -28,6 +32,8 @@
 #define BALLOON_POLL_NS (10 * 1000000ull)
 #define WORKLOAD_POLL_NS (100 * 1000000ull)
 #define PUMP_SLICE_NS (20 * 1000000ull)
+#define KSM_SETTLE_DEFAULT_NS (120 * 1000000000ull)	/* issue 6: wait ksm-settled */
+#define CGROUP_RMDIR_NS (5 * 1000000000ull)		/* issue 6: host_memory_limit */
 
 static const char *const workload_programs[] = {
 	"memtouch", "memlat", "ksmfill", "pressure", "bandwidth", NULL,
@@ -74,18 +80,23 @@ struct run_ctx {
 	json_t *summary;
 	int failed;
 	char reason[1024];
+	/* issue 6: sampler, host memory cap, KSM settle (sampler.h, cgroup.h) */
+	struct vm **vms;		/* gs[i].vm, as the sampler wants them */
+	struct sampler *sampler;	/* ticked by idle() */
+	struct cgroup *cgroup;		/* host_memory_limit, NULL without */
+	int ksm_settles;		/* `wait ksm-settled` done so far */
 };
 
 static void progress(struct run_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void progress(struct run_ctx *c, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	printf("[%7.2fs] ", (double)results_t_ms(&c->res) / 1000.0);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	putchar('\n');
+	progress_phase((double)results_t_ms(&c->res) / 1000.0, "%s", msg);
 }
 
 /* Record the first failure; later ones are consequences. */
@@ -95,6 +106,8 @@ static int fail_run(struct run_ctx *c, const char *msg)
 		c->failed = 1;
 		snprintf(c->reason, sizeof(c->reason), "%s", msg);
 		results_event(&c->res, "error", json_pack("{s:s}", "message", msg));
+		if (progress_is_tty())
+			progress_line("%s", "");
 		fprintf(stderr, "ocbench: %s\n", msg);
 	}
 	return -1;
@@ -132,6 +145,7 @@ static int idle(struct run_ctx *c, uint64_t ns)
 		}
 		if (stop_requested(c))
 			return -1;
+		sampler_tick(c->sampler);	/* issue 6: cheap when nothing is due */
 		{
 			uint64_t now = mono_ns();
 
@@ -200,7 +214,9 @@ static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const stru
 	memset(&gi, 0, sizeof(gi));
 	if (ops != &vm_native_ops && resolve_image(c->opt, sp, &gi) < 0)
 		return ocb_err_prefix("guest %s: ", g->name);
-	if (ops != &vm_native_ops && find_program(c->opt->qemu_binary, &qemu) < 0) {
+	/* libvirt runs the emulator of the daemon's host, maybe another one. */
+	if (ops != &vm_native_ops && ops != &vm_libvirt_ops &&
+	    find_program(c->opt->qemu_binary, &qemu) < 0) {
 		strbuf_release(&qemu);
 		return ocb_fail("%s not found: install the qemu-system-x86 package (ci/install-deps) "
 				"or pass --qemu PATH", c->opt->qemu_binary);
@@ -220,11 +236,15 @@ static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const stru
 	strbuf_release(&qemu);
 	if (sp->uri)
 		snprintf(cfg.uri, sizeof(cfg.uri), "%s", sp->uri);
+	else if (c->opt->uri)
+		snprintf(cfg.uri, sizeof(cfg.uri), "%s", c->opt->uri);
 	cfg.accel = *accel;
 	snprintf(cfg.rundir, sizeof(cfg.rundir), "%s", c->rundir);
 	snprintf(cfg.outdir, sizeof(cfg.outdir), "%s/guests/%s", dir, g->name);
 	cfg.boot_timeout_ns = c->s->boot_timeout_ns;
 	cfg.cmd_timeout_ns = CMD_TIMEOUT_NS;
+	if (c->cgroup)	/* issue 6: QEMU joins the cap before exec */
+		snprintf(cfg.cgroup_procs, sizeof(cfg.cgroup_procs), "%s", cgroup_procs_path(c->cgroup));
 	*out = vm_new(ops, &cfg);
 	if (!*out)
 		return -1;
@@ -556,6 +576,7 @@ static int host_knob(struct run_ctx *c, const char *key, const char *value)
 		c->knobs = knob_set_begin(c->opt->root, c->opt->state_dir, c->opt->force);
 		if (!c->knobs)
 			return fail_run(c, ocb_errmsg());
+		knob_set_allow_module_reload(c->knobs, c->opt->allow_module_reload);
 	}
 	r = knob_apply(c->knobs, key, value, skip, sizeof(skip));
 	if (r < 0)
@@ -631,6 +652,63 @@ static int native_run(const struct run_ctx *c)
 	return c->n && c->gs[0].vm->ops == &vm_native_ops;
 }
 
+/* ---- issue 6: wait ksm-settled ------------------------------------------ */
+
+static int ksm_idle(void *opaque, uint64_t ns)
+{
+	return idle(opaque, ns);
+}
+
+/* Without a timeout the wait is bounded by the run's end (duration), else
+ * by KSM_SETTLE_DEFAULT_NS. */
+static uint64_t ksm_settle_timeout(struct run_ctx *c, const struct timeline_entry *e)
+{
+	uint64_t end = c->res.t0_ns + c->s->duration_ns, now = mono_ns();
+
+	if (e->timeout_ns)
+		return e->timeout_ns;
+	if (c->s->duration_ns && end > now)
+		return end - now;
+	return KSM_SETTLE_DEFAULT_NS;
+}
+
+static int wait_ksm_settled(struct run_ctx *c, const struct timeline_entry *e)
+{
+	struct ksm_settle_result r;
+	int rc = ksm_settle_wait(c->opt->root, ksm_settle_timeout(c, e), 0, ksm_idle, c, &r);
+
+	if (rc < 0) {
+		char msg[OCB_ERR_MAX + 64];
+
+		if (c->failed || stop_requested(c))
+			return -1;	/* idle() said why */
+		snprintf(msg, sizeof(msg), "%s:%u: %s", e->file, e->line, ocb_errmsg());
+		return fail_run(c, msg);
+	}
+	if (rc > 0) {	/* KSM off (a ksm = off matrix cell): no settle to measure */
+		results_event(&c->res, "ksm_settle_skipped", json_pack("{s:s}", "reason", ocb_errmsg()));
+		progress(c, "host: %s", ocb_errmsg());
+		return 0;
+	}
+	results_event(&c->res, "ksm_settled",
+		      json_pack("{s:f, s:f, s:f, s:f, s:I, s:I}", "settle_s", r.settle_s, "merged_mib",
+				r.merged_mib, "merged_delta_mib", r.merged_delta_mib, "rate_mib_s",
+				r.rate_mib_s, "full_scans", (json_int_t)r.full_scans, "pages_sharing",
+				(json_int_t)r.pages_sharing));
+	progress(c, "host: KSM settled after %.2f s (%llu full scans): %.1f MiB merged, %.1f MiB/s",
+		 r.settle_s, r.full_scans, r.merged_mib, r.rate_mib_s);
+	if (c->ksm_settles++)
+		return 0;	/* the metrics are the first settle's */
+	/* host-wide figures: KSM merges every mergeable process */
+	results_metric(&c->res, "ksm_settle_s", r.settle_s, "s", "lower");
+	results_metric(&c->res, "ksm_merged_mib", r.merged_mib, "MiB", "higher");
+	results_metric(&c->res, "ksm_merge_rate_mib_s", r.rate_mib_s, "MiB/s", "higher");
+	if (r.have_profit)
+		results_metric(&c->res, "ksm_settle_general_profit_mib", r.general_profit_mib, "MiB",
+			       "higher");
+	return 0;
+}
+
 static int run_action(struct run_ctx *c, const struct timeline_entry *e)
 {
 	guest_action_fn fn = guest_action(e->action);
@@ -657,6 +735,7 @@ static int run_action(struct run_ctx *c, const struct timeline_entry *e)
 	case TL_KSM_OFF: return host_knob(c, "ksm", "off");
 	case TL_KSM_UNMERGE: return host_knob(c, "ksm", "unmerge");
 	case TL_HOST: return host_knob(c, e->key, e->value);
+	case TL_WAIT_KSM_SETTLED: return wait_ksm_settled(c, e);	/* issue 6 */
 	default: {
 		char msg[256];
 
@@ -798,6 +877,7 @@ static int boot_guests(struct run_ctx *c)
 				return -1;
 			if (vm->ops->launch && vm->ops->wait_ready(vm) < 0)
 				return fail_run(c, ocb_errmsg());
+			progress_guests(i + 1, c->n);
 			guest_up(c, &c->gs[i]);
 		}
 	}
@@ -869,12 +949,33 @@ static void restore_host(struct run_ctx *c)
 	c->knobs = NULL;
 }
 
+/* issue 6: summary metrics of the sampler, and the cap recorded and
+ * removed (every QEMU has been stopped and reaped by now). */
+static void finish_sampling(struct run_ctx *c)
+{
+	sampler_summary(c->sampler);
+	if (!c->cgroup)
+		return;
+	json_object_set_new(c->res.run, "host_memory_limit", cgroup_describe(c->cgroup));
+	if (cgroup_destroy(c->cgroup, CGROUP_RMDIR_NS) < 0)
+		fail_run(c, ocb_errmsg());
+	c->cgroup = NULL;
+}
+
 static void free_guests(struct run_ctx *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		vm_free(c->gs[i].vm);
 	free(c->gs);
 	c->gs = NULL;
+	/* issue 6: after vm_free (which kills), so the group can be empty */
+	sampler_free(c->sampler);
+	c->sampler = NULL;
+	free(c->vms);
+	c->vms = NULL;
+	if (c->cgroup && cgroup_destroy(c->cgroup, CGROUP_RMDIR_NS) < 0)
+		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
+	c->cgroup = NULL;
 	remove_tree(c->rundir);
 }
 
@@ -907,8 +1008,20 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	 * exists: they are the user's to fix, exit 2, not a failed run. */
 	c.n = s->n_guests;
 	c.gs = calloc(c.n ? c.n : 1, sizeof(*c.gs));
-	if (!c.gs)
+	c.vms = calloc(c.n ? c.n : 1, sizeof(*c.vms));
+	if (!c.gs || !c.vms) {
+		free_guests(&c);
 		return ocb_fail("out of memory");
+	}
+	/* issue 6: the cap exists before any QEMU starts; failing to make it
+	 * (not root, no memory controller) is a set-up error */
+	if (s->host_memory_limit) {
+		c.cgroup = cgroup_create(opt->root, s->host_memory_limit);
+		if (!c.cgroup) {
+			free_guests(&c);
+			return ocb_err_prefix("%s: host_memory_limit: ", s->file);
+		}
+	}
 	for (size_t i = 0; i < c.n; i++) {
 		struct guest_state *g = &c.gs[i];
 
@@ -918,10 +1031,12 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 		g->tolerance = g->g->spec->memory_bytes / 200;
 		if (g->tolerance < MiB)
 			g->tolerance = MiB;
-		if (make_vm(&c, g->g, ops, &accel, dir, &g->vm) < 0) {
+		if (make_vm(&c, g->g, ops, &accel, dir, &g->vm) < 0 ||
+		    (ops->prepare && ops->prepare(g->vm) < 0)) {
 			free_guests(&c);
 			return -1;
 		}
+		c.vms[i] = g->vm;
 	}
 	if (results_open(&c.res, dir, run_fields(&c, &accel)) < 0) {
 		free_guests(&c);
@@ -930,12 +1045,30 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	for (size_t i = 0; i < c.n; i++)
 		if (mkdir_p(c.gs[i].vm->cfg.outdir, 0755) < 0)
 			fail_run(&c, ocb_errmsg());
+	{
+		struct strbuf m = STRBUF_INIT;
+
+		for (size_t i = 0; i < s->n_axes; i++)
+			strbuf_addf(&m, "%s%s=%s", i ? " " : "", s->axes[i].axis, s->axes[i].value);
+		progress_run(s->run_index ? s->run_index : 1, s->n_runs ? s->n_runs : 1, strbuf_str(&m));
+		progress_guests(0, c.n);
+		strbuf_release(&m);
+	}
 	progress(&c, "run %zu/%zu of %s: %zu guest(s), accel %s (%s)", s->run_index ? s->run_index : 1,
 		 s->n_runs ? s->n_runs : 1, s->name, c.n, accel_name(accel.kind), accel.reason);
+	/* issue 6: one sampling loop, ticked from idle() */
+	c.sampler = sampler_new(&c.res, c.vms, c.n, opt->root, s->sample_rate,
+				c.cgroup ? cgroup_dir(c.cgroup) : NULL);
+	if (!c.sampler)
+		fail_run(&c, ocb_errmsg());
+	if (c.cgroup)
+		progress(&c, "host: memory cap %.0f MiB (cgroup v%d %s)",
+			 bytes_to_mib(s->host_memory_limit), cgroup_version(c.cgroup), cgroup_dir(c.cgroup));
 
 	if (!c.failed && apply_host(&c) == 0 && boot_guests(&c) == 0)
 		run_timeline(&c);
 	stop_guests(&c);
+	finish_sampling(&c);	/* issue 6 */
 	restore_host(&c);
 	record_guests(&c);
 	summarize(&c);
@@ -950,6 +1083,7 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	} else {
 		snprintf(out->status, sizeof(out->status), "complete");
 	}
+	progress_end_run();
 	json_object_set(c.res.run, "summary", c.summary);
 	if (results_close(&c.res, out->status, out->reason) < 0)
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());

@@ -393,8 +393,11 @@ static pid_t qemu_pid(struct vm *vm)
 
 static void qemu_describe(struct vm *vm, json_t *guest)
 {
-	json_t *argv = json_array();
+	json_t *argv;
 
+	if (!P(vm))
+		return;	/* never started (a set-up step before boot failed) */
+	argv = json_array();
 	for (size_t i = 0; i < P(vm)->argv.n; i++)
 		json_array_append_new(argv, json_string(P(vm)->argv.v[i]));
 	json_object_set_new(guest, "argv", argv);

@@ -7,6 +7,7 @@
 
 static const struct vm_backend_ops *const backends[] = {
 	&vm_qemu_ops,
+	&vm_libvirt_ops,
 	&vm_native_ops,
 };
 
@@ -15,7 +16,7 @@ const struct vm_backend_ops *vm_backend_find(const char *name)
 	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
 		if (!strcmp(backends[i]->name, name))
 			return backends[i];
-	ocb_fail("unknown backend '%s': expected qemu or native", name);
+	ocb_fail("unknown backend '%s': expected qemu, libvirt or native", name);
 	return NULL;
 }
 

@@ -55,6 +55,9 @@ typedef void (*vm_event_fn)(void *opaque, struct vm *vm, const char *event, json
 
 struct vm_backend_ops {
 	const char *name;
+	/* Optional set-up check before anything is created or recorded
+	 * (libvirt: the URI answers).  Failing it is a set-up error: exit 2. */
+	int (*prepare)(struct vm *vm);
 	/* Boot and wait until the guest agent answers (launch + wait_ready). */
 	int (*start)(struct vm *vm);
 	/* The two halves of start, so several guests boot in parallel:
@@ -100,6 +103,7 @@ struct vm {
 };
 
 extern const struct vm_backend_ops vm_qemu_ops;
+extern const struct vm_backend_ops vm_libvirt_ops;
 extern const struct vm_backend_ops vm_native_ops;
 
 /* Look a backend up by name ("qemu", "libvirt"). */

@@ -108,8 +108,10 @@ static void test_cmd_host(void **state)
 	json_t *h;
 
 	(void)state;
-	if (!bin || access(bin, X_OK) != 0)
+	if (!bin || access(bin, X_OK) != 0) {
+		print_message("SKIP: $OCBENCH (the ocbench binary) is not set or not executable\n");
 		skip();
+	}
 	fake_root_new(root, sizeof(root));
 	fake_host(root, FAKE_ALL | FAKE_KVM_AMD);
 	{

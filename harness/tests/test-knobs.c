@@ -349,8 +349,10 @@ static void test_not_root(void **state)
 	struct knob_set *ks;
 	char why[256];
 
-	if (geteuid() != 0)
+	if (geteuid() != 0) {
+		print_message("SKIP: not root: the not-root test drops privileges from root\n");
 		skip();
+	}
 	fake_host(f->root, FAKE_KSM | FAKE_THP);
 	assert_int_equal(seteuid(65534), 0);
 	assert_int_equal(knob_read(f->root, "thp", &v), 0);

@@ -73,6 +73,22 @@ static void test_feed_threshold(void **state)
 	assert_int_equal(ksm_settle_feed(&k, 2, 108, 50100), 1);
 }
 
+/* KSM restarted (full_scans reset): detection starts over. */
+static void test_feed_restart(void **state)
+{
+	struct ksm_settle k;
+
+	(void)state;
+	ksm_settle_begin(&k, 0, 50, 1000);
+	assert_int_equal(ksm_settle_feed(&k, 1, 51, 1000), 0);
+	assert_int_equal(ksm_settle_feed(&k, 2, 0, 0), 0);	/* reset */
+	assert_int_equal(k.restarts, 1);
+	assert_int_equal(k.scans0, 0);
+	/* 0 -> 0 after the reset needs two new scans, not the old count */
+	assert_int_equal(ksm_settle_feed(&k, 3, 1, 0), 0);
+	assert_int_equal(ksm_settle_feed(&k, 4, 2, 0), 1);
+}
+
 /* ---- the wait over a fake tree ------------------------------------------- */
 
 struct script {
@@ -206,6 +222,7 @@ static void test_wait_timeout(void **state)
 	assert_non_null(strstr(ocb_errmsg(), "900.0 %"));
 }
 
+/* Nothing to wait for: 1 and the reason, without a single poll. */
 static void test_wait_not_running(void **state)
 {
 	struct fx *f = *state;
@@ -214,16 +231,39 @@ static void test_wait_not_running(void **state)
 	char p[256];
 
 	fake_write(f->root, "/sys/kernel/mm/ksm/run", "0\n");
-	assert_int_equal(ksm_settle_wait(f->root, 1000 * MS, 0, script_idle, &sc, &r), -1);
+	assert_int_equal(ksm_settle_wait(f->root, 1000 * MS, 0, script_idle, &sc, &r), 1);
 	assert_non_null(strstr(ocb_errmsg(), "KSM is not running"));
 	assert_non_null(strstr(ocb_errmsg(), "ksm = on"));
 	assert_int_equal(sc.calls, 0);
 
 	snprintf(p, sizeof(p), "%s/sys/kernel/mm/ksm", f->root);
 	remove_tree(p);
-	assert_int_equal(ksm_settle_wait(f->root, 1000 * MS, 0, script_idle, &sc, &r), -1);
+	assert_int_equal(ksm_settle_wait(f->root, 1000 * MS, 0, script_idle, &sc, &r), 1);
 	assert_non_null(strstr(ocb_errmsg(), "has no KSM"));
 	assert_non_null(strstr(ocb_errmsg(), f->root));
+}
+
+/* Something else stops KSM mid-wait: an error, not "settled at 0". */
+static int stop_ksm_idle(void *opaque, uint64_t ns)
+{
+	struct script *sc = opaque;
+
+	if (++sc->calls == 2)
+		fake_write(sc->root, "/sys/kernel/mm/ksm/run", "0\n");
+	usleep(1000);
+	return 0;
+}
+
+static void test_wait_ksm_stopped(void **state)
+{
+	struct fx *f = *state;
+	struct script sc = { f->root, NULL, 0, 0, 0, 0, 0 };
+	struct ksm_settle_result r;
+
+	assert_int_equal(ksm_settle_wait(f->root, 1000 * MS, 0, stop_ksm_idle, &sc, &r), -1);
+	print_message("%s\n", ocb_errmsg());
+	assert_non_null(strstr(ocb_errmsg(), "KSM stopped during the wait"));
+	assert_int_equal(sc.calls, 2);
 }
 
 static void test_wait_idle_error(void **state)
@@ -244,11 +284,13 @@ int main(void)
 		cmocka_unit_test(test_feed_needs_two_scans),
 		cmocka_unit_test(test_feed_merging_in_progress),
 		cmocka_unit_test(test_feed_threshold),
+		cmocka_unit_test(test_feed_restart),
 		cmocka_unit_test_setup_teardown(test_wait_settles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wait_poll_floor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wait_no_profit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wait_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wait_not_running, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wait_ksm_stopped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wait_idle_error, setup, teardown),
 	};
 
