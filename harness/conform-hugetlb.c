@@ -17,18 +17,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SPARE_PAGES 4
-
 struct pool {
 	const char *size;		/* "2M" */
 	const char *dir;		/* hugepages-2048kB */
 	uint64_t page;
 	uint64_t guest_mem;
 	enum vm_backing backing;
+	unsigned spare;			/* pages beyond the guest's, so "exactly" shows */
 };
 
-static const struct pool pool_2m = { "2M", "hugepages-2048kB", 2 * MiB, 512 * MiB, BACKING_HUGETLB_2M };
-static const struct pool pool_1g = { "1G", "hugepages-1048576kB", GiB, GiB, BACKING_HUGETLB_1G };
+static const struct pool pool_2m = { "2M", "hugepages-2048kB", 2 * MiB, 512 * MiB, BACKING_HUGETLB_2M, 4 };
+static const struct pool pool_1g = { "1G", "hugepages-1048576kB", GiB, GiB, BACKING_HUGETLB_1G, 1 };
 
 static int pool_read(struct conform_ctx *c, const struct pool *p, const char *field, unsigned long long *v)
 {
@@ -63,7 +62,7 @@ static void htlb_check(struct conform_ctx *c, struct conform_result *r, const st
 		conform_error(r, "%s pool: %s", p->size, ocb_errmsg());
 		return;
 	}
-	snprintf(value, sizeof(value), "%llu", nr0 + need + SPARE_PAGES);
+	snprintf(value, sizeof(value), "%llu", nr0 + need + p->spare);
 	k = conform_knob(c, p->size[1] == 'M' ? "hugetlb.2M" : "hugetlb.1G", value, why, sizeof(why));
 	if (k != 0) {
 		/* The kernel could not find that many free huge pages. */
@@ -96,7 +95,7 @@ static void htlb_check(struct conform_ctx *c, struct conform_result *r, const st
 	free2 = wait_free(c, p, free0);
 	pool_read(c, p, "nr_hugepages", &nr2);
 	json_object_set_new(r->evidence, "pool", json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "size", p->size,
-							   "nr_before", (json_int_t)nr0, "nr_set", (json_int_t)(nr0 + need + SPARE_PAGES),
+							   "nr_before", (json_int_t)nr0, "nr_set", (json_int_t)(nr0 + need + p->spare),
 							   "free_before_boot", (json_int_t)free0, "free_running",
 							   (json_int_t)free1, "resv_running", (json_int_t)rsv1,
 							   "free_after_shutdown", (json_int_t)free2, "nr_after",

@@ -832,6 +832,12 @@ static void summarize(struct run_ctx *c)
 	}
 }
 
+/* Processes of this backend run here, under our cgroup (not libvirt's). */
+static int vm_is_local_process(const struct vm *vm)
+{
+	return vm->ops == &vm_qemu_ops;
+}
+
 static int guest_up(struct run_ctx *c, struct guest_state *g)
 {
 	char name[160];
@@ -869,6 +875,15 @@ static int boot_guests(struct run_ctx *c)
 				return -1;
 			if (rc < 0)
 				return fail_run(c, ocb_errmsg());
+		}
+		/* The cap is only real if every QEMU is inside it. */
+		if (c->cgroup && vm_is_local_process(c->gs[first].vm) &&
+		    cgroup_nprocs(c->cgroup) < (int)last) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "only %d of %zu QEMU processes are in the memory cap cgroup %s",
+				 cgroup_nprocs(c->cgroup), last, cgroup_dir(c->cgroup));
+			return fail_run(c, msg);
 		}
 		for (size_t i = first; i < last; i++) {
 			struct vm *vm = c->gs[i].vm;
