@@ -4,6 +4,7 @@
 #include "error.h"
 #include "fsutil.h"
 #include "interrupt.h"
+#include "journal.h"
 #include "knobs.h"
 #include "progress.h"
 #include "results.h"
@@ -88,6 +89,28 @@ static int make_index_dir(const char *out, const char *name, char *dir, size_t l
 	if (!realpath(dir, abs))
 		return ocb_fail_errno("cannot resolve %s", dir);
 	snprintf(dir, len, "%s", abs);
+	return 0;
+}
+
+/* A killed run's host changes come back before anything else runs: the
+ * next run would otherwise measure (and journal) a host in an unknown
+ * state. */
+static int check_leftover_journal(const struct run_options *ro)
+{
+	struct strbuf path = STRBUF_INIT;
+	int exists;
+
+	journal_file_path(ro->state_dir, &path);
+	exists = path_exists(path.buf);
+	if (exists && !ro->force) {
+		ocb_fail("a killed run left host changes in %s: run 'ocbench restore' first "
+			 "(or pass --force to restore them now)", path.buf);
+		strbuf_release(&path);
+		return -1;
+	}
+	strbuf_release(&path);
+	if (exists && knob_restore_journal(ro->root, ro->state_dir) < 0)
+		return ocb_err_prefix("--force: restoring the leftover journal: ");
 	return 0;
 }
 
@@ -244,6 +267,10 @@ int cmd_run(int argc, char **argv)
 	if (ro.uri && strcmp(ro.backend, "libvirt")) {
 		fprintf(stderr, "ocbench run: --uri %s needs --backend libvirt (the backend is %s)\n", ro.uri,
 			ro.backend);
+		return OCB_EXIT_USAGE;
+	}
+	if (check_leftover_journal(&ro) < 0) {
+		fprintf(stderr, "ocbench run: %s\n", ocb_errmsg());
 		return OCB_EXIT_USAGE;
 	}
 	for (int i = optind; i < argc && !ocb_interrupted; i++) {

@@ -268,6 +268,27 @@ static void test_sigint(void **state)
 	interrupted_run("sigint", 0, "incomplete", "interrupted by SIGINT");
 }
 
+/* A journal left by a killed run: `ocbench run` refuses to start. */
+static void test_refuses_after_killed_run(void **state)
+{
+	char root[1024], log[1200], journal[1300];
+	struct strbuf out = STRBUF_INIT;
+	const char *args[] = { "run", "scenarios/quickstart.ini", "-o", NULL, "--state-dir", NULL, NULL };
+
+	(void)state;
+	int_tmpdir("leftover", root, sizeof(root));
+	snprintf(log, sizeof(log), "%s/ocbench.log", root);
+	snprintf(journal, sizeof(journal), "%s/host-knobs.journal", root);
+	assert_int_equal(write_file_atomic(journal, "x\n", 2, 0600), 0);
+	args[3] = root;
+	args[5] = root;
+	assert_int_equal(int_run(log, &out, args), 2);
+	assert_non_null(strstr(out.buf, "ocbench restore"));
+	assert_non_null(strstr(out.buf, journal));
+	assert_true(path_exists(journal));	/* nothing was touched */
+	strbuf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_agent_never_ready),
 		cmocka_unit_test(test_qemu_killed_from_outside),
 		cmocka_unit_test(test_sigint),
+		cmocka_unit_test(test_refuses_after_killed_run),
 	};
 
 	return cmocka_run_group_tests_name("integration: quickstart and faults", tests, NULL, NULL);
