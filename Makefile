@@ -165,6 +165,7 @@ run: deps
 # prints one closing line "check: N passed, N failed, N skipped".
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(WL_TESTS)
+	$(Q)ci/start-libvirtd || echo "check: libvirtd could not be started: the libvirt tests will skip"
 	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" \
 		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
 

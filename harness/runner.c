@@ -1030,6 +1030,13 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	}
 	/* issue 6: the cap exists before any QEMU starts; failing to make it
 	 * (not root, no memory controller) is a set-up error */
+	if (s->host_memory_limit && ops == &vm_libvirt_ops) {
+		/* libvirtd starts QEMU in its own cgroups: our group cannot hold
+		 * them.  Refuse rather than run uncapped and look capped. */
+		free_guests(&c);
+		return ocb_fail("%s: host_memory_limit is not supported with --backend libvirt "
+				"(libvirt places QEMU in its own cgroups); use the qemu backend", s->file);
+	}
 	if (s->host_memory_limit) {
 		c.cgroup = cgroup_create(opt->root, s->host_memory_limit);
 		if (!c.cgroup) {
