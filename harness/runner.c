@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -977,6 +978,21 @@ static void finish_sampling(struct run_ctx *c)
 	c->cgroup = NULL;
 }
 
+/* The harness's own CPU (not its QEMUs'): what ocbench costs the host. */
+static void harness_cpu_metric(struct run_ctx *c, const struct rusage *ru0)
+{
+	struct rusage ru;
+	double wall = ns_to_s(mono_ns() - c->res.t0_ns), cpu;
+
+	if (getrusage(RUSAGE_SELF, &ru) < 0 || wall <= 0)
+		return;
+	cpu = (double)(ru.ru_utime.tv_sec - ru0->ru_utime.tv_sec) +
+	      (double)(ru.ru_utime.tv_usec - ru0->ru_utime.tv_usec) / 1e6 +
+	      (double)(ru.ru_stime.tv_sec - ru0->ru_stime.tv_sec) +
+	      (double)(ru.ru_stime.tv_usec - ru0->ru_stime.tv_usec) / 1e6;
+	results_metric(&c->res, "harness_cpu_pct", 100.0 * cpu / wall, "%", "lower");
+}
+
 static void free_guests(struct run_ctx *c)
 {
 	for (size_t i = 0; i < c->n; i++)
@@ -999,11 +1015,13 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 {
 	const struct vm_backend_ops *ops = vm_backend_find(opt->backend);
 	struct accel_choice accel;
+	struct rusage ru0;
 	struct run_ctx c;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
+	getrusage(RUSAGE_SELF, &ru0);
 	c.s = s;
 	c.opt = opt;
 	c.summary = json_array();
@@ -1091,6 +1109,7 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 		run_timeline(&c);
 	stop_guests(&c);
 	finish_sampling(&c);	/* issue 6 */
+	harness_cpu_metric(&c, &ru0);
 	restore_host(&c);
 	record_guests(&c);
 	summarize(&c);
