@@ -85,6 +85,9 @@ BENCHES := $(patsubst %.c,$(B)/%,$(BENCH_SRC))
 GUEST := $(OUT)/guest/.stamp
 
 .PHONY: all deps harness workloads guest run check check-unit bench install clean help
+# Keep intermediate objects (the static workload objects are built through
+# a pattern chain; without this make deletes and rebuilds them every time).
+.SECONDARY:
 all: harness workloads guest
 
 help:

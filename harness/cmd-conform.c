@@ -35,7 +35,8 @@ static void conform_usage(FILE *f)
 		"      --junit FILE      write JUnit XML (skips as <skipped message=...>)\n"
 		"      --tap             print TAP 13 on stdout instead of the table\n"
 		"      --json FILE       write every result with its evidence as JSON\n"
-		"      --backend NAME    qemu (default)\n"
+		"      --backend NAME    qemu (default) or libvirt\n"
+		"      --uri URI         libvirt connection URI (default qemu:///system)\n"
 		"      --qemu PATH       emulator binary (default: qemu-system-x86_64)\n"
 		"      --accel MODE      auto (default), kvm or tcg\n"
 		"      --image PATH      guest image (default: the built-in guest); it must run\n"
@@ -114,7 +115,7 @@ static int parse(int argc, char **argv, struct cli *cl)
 		{ "suite", required_argument, NULL, 'S' }, { "check", required_argument, NULL, 'c' },
 		{ "list", no_argument, NULL, 'l' }, { "junit", required_argument, NULL, 'j' },
 		{ "tap", no_argument, NULL, 't' }, { "json", required_argument, NULL, 'J' },
-		{ "backend", required_argument, NULL, 'b' }, { "qemu", required_argument, NULL, 'Q' },
+		{ "backend", required_argument, NULL, 'b' }, { "uri", required_argument, NULL, 'U' }, { "qemu", required_argument, NULL, 'Q' },
 		{ "accel", required_argument, NULL, 'a' }, { "image", required_argument, NULL, 'i' },
 		{ "allow-module-reload", no_argument, NULL, 'M' }, { "state-dir", required_argument, NULL, 's' },
 		{ "force", no_argument, NULL, 'f' }, { "workdir", required_argument, NULL, 'w' },
@@ -136,6 +137,7 @@ static int parse(int argc, char **argv, struct cli *cl)
 		case 't': cl->tap = 1; break;
 		case 'J': cl->json = optarg; break;
 		case 'b': cl->backend = optarg; break;
+		case 'U': cl->opt.uri = optarg; break;
 		case 'Q': cl->opt.qemu_binary = optarg; break;
 		case 'a':
 			if (accel_parse(optarg, &cl->opt.accel) < 0)

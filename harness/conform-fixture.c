@@ -178,6 +178,8 @@ static int guest_config(struct conform_ctx *c, const struct conform_guest_spec *
 	snprintf(cfg->append, sizeof(cfg->append), "%s", c->image.append);
 	snprintf(cfg->disk, sizeof(cfg->disk), "%s", c->image.disk);
 	snprintf(cfg->qemu_binary, sizeof(cfg->qemu_binary), "%s", c->qemu);
+	if (c->opt.uri)
+		snprintf(cfg->uri, sizeof(cfg->uri), "%s", c->opt.uri);
 	cfg->accel = c->accel;
 	snprintf(cfg->rundir, sizeof(cfg->rundir), "%s", c->rundir);
 	snprintf(cfg->outdir, sizeof(cfg->outdir), "%s/guests/%s", c->workdir, sp->name);

@@ -136,6 +136,7 @@ extern const struct ksm_probe_ops ksm_probe_sysfs;
 
 struct conform_options {
 	const struct vm_backend_ops *backend;
+	const char *uri;		/* libvirt backend: connection URI */
 	const char *qemu_binary;	/* qemu-system-x86_64 */
 	enum accel_kind accel;
 	const char *image;		/* --image; NULL: the default guest */

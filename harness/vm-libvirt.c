@@ -407,6 +407,11 @@ static int lv_balloon_set(struct vm *vm, uint64_t target)
 {
 	struct lv_priv *p = P(vm);
 
+	/* libvirt refuses a target above the domain's memory ("cannot set
+	 * memory higher than max memory") where QEMU clamps it; clamp here so
+	 * both backends behave as the balloon device does. */
+	if (target > vm->cfg.memory_bytes)
+		target = vm->cfg.memory_bytes;
 	if (virDomainSetMemoryFlags(p->dom, (unsigned long)(target / KiB), VIR_DOMAIN_AFFECT_LIVE) < 0)
 		return ocb_fail("%s: balloon to %.0f MiB: libvirt at %s: %s", vm->cfg.name, bytes_to_mib(target),
 				p->uri, lv_errmsg());

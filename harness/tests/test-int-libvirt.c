@@ -207,6 +207,39 @@ static void test_quickstart_matches_qemu_backend(void **state)
 		assert_true(labs(lv[i] - q[i]) <= MEMTOTAL_TOLERANCE_MIB);
 }
 
+/* The balloon conformance checks through libvirt: every check passes
+ * (skips would need a reason), JSON evidence, no domain left. */
+static void test_balloon_conformance(void **state)
+{
+	char root[1024], log[1200], json[1300];
+	const char *args[] = { "conform", "--backend", "libvirt", "--uri", URI, "--suite", "balloon",
+			       "--json", NULL, NULL };
+	struct strbuf out = STRBUF_INIT;
+	json_t *doc, *checks;
+	pid_t pid;
+
+	(void)state;
+	need_libvirt();
+	int_tmpdir("libvirt-conform", root, sizeof(root));
+	snprintf(log, sizeof(log), "%s/ocbench.log", root);
+	snprintf(json, sizeof(json), "%s/conform.json", root);
+	args[8] = json;
+	assert_int_equal(run_ocbench(log, &out, &pid, args), 0);
+	assert_non_null(strstr(out.buf, "BAL-001"));
+	doc = int_load_json(root, "conform.json");
+	checks = json_object_get(doc, "checks");
+	assert_true(json_array_size(checks) >= 6);
+	for (size_t i = 0; i < json_array_size(checks); i++) {
+		const char *r = json_string_value(json_object_get(json_array_get(checks, i), "result"));
+
+		assert_non_null(r);
+		assert_true(!strcmp(r, "pass") || !strcmp(r, "skip"));
+	}
+	json_decref(doc);
+	assert_int_equal(domains_of(pid, 1), 0);
+	strbuf_release(&out);
+}
+
 static void test_unreachable_uri_is_setup_error(void **state)
 {
 	char root[1024], log[1200];
@@ -292,6 +325,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quickstart_matches_qemu_backend),
+		cmocka_unit_test(test_balloon_conformance),
 		cmocka_unit_test(test_unreachable_uri_is_setup_error),
 		cmocka_unit_test(test_sigint_destroys_domain),
 		cmocka_unit_test(test_sigkill_autodestroys_domain),
