@@ -443,6 +443,26 @@ static void md_escape(struct strbuf *out, const char *s)
 	}
 }
 
+/* A heading and one Markdown list item per line of text (when any). */
+static void md_list(struct strbuf *out, const char *heading, const struct strbuf *text)
+{
+	if (!text->len)
+		return;
+	strbuf_addf(out, "%s\n\n", heading);
+	for (const char *p = text->buf; *p;) {
+		const char *nl = strchr(p, '\n');
+		struct strbuf line = STRBUF_INIT;
+
+		strbuf_add(&line, p, nl ? (size_t)(nl - p) : strlen(p));
+		strbuf_adds(out, "- ");
+		md_escape(out, line.buf);
+		strbuf_addch(out, '\n');
+		strbuf_release(&line);
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	strbuf_addch(out, '\n');
+}
+
 void compare_format_md(const struct compare_result *res, struct strbuf *out)
 {
 	struct strbuf cells[NCOL] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT,
@@ -473,36 +493,8 @@ void compare_format_md(const struct compare_result *res, struct strbuf *out)
 		}
 		strbuf_addch(out, '\n');
 	}
-	if (res->problems.len) {
-		strbuf_adds(out, "**Incomparable inputs:**\n\n");
-		for (const char *p = res->problems.buf; *p;) {
-			const char *nl = strchr(p, '\n');
-			struct strbuf line = STRBUF_INIT;
-
-			strbuf_add(&line, p, nl ? (size_t)(nl - p) : strlen(p));
-			strbuf_adds(out, "- ");
-			md_escape(out, line.buf);
-			strbuf_addch(out, '\n');
-			strbuf_release(&line);
-			p = nl ? nl + 1 : p + strlen(p);
-		}
-		strbuf_addch(out, '\n');
-	}
-	if (res->notes.len) {
-		strbuf_adds(out, "Notes:\n\n");
-		for (const char *p = res->notes.buf; *p;) {
-			const char *nl = strchr(p, '\n');
-			struct strbuf line = STRBUF_INIT;
-
-			strbuf_add(&line, p, nl ? (size_t)(nl - p) : strlen(p));
-			strbuf_adds(out, "- ");
-			md_escape(out, line.buf);
-			strbuf_addch(out, '\n');
-			strbuf_release(&line);
-			p = nl ? nl + 1 : p + strlen(p);
-		}
-		strbuf_addch(out, '\n');
-	}
+	md_list(out, "**Incomparable inputs:**", &res->problems);
+	md_list(out, "Notes:", &res->notes);
 	summary_line(res, out);
 	for (int i = 0; i < NCOL; i++)
 		strbuf_release(&cells[i]);

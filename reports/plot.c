@@ -397,12 +397,33 @@ static void cut_note(struct strbuf *title, size_t ng)
 		strbuf_addf(title, " (first %d of %zu)", PLOT_MAX_LINES, ng);
 }
 
+/* Render a figure that has lines: its title (with the cut note when
+ * there were more groups than lines) and its axis settings.  0 when
+ * there was nothing to draw. */
+static int fig_finish(struct fig *f, const char *dir, const char *name, const char *title,
+		      size_t ngroups, const char *axes)
+{
+	struct strbuf t = STRBUF_INIT, set = STRBUF_INIT;
+	int rc;
+
+	if (!f->nlines)
+		return 0;
+	strbuf_adds(&t, title);
+	cut_note(&t, ngroups);
+	set_str(&set, "set title", t.buf);
+	strbuf_adds(&set, axes);
+	rc = fig_render(f, dir, name, set.buf);
+	strbuf_release(&t);
+	strbuf_release(&set);
+	return rc;
+}
+
 int plot_percentiles(const char *dir, const char *name, const struct result_set *rs)
 {
 	struct ggroup *g;
 	size_t ng = guest_groups(rs, has_pct, &g);
 	struct fig f = FIG_INIT;
-	struct strbuf set = STRBUF_INIT, t = STRBUF_INIT;
+	struct strbuf t = STRBUF_INIT;
 	int ms = multi_scenario(rs), rc = 0;
 
 	for (size_t i = 0; i < ng && i < PLOT_MAX_LINES; i++) {
@@ -430,19 +451,12 @@ int plot_percentiles(const char *dir, const char *name, const struct result_set 
 		strbuf_addf(&t, " (n=%zu)", g[i].n);
 		fig_line(&f, id, "0:2:3:xtic(1)", "yerrorlines lw 2 pt 7", t.buf);
 	}
-	if (f.nlines) {
-		strbuf_reset(&t);
-		strbuf_adds(&t, "Latency percentiles per matrix cell (mean ± sd over repeats and guests)");
-		cut_note(&t, ng);
-		set_str(&set, "set title", t.buf);
-		strbuf_adds(&set, "set xlabel 'percentile'\nset ylabel 'latency (ns, log scale)'\n"
-				  "set logscale y\nset offsets 0.3, 0.3, 0, 0\n"
-				  "set key outside right top vertical font ',9'\n");
-		rc = fig_render(&f, dir, name, set.buf);
-	}
+	rc = fig_finish(&f, dir, name, "Latency percentiles per matrix cell (mean ± sd over repeats and guests)", ng,
+			"set xlabel 'percentile'\nset ylabel 'latency (ns, log scale)'\n"
+			 "set logscale y\nset offsets 0.3, 0.3, 0, 0\n"
+			 "set key outside right top vertical font ',9'\n");
 	groups_free(g, ng);
 	fig_release(&f);
-	strbuf_release(&set);
 	strbuf_release(&t);
 	return rc;
 }
@@ -459,7 +473,7 @@ int plot_cdf(const char *dir, const char *name, const struct result_set *rs)
 	struct ggroup *g;
 	size_t ng = guest_groups(rs, has_hist, &g);
 	struct fig f = FIG_INIT;
-	struct strbuf set = STRBUF_INIT, t = STRBUF_INIT;
+	struct strbuf t = STRBUF_INIT;
 	int ms = multi_scenario(rs), rc = 0;
 
 	for (size_t i = 0; i < ng && i < PLOT_MAX_LINES; i++) {
@@ -493,20 +507,13 @@ int plot_cdf(const char *dir, const char *name, const struct result_set *rs)
 		strbuf_addf(&t, " (n=%zu)", g[i].n);
 		fig_line(&f, id, "1:2", "steps lw 2", t.buf);
 	}
-	if (f.nlines) {
-		strbuf_reset(&t);
-		strbuf_adds(&t, "Latency CDF per matrix cell (histograms merged over repeats and guests)");
-		cut_note(&t, ng);
-		set_str(&set, "set title", t.buf);
-		strbuf_adds(&set, "set xlabel 'latency (ns, log scale)'\n"
-				  "set ylabel 'fraction of samples at or below'\n"
-				  "set logscale x\nset yrange [0:1.02]\n"
-				  "set key outside right top vertical font ',9'\n");
-		rc = fig_render(&f, dir, name, set.buf);
-	}
+	rc = fig_finish(&f, dir, name, "Latency CDF per matrix cell (histograms merged over repeats and guests)", ng,
+			"set xlabel 'latency (ns, log scale)'\n"
+			 "set ylabel 'fraction of samples at or below'\n"
+			 "set logscale x\nset yrange [0:1.02]\n"
+			 "set key outside right top vertical font ',9'\n");
 	groups_free(g, ng);
 	fig_release(&f);
-	strbuf_release(&set);
 	strbuf_release(&t);
 	return rc;
 }
@@ -514,7 +521,7 @@ int plot_cdf(const char *dir, const char *name, const struct result_set *rs)
 int plot_ksm(const char *dir, const char *name, const struct result_set *rs)
 {
 	struct fig f = FIG_INIT;
-	struct strbuf set = STRBUF_INIT, t = STRBUF_INIT;
+	struct strbuf t = STRBUF_INIT;
 	int ms = multi_scenario(rs), ac = any_complete(rs), rc = 0;
 	size_t cells = 0;
 
@@ -540,17 +547,10 @@ int plot_ksm(const char *dir, const char *name, const struct result_set *rs)
 		strbuf_addf(&t, "%s (repeat %d)", cell_label(run->cell), run->repeat);
 		add_series(&f, s, KSM_PAGE_MIB, t.buf);
 	}
-	if (f.nlines) {
-		strbuf_reset(&t);
-		strbuf_adds(&t, "KSM merged memory over time (pages_sharing x 4 KiB)");
-		cut_note(&t, cells);
-		set_str(&set, "set title", t.buf);
-		strbuf_adds(&set, "set xlabel 'time since run start (s)'\nset ylabel 'KSM merged (MiB)'\n"
-				  "set yrange [0:*]\nset key outside right top vertical font ',9'\n");
-		rc = fig_render(&f, dir, name, set.buf);
-	}
+	rc = fig_finish(&f, dir, name, "KSM merged memory over time (pages_sharing x 4 KiB)", cells,
+			"set xlabel 'time since run start (s)'\nset ylabel 'KSM merged (MiB)'\n"
+			 "set yrange [0:*]\nset key outside right top vertical font ',9'\n");
 	fig_release(&f);
-	strbuf_release(&set);
 	strbuf_release(&t);
 	return rc;
 }

@@ -251,20 +251,31 @@ static struct rs_series *series_get(struct rs_run *r, size_t *alloc, const char 
 	return s;
 }
 
+/* A file of the run that may be absent (older runs, failed runs): 1 read
+ * into sb, 0 absent, -1 unreadable. */
+static int read_run_file(const struct rs_run *r, const char *name, struct strbuf *sb)
+{
+	struct strbuf path = STRBUF_INIT;
+	int rc = 0;
+
+	strbuf_addf(&path, "%s/%s", r->dir, name);
+	if (path_exists(path.buf))
+		rc = read_file(path.buf, sb) < 0 ? -1 : 1;
+	strbuf_release(&path);
+	return rc;
+}
+
 static int load_samples(struct rs_run *r)
 {
-	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	size_t alloc = 0, hint = 0, lineno = 0;
 	char *cur, *line;
 	int rc = 0;
 
-	strbuf_addf(&path, "%s/samples.csv", r->dir);
-	if (!path_exists(path.buf))
+	rc = read_run_file(r, "samples.csv", &sb);
+	if (rc <= 0)
 		goto out;
-	if (read_file(path.buf, &sb) < 0) {
-		rc = -1;
-		goto out;
-	}
+	rc = 0;
 	cur = sb.buf;
 	while ((line = next_line(&cur))) {
 		char *f[4];
@@ -282,25 +293,21 @@ static int load_samples(struct rs_run *r)
 		s->pts[s->n++].v = v;
 	}
 out:
-	strbuf_release(&path);
 	strbuf_release(&sb);
 	return rc;
 }
 
 static int load_events(struct rs_run *r)
 {
-	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	size_t alloc = 0;
 	char *cur, *line;
 	int rc = 0;
 
-	strbuf_addf(&path, "%s/events.jsonl", r->dir);
-	if (!path_exists(path.buf))
+	rc = read_run_file(r, "events.jsonl", &sb);
+	if (rc <= 0)
 		goto out;
-	if (read_file(path.buf, &sb) < 0) {
-		rc = -1;
-		goto out;
-	}
+	rc = 0;
 	cur = sb.buf;
 	while ((line = next_line(&cur))) {
 		json_t *ev = json_loads(line, 0, NULL);
@@ -324,7 +331,6 @@ static int load_events(struct rs_run *r)
 		json_decref(ev);
 	}
 out:
-	strbuf_release(&path);
 	strbuf_release(&sb);
 	return rc;
 }
