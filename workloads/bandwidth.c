@@ -90,12 +90,8 @@ int main(int argc, char **argv)
 
 	if ((rc = wl_parse(&prog, argc, argv, &c)) != WLOPT_OK)
 		return rc == WLOPT_HELP ? 0 : 2;
-	stop_install();
-	meminfo_prefer_oom_kill();
-	if (meminfo_check_fits(c.size) < 0 || region_map(&r, c.size, &ropts) < 0) {
-		fprintf(stderr, "bandwidth: %s\n", ocb_errmsg());
+	if (region_start(prog.name, c.size, &ropts, &r) < 0)
 		return 2;
-	}
 	root = wljson_new(prog.name, &c, timer_overhead_ns());
 	json_object_set_new(wljson_options(root), "backing", json_string(region_backing(&ropts)));
 	memset(r.base, 1, r.len);	/* populate: bandwidth, not faults */

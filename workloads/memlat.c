@@ -140,12 +140,8 @@ int main(int argc, char **argv)
 			(unsigned long long)c.size);
 		return 2;
 	}
-	stop_install();
-	meminfo_prefer_oom_kill();
-	if (meminfo_check_fits(c.size) < 0 || region_map(&reg, c.size, &ropts) < 0) {
-		fprintf(stderr, "memlat: %s\n", ocb_errmsg());
+	if (region_start(prog.name, c.size, &ropts, &reg) < 0)
 		return 2;
-	}
 	r.s = c.seed;
 	root = wljson_new(prog.name, &c, timer_overhead_ns());
 	json_object_set_new(wljson_options(root), "backing", json_string(region_backing(&ropts)));

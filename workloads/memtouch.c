@@ -139,12 +139,8 @@ int main(int argc, char **argv)
 
 	if ((rc = wl_parse(&prog, argc, argv, &c)) != WLOPT_OK)
 		return rc == WLOPT_HELP ? 0 : 2;
-	stop_install();
-	meminfo_prefer_oom_kill();
-	if (meminfo_check_fits(c.size) < 0 || region_map(&r, c.size, &ropts) < 0) {
-		fprintf(stderr, "memtouch: %s\n", ocb_errmsg());
+	if (region_start(prog.name, c.size, &ropts, &r) < 0)
 		return 2;
-	}
 	for (int i = 0; i < 3; i++)
 		hist_init(&ps[i].h);
 	root = wljson_new(prog.name, &c, timer_overhead_ns());

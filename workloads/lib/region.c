@@ -1,5 +1,9 @@
 /* region.c — see region.h. */
+#include <stdio.h>
+
 #include "region.h"
+#include "meminfo.h"
+#include "stop.h"
 #include "error.h"
 #include "units.h"
 
@@ -122,4 +126,15 @@ void region_unmap(struct region *r)
 	if (r->map_base)
 		munmap(r->map_base, r->map_len);
 	memset(r, 0, sizeof(*r));
+}
+
+int region_start(const char *prog, uint64_t size, const struct region_opts *o, struct region *r)
+{
+	stop_install();
+	meminfo_prefer_oom_kill();
+	if (meminfo_check_fits(size) < 0 || region_map(r, size, o) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, ocb_errmsg());
+		return -1;
+	}
+	return 0;
 }

@@ -32,6 +32,11 @@ struct region {
  * size, the backing and what to do (e.g. reserve hugepages). */
 int region_map(struct region *r, uint64_t len, const struct region_opts *o);
 void region_unmap(struct region *r);
+/* The common start of a program that measures one region: stop cleanly
+ * on SIGTERM/SIGINT, let the OOM killer pick this process before the
+ * guest agent, refuse a SIZE that cannot fit, map it.  On failure prints
+ * "PROG: why" on stderr and returns -1 (the program exits 2). */
+int region_start(const char *prog, uint64_t size, const struct region_opts *o, struct region *r);
 /* "4K", "THP 2M (madvise)", "hugetlb 2M", ... for summaries and JSON. */
 const char *region_backing(const struct region_opts *o);
 
