@@ -1,13 +1,12 @@
 /* region.c — see region.h. */
-#include <stdio.h>
-
 #include "region.h"
+#include "error.h"
 #include "meminfo.h"
 #include "stop.h"
-#include "error.h"
 #include "units.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <inttypes.h>
 #include <string.h>
 #include <sys/mman.h>
