@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "error.h"
 #include "journal.h"
+#include "knob-remote.h"
 #include "knobs.h"
 
 #include <getopt.h>
@@ -13,11 +14,27 @@ static void restore_usage(FILE *f)
 	fprintf(f, "usage: ocbench restore [--state-dir DIR] [--root DIR]\n\n"
 		   "Undo the host knob changes of an ocbench run that was killed (SIGKILL,\n"
 		   "power cut), from the journal in the state directory ($OCBENCH_STATE_DIR,\n"
-		   "default " OCB_DEFAULT_STATE_DIR ").  Safe to run at any time: with no\n"
-		   "journal there is nothing to do.\n\n"
+		   "default " OCB_DEFAULT_STATE_DIR ").  Knobs a run changed on remote hosts\n"
+		   "over libvirt are journaled in DIR/" LVKNOB_SUBDIR " and put back over libvirt\n"
+		   "(the hosts must be reachable).  Safe to run at any time: with no journal\n"
+		   "there is nothing to do.\n\n"
 		   "  --state-dir DIR  where the journal is\n"
 		   "  --root DIR       the tree the journal's paths are under (default: the\n"
 		   "                   one recorded in the journal)\n");
+}
+
+/* Knobs a killed run set on remote hosts over libvirt (knob-remote.h). */
+static int restore_remote(const char *state_dir)
+{
+	size_t n = 0;
+	int rc = lvknob_restore_journal(state_dir, &n);
+
+	if (rc < 0)
+		fprintf(stderr, "ocbench restore: %s\n", ocb_errmsg());
+	else if (rc > 0)
+		printf("ocbench restore: restored %zu host change%s made over libvirt (%s/%s)\n", n,
+		       n == 1 ? "" : "s", state_dir, LVKNOB_SUBDIR);
+	return rc;
 }
 
 int cmd_restore(int argc, char **argv)
@@ -31,7 +48,7 @@ int cmd_restore(int argc, char **argv)
 	const char *state_dir = journal_default_state_dir(), *root = NULL;
 	struct journal *j = NULL;
 	size_t n;
-	int c, rc;
+	int c, rc, remote;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:r:h", opts, NULL)) != -1) {
@@ -47,14 +64,18 @@ int cmd_restore(int argc, char **argv)
 		restore_usage(stderr);
 		return OCB_EXIT_USAGE;
 	}
+	/* issue 9: knobs set over libvirt; a remote host that cannot be
+	 * reached must not keep this host's knobs from coming back */
+	remote = restore_remote(state_dir);
 	rc = journal_load(state_dir, &j);
 	if (rc < 0) {
 		fprintf(stderr, "ocbench restore: %s\n", ocb_errmsg());
 		return OCB_EXIT_FAIL;
 	}
 	if (rc == 0) {
-		printf("ocbench restore: nothing to restore (no journal in %s)\n", state_dir);
-		return OCB_EXIT_OK;
+		if (remote == 0)
+			printf("ocbench restore: nothing to restore (no journal in %s)\n", state_dir);
+		return remote < 0 ? OCB_EXIT_FAIL : OCB_EXIT_OK;
 	}
 	n = j->n;
 	journal_free(j);	/* releases the lock for knob_restore_journal */
@@ -64,5 +85,7 @@ int cmd_restore(int argc, char **argv)
 	}
 	printf("ocbench restore: restored %zu host change%s recorded in %s\n", n,
 	       n == 1 ? "" : "s", state_dir);
+	if (remote < 0)
+		return OCB_EXIT_FAIL;
 	return OCB_EXIT_OK;
 }

@@ -5,6 +5,7 @@
 #include "fsutil.h"
 #include "interrupt.h"
 #include "journal.h"
+#include "knob-remote.h"
 #include "knobs.h"
 #include "progress.h"
 #include "results.h"
@@ -72,15 +73,13 @@ static const char *default_state_dir(void)
 /* results/NAME-YYYYmmddTHHMMSS, with -2, -3... if it already exists. */
 static int make_index_dir(const char *out, const char *name, char *dir, size_t len)
 {
-	char stamp[32];
+	char stamp[32], abs[PATH_MAX];
 	time_t now = time(NULL);
 	struct tm tm;
 
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
 	snprintf(dir, len, "%s/%s-%s", out, name, stamp);
-	char abs[PATH_MAX];
-
 	for (int i = 2; path_exists(dir) && i < 100; i++)
 		snprintf(dir, len, "%s/%s-%s-%d", out, name, stamp, i);
 	if (mkdir_p(dir, 0755) < 0)
@@ -92,26 +91,50 @@ static int make_index_dir(const char *out, const char *name, char *dir, size_t l
 	return 0;
 }
 
+/* issue 9: the journal of knobs set over libvirt (STATE_DIR/libvirt),
+ * under the same rule as the local one below. */
+static int check_leftover_libvirt_journal(const struct run_options *ro)
+{
+	struct strbuf path = STRBUF_INIT, dir = STRBUF_INIT;
+	enum journal_state st;
+	size_t n = 0;
+
+	lvknob_state_dir(ro->state_dir, &dir);
+	st = journal_state(dir.buf);
+	journal_file_path(dir.buf, &path);
+	if (st == JOURNAL_LEFTOVER && !ro->force)
+		ocb_fail("a killed run left host changes made over libvirt in %s: run 'ocbench "
+			 "restore' first (or pass --force to restore them now)", path.buf);
+	strbuf_release(&dir);
+	strbuf_release(&path);
+	if (st == JOURNAL_LEFTOVER && !ro->force)
+		return -1;
+	if (st == JOURNAL_LEFTOVER && lvknob_restore_journal(ro->state_dir, &n) < 0)
+		return ocb_err_prefix("--force: restoring the leftover libvirt journal: ");
+	return 0;
+}
+
 /* A killed run's host changes come back before anything else runs: the
  * next run would otherwise measure (and journal) a host in an unknown
  * state. */
 static int check_leftover_journal(const struct run_options *ro)
 {
 	struct strbuf path = STRBUF_INIT;
-	int exists;
+	enum journal_state st = journal_state(ro->state_dir);
 
 	journal_file_path(ro->state_dir, &path);
-	exists = path_exists(path.buf);
-	if (exists && !ro->force) {
+	if (st == JOURNAL_LEFTOVER && !ro->force) {
 		ocb_fail("a killed run left host changes in %s: run 'ocbench restore' first "
 			 "(or pass --force to restore them now)", path.buf);
 		strbuf_release(&path);
 		return -1;
 	}
 	strbuf_release(&path);
-	if (exists && knob_restore_journal(ro->root, ro->state_dir) < 0)
+	/* JOURNAL_IN_USE: another live ocbench; a run that changes knobs is
+	 * refused by the lock when it tries, one that does not may run. */
+	if (st == JOURNAL_LEFTOVER && knob_restore_journal(ro->root, ro->state_dir) < 0)
 		return ocb_err_prefix("--force: restoring the leftover journal: ");
-	return 0;
+	return check_leftover_libvirt_journal(ro);
 }
 
 /* The final table of a sweep: one line per run. */

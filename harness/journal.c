@@ -122,6 +122,28 @@ out:
 	return fd;
 }
 
+enum journal_state journal_state(const char *state_dir)
+{
+	struct strbuf p = STRBUF_INIT;
+	enum journal_state st = JOURNAL_NONE;
+	int fd;
+
+	journal_file_path(state_dir, &p);
+	if (path_exists(p.buf)) {
+		st = JOURNAL_LEFTOVER;
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/lock", state_dir);
+		fd = open(p.buf, O_RDONLY | O_CLOEXEC);
+		/* A live session holds the lock; a dead one's lock died with it. */
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+			st = JOURNAL_IN_USE;
+		if (fd >= 0)
+			close(fd);
+	}
+	strbuf_release(&p);
+	return st;
+}
+
 static struct journal *journal_new(const char *state_dir)
 {
 	struct journal *j = calloc(1, sizeof(*j));

@@ -50,6 +50,14 @@ struct journal {
 const char *journal_default_state_dir(void);
 void journal_file_path(const char *state_dir, struct strbuf *out);
 
+enum journal_state {
+	JOURNAL_NONE,		/* no journal: the host is as found */
+	JOURNAL_LEFTOVER,	/* a journal nobody holds: a killed run's */
+	JOURNAL_IN_USE,		/* another live ocbench holds the lock */
+};
+/* What the state directory holds now (no message is set). */
+enum journal_state journal_state(const char *state_dir);
+
 /* Start a journal for a session changing files under root.  Returns NULL
  * with a message when a journal is already there (a killed run: restore
  * first) or another ocbench holds the state directory. */

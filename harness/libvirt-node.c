@@ -149,19 +149,48 @@ static const char *find_cell(const char *xml, int cell, const char **end)
 	return *end ? p : NULL;
 }
 
-int lvnode_caps_pages(const char *caps_xml, unsigned page_kib, int cell, unsigned long long *total)
+/* The pool of page_kib in the one cell that starts at p and ends at end. */
+static int cell_pages(const char *p, const char *end, unsigned page_kib, unsigned long long *n)
 {
-	const char *end = NULL, *p = find_cell(caps_xml, cell, &end);
 	char tag[64];
 
-	if (!p)
-		return -1;
 	snprintf(tag, sizeof(tag), "<pages unit='KiB' size='%u'>", page_kib);
 	p = strstr(p, tag);
 	if (!p || p > end)
 		return -1;
-	*total = strtoull(p + strlen(tag), NULL, 10);
+	*n = strtoull(p + strlen(tag), NULL, 10);
 	return 0;
+}
+
+/* Cell -1 is the whole host: the capabilities list pools per cell only,
+ * and the host's pool (/sys/kernel/mm/hugepages) is their sum. */
+static int all_cells_pages(const char *caps_xml, unsigned page_kib, unsigned long long *total)
+{
+	const char *p = caps_xml, *end;
+	unsigned long long n;
+	int found = 0;
+
+	*total = 0;
+	while ((p = strstr(p, "<cell id='")) && (end = strstr(p, "</cell>"))) {
+		if (cell_pages(p, end, page_kib, &n) == 0) {
+			*total += n;
+			found = 1;
+		}
+		p = end;
+	}
+	return found ? 0 : -1;
+}
+
+int lvnode_caps_pages(const char *caps_xml, unsigned page_kib, int cell, unsigned long long *total)
+{
+	const char *end = NULL, *p;
+
+	if (cell < 0)
+		return all_cells_pages(caps_xml, page_kib, total);
+	p = find_cell(caps_xml, cell, &end);
+	if (!p)
+		return -1;
+	return cell_pages(p, end, page_kib, total);
 }
 
 int lvnode_hugepages_get(virConnectPtr conn, const char *uri, unsigned page_kib, int cell,
@@ -183,9 +212,17 @@ int lvnode_hugepages_get(virConnectPtr conn, const char *uri, unsigned page_kib,
 			return failed("capabilities (virConnectGetCapabilities)", uri);
 		rc = lvnode_caps_pages(caps, page_kib, cell, total);
 		free(caps);
-		if (rc < 0)
-			return ocb_fail("the capabilities of %s list no %u KiB pages on NUMA cell %d", uri,
-					page_kib, cell);
+		if (rc < 0) {
+			char where[32];
+
+			if (cell < 0)
+				snprintf(where, sizeof(where), "any NUMA cell");
+			else
+				snprintf(where, sizeof(where), "NUMA cell %d", cell);
+			ocb_fail("the capabilities of %s list no %u KiB pages on %s (no such hugepage "
+				 "pool there)", uri, page_kib, where);
+			return 1;
+		}
 	}
 	return 0;
 }
@@ -195,11 +232,15 @@ int lvnode_hugepages_set(virConnectPtr conn, const char *uri, unsigned page_kib,
 {
 	unsigned int pages[1] = { page_kib };
 	unsigned long long counts[1] = { count };
-	char what[128];
+	char what[128], where[32];
 
 	if (virNodeAllocPages(conn, 1, pages, counts, cell, 1, VIR_NODE_ALLOC_PAGES_SET) < 0) {
-		snprintf(what, sizeof(what), "setting the %u KiB hugepage pool of cell %d to %llu", page_kib,
-			 cell, count);
+		if (cell < 0)
+			snprintf(where, sizeof(where), "the host");
+		else
+			snprintf(where, sizeof(where), "cell %d", cell);
+		snprintf(what, sizeof(what), "setting the %u KiB hugepage pool of %s to %llu (virNodeAllocPages)",
+			 page_kib, where, count);
 		return failed(what, uri);
 	}
 	return 0;

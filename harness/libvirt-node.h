@@ -34,15 +34,19 @@ const char *lvnode_ksm_param(const char *key);
  * ksm.merge_across_nodes). */
 int lvnode_ksm_set(virConnectPtr conn, const char *uri, const char *key, unsigned long long value);
 
-/* Hugepages of page_kib on NUMA cell: free (virNodeGetFreePages) and the
- * pool size (capabilities).  Either pointer may be NULL. */
+/* Hugepages of page_kib on NUMA cell (-1: the whole host): free
+ * (virNodeGetFreePages) and the pool size (capabilities; for -1 the sum of
+ * the cells).  Either pointer may be NULL.  A page size the capabilities
+ * do not list is 1 (no such pool there: a skip). */
 int lvnode_hugepages_get(virConnectPtr conn, const char *uri, unsigned page_kib, int cell,
 			 unsigned long long *free_pages, unsigned long long *total);
-/* Set the pool of page_kib on cell to count pages (virNodeAllocPages). */
+/* Set the pool of page_kib on cell (-1: the host's pool, what
+ * /sys/kernel/mm/hugepages/.../nr_hugepages holds) to count pages
+ * (virNodeAllocPages). */
 int lvnode_hugepages_set(virConnectPtr conn, const char *uri, unsigned page_kib, int cell,
 			 unsigned long long count);
-/* The pool size of page_kib on cell from a capabilities document:
- * 0 found, -1 no such cell or page size. */
+/* The pool size of page_kib on cell (-1: summed over every cell) from a
+ * capabilities document: 0 found, -1 no such cell or page size. */
 int lvnode_caps_pages(const char *caps_xml, unsigned page_kib, int cell, unsigned long long *total);
 
 #endif

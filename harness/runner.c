@@ -8,6 +8,7 @@
 #include "guestmem.h"
 #include "hostinfo.h"
 #include "interrupt.h"
+#include "knob-route.h"	/* issue 9: knobs go to the guests' hosts */
 #include "knobs.h"
 #include "progress.h"
 #include "ksmsettle.h"
@@ -76,7 +77,7 @@ struct run_ctx {
 	struct results_run res;
 	struct guest_state *gs;
 	size_t n;
-	struct knob_set *knobs;
+	struct knob_route *knobs;	/* issue 9: local sysfs and/or libvirt hosts */
 	char rundir[256];
 	json_t *summary;
 	int failed;
@@ -568,28 +569,33 @@ static int workload_stop(struct run_ctx *c, struct guest_state *g)
 	return workload_wait(c, g, 60 * 1000000000ull);
 }
 
+/* issue 9: one outcome of a knob on one host (via NULL: this host). */
+static void knob_reported(void *opaque, const char *key, const char *value, const char *via,
+			  const char *skip)
+{
+	struct run_ctx *c = opaque;
+	json_t *ev = json_pack("{s:s, s:s}", "knob", key, "value", value);
+
+	if (via)
+		json_object_set_new(ev, "via", json_string(via));
+	if (skip)
+		json_object_set_new(ev, "reason", json_string(skip));
+	results_event(&c->res, skip ? "knob_skipped" : "knob", ev);
+	progress(c, "host%s%s: %s = %s%s%s", via ? " " : "", via ? via : "", key, value,
+		 skip ? " skipped: " : "", skip ? skip : "");
+}
+
 static int host_knob(struct run_ctx *c, const char *key, const char *value)
 {
-	char skip[256] = "";
-	int r;
+	if (!c->knobs) {	/* issue 9: routed to where the guests run */
+		struct knob_route_opts o = { c->opt->root, c->opt->state_dir, c->opt->force,
+					     c->opt->allow_module_reload };
 
-	if (!c->knobs) {
-		c->knobs = knob_set_begin(c->opt->root, c->opt->state_dir, c->opt->force);
-		if (!c->knobs)
-			return fail_run(c, ocb_errmsg());
-		knob_set_allow_module_reload(c->knobs, c->opt->allow_module_reload);
+		c->knobs = knob_route_new(&o);
+		knob_route_add_vms(c->knobs, c->vms, c->n);
 	}
-	r = knob_apply(c->knobs, key, value, skip, sizeof(skip));
-	if (r < 0)
+	if (knob_route_apply(c->knobs, key, value, knob_reported, c) < 0)
 		return fail_run(c, ocb_errmsg());
-	if (r == 1) {
-		results_event(&c->res, "knob_skipped",
-			      json_pack("{s:s, s:s, s:s}", "knob", key, "value", value, "reason", skip));
-		progress(c, "host: %s = %s skipped: %s", key, value, skip);
-	} else {
-		results_event(&c->res, "knob", json_pack("{s:s, s:s}", "knob", key, "value", value));
-		progress(c, "host: %s = %s", key, value);
-	}
 	return 0;
 }
 
@@ -956,12 +962,13 @@ static void restore_host(struct run_ctx *c)
 {
 	if (!c->knobs)
 		return;
-	json_object_set(c->res.run, "knobs", knob_set_applied(c->knobs));
-	if (knob_set_restore(c->knobs) < 0)
+	/* issue 9: every host the knobs went to */
+	json_object_set_new(c->res.run, "knobs", knob_route_applied(c->knobs));
+	if (knob_route_restore(c->knobs) < 0)
 		fail_run(c, ocb_errmsg());
 	else
 		results_event(&c->res, "knobs_restored", NULL);
-	knob_set_free(c->knobs);
+	knob_route_free(c->knobs);
 	c->knobs = NULL;
 }
 

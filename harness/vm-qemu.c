@@ -162,7 +162,11 @@ static void tail_of(const char *path, int lines, struct strbuf *out)
 		if (all.buf[pos] == '\n')
 			seen++;
 	}
-	if (all.buf && all.buf[pos] == '\n')
+	if (!all.len) {
+		strbuf_release(&all);
+		return;
+	}
+	if (all.buf[pos] == '\n')
 		pos++;
 	strbuf_add(out, all.buf + pos, all.len - pos);
 	strbuf_release(&all);

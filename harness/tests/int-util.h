@@ -45,6 +45,8 @@ static inline void int_start(struct child *c, const char *log, const char *const
 		strvec_push(&c->args, args[i]);
 	c->stdout_path = log;
 	c->stderr_path = log;
+	/* a test that dies must not leave an ocbench (and its QEMUs) behind */
+	c->die_with_parent = 1;
 	assert_int_equal(child_start(c), 0);
 }
 
