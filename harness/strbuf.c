@@ -34,9 +34,9 @@ void strbuf_grow(struct strbuf *sb, size_t extra)
 
 void strbuf_add(struct strbuf *sb, const void *data, size_t n)
 {
+	strbuf_grow(sb, n);	/* after any add, buf is a real string */
 	if (n == 0)
-		return;	/* data may be NULL then (an empty strbuf's buf) */
-	strbuf_grow(sb, n);
+		return;		/* data may be NULL then (an empty strbuf's buf) */
 	memcpy(sb->buf + sb->len, data, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';

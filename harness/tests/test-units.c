@@ -92,6 +92,10 @@ static void test_strbuf(void **state)
 
 	(void)state;
 	assert_string_equal(strbuf_str(&sb), "");
+	/* adding nothing (even from NULL) still makes buf a real string */
+	strbuf_add(&sb, NULL, 0);
+	assert_non_null(sb.buf);
+	assert_string_equal(sb.buf, "");
 	for (int i = 0; i < 1000; i++)
 		strbuf_addf(&sb, "%d,", i);
 	assert_int_equal(sb.len, strlen(sb.buf));
