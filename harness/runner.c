@@ -827,9 +827,11 @@ static void summarize(struct run_ctx *c)
 				     g->memtotal_first, g->memtotal_min);
 			if (g->memtotal_last != g->memtotal_min)
 				n += snprintf(line + n, sizeof(line) - (size_t)n, " → %ld MiB", g->memtotal_last);
-		} else {
+		} else if (g->vm->boot_ns || g->vm->ops == &vm_native_ops) {
 			n = snprintf(line, sizeof(line), "%s: booted in %.2f s", g->g->name,
 				     ns_to_s(g->vm->boot_ns));
+		} else {
+			n = snprintf(line, sizeof(line), "%s: did not boot", g->g->name);
 		}
 		if (g->have_inflate && n > 0 && (size_t)n < sizeof(line))
 			snprintf(line + n, sizeof(line) - (size_t)n, " (balloon %.0f → %.0f MiB in %.2f s)",
