@@ -50,14 +50,17 @@ static inline void int_start(struct child *c, const char *log, const char *const
 	assert_int_equal(child_start(c), 0);
 }
 
-/* Run ocbench to completion; returns its exit code, output in out. */
-static inline int int_run(const char *log, struct strbuf *out, const char *const *args)
+/* Run ocbench to completion; returns its exit code, output in out (may
+ * be NULL), its pid in *pid (may be NULL: libvirt domains carry it). */
+static inline int int_run_pid(const char *log, struct strbuf *out, pid_t *pid, const char *const *args)
 {
 	struct child c;
 	int st;
 
 	unlink(log);
 	int_start(&c, log, args);
+	if (pid)
+		*pid = c.pid;
 	assert_int_equal(child_wait(&c, &st), 0);
 	child_release(&c);
 	if (out)
@@ -65,6 +68,51 @@ static inline int int_run(const char *log, struct strbuf *out, const char *const
 	print_message("%s", out ? strbuf_str(out) : "");
 	assert_true(WIFEXITED(st));
 	return WEXITSTATUS(st);
+}
+
+static inline int int_run(const char *log, struct strbuf *out, const char *const *args)
+{
+	return int_run_pid(log, out, NULL, args);
+}
+
+/* Does RUN/file contain needle? */
+static inline int int_file_has(const char *run, const char *file, const char *needle)
+{
+	char path[4200];
+	struct strbuf sb = STRBUF_INIT;
+	int found;
+
+	snprintf(path, sizeof(path), "%s/%s", run, file);
+	assert_int_equal(read_file(path, &sb), 0);
+	found = strstr(strbuf_str(&sb), needle) != NULL;
+	strbuf_release(&sb);
+	return found;
+}
+
+/* guest-1's free.csv: first, smallest and last MemTotal; returns how many
+ * `free -m` samples there were. */
+static inline int int_memtotals(const char *run, long *first, long *min, long *last)
+{
+	char path[4200];
+	struct strbuf csv = STRBUF_INIT;
+	char *save = NULL;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/guests/guest-1/free.csv", run);
+	assert_int_equal(read_file(path, &csv), 0);
+	for (char *line = strtok_r(csv.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		long t, total;
+
+		if (sscanf(line, "%ld,%ld", &t, &total) != 2)
+			continue;	/* header */
+		if (!n++)
+			*first = *min = total;
+		if (total < *min)
+			*min = total;
+		*last = total;
+	}
+	strbuf_release(&csv);
+	return n;
 }
 
 /* The single SCENARIO-* directory under root, and its run-NNN. */

@@ -89,60 +89,6 @@ static int domains_of(pid_t pid, int report)
 	return found;
 }
 
-/* Run ocbench to completion; its exit code, its pid, its output. */
-static int run_ocbench(const char *log, struct strbuf *out, pid_t *pid, const char *const *args)
-{
-	struct child c;
-	int st;
-
-	unlink(log);
-	int_start(&c, log, args);
-	*pid = c.pid;
-	assert_int_equal(child_wait(&c, &st), 0);
-	child_release(&c);
-	assert_int_equal(read_file(log, out), 0);
-	print_message("%s", strbuf_str(out));
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
-}
-
-static void memtotals(const char *run, long *first, long *min, long *last)
-{
-	char path[4200];
-	struct strbuf csv = STRBUF_INIT;
-	char *save = NULL;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "%s/guests/guest-1/free.csv", run);
-	assert_int_equal(read_file(path, &csv), 0);
-	for (char *line = strtok_r(csv.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		long t, total;
-
-		if (sscanf(line, "%ld,%ld", &t, &total) != 2)
-			continue;	/* header */
-		if (!n++)
-			*first = *min = total;
-		if (total < *min)
-			*min = total;
-		*last = total;
-	}
-	strbuf_release(&csv);
-	assert_int_equal(n, 3);
-}
-
-static int file_has(const char *run, const char *file, const char *needle)
-{
-	char path[4200];
-	struct strbuf sb = STRBUF_INIT;
-	int found;
-
-	snprintf(path, sizeof(path), "%s/%s", run, file);
-	assert_int_equal(read_file(path, &sb), 0);
-	found = strstr(strbuf_str(&sb), needle) != NULL;
-	strbuf_release(&sb);
-	return found;
-}
-
 static void quickstart(const char *name, const char *backend, char *run, size_t len, long m[3])
 {
 	char root[1024], log[1200];
@@ -158,10 +104,10 @@ static void quickstart(const char *name, const char *backend, char *run, size_t 
 		args[6] = "--uri";
 		args[7] = URI;
 	}
-	assert_int_equal(run_ocbench(log, &out, &pid, args), 0);
+	assert_int_equal(int_run_pid(log, &out, &pid, args), 0);
 	assert_non_null(strstr(out.buf, "(balloon 2048 → 512 MiB in "));
 	int_find_run(root, 1, run, len);
-	memtotals(run, &m[0], &m[1], &m[2]);
+	assert_int_equal(int_memtotals(run, &m[0], &m[1], &m[2]), 3);
 	print_message("%s: MemTotal %ld -> %ld -> %ld MiB\n", backend, m[0], m[1], m[2]);
 	assert_true(m[0] - m[1] >= 1200);
 	assert_true(labs(m[2] - m[0]) <= MEMTOTAL_TOLERANCE_MIB);
@@ -192,9 +138,9 @@ static void test_quickstart_matches_qemu_backend(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(g, "libvirt"), "uri")), URI);
 	assert_true(int_metric(doc, "guest-1.balloon_inflate_s") > 0);
 	json_decref(doc);
-	assert_true(file_has(run, "events.jsonl", "\"event\":\"BALLOON_CHANGE\""));
-	assert_true(file_has(run, "events.jsonl", "\"text\":\"balloon: actual=512\""));
-	assert_true(file_has(run, "guests/guest-1/console.log", "ocbench-guest"));
+	assert_true(int_file_has(run, "events.jsonl", "\"event\":\"BALLOON_CHANGE\""));
+	assert_true(int_file_has(run, "events.jsonl", "\"text\":\"balloon: actual=512\""));
+	assert_true(int_file_has(run, "guests/guest-1/console.log", "ocbench-guest"));
 	{
 		char runjson[2100];
 
@@ -224,7 +170,7 @@ static void test_balloon_conformance(void **state)
 	snprintf(log, sizeof(log), "%s/ocbench.log", root);
 	snprintf(json, sizeof(json), "%s/conform.json", root);
 	args[8] = json;
-	assert_int_equal(run_ocbench(log, &out, &pid, args), 0);
+	assert_int_equal(int_run_pid(log, &out, &pid, args), 0);
 	assert_non_null(strstr(out.buf, "BAL-001"));
 	doc = int_load_json(root, "conform.json");
 	checks = json_object_get(doc, "checks");
@@ -252,7 +198,7 @@ static void test_unreachable_uri_is_setup_error(void **state)
 	int_tmpdir("libvirt-unreachable", root, sizeof(root));
 	snprintf(log, sizeof(log), "%s/ocbench.log", root);
 	args[3] = root;
-	assert_int_equal(run_ocbench(log, &out, &pid, args), 2);
+	assert_int_equal(int_run_pid(log, &out, &pid, args), 2);
 	assert_non_null(strstr(out.buf, "cannot connect to libvirt at qemu+unix:///system?socket=/nonexistent"));
 	assert_non_null(strstr(out.buf, "virtlogd -d && libvirtd -d"));
 	strbuf_release(&out);

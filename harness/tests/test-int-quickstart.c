@@ -16,43 +16,6 @@
 
 #define SCHEMA "harness/schemas/run.schema.json"
 
-/* free.csv: first, minimum and last MemTotal. */
-static void memtotals(const char *run, long *first, long *min, long *last, int *n)
-{
-	char path[4200];
-	struct strbuf csv = STRBUF_INIT;
-	char *save = NULL;
-
-	snprintf(path, sizeof(path), "%s/guests/guest-1/free.csv", run);
-	assert_int_equal(read_file(path, &csv), 0);
-	*n = 0;
-	for (char *line = strtok_r(csv.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		long t, total;
-
-		if (sscanf(line, "%ld,%ld", &t, &total) != 2)
-			continue;	/* header */
-		if (!(*n)++)
-			*first = *min = total;
-		if (total < *min)
-			*min = total;
-		*last = total;
-	}
-	strbuf_release(&csv);
-}
-
-static int events_have(const char *run, const char *needle)
-{
-	char path[4200];
-	struct strbuf ev = STRBUF_INIT;
-	int found;
-
-	snprintf(path, sizeof(path), "%s/events.jsonl", run);
-	assert_int_equal(read_file(path, &ev), 0);
-	found = strstr(strbuf_str(&ev), needle) != NULL;
-	strbuf_release(&ev);
-	return found;
-}
-
 static void test_quickstart(void **state)
 {
 	char root[1024], log[1200], run[2048], runjson[2100], why[256];
@@ -73,7 +36,7 @@ static void test_quickstart(void **state)
 	assert_non_null(strstr(out.buf, "guest-1: MemTotal "));
 	assert_non_null(strstr(out.buf, "(balloon 2048 → 512 MiB in "));
 	int_find_run(root, 1, run, sizeof(run));
-	memtotals(run, &first, &min, &last, &n);
+	n = int_memtotals(run, &first, &min, &last);
 	assert_int_equal(n, 3);
 	print_message("MemTotal %ld -> %ld -> %ld MiB\n", first, min, last);
 	assert_true(first - min >= 1200);
@@ -95,9 +58,9 @@ static void test_quickstart(void **state)
 	json_decref(doc);
 	snprintf(runjson, sizeof(runjson), "%s/run.json", run);
 	assert_int_equal(int_validate_schema(runjson, SCHEMA), 0);
-	assert_true(events_have(run, "\"event\":\"BALLOON_CHANGE\""));
-	assert_true(events_have(run, "\"type\":\"balloon_reached\""));
-	assert_true(events_have(run, "\"type\":\"action\""));
+	assert_true(int_file_has(run, "events.jsonl", "\"event\":\"BALLOON_CHANGE\""));
+	assert_true(int_file_has(run, "events.jsonl", "\"type\":\"balloon_reached\""));
+	assert_true(int_file_has(run, "events.jsonl", "\"type\":\"action\""));
 	{
 		char console[2200];
 
@@ -127,15 +90,15 @@ static void test_clamp(void **state)
 		strbuf_release(&out);
 	}
 	int_find_run(root, 1, run, sizeof(run));
-	memtotals(run, &first, &min, &last, &n);
+	n = int_memtotals(run, &first, &min, &last);
 	assert_int_equal(n, 2);
 	assert_true(labs(last - first) <= 16);
 	doc = int_load_json(run, "run.json");
 	g = json_array_get(json_object_get(doc, "guests"), 0);
 	assert_true(json_is_true(json_object_get(g, "balloon_clamped")));
 	json_decref(doc);
-	assert_true(events_have(run, "\"type\":\"balloon_clamped\""));
-	assert_true(events_have(run, "\"requested_mib\":4096"));
+	assert_true(int_file_has(run, "events.jsonl", "\"type\":\"balloon_clamped\""));
+	assert_true(int_file_has(run, "events.jsonl", "\"requested_mib\":4096"));
 }
 
 static void test_no_balloon_device(void **state)

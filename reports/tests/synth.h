@@ -16,6 +16,22 @@
 #include "fsutil.h"
 #include "strbuf.h"
 
+/* Each test binary works in one private directory, made before its first
+ * test and removed after its last (cmocka group setup and teardown). */
+static char tmpdir[] = "/tmp/ocb-test-reports-XXXXXX";
+
+static int tmpdir_setup(void **state)
+{
+	(void)state;
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int tmpdir_teardown(void **state)
+{
+	(void)state;
+	return remove_tree(tmpdir);
+}
+
 /* Standardized noise for up to 10 repeats (mean 0, sd ~1). */
 static const double synth_z[10] = { -1.26, 0.63, 0.0, -0.63, 1.26, 0.9, -0.9, 0.3, -0.3, 0.0 };
 

@@ -28,7 +28,6 @@ struct side {
 	int drop_throughput;
 };
 
-static char tmpdir[] = "/tmp/ocb-test-compare-XXXXXX";
 
 /* A set of repeats as an index directory: DIR/index.json + DIR/r0.. */
 static void make_set(const char *dir, const struct side *s, int zshift)
@@ -364,18 +363,6 @@ static void test_cmd_compare(void **state)
 	strbuf_release(&c);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return remove_tree(tmpdir);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,5 +378,5 @@ int main(void)
 		cmocka_unit_test(test_cmd_compare),
 	};
 
-	return cmocka_run_group_tests_name("compare", tests, setup, teardown);
+	return cmocka_run_group_tests_name("compare", tests, tmpdir_setup, tmpdir_teardown);
 }

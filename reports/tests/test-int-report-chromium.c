@@ -23,7 +23,6 @@
 
 #define CHROMIUM_TIMEOUT_NS (120ull * 1000000000ull)
 
-static char tmpdir[] = "/tmp/ocb-test-chromium-XXXXXX";
 
 static int find_browser(struct strbuf *path)
 {
@@ -127,23 +126,11 @@ static void test_report_in_chromium(void **state)
 	strbuf_release(&shot);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return remove_tree(tmpdir);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_in_chromium),
 	};
 
-	return cmocka_run_group_tests_name("report-chromium", tests, setup, teardown);
+	return cmocka_run_group_tests_name("report-chromium", tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -15,7 +15,6 @@
 #include "runcmd.h"
 #include "tests/report-fixture.h"
 
-static char tmpdir[] = "/tmp/ocb-test-report-XXXXXX";
 
 static long file_size(const char *dir, const char *name)
 {
@@ -125,18 +124,6 @@ static void test_report_usage(void **state)
 	assert_int_equal(cmd_report(3, two), 2);	/* several inputs need -o */
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return remove_tree(tmpdir);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,5 +131,5 @@ int main(void)
 		cmocka_unit_test(test_report_usage),
 	};
 
-	return cmocka_run_group_tests_name("report", tests, setup, teardown);
+	return cmocka_run_group_tests_name("report", tests, tmpdir_setup, tmpdir_teardown);
 }
