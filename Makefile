@@ -84,7 +84,7 @@ BENCHES := $(patsubst %.c,$(B)/%,$(BENCH_SRC))
 
 GUEST := $(OUT)/guest/.stamp
 
-.PHONY: all deps harness workloads guest run check check-unit bench install clean help
+.PHONY: all deps harness workloads guest run check check-unit bench install clean help FORCE
 # Keep intermediate objects (the static workload objects are built through
 # a pattern chain; without this make deletes and rebuilds them every time).
 .SECONDARY:
@@ -101,12 +101,21 @@ harness: $(OCBENCH)
 workloads: $(WL_BINS)
 guest: $(GUEST)
 
-$(B)/obj/%.o: %.c
+# Objects are rebuilt when a compiled-in setting changes (PREFIX is baked
+# into the binary to find the installed guest): git's GIT-CFLAGS idea.
+FLAGS_FILE := $(B)/.build-flags
+BUILD_FLAGS := PREFIX=$(PREFIX) DEVELOPER=$(DEVELOPER) CFLAGS=$(CFLAGS)
+$(FLAGS_FILE): FORCE
+	@mkdir -p $(B)
+	@echo '$(BUILD_FLAGS)' | cmp -s - $@ || echo '$(BUILD_FLAGS)' > $@
+FORCE:
+
+$(B)/obj/%.o: %.c $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/obj/wl/%.o: %.c
+$(B)/obj/wl/%.o: %.c $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $< (workload core)"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
