@@ -6,7 +6,9 @@
 #include "strbuf.h"
 #include "sysfs.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -405,4 +407,41 @@ int cgroup_destroy(struct cgroup *cg, uint64_t timeout_ns)
 	}
 	free(cg);
 	return rc;
+}
+
+int cgroup_remove_stale(const char *root)
+{
+	struct strbuf parent = STRBUF_INIT, dir = STRBUF_INIT;
+	char mount[4096];
+	struct dirent *e;
+	int version, removed = 0;
+	DIR *d;
+
+	if (cgroup_memory_find(root, mount, sizeof(mount), &version) < 0)
+		return 0;	/* no memory controller: ocbench never made a group */
+	choose_parent(root, mount, version, &parent);
+	d = opendir(parent.buf);
+	while (d && (e = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, "ocbench-", 8))
+			continue;
+		pid = strtol(e->d_name + 8, &end, 10);
+		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;	/* not ours, or its ocbench still runs */
+		strbuf_reset(&dir);
+		strbuf_addf(&dir, "%s/%s", parent.buf, e->d_name);
+		/* rmdir refuses a group that still holds a process: never forced */
+		if (rmdir(dir.buf) == 0)
+			removed++;
+		else
+			fprintf(stderr, "ocbench: cannot remove the stale memory cgroup %s: %s\n", dir.buf,
+				strerror(errno));
+	}
+	if (d)
+		closedir(d);
+	strbuf_release(&parent);
+	strbuf_release(&dir);
+	return removed;
 }

@@ -64,5 +64,9 @@ json_t *cgroup_describe(const struct cgroup *cg);
  * on failure).  -1 with a message naming the PIDs still inside or the
  * rmdir error: the group is then left for the operator. */
 int cgroup_destroy(struct cgroup *cg, uint64_t timeout_ns);
+/* Remove the empty ocbench-PID groups of ocbench processes that no longer
+ * exist (a SIGKILLed run: its QEMUs died with it, its group stayed).
+ * Returns how many were removed, or -1 with a message. */
+int cgroup_remove_stale(const char *root);
 
 #endif

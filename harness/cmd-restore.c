@@ -1,5 +1,6 @@
 /* cmd-restore.c — `ocbench restore [--state-dir DIR] [--root DIR]`: put
  * back every host knob a killed run changed, from its journal. */
+#include "cgroup.h"
 #include "cli.h"
 #include "error.h"
 #include "journal.h"
@@ -16,7 +17,8 @@ static void restore_usage(FILE *f)
 		   "power cut), from the journal in the state directory ($OCBENCH_STATE_DIR,\n"
 		   "default " OCB_DEFAULT_STATE_DIR ").  Knobs a run changed on remote hosts\n"
 		   "over libvirt are journaled in DIR/" LVKNOB_SUBDIR " and put back over libvirt\n"
-		   "(the hosts must be reachable).  Safe to run at any time: with no journal\n"
+		   "(the hosts must be reachable).  Empty memory cgroups (host_memory_limit)\n"
+		   "of killed runs are removed.  Safe to run at any time: with no journal\n"
 		   "there is nothing to do.\n\n"
 		   "  --state-dir DIR  where the journal is\n"
 		   "  --root DIR       the tree the journal's paths are under (default: the\n"
@@ -35,6 +37,16 @@ static int restore_remote(const char *state_dir)
 		printf("ocbench restore: restored %zu host change%s made over libvirt (%s/%s)\n", n,
 		       n == 1 ? "" : "s", state_dir, LVKNOB_SUBDIR);
 	return rc;
+}
+
+/* The memory-cap groups of killed runs (their QEMUs died with them). */
+static void remove_stale_cgroups(const char *root)
+{
+	int n = cgroup_remove_stale(root ? root : "/");
+
+	if (n > 0)
+		printf("ocbench restore: removed %d empty memory cgroup%s of killed runs\n", n,
+		       n == 1 ? "" : "s");
 }
 
 int cmd_restore(int argc, char **argv)
@@ -67,6 +79,7 @@ int cmd_restore(int argc, char **argv)
 	/* issue 9: knobs set over libvirt; a remote host that cannot be
 	 * reached must not keep this host's knobs from coming back */
 	remote = restore_remote(state_dir);
+	remove_stale_cgroups(root);
 	rc = journal_load(state_dir, &j);
 	if (rc < 0) {
 		fprintf(stderr, "ocbench restore: %s\n", ocb_errmsg());

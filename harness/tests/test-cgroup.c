@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -295,6 +296,32 @@ static int hog(const char *mib)
 	return 0;
 }
 
+/* A SIGKILLed run leaves its empty group: cgroup_remove_stale (what
+ * `ocbench restore` calls) removes it, and leaves live runs' groups. */
+static void test_real_remove_stale(void **state)
+{
+	struct cgroup *live;
+	char dead[4200], *slash;
+	int n;
+
+	(void)state;
+	if (!real_host_usable())
+		skip();
+	live = cgroup_create("/", 256 * 1048576ull);
+	assert_non_null(live);
+	/* a sibling named after a pid that cannot exist (above pid_max) */
+	snprintf(dead, sizeof(dead), "%s", cgroup_dir(live));
+	slash = strrchr(dead, '/');
+	assert_non_null(slash);
+	snprintf(slash, sizeof(dead) - (size_t)(slash - dead), "/ocbench-%ld", 99999999L);
+	assert_int_equal(mkdir(dead, 0755), 0);
+	n = cgroup_remove_stale("/");
+	assert_true(n >= 1);
+	assert_false(path_exists(dead));
+	assert_true(path_exists(cgroup_dir(live)));	/* ours: still running */
+	assert_int_equal(cgroup_destroy(live, 5 * 1000000000ull), 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +332,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_stats_v2, setup, teardown),
 		cmocka_unit_test(test_real_oom),
 		cmocka_unit_test(test_real_busy),
+		cmocka_unit_test(test_real_remove_stale),
 		cmocka_unit_test(test_join_fails),
 	};
 
