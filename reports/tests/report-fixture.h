@@ -4,7 +4,30 @@
 #ifndef OCB_TEST_REPORT_FIXTURE_H
 #define OCB_TEST_REPORT_FIXTURE_H
 
+#include "cli.h"
+#include "runcmd.h"
 #include "tests/synth.h"
+
+/* Skip (saying why) without gnuplot: the report cannot be drawn. */
+static inline void report_need_gnuplot(void)
+{
+	struct strbuf p = STRBUF_INIT;
+	int ok = find_program("gnuplot", &p) == 0;
+
+	strbuf_release(&p);
+	if (!ok) {
+		printf("SKIP: gnuplot not installed (ci/install-deps installs gnuplot-nox)\n");
+		skip();
+	}
+}
+
+/* `ocbench report IN -o OUT` through the command itself; its exit code. */
+static inline int report_run(const char *in, const char *out)
+{
+	char *argv[] = { (char *)"report", (char *)in, (char *)"-o", (char *)out, NULL };
+
+	return cmd_report(4, argv);
+}
 
 static inline void report_fixture(const char *dir)
 {

@@ -62,10 +62,9 @@ static void test_report_in_chromium(void **state)
 {
 	static const char *const figs[] = { "timeline-1", "timeline-2", "latency-percentiles",
 					    "latency-cdf", "ksm-merged" };
-	struct strbuf browser = STRBUF_INIT, gp = STRBUF_INIT, in = STRBUF_INIT, out = STRBUF_INIT,
+	struct strbuf browser = STRBUF_INIT, in = STRBUF_INIT, out = STRBUF_INIT,
 		      url = STRBUF_INIT, dom = STRBUF_INIT, p = STRBUF_INIT, shot = STRBUF_INIT;
 	const char *build = getenv("OCB_BUILD");
-	char *argv[5];
 	struct stat st;
 
 	(void)state;
@@ -73,19 +72,11 @@ static void test_report_in_chromium(void **state)
 		printf("SKIP: chromium not installed (ci/install-deps installs it)\n");
 		skip();
 	}
-	if (find_program("gnuplot", &gp) < 0) {
-		printf("SKIP: gnuplot not installed (ci/install-deps installs gnuplot-nox)\n");
-		skip();
-	}
+	report_need_gnuplot();
 	strbuf_addf(&in, "%s/sweep", tmpdir);
 	strbuf_addf(&out, "%s/report", tmpdir);
 	report_fixture(in.buf);
-	argv[0] = "report";
-	argv[1] = in.buf;
-	argv[2] = "-o";
-	argv[3] = out.buf;
-	argv[4] = NULL;
-	assert_int_equal(cmd_report(4, argv), 0);
+	assert_int_equal(report_run(in.buf, out.buf), 0);
 	strbuf_addf(&url, "file://%s/index.html", out.buf);
 
 	assert_int_equal(browse(browser.buf, "--dump-dom", url.buf, &dom), 0);
@@ -117,7 +108,6 @@ static void test_report_in_chromium(void **state)
 	assert_non_null(strstr(dom.buf, "data-report-ready=\"broken\""));
 
 	strbuf_release(&browser);
-	strbuf_release(&gp);
 	strbuf_release(&in);
 	strbuf_release(&out);
 	strbuf_release(&url);

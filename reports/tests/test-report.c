@@ -28,37 +28,19 @@ static long file_size(const char *dir, const char *name)
 	return n;
 }
 
-static int have_gnuplot(void)
-{
-	struct strbuf p = STRBUF_INIT;
-	int ok = find_program("gnuplot", &p) == 0;
-
-	strbuf_release(&p);
-	return ok;
-}
-
 static void test_report_files(void **state)
 {
 	static const char *const figs[] = { "timeline-1", "timeline-2", "latency-percentiles",
 					    "latency-cdf", "ksm-merged" };
 	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT, html = STRBUF_INIT, md = STRBUF_INIT,
 		      p = STRBUF_INIT;
-	char *argv[5];
 
 	(void)state;
-	if (!have_gnuplot()) {
-		printf("SKIP: gnuplot not installed (ci/install-deps installs gnuplot-nox)\n");
-		skip();
-	}
+	report_need_gnuplot();
 	strbuf_addf(&in, "%s/sweep", tmpdir);
 	strbuf_addf(&out, "%s/out", tmpdir);
 	report_fixture(in.buf);
-	argv[0] = "report";
-	argv[1] = in.buf;
-	argv[2] = "-o";
-	argv[3] = out.buf;
-	argv[4] = NULL;
-	assert_int_equal(cmd_report(4, argv), 0);
+	assert_int_equal(report_run(in.buf, out.buf), 0);
 
 	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
 		strbuf_reset(&p);
