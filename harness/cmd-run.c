@@ -11,6 +11,7 @@
 #include "results.h"
 #include "runner.h"
 #include "scenario.h"
+#include "units.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -40,6 +41,8 @@ static void run_usage(FILE *f)
 		"      --quick           apply the scenario's [quick] overrides\n"
 		"      --native          run the guests' workloads on the host instead\n"
 		"                        (bare-metal baseline; balloon actions are skipped)\n"
+		"      --repeat N        repeats of every matrix combination (overrides the\n"
+		"                        scenario's `repeat`)\n"
 		"      --yes             run a matrix of more than %d runs\n"
 		"      --force           start although a killed run's knob journal exists\n"
 		"                        (it is restored first)\n"
@@ -153,7 +156,7 @@ static void table_add(struct strbuf *t, size_t i, json_t *matrix, const struct r
 	strbuf_addch(t, '\n');
 }
 
-static int run_scenario(const char *path, const char *out, int quick, int yes,
+static int run_scenario(const char *path, const char *out, int quick, int yes, unsigned repeat,
 			const struct run_options *ro)
 {
 	struct scenario *s = scenario_load(path, &hooks, quick), **runs = NULL;
@@ -167,6 +170,8 @@ static int run_scenario(const char *path, const char *out, int quick, int yes,
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
 		return OCB_EXIT_USAGE;
 	}
+	if (repeat)
+		s->repeat = repeat;	/* --repeat overrides the scenario's */
 	if (scenario_expand(s, 0, yes, &runs, &n) < 0) {
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
 		goto out;
@@ -233,6 +238,7 @@ int cmd_run(int argc, char **argv)
 		{ "quick", no_argument, NULL, 'Q' },
 		{ "native", no_argument, NULL, 'N' },
 		{ "yes", no_argument, NULL, 'y' },
+		{ "repeat", required_argument, NULL, 'R' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "allow-module-reload", no_argument, NULL, 'M' },
 		{ "state-dir", required_argument, NULL, 's' },
@@ -250,6 +256,7 @@ int cmd_run(int argc, char **argv)
 	};
 	const char *out = "results";
 	int quick = 0, yes = 0, opt, rc = OCB_EXIT_OK;
+	unsigned repeat = 0;
 
 	progress_init();
 	optind = 1;
@@ -269,6 +276,16 @@ int cmd_run(int argc, char **argv)
 		case 'Q': quick = 1; break;
 		case 'N': ro.backend = "native"; break;
 		case 'y': yes = 1; break;
+		case 'R': {
+			uint64_t v;
+
+			if (parse_u64_range(optarg, 1, 1000, &v) < 0) {
+				fprintf(stderr, "ocbench run: --repeat: %s\n", ocb_errmsg());
+				return OCB_EXIT_USAGE;
+			}
+			repeat = (unsigned)v;
+			break;
+		}
 		case 'f': ro.force = 1; break;
 		case 'M': ro.allow_module_reload = 1; break;
 		case 's': ro.state_dir = optarg; break;
@@ -297,7 +314,7 @@ int cmd_run(int argc, char **argv)
 		return OCB_EXIT_USAGE;
 	}
 	for (int i = optind; i < argc && !ocb_interrupted; i++) {
-		int r = run_scenario(argv[i], out, quick, yes, &ro);
+		int r = run_scenario(argv[i], out, quick, yes, repeat, &ro);
 
 		if (r > rc)
 			rc = r;
