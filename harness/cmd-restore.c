@@ -76,7 +76,7 @@ int cmd_restore(int argc, char **argv)
 		restore_usage(stderr);
 		return OCB_EXIT_USAGE;
 	}
-	/* issue 9: knobs set over libvirt; a remote host that cannot be
+	/* knobs set over libvirt; a remote host that cannot be
 	 * reached must not keep this host's knobs from coming back */
 	remote = restore_remote(state_dir);
 	remove_stale_cgroups(root);

@@ -94,7 +94,7 @@ static int make_index_dir(const char *out, const char *name, char *dir, size_t l
 	return 0;
 }
 
-/* issue 9: the journal of knobs set over libvirt (STATE_DIR/libvirt),
+/* the journal of knobs set over libvirt (STATE_DIR/libvirt),
  * under the same rule as the local one below. */
 static int check_leftover_libvirt_journal(const struct run_options *ro)
 {

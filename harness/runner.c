@@ -8,7 +8,7 @@
 #include "guestmem.h"
 #include "hostinfo.h"
 #include "interrupt.h"
-#include "knob-route.h"	/* issue 9: knobs go to the guests' hosts */
+#include "knob-route.h"	/* knobs go to the guests' hosts */
 #include "knobs.h"
 #include "progress.h"
 #include "ksmsettle.h"
@@ -34,8 +34,8 @@
 #define BALLOON_POLL_NS (10 * 1000000ull)
 #define WORKLOAD_POLL_NS (100 * 1000000ull)
 #define PUMP_SLICE_NS (20 * 1000000ull)
-#define KSM_SETTLE_DEFAULT_NS (120 * 1000000000ull)	/* issue 6: wait ksm-settled */
-#define CGROUP_RMDIR_NS (5 * 1000000000ull)		/* issue 6: host_memory_limit */
+#define KSM_SETTLE_DEFAULT_NS (120 * 1000000000ull)	/* wait ksm-settled */
+#define CGROUP_RMDIR_NS (5 * 1000000000ull)		/* host_memory_limit */
 
 static const char *const workload_programs[] = {
 	"memtouch", "memlat", "ksmfill", "pressure", "bandwidth", NULL,
@@ -77,12 +77,12 @@ struct run_ctx {
 	struct results_run res;
 	struct guest_state *gs;
 	size_t n;
-	struct knob_route *knobs;	/* issue 9: local sysfs and/or libvirt hosts */
+	struct knob_route *knobs;	/* local sysfs and/or libvirt hosts */
 	char rundir[256];
 	json_t *summary;
 	int failed;
 	char reason[1024];
-	/* issue 6: sampler, host memory cap, KSM settle (sampler.h, cgroup.h) */
+	/* sampler, host memory cap, KSM settle (sampler.h, cgroup.h) */
 	struct vm **vms;		/* gs[i].vm, as the sampler wants them */
 	struct sampler *sampler;	/* ticked by idle() */
 	struct cgroup *cgroup;		/* host_memory_limit, NULL without */
@@ -147,7 +147,7 @@ static int idle(struct run_ctx *c, uint64_t ns)
 		}
 		if (stop_requested(c))
 			return -1;
-		sampler_tick(c->sampler);	/* issue 6: cheap when nothing is due */
+		sampler_tick(c->sampler);	/* cheap when nothing is due */
 		{
 			uint64_t now = mono_ns();
 
@@ -245,7 +245,7 @@ static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const stru
 	snprintf(cfg.outdir, sizeof(cfg.outdir), "%s/guests/%s", dir, g->name);
 	cfg.boot_timeout_ns = c->s->boot_timeout_ns;
 	cfg.cmd_timeout_ns = CMD_TIMEOUT_NS;
-	if (c->cgroup)	/* issue 6: QEMU joins the cap before exec */
+	if (c->cgroup)	/* QEMU joins the cap before exec */
 		snprintf(cfg.cgroup_procs, sizeof(cfg.cgroup_procs), "%s", cgroup_procs_path(c->cgroup));
 	*out = vm_new(ops, &cfg);
 	if (!*out)
@@ -569,7 +569,7 @@ static int workload_stop(struct run_ctx *c, struct guest_state *g)
 	return workload_wait(c, g, 60 * 1000000000ull);
 }
 
-/* issue 9: one outcome of a knob on one host (via NULL: this host). */
+/* one outcome of a knob on one host (via NULL: this host). */
 static void knob_reported(void *opaque, const char *key, const char *value, const char *via,
 			  const char *skip)
 {
@@ -587,7 +587,7 @@ static void knob_reported(void *opaque, const char *key, const char *value, cons
 
 static int host_knob(struct run_ctx *c, const char *key, const char *value)
 {
-	if (!c->knobs) {	/* issue 9: routed to where the guests run */
+	if (!c->knobs) {	/* routed to where the guests run */
 		struct knob_route_opts o = { c->opt->root, c->opt->state_dir, c->opt->force,
 					     c->opt->allow_module_reload };
 
@@ -659,7 +659,7 @@ static int native_run(const struct run_ctx *c)
 	return c->n && c->gs[0].vm->ops == &vm_native_ops;
 }
 
-/* ---- issue 6: wait ksm-settled ------------------------------------------ */
+/* ---- wait ksm-settled ---------------------------------------------------- */
 
 static int ksm_idle(void *opaque, uint64_t ns)
 {
@@ -742,7 +742,7 @@ static int run_action(struct run_ctx *c, const struct timeline_entry *e)
 	case TL_KSM_OFF: return host_knob(c, "ksm", "off");
 	case TL_KSM_UNMERGE: return host_knob(c, "ksm", "unmerge");
 	case TL_HOST: return host_knob(c, e->key, e->value);
-	case TL_WAIT_KSM_SETTLED: return wait_ksm_settled(c, e);	/* issue 6 */
+	case TL_WAIT_KSM_SETTLED: return wait_ksm_settled(c, e);
 	default: {
 		char msg[256];
 
@@ -964,7 +964,7 @@ static void restore_host(struct run_ctx *c)
 {
 	if (!c->knobs)
 		return;
-	/* issue 9: every host the knobs went to */
+	/* every host the knobs went to */
 	json_object_set_new(c->res.run, "knobs", knob_route_applied(c->knobs));
 	if (knob_route_restore(c->knobs) < 0)
 		fail_run(c, ocb_errmsg());
@@ -974,7 +974,7 @@ static void restore_host(struct run_ctx *c)
 	c->knobs = NULL;
 }
 
-/* issue 6: summary metrics of the sampler, and the cap recorded and
+/* summary metrics of the sampler, and the cap recorded and
  * removed (every QEMU has been stopped and reaped by now). */
 static void finish_sampling(struct run_ctx *c)
 {
@@ -1008,7 +1008,7 @@ static void free_guests(struct run_ctx *c)
 		vm_free(c->gs[i].vm);
 	free(c->gs);
 	c->gs = NULL;
-	/* issue 6: after vm_free (which kills), so the group can be empty */
+	/* after vm_free (which kills), so the group can be empty */
 	sampler_free(c->sampler);
 	c->sampler = NULL;
 	free(c->vms);
@@ -1055,7 +1055,7 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 		free_guests(&c);
 		return ocb_fail("out of memory");
 	}
-	/* issue 6: the cap exists before any QEMU starts; failing to make it
+	/* the cap exists before any QEMU starts; failing to make it
 	 * (not root, no memory controller) is a set-up error */
 	if (s->host_memory_limit && ops == &vm_libvirt_ops) {
 		/* libvirtd starts QEMU in its own cgroups: our group cannot hold
@@ -1105,7 +1105,7 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	}
 	progress(&c, "run %zu/%zu of %s: %zu guest(s), accel %s (%s)", s->run_index ? s->run_index : 1,
 		 s->n_runs ? s->n_runs : 1, s->name, c.n, accel_name(accel.kind), accel.reason);
-	/* issue 6: one sampling loop, ticked from idle() */
+	/* one sampling loop, ticked from idle() */
 	c.sampler = sampler_new(&c.res, c.vms, c.n, opt->root, s->sample_rate,
 				c.cgroup ? cgroup_dir(c.cgroup) : NULL);
 	if (!c.sampler)
@@ -1117,7 +1117,7 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	if (!c.failed && apply_host(&c) == 0 && boot_guests(&c) == 0)
 		run_timeline(&c);
 	stop_guests(&c);
-	finish_sampling(&c);	/* issue 6 */
+	finish_sampling(&c);
 	harness_cpu_metric(&c, &ru0);
 	restore_host(&c);
 	record_guests(&c);

@@ -109,7 +109,7 @@ static int native_spawn(struct vm *vm, const char *const *argv, long long *pid)
 	np->child.stderr_path = np->err;
 	np->child.new_pgroup = 1;
 	np->child.die_with_parent = 1;
-	/* issue 6, host_memory_limit: the native baseline runs under the same cap */
+	/* host_memory_limit: the native baseline runs under the same cap */
 	np->child.cgroup_procs = vm->cfg.cgroup_procs[0] ? vm->cfg.cgroup_procs : NULL;
 	if (child_start(&np->child) < 0) {
 		strvec_clear(&np->child.args);

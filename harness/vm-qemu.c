@@ -253,7 +253,7 @@ static int qemu_launch(struct vm *vm)
 	p->proc.stderr_path = p->log_path;
 	p->proc.new_pgroup = 1;
 	p->proc.die_with_parent = 1;
-	/* issue 6, host_memory_limit: QEMU joins the run's cgroup before exec */
+	/* host_memory_limit: QEMU joins the run's cgroup before exec */
 	p->proc.cgroup_procs = c->cgroup_procs[0] ? c->cgroup_procs : NULL;
 	p->t_launch = mono_ns();
 	if (child_start(&p->proc) < 0)
