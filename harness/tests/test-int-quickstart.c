@@ -231,6 +231,52 @@ static void test_sigint(void **state)
 	interrupted_run("sigint", 0, "incomplete", "interrupted by SIGINT");
 }
 
+/* A user image directory with a compressed bzImage (no PVH ELF): the
+ * fallback path boots it through SeaBIOS, and run.json says which
+ * kernel and firmware were used. */
+static void test_user_image_bzimage(void **state)
+{
+	char root[1024], log[1200], img[1200], run[2048], src[4200], dst[4200];
+	const char *args[] = { "run", "scenarios/quickstart.ini", "-o", NULL, "--image", NULL, NULL };
+	const char *guest_dir = getenv("OCBENCH_GUEST_DIR");
+	struct strbuf data = STRBUF_INIT, argv_text = STRBUF_INIT;
+	json_t *doc, *g, *a;
+	size_t i;
+
+	(void)state;
+	int_tmpdir("userimage", root, sizeof(root));
+	snprintf(log, sizeof(log), "%s/ocbench.log", root);
+	snprintf(img, sizeof(img), "%s-image", root);	/* beside the results root */
+	remove_tree(img);
+	assert_int_equal(mkdir_p(img, 0755), 0);
+	for (i = 0; i < 2; i++) {
+		const char *f = i ? "initramfs.cpio" : "vmlinuz";
+
+		snprintf(src, sizeof(src), "%s/%s", guest_dir && *guest_dir ? guest_dir : "build/guest", f);
+		snprintf(dst, sizeof(dst), "%s/%s", img, f);
+		strbuf_reset(&data);
+		assert_int_equal(read_file(src, &data), 0);
+		assert_int_equal(write_file_atomic(dst, data.buf, data.len, 0644), 0);
+	}
+	strbuf_release(&data);
+	args[3] = root;
+	args[5] = img;
+	assert_int_equal(int_run(log, NULL, args), 0);
+	int_find_run(root, 1, run, sizeof(run));
+	doc = int_load_json(run, "run.json");
+	assert_string_equal(json_string_value(json_object_get(doc, "status")), "complete");
+	g = json_array_get(json_object_get(doc, "guests"), 0);
+	snprintf(dst, sizeof(dst), "%s/vmlinuz", img);
+	assert_string_equal(json_string_value(json_object_get(g, "kernel")), dst);
+	json_array_foreach(json_object_get(g, "argv"), i, a)
+		strbuf_addf(&argv_text, "%s ", json_string_value(a));
+	assert_null(strstr(argv_text.buf, "qboot"));	/* not an ELF: SeaBIOS */
+	assert_true(int_metric(doc, "guest-1.memtotal_before_mib") - int_metric(doc, "guest-1.memtotal_ballooned_mib") >= 1200);
+	strbuf_release(&argv_text);
+	json_decref(doc);
+	assert_int_equal(int_processes_mentioning(root), 0);
+}
+
 /* A journal left by a killed run: `ocbench run` refuses to start. */
 static void test_refuses_after_killed_run(void **state)
 {
@@ -262,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_killed_from_outside),
 		cmocka_unit_test(test_sigint),
 		cmocka_unit_test(test_refuses_after_killed_run),
+		cmocka_unit_test(test_user_image_bzimage),
 	};
 
 	return cmocka_run_group_tests_name("integration: quickstart and faults", tests, NULL, NULL);
