@@ -19,6 +19,9 @@ int read_file(const char *path, struct strbuf *sb)
 
 	if (fd < 0)
 		return ocb_fail_errno("cannot open %s", path);
+	/* An empty file (a process's /proc file as it exits) still gives
+	 * callers a real "" in sb->buf. */
+	strbuf_grow(sb, 0);
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
 

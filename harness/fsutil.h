@@ -12,7 +12,8 @@
 
 #include "strbuf.h"
 
-/* Append the whole file to sb.  -1 with the path in the message. */
+/* Append the whole file to sb (sb->buf is a string afterwards, even for
+ * an empty file).  -1 with the path in the message. */
 int read_file(const char *path, struct strbuf *sb);
 /* Read a small sysfs/procfs value, trailing newline removed. */
 int read_file_trim(const char *path, struct strbuf *sb);

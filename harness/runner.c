@@ -34,6 +34,7 @@
 #define BALLOON_POLL_NS (10 * 1000000ull)
 #define WORKLOAD_POLL_NS (100 * 1000000ull)
 #define PUMP_SLICE_NS (20 * 1000000ull)
+#define BOOT_LOOK_NS (100 * 1000000ull)	/* one look at a booting guest */
 #define KSM_SETTLE_DEFAULT_NS (120 * 1000000000ull)	/* wait ksm-settled */
 #define CGROUP_RMDIR_NS (5 * 1000000000ull)		/* host_memory_limit */
 
@@ -68,6 +69,7 @@ struct guest_state {
 	/* workload */
 	long long wl_pid;
 	int wl_running;
+	int up;				/* its agent has answered */
 	char wl_json[256];
 };
 
@@ -865,6 +867,42 @@ static int guest_up(struct run_ctx *c, struct guest_state *g)
 	return 0;
 }
 
+/* Wait for the guests [first, last) to answer, looking at each in turn
+ * and ticking the sampler between looks, so samples.csv covers the boot
+ * (QEMU RSS growing, host memory) on the run's one clock. */
+static int wait_wave(struct run_ctx *c, size_t first, size_t last)
+{
+	size_t pending = last - first, up = first;
+
+	while (pending) {
+		for (size_t i = first; i < last; i++) {
+			struct guest_state *g = &c->gs[i];
+			struct vm *vm = g->vm;
+			int r = 1;	/* no launch(): start() already booted it */
+
+			if (g->up)
+				continue;
+			if (stop_requested(c))
+				return -1;
+			if (vm->ops->launch && vm->ops->poll_ready)
+				r = vm->ops->poll_ready(vm, BOOT_LOOK_NS);
+			else if (vm->ops->launch)
+				r = vm->ops->wait_ready(vm) < 0 ? -1 : 1;
+			if (r < 0)
+				return fail_run(c, ocb_errmsg());
+			if (r == 1) {
+				g->up = 1;
+				pending--;
+				progress_guests(++up, c->n);
+				guest_up(c, g);
+			}
+		}
+		if (c->sampler)
+			sampler_tick(c->sampler);
+	}
+	return 0;
+}
+
 /* Boot in waves of as many guests as there are CPUs (at least two):
  * under TCG each booting guest keeps a core busy, more at once only
  * stretches every boot; under KVM boots are short anyway. */
@@ -894,16 +932,8 @@ static int boot_guests(struct run_ctx *c)
 				 cgroup_nprocs(c->cgroup), last, cgroup_dir(c->cgroup));
 			return fail_run(c, msg);
 		}
-		for (size_t i = first; i < last; i++) {
-			struct vm *vm = c->gs[i].vm;
-
-			if (stop_requested(c))
-				return -1;
-			if (vm->ops->launch && vm->ops->wait_ready(vm) < 0)
-				return fail_run(c, ocb_errmsg());
-			progress_guests(i + 1, c->n);
-			guest_up(c, &c->gs[i]);
-		}
+		if (wait_wave(c, first, last) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -278,35 +278,45 @@ static int qemu_launch(struct vm *vm)
 	return p->agent ? 0 : -1;
 }
 
-/* Boot: the agent answers once the guest's init has started it. */
-static int qemu_wait_ready(struct vm *vm)
+/* One look at a booting guest: does its agent answer within attempt_ns?
+ * 1 ready, 0 not yet, -1 failed (QEMU died, or boot_timeout passed: the
+ * message quotes the last console lines). */
+static int qemu_poll_ready(struct vm *vm, uint64_t attempt_ns)
 {
 	struct qemu_priv *p = P(vm);
 	const struct vm_config *c = &vm->cfg;
+	struct strbuf tail = STRBUF_INIT;
+	char path[4200];
 
-	while (agent_sync(p->agent, AGENT_ATTEMPT_NS, AGENT_ATTEMPT_NS) < 0) {
-		struct strbuf tail = STRBUF_INIT;
-		char path[4200];
-
-		if (!qemu_alive(vm))
-			return -1;
-		if (mono_ns() - p->t_launch < c->boot_timeout_ns) {
-			qmp_pump(p->qmp, 0);
-			continue;
-		}
-		snprintf(path, sizeof(path), "%s/console.log", c->outdir);
-		tail_of(path, 5, &tail);
-		ocb_fail("%s: guest agent not ready within %.0f s; last console lines: %s", c->name,
-			 ns_to_s(c->boot_timeout_ns), tail.len ? tail.buf : "(console is empty)");
-		strbuf_release(&tail);
-		return -1;
+	if (agent_sync(p->agent, attempt_ns, attempt_ns) == 0) {
+		vm->boot_ns = mono_ns() - p->t_launch;
+		if (c->balloon && c->stats_period_s &&
+		    qmp_balloon_stats_enable(p->qmp, BALLOON_QOM_PATH, (int)c->stats_period_s,
+					     c->cmd_timeout_ns) < 0)
+			return ocb_err_prefix("%s: ", c->name);
+		return 1;
 	}
-	vm->boot_ns = mono_ns() - p->t_launch;
-	if (c->balloon && c->stats_period_s &&
-	    qmp_balloon_stats_enable(p->qmp, BALLOON_QOM_PATH, (int)c->stats_period_s,
-				     c->cmd_timeout_ns) < 0)
-		return ocb_err_prefix("%s: ", c->name);
-	return 0;
+	if (!qemu_alive(vm))
+		return -1;
+	if (mono_ns() - p->t_launch < c->boot_timeout_ns) {
+		qmp_pump(p->qmp, 0);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s/console.log", c->outdir);
+	tail_of(path, 5, &tail);
+	ocb_fail("%s: guest agent not ready within %.0f s; last console lines: %s", c->name,
+		 ns_to_s(c->boot_timeout_ns), tail.len ? tail.buf : "(console is empty)");
+	strbuf_release(&tail);
+	return -1;
+}
+
+static int qemu_wait_ready(struct vm *vm)
+{
+	int r;
+
+	while ((r = qemu_poll_ready(vm, AGENT_ATTEMPT_NS)) == 0)
+		;
+	return r < 0 ? -1 : 0;
 }
 
 static int qemu_stop(struct vm *vm)
@@ -450,6 +460,7 @@ const struct vm_backend_ops vm_qemu_ops = {
 	.start = qemu_start,
 	.launch = qemu_launch_wrapper,
 	.wait_ready = qemu_wait_ready,
+	.poll_ready = qemu_poll_ready,
 	.stop = qemu_stop,
 	.kill = qemu_kill,
 	.balloon_set = qemu_balloon_set,

@@ -65,6 +65,10 @@ struct vm_backend_ops {
 	 * agent answers.  Optional (NULL: use start). */
 	int (*launch)(struct vm *vm);
 	int (*wait_ready)(struct vm *vm);
+	/* One bounded look while booting, so the caller can sample and
+	 * watch other guests meanwhile: 1 ready, 0 not yet, -1 failed.
+	 * Optional (NULL: use wait_ready). */
+	int (*poll_ready)(struct vm *vm, uint64_t attempt_ns);
 	/* Ask the VM to quit and reap it (kill after a grace period). */
 	int (*stop)(struct vm *vm);
 	/* Immediate, for error paths and signals. Never fails. */

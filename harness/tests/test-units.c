@@ -6,8 +6,10 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
+#include "fsutil.h"
 #include "strbuf.h"
 #include "units.h"
 
@@ -112,6 +114,26 @@ static void test_strbuf(void **state)
 	free(s);
 }
 
+/* An empty file (a /proc file of an exiting process) reads as "", so a
+ * caller can parse sb.buf without a NULL check. */
+static void test_read_empty_file(void **state)
+{
+	char path[] = "/tmp/ocb-empty-XXXXXX";
+	struct strbuf sb = STRBUF_INIT;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(read_file(path, &sb), 0);
+	assert_non_null(sb.buf);
+	assert_string_equal(sb.buf, "");
+	assert_int_equal(read_file("/nonexistent/ocb", &sb), -1);
+	assert_non_null(strstr(ocb_errmsg(), "/nonexistent/ocb"));
+	unlink(path);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +142,7 @@ int main(void)
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_u64_range),
 		cmocka_unit_test(test_strbuf),
+		cmocka_unit_test(test_read_empty_file),
 	};
 
 	return cmocka_run_group_tests_name("units", tests, NULL, NULL);
