@@ -2,6 +2,7 @@
  * result helpers and tolerances.  Fixture guests, knobs and guest helpers
  * are in conform-fixture.c; the checks in conform-<suite>.c. */
 #include "conform.h"
+#include "libvirt-util.h"
 #include "clock.h"
 #include "cpu.h"
 #include "error.h"
@@ -297,9 +298,28 @@ static const struct {
 	{ NEED_HUGETLB_1G, need_hugetlb_1g },
 };
 
+/* Requirements that read or change this host (sysfs knobs, /proc/PID of
+ * QEMU, the KVM module): they mean nothing when the guests run on another
+ * host behind a remote libvirt URI. */
+#define NEEDS_THIS_HOST (NEED_ROOT | NEED_KVM | NEED_KSM | NEED_UKSM | NEED_THP | NEED_HUGETLB_2M | \
+			 NEED_HUGETLB_1G | NEED_MODULE_RELOAD | NEED_PROC_KSM)
+
+static int guests_here(struct conform_ctx *c, char *why, size_t len)
+{
+	const char *uri = c->opt.uri ? c->opt.uri : "qemu:///system";
+
+	if (c->opt.backend != &vm_libvirt_ops || lv_uri_is_local(uri))
+		return 1;
+	snprintf(why, len, "needs the guests on this host: %s is remote, and this check reads or "
+		 "changes host settings and QEMU's /proc here", uri);
+	return 0;
+}
+
 /* 1 when every requirement is met, else 0 with the first unmet reason. */
 static int requirements_met(struct conform_ctx *c, unsigned want, char *why, size_t len)
 {
+	if ((want & NEEDS_THIS_HOST) && !guests_here(c, why, len))
+		return 0;
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 		if ((want & needs[i].bit) && !needs[i].probe(c, why, len))
 			return 0;

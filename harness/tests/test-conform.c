@@ -294,6 +294,18 @@ static void test_requirements_skip(void **state)
 	assert_int_equal(rep.r[0].status, CONFORM_SKIP);
 	assert_non_null(strstr(rep.r[0].reason, "needs KVM"));
 	conform_report_release(&rep);
+
+	/* guests behind a remote libvirt URI: checks that read or change
+	 * this host skip, before anything connects or boots */
+	f->opt.backend = &vm_libvirt_ops;
+	f->opt.uri = "qemu+ssh://remote.invalid/system";
+	run_checks(f, "KSM-001", &rep);
+	assert_int_equal(rep.r[0].status, CONFORM_SKIP);
+	assert_non_null(strstr(rep.r[0].reason, "needs the guests on this host"));
+	assert_non_null(strstr(rep.r[0].reason, "remote.invalid"));
+	conform_report_release(&rep);
+	f->opt.backend = &fake_ops;
+	f->opt.uri = NULL;
 }
 
 static void test_selection_errors(void **state)
