@@ -75,6 +75,26 @@ static inline int int_run(const char *log, struct strbuf *out, const char *const
 	return int_run_pid(log, out, NULL, args);
 }
 
+/* `ocbench ARGS... -o ROOT` for a fresh ROOT named after the test, its
+ * output in ROOT/ocbench.log (and out, which may be NULL); the exit code. */
+static inline int int_run_fresh(const char *name, const char *const *args, char *root, size_t rlen,
+				struct strbuf *out)
+{
+	struct strvec argv = STRVEC_INIT;
+	char log[1200];
+	int rc;
+
+	int_tmpdir(name, root, rlen);
+	snprintf(log, sizeof(log), "%s/ocbench.log", root);
+	for (size_t i = 0; args[i]; i++)
+		strvec_push(&argv, args[i]);
+	strvec_push(&argv, "-o");
+	strvec_push(&argv, root);
+	rc = int_run(log, out, (const char *const *)argv.v);
+	strvec_clear(&argv);
+	return rc;
+}
+
 /* Does RUN/file contain needle? */
 static inline int int_file_has(const char *run, const char *file, const char *needle)
 {

@@ -18,19 +18,17 @@
 
 static void test_quickstart(void **state)
 {
-	char root[1024], log[1200], run[2048], runjson[2100], why[256];
+	char root[1024], run[2048], runjson[2100], why[256];
 	struct strbuf out = STRBUF_INIT;
 	long first = 0, min = 0, last = 0;
 	int n = 0;
 	json_t *doc;
 
 	(void)state;
-	int_tmpdir("quickstart", root, sizeof(root));
-	snprintf(log, sizeof(log), "%s/ocbench.log", root);
 	{
-		const char *args[] = { "run", "scenarios/quickstart.ini", "-o", root, NULL };
+		const char *args[] = { "run", "scenarios/quickstart.ini", NULL };
 
-		assert_int_equal(int_run(log, &out, args), 0);
+		assert_int_equal(int_run_fresh("quickstart", args, root, sizeof(root), &out), 0);
 	}
 	/* the short human summary the README promises */
 	assert_non_null(strstr(out.buf, "guest-1: MemTotal "));
@@ -73,19 +71,17 @@ static void test_quickstart(void **state)
 
 static void test_clamp(void **state)
 {
-	char root[1024], log[1200], run[2048];
+	char root[1024], run[2048];
 	long first = 0, min = 0, last = 0;
 	int n = 0;
 	json_t *doc, *g;
 
 	(void)state;
-	int_tmpdir("clamp", root, sizeof(root));
-	snprintf(log, sizeof(log), "%s/ocbench.log", root);
 	{
-		const char *args[] = { "run", "harness/tests/scenarios/int-clamp.ini", "-o", root, NULL };
+		const char *args[] = { "run", "harness/tests/scenarios/int-clamp.ini", NULL };
 		struct strbuf out = STRBUF_INIT;
 
-		assert_int_equal(int_run(log, &out, args), 0);
+		assert_int_equal(int_run_fresh("clamp", args, root, sizeof(root), &out), 0);
 		assert_non_null(strstr(out.buf, "clamped to 2048 MiB"));
 		strbuf_release(&out);
 	}
@@ -103,18 +99,16 @@ static void test_clamp(void **state)
 
 static void test_no_balloon_device(void **state)
 {
-	char root[1024], log[1200], run[2048];
+	char root[1024], run[2048];
 	const char *reason;
 	json_t *doc;
 
 	(void)state;
-	int_tmpdir("noballoon", root, sizeof(root));
-	snprintf(log, sizeof(log), "%s/ocbench.log", root);
 	{
-		const char *args[] = { "run", "harness/tests/scenarios/int-noballoon.ini", "-o", root, NULL };
+		const char *args[] = { "run", "harness/tests/scenarios/int-noballoon.ini", NULL };
 		struct strbuf out = STRBUF_INIT;
 
-		assert_int_equal(int_run(log, &out, args), 1);
+		assert_int_equal(int_run_fresh("noballoon", args, root, sizeof(root), &out), 1);
 		assert_non_null(strstr(out.buf, "guest-1"));
 		assert_non_null(strstr(out.buf, "DeviceNotActive"));
 		strbuf_release(&out);
@@ -135,17 +129,15 @@ static void test_no_balloon_device(void **state)
 
 static void test_agent_never_ready(void **state)
 {
-	char root[1024], log[1200], run[2048];
+	char root[1024], run[2048];
 	const char *reason;
 	json_t *doc;
 
 	(void)state;
-	int_tmpdir("noagent", root, sizeof(root));
-	snprintf(log, sizeof(log), "%s/ocbench.log", root);
 	{
-		const char *args[] = { "run", "harness/tests/scenarios/int-noagent.ini", "-o", root, NULL };
+		const char *args[] = { "run", "harness/tests/scenarios/int-noagent.ini", NULL };
 
-		assert_int_equal(int_run(log, NULL, args), 1);
+		assert_int_equal(int_run_fresh("noagent", args, root, sizeof(root), NULL), 1);
 	}
 	int_find_run(root, 1, run, sizeof(run));
 	doc = int_load_json(run, "run.json");

@@ -20,15 +20,12 @@ static const char *status_of(json_t *doc)
 
 static void test_overcommit_6x2g_quick(void **state)
 {
-	char root[1024], log[1200], run[2048];
-	const char *args[] = { "run", "scenarios/balloon-overcommit-6x2g.ini", "--quick", "-o", NULL, NULL };
+	char root[1024], run[2048];
+	const char *args[] = { "run", "scenarios/balloon-overcommit-6x2g.ini", "--quick", NULL };
 	json_t *doc, *cap;
 
 	(void)state;
-	int_tmpdir("6x2g", root, sizeof(root));
-	snprintf(log, sizeof(log), "%s/ocbench.log", root);
-	args[4] = root;
-	assert_int_equal(int_run(log, NULL, args), 0);
+	assert_int_equal(int_run_fresh("6x2g", args, root, sizeof(root), NULL), 0);
 	int_find_run(root, 1, run, sizeof(run));
 	doc = int_load_json(run, "run.json");
 	assert_string_equal(status_of(doc), "complete");
@@ -80,16 +77,13 @@ static void pages_sharing(const char *run, double *first, double *max)
 
 static void test_ksm_identical_guests_quick(void **state)
 {
-	char root[1024], log[1200], run[2048];
-	const char *args[] = { "run", "scenarios/ksm-identical-guests.ini", "--quick", "-o", NULL, NULL };
+	char root[1024], run[2048];
+	const char *args[] = { "run", "scenarios/ksm-identical-guests.ini", "--quick", NULL };
 	double first, max;
 	json_t *doc;
 
 	(void)state;
-	int_tmpdir("ksm-identical", root, sizeof(root));
-	snprintf(log, sizeof(log), "%s/ocbench.log", root);
-	args[4] = root;
-	assert_int_equal(int_run(log, NULL, args), 0);
+	assert_int_equal(int_run_fresh("ksm-identical", args, root, sizeof(root), NULL), 0);
 
 	/* run 1: host.ksm = on */
 	int_find_run(root, 1, run, sizeof(run));

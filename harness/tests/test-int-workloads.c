@@ -51,13 +51,10 @@ static void check_run(const char *run, const char *want_accel)
 
 static void run_workloads(const char *name, const char *extra, const char *want_accel)
 {
-	char root[1024], log[1200], run[2048];
-	const char *args[] = { "run", "harness/tests/scenarios/int-workloads.ini", "-o", NULL, extra, NULL };
+	char root[1024], run[2048];
+	const char *args[] = { "run", "harness/tests/scenarios/int-workloads.ini", extra, NULL };
 
-	int_tmpdir(name, root, sizeof(root));
-	snprintf(log, sizeof(log), "%s/ocbench.log", root);
-	args[3] = root;
-	assert_int_equal(int_run(log, NULL, args), 0);
+	assert_int_equal(int_run_fresh(name, args, root, sizeof(root), NULL), 0);
 	int_find_run(root, 1, run, sizeof(run));
 	check_run(run, want_accel);
 	assert_int_equal(int_processes_mentioning(root), 0);
