@@ -160,3 +160,19 @@ int path_exists(const char *path)
 {
 	return access(path, F_OK) == 0;
 }
+
+int file_has_magic(const char *path, const void *magic, size_t n)
+{
+	char buf[8];
+	int fd, ok = 0;
+
+	if (!path[0] || n > sizeof(buf))
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (read(fd, buf, n) == (ssize_t)n && !memcmp(buf, magic, n))
+		ok = 1;
+	close(fd);
+	return ok;
+}

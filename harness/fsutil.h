@@ -25,5 +25,8 @@ int mkdir_p(const char *path, mode_t mode);
 /* rm -rf of a directory we created (refuses "/" and ""). */
 int remove_tree(const char *path);
 int path_exists(const char *path);
+/* 1 when the file starts with the n bytes of magic (n <= 8), else 0
+ * (also when it cannot be read: callers fall back to the general case). */
+int file_has_magic(const char *path, const void *magic, size_t n);
 
 #endif

@@ -31,8 +31,13 @@ int guest_image_from_path(const char *path, struct guest_image *gi);
  * $OCBENCH_WORKLOAD_DIR, else build/workloads beside the ocbench binary,
  * else the installed libexec directory. */
 int host_workload_dir(char *out, size_t len);
+/* An ELF vmlinux: both backends boot it through PVH with the qboot
+ * firmware (no decompression, no SeaBIOS); anything else (bzImage, disk)
+ * goes through the default firmware. */
+int guest_kernel_boots_pvh(const char *kernel);
 /* The tuned command line of the default guest (see FACTS.md: every
- * parameter shortens TCG boot or balloon time; all are recorded). */
-void guest_image_default_append(char *buf, size_t len);
+ * parameter shortens TCG boot or balloon time; all are recorded).  `pvh`:
+ * the kernel boots through PVH + qboot, so ACPI can be off (below). */
+void guest_image_default_append(char *buf, size_t len, int pvh);
 
 #endif

@@ -1,35 +1,21 @@
 /* libvirt-xml.c — see libvirt-xml.h. */
 #include "libvirt-xml.h"
 #include "libvirt-util.h"
+#include "fsutil.h"
+#include "guest-image.h"
 #include "units.h"
 
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
-static int has_magic(const char *path, const char *magic, size_t n)
-{
-	char buf[8];
-	int fd, ok = 0;
-
-	if (!path[0] || n > sizeof(buf))
-		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (read(fd, buf, n) == (ssize_t)n && !memcmp(buf, magic, n))
-		ok = 1;
-	close(fd);
-	return ok;
-}
-
 void lv_xml_opts_probe(const struct vm_config *c, struct lv_xml_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	/* The image paths are read here but used by the daemon: for a remote
 	 * URI they must name the same files on that host (README-libvirt). */
-	o->pvh = c->kernel[0] && has_magic(c->kernel, "\177ELF", 4);
-	o->disk_format = has_magic(c->disk, "QFI\xfb", 4) ? "qcow2" : "raw";
+	o->pvh = c->kernel[0] && guest_kernel_boots_pvh(c->kernel);
+	o->disk_format = file_has_magic(c->disk, "QFI\xfb", 4) ? "qcow2" : "raw";
 	/* The console file is opened by libvirtd, on its host: a results
 	 * directory exists only here. */
 	o->console_file = lv_uri_is_local(c->uri);

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "error.h"
 #include "fsutil.h"
+#include "guest-image.h"
 #include "qmp.h"
 #include "runcmd.h"
 #include "units.h"
@@ -48,19 +49,6 @@ static struct qemu_priv *P(struct vm *vm)
 	return vm->priv;
 }
 
-static int is_elf(const char *path)
-{
-	unsigned char magic[4];
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ok = 0;
-
-	if (fd < 0)
-		return 0;
-	if (read(fd, magic, 4) == 4 && !memcmp(magic, "\177ELF", 4))
-		ok = 1;
-	close(fd);
-	return ok;
-}
-
 static void build_argv(struct vm *vm, struct strvec *a)
 {
 	const struct vm_config *c = &vm->cfg;
@@ -82,7 +70,7 @@ static void build_argv(struct vm *vm, struct strvec *a)
 	}
 	/* qboot boots an ELF vmlinux through PVH in a few ms; a bzImage or a
 	 * disk image goes through the default firmware (SeaBIOS). */
-	if (direct_kernel && is_elf(c->kernel)) {
+	if (direct_kernel && guest_kernel_boots_pvh(c->kernel)) {
 		strvec_push(a, "-bios");
 		strvec_push(a, "/usr/share/qemu/qboot.rom");
 	}

@@ -1,10 +1,17 @@
 /* bench-boot — `make bench`: how fast a guest is ready, side by side.
  *
- * Boots the default guest (vmlinux through PVH + qboot, tuned command
- * line) and, interleaved with it, a plain boot of the same initramfs
- * (the compressed bzImage through SeaBIOS, "console=ttyS0 quiet"): both
- * to the moment the guest agent answers, same machine, same minute.
- * Prints the medians and their ratio, then the wall time of the whole
+ * Boots, interleaved and in a rotating order (so drift and "the boot right
+ * after another one" hit every side alike), three recipes of the same
+ * default guest to the moment its agent answers:
+ *   - the ocbench guest: vmlinux through PVH + qboot, the tuned command
+ *     line of guest_image_default_append();
+ *   - the FACTS.md recipe: the same boot with the command line FACTS.md
+ *     measured at 1.09 s on its machine (no acpi=off, no rodata=off).  It
+ *     says how fast this machine is today: the 1.2 s target was set from
+ *     that figure, and TCG boot times here vary by 1.5x from hour to hour;
+ *   - a plain boot: the compressed bzImage through SeaBIOS with
+ *     "console=ttyS0 quiet", as anyone would start it.
+ * Prints the medians and their ratios, then the wall time of the whole
  * quickstart scenario (boot, free -m, balloon 2048 -> 512 -> 2048 MiB,
  * quit) run through the real ocbench binary.  Figures, not assertions:
  * timing targets do not belong in make check.
@@ -27,7 +34,22 @@
 #include "units.h"
 #include "vm.h"
 
-#define ROUNDS 5
+#define ROUNDS 7
+
+/* FACTS.md's command line (its "tsc_early_khz=<host TSC kHz>" is added
+ * the same way as for the ocbench guest). */
+#define FACTS_APPEND "console=ttyS0 quiet mitigations=off tsc=reliable no_timer_check " \
+	"i8042.noaux cryptomgr.notests initcall_blacklist=crypto_kdf108_init,init_kprobe_trace " \
+	"init_on_alloc=0 noreplace-smp noapictimer"
+#define FACTS_SECONDS 1.09
+
+enum recipe { R_OCBENCH, R_FACTS, R_PLAIN, R_COUNT };
+
+static const char *const recipe_label[R_COUNT] = {
+	[R_OCBENCH] = "ocbench guest (vmlinux/PVH, qboot, tuned cmdline)",
+	[R_FACTS]   = "FACTS.md recipe (same boot, FACTS.md cmdline)   ",
+	[R_PLAIN]   = "plain -kernel bzImage (SeaBIOS, same initramfs) ",
+};
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -43,25 +65,34 @@ static double median(double *v, int n)
 }
 
 /* One boot to agent-ready; returns seconds or -1. */
-static double boot_once(const struct guest_image *gi, int plain, const char *dir)
+static double boot_once(const struct guest_image *gi, enum recipe r, const char *dir)
 {
 	struct vm_config cfg;
 	struct strbuf qemu = STRBUF_INIT;
+	const char *khz;
 	struct vm *vm;
 	double s = -1;
 
 	memset(&cfg, 0, sizeof(cfg));
-	snprintf(cfg.name, sizeof(cfg.name), "%s", plain ? "plain" : "tuned");
+	snprintf(cfg.name, sizeof(cfg.name), "bench-%d", (int)r);
 	cfg.memory_bytes = 2048 * MiB;
 	cfg.vcpus = 1;
 	cfg.balloon = 1;
 	cfg.mem_merge = 1;
-	if (plain) {
+	switch (r) {
+	case R_PLAIN:
 		snprintf(cfg.kernel, sizeof(cfg.kernel), "%s/vmlinuz", gi->dir);
 		snprintf(cfg.append, sizeof(cfg.append), "console=ttyS0 quiet");
-	} else {
+		break;
+	case R_FACTS:
+		khz = strstr(gi->append, " tsc_early_khz=");
+		snprintf(cfg.kernel, sizeof(cfg.kernel), "%s", gi->kernel);
+		snprintf(cfg.append, sizeof(cfg.append), "%s%s", FACTS_APPEND, khz ? khz : "");
+		break;
+	default:
 		snprintf(cfg.kernel, sizeof(cfg.kernel), "%s", gi->kernel);
 		snprintf(cfg.append, sizeof(cfg.append), "%s", gi->append);
+		break;
 	}
 	snprintf(cfg.initrd, sizeof(cfg.initrd), "%s", gi->initrd);
 	if (find_program("qemu-system-x86_64", &qemu) < 0)
@@ -105,7 +136,7 @@ int main(void)
 {
 	char dir[] = "/tmp/ocbench-bench-XXXXXX";
 	const char *ocbench = getenv("OCBENCH") ? getenv("OCBENCH") : "build/ocbench";
-	double tuned[ROUNDS], plain[ROUNDS], quick[3], mt, mp;
+	double t[R_COUNT][ROUNDS], med[R_COUNT], quick[3];
 	struct guest_image gi;
 	char out[64];
 
@@ -113,28 +144,37 @@ int main(void)
 		fprintf(stderr, "bench-boot: %s\n", ocb_errmsg());
 		return 1;
 	}
+	if (!guest_kernel_boots_pvh(gi.kernel)) {
+		fprintf(stderr, "bench-boot: %s is not an ELF vmlinux; rebuild the default guest with 'make guest'\n",
+			gi.kernel);
+		return 1;
+	}
 	if (!mkdtemp(dir)) {
 		perror("bench-boot: mkdtemp");
 		return 1;
 	}
-	/* one boot to warm the page cache and the host's free memory, then
-	 * interleave so drift hits both sides alike */
-	boot_once(&gi, 0, dir);
+	/* one boot to warm the page cache and the host's free memory */
+	boot_once(&gi, R_OCBENCH, dir);
 	for (int i = 0; i < ROUNDS; i++) {
-		tuned[i] = boot_once(&gi, 0, dir);
-		plain[i] = boot_once(&gi, 1, dir);
-		if (tuned[i] < 0 || plain[i] < 0)
-			return 1;
+		for (int k = 0; k < R_COUNT; k++) {
+			enum recipe r = (enum recipe)((i + k) % R_COUNT);
+
+			t[r][i] = boot_once(&gi, r, dir);
+			if (t[r][i] < 0)
+				return 1;
+		}
 	}
-	mt = median(tuned, ROUNDS);	/* sorts: [0] is min, [ROUNDS-1] max */
-	mp = median(plain, ROUNDS);
-	printf("boot to guest-agent ready (median of %d, TCG unless KVM is usable):\n", ROUNDS);
-	printf("  ocbench guest (vmlinux/PVH, qboot, tuned cmdline)  %6.3f s   [min %.3f, max %.3f]\n",
-	       mt, tuned[0], tuned[ROUNDS - 1]);
-	printf("  plain -kernel bzImage (SeaBIOS, same initramfs)    %6.3f s   [min %.3f, max %.3f]\n",
-	       mp, plain[0], plain[ROUNDS - 1]);
-	printf("  ratio plain / ocbench                               %6.2fx   (target: ocbench <= 1.2 s)\n",
-	       mp / mt);
+	printf("boot to guest-agent ready (median of %d, interleaved, TCG unless KVM is usable):\n", ROUNDS);
+	for (int r = 0; r < R_COUNT; r++) {
+		med[r] = median(t[r], ROUNDS);	/* sorts: [0] is min, [ROUNDS-1] max */
+		printf("  %s  %6.3f s   [min %.3f, max %.3f]\n", recipe_label[r], med[r], t[r][0],
+		       t[r][ROUNDS - 1]);
+	}
+	printf("  ratio plain / ocbench                               %6.2fx\n", med[R_PLAIN] / med[R_OCBENCH]);
+	printf("  ratio FACTS.md recipe / ocbench                     %6.2fx\n", med[R_FACTS] / med[R_OCBENCH]);
+	printf("  target: ocbench <= 1.2 s.  FACTS.md measured its recipe at %.2f s; here it took %.3f s,\n"
+	       "  so this machine is %.2fx as slow today and the target scales to %.3f s\n",
+	       FACTS_SECONDS, med[R_FACTS], med[R_FACTS] / FACTS_SECONDS, 1.2 * med[R_FACTS] / FACTS_SECONDS);
 	for (int i = 0; i < 3; i++) {
 		snprintf(out, sizeof(out), "%s/quick", dir);
 		quick[i] = quickstart_once(ocbench, out);

@@ -95,6 +95,8 @@ static void test_clamp(void **state)
 	json_decref(doc);
 	assert_true(int_file_has(run, "events.jsonl", "\"type\":\"balloon_clamped\""));
 	assert_true(int_file_has(run, "events.jsonl", "\"requested_mib\":4096"));
+	/* vcpus = 2 with ACPI off: qboot's MP table shows the guest both */
+	assert_true(int_file_has(run, "events.jsonl", "\"command\":\"nproc\",\"exitcode\":0,\"stdout\":\"2\\n\""));
 }
 
 static void test_no_balloon_device(void **state)
