@@ -39,6 +39,11 @@ int guest_kernel_boots_pvh(const char *kernel)
 	return file_has_magic(kernel, "\177ELF", 4);
 }
 
+const char *guest_disk_format(const char *disk)
+{
+	return file_has_magic(disk, "QFI\xfb", 4) ? "qcow2" : "raw";
+}
+
 void guest_image_default_append(char *buf, size_t len, int pvh)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -79,6 +84,19 @@ static int pick(const char *dir, const char *const *names, char *out, size_t len
 	return -1;
 }
 
+void guest_path_absolute(char *path, size_t len)
+{
+	char *abs;
+
+	if (!path[0] || path[0] == '/')
+		return;
+	abs = realpath(path, NULL);
+	if (!abs)
+		return;	/* not here: the error comes from whoever opens it */
+	snprintf(path, len, "%s", abs);
+	free(abs);
+}
+
 static int from_dir(const char *dir, struct guest_image *gi)
 {
 	static const char *const kernels[] = { "vmlinux", "vmlinuz", "bzImage", "kernel", NULL };
@@ -89,6 +107,9 @@ static int from_dir(const char *dir, struct guest_image *gi)
 	if (pick(dir, kernels, gi->kernel, sizeof(gi->kernel)) < 0)
 		return ocb_fail("guest image %s: no kernel (expected vmlinux, vmlinuz or bzImage)", dir);
 	pick(dir, initrds, gi->initrd, sizeof(gi->initrd));
+	guest_path_absolute(gi->dir, sizeof(gi->dir));
+	guest_path_absolute(gi->kernel, sizeof(gi->kernel));
+	guest_path_absolute(gi->initrd, sizeof(gi->initrd));
 	return 0;
 }
 
@@ -106,6 +127,7 @@ int guest_image_from_path(const char *path, struct guest_image *gi)
 		return 0;
 	}
 	snprintf(gi->disk, sizeof(gi->disk), "%s", path);
+	guest_path_absolute(gi->disk, sizeof(gi->disk));
 	return 0;
 }
 

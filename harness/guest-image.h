@@ -25,8 +25,12 @@ struct guest_image {
  * ocbench binary, else the installed data directory.  The error message
  * says how to build it. */
 int guest_image_default(struct guest_image *gi);
-/* A user image: directory or disk file. */
+/* A user image: directory or disk file.  Its paths are made absolute: a
+ * libvirt daemon opens them from its own working directory. */
 int guest_image_from_path(const char *path, struct guest_image *gi);
+/* path made absolute in place when it names an existing file (left as it
+ * is otherwise, for the error of whoever opens it). */
+void guest_path_absolute(char *path, size_t len);
 /* Where the workload programs are on the host (native baselines):
  * $OCBENCH_WORKLOAD_DIR, else build/workloads beside the ocbench binary,
  * else the installed libexec directory. */
@@ -35,6 +39,21 @@ int host_workload_dir(char *out, size_t len);
  * firmware (no decompression, no SeaBIOS); anything else (bzImage, disk)
  * goes through the default firmware. */
 int guest_kernel_boots_pvh(const char *kernel);
+/* A disk image's format as QEMU and libvirt name it: "qcow2" by its magic,
+ * else "raw" (the two formats ocbench supports for --image DISK). */
+const char *guest_disk_format(const char *disk);
+/* Where the guest's virtio devices sit on the q35 root bus, the same for
+ * both backends (same guest hardware).  The default guest boots with
+ * acpi=off through qboot, whose MP table has no PCI interrupt entries:
+ * Linux then takes the legacy interrupt line qboot wrote into each device,
+ * which matches QEMU's q35 INTx routing on even slots only (measured: 2, 4
+ * and 6 interrupt, 3 and 5 never do).  virtio-serial and virtio-blk use
+ * MSI-X, but virtio-balloon has no MSI-X vectors and needs its INTx: so
+ * it is on slot 2, and the others on slots whose INTx would work too. */
+#define GUEST_PCI_SLOT_SERIAL "0x04"
+#define GUEST_PCI_SLOT_BALLOON "0x02"
+#define GUEST_PCI_SLOT_DISK "0x06"
+
 /* The tuned command line of the default guest (see FACTS.md: every
  * parameter shortens TCG boot or balloon time; all are recorded).  `pvh`:
  * the kernel boots through PVH + qboot, so ACPI can be off (below). */

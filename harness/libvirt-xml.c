@@ -15,7 +15,7 @@ void lv_xml_opts_probe(const struct vm_config *c, struct lv_xml_opts *o)
 	/* The image paths are read here but used by the daemon: for a remote
 	 * URI they must name the same files on that host (README-libvirt). */
 	o->pvh = c->kernel[0] && guest_kernel_boots_pvh(c->kernel);
-	o->disk_format = file_has_magic(c->disk, "QFI\xfb", 4) ? "qcow2" : "raw";
+	o->disk_format = guest_disk_format(c->disk);
 	/* The console file is opened by libvirtd, on its host: a results
 	 * directory exists only here. */
 	o->console_file = lv_uri_is_local(c->uri);
@@ -82,6 +82,13 @@ static void os_section(const struct vm_config *c, const struct lv_xml_opts *o, s
 	strbuf_adds(out, "  </os>\n");
 }
 
+/* The virtio devices sit on the root bus at the slots both backends use
+ * (guest-image.h says why), not behind the pcie-root-ports libvirt would
+ * add: qboot does not set up PCI bridges, so a device behind a root port
+ * is never found by a guest booted with acpi=off. */
+#define ROOT_BUS_SLOT(slot) \
+	"      <address type='pci' domain='0x0000' bus='0x00' slot='" slot "' function='0x0'/>\n"
+
 static void disk(const struct vm_config *c, const struct lv_xml_opts *o, struct strbuf *out)
 {
 	if (!c->disk[0])
@@ -92,7 +99,8 @@ static void disk(const struct vm_config *c, const struct lv_xml_opts *o, struct 
 	lv_xml_escape(out, c->disk);
 	/* <transient/>: writes go to a throw-away overlay, like the qemu
 	 * backend's snapshot=on: a vendor's image is never modified. */
-	strbuf_adds(out, "'/>\n      <target dev='vda' bus='virtio'/>\n      <transient/>\n    </disk>\n");
+	strbuf_adds(out, "'/>\n      <target dev='vda' bus='virtio'/>\n      <transient/>\n" ROOT_BUS_SLOT(GUEST_PCI_SLOT_DISK)
+			 "    </disk>\n");
 }
 
 static void console(const struct vm_config *c, const struct lv_xml_opts *o, struct strbuf *out)
@@ -114,7 +122,7 @@ static void balloon(const struct vm_config *c, struct strbuf *out)
 		strbuf_adds(out, "    <memballoon model='none'/>\n");
 		return;
 	}
-	strbuf_adds(out, "    <memballoon model='virtio'>\n");
+	strbuf_adds(out, "    <memballoon model='virtio'>\n" ROOT_BUS_SLOT(GUEST_PCI_SLOT_BALLOON));
 	if (c->stats_period_s)
 		strbuf_addf(out, "      <stats period='%u'/>\n", c->stats_period_s);
 	strbuf_adds(out, "    </memballoon>\n");
@@ -148,6 +156,8 @@ void lv_domain_xml(const struct vm_config *c, const char *name, const struct lv_
 	strbuf_adds(out, "    <controller type='usb' model='none'/>\n");
 	disk(c, o, out);
 	console(c, o, out);
+	strbuf_adds(out, "    <controller type='virtio-serial' index='0'>\n" ROOT_BUS_SLOT(GUEST_PCI_SLOT_SERIAL)
+			 "    </controller>\n");
 	strbuf_adds(out, "    <channel type='unix'>\n"
 			 "      <target type='virtio' name='org.qemu.guest_agent.0'/>\n    </channel>\n");
 	balloon(c, out);

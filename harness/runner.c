@@ -187,10 +187,14 @@ static int resolve_image(const struct run_options *opt, const struct scenario_gu
 
 	if (path ? guest_image_from_path(path, gi) < 0 : guest_image_default(gi) < 0)
 		return -1;
-	if (sp->kernel)
+	if (sp->kernel) {
 		snprintf(gi->kernel, sizeof(gi->kernel), "%s", sp->kernel);
-	if (sp->initrd)
+		guest_path_absolute(gi->kernel, sizeof(gi->kernel));
+	}
+	if (sp->initrd) {
 		snprintf(gi->initrd, sizeof(gi->initrd), "%s", sp->initrd);
+		guest_path_absolute(gi->initrd, sizeof(gi->initrd));
+	}
 	if (sp->append)
 		snprintf(gi->append, sizeof(gi->append), "%s", sp->append);
 	return 0;

@@ -49,8 +49,22 @@ static struct qemu_priv *P(struct vm *vm)
 	return vm->priv;
 }
 
+/* QEMU splits option lists at ',': a comma inside a value (a path: the
+ * results directory, an image) is written ",,".  Returns sb's string. */
+static const char *opt_value(struct strbuf *sb, const char *v)
+{
+	strbuf_reset(sb);
+	for (; *v; v++) {
+		if (*v == ',')
+			strbuf_addch(sb, ',');
+		strbuf_addch(sb, *v);
+	}
+	return strbuf_str(sb);
+}
+
 static void build_argv(struct vm *vm, struct strvec *a)
 {
+	struct strbuf v = STRBUF_INIT;
 	const struct vm_config *c = &vm->cfg;
 	struct qemu_priv *p = P(vm);
 	uint64_t mib = c->memory_bytes / MiB;
@@ -82,12 +96,13 @@ static void build_argv(struct vm *vm, struct strvec *a)
 		strvec_push(a, "-object");
 		if (c->backing == BACKING_FILE)
 			strvec_pushf(a, "memory-backend-file,id=ram0,size=%lluM,mem-path=%s/ram,share=off,merge=%s",
-				     (unsigned long long)mib, c->rundir, c->mem_merge ? "on" : "off");
+				     (unsigned long long)mib, opt_value(&v, c->rundir), c->mem_merge ? "on" : "off");
 		else
 			strvec_pushf(a, "memory-backend-file,id=ram0,size=%lluM,mem-path=%s,prealloc=on,share=off,merge=%s",
 				     (unsigned long long)mib,
-				     c->mem_path[0] ? c->mem_path :
-				     c->backing == BACKING_HUGETLB_1G ? "/dev/hugepages1G" : "/dev/hugepages",
+				     opt_value(&v, c->mem_path[0] ? c->mem_path :
+					       c->backing == BACKING_HUGETLB_1G ? "/dev/hugepages1G" :
+					       "/dev/hugepages"),
 				     c->mem_merge ? "on" : "off");
 	}
 	strvec_push(a, "-nodefaults");
@@ -96,7 +111,7 @@ static void build_argv(struct vm *vm, struct strvec *a)
 	strvec_push(a, "-display");
 	strvec_push(a, "none");
 	strvec_push(a, "-chardev");
-	strvec_pushf(a, "file,id=con0,path=%s/console.log", c->outdir);
+	strvec_pushf(a, "file,id=con0,path=%s/console.log", opt_value(&v, c->outdir));
 	strvec_push(a, "-serial");
 	strvec_push(a, "chardev:con0");
 	if (direct_kernel) {
@@ -112,24 +127,30 @@ static void build_argv(struct vm *vm, struct strvec *a)
 		}
 	}
 	if (c->disk[0]) {
-		/* snapshot=on: a vendor's image is never modified by a run. */
+		/* snapshot=on: a vendor's image is never modified by a run.  The
+		 * format is named, not probed (QEMU warns that a probed raw
+		 * image cannot be trusted with block 0). */
 		strvec_push(a, "-drive");
-		strvec_pushf(a, "file=%s,if=virtio,snapshot=on", c->disk);
+		strvec_pushf(a, "file=%s,format=%s,if=none,id=disk0,snapshot=on", opt_value(&v, c->disk),
+			     guest_disk_format(c->disk));
+		strvec_push(a, "-device");
+		strvec_pushf(a, "virtio-blk-pci,drive=disk0,addr=%s", GUEST_PCI_SLOT_DISK);
 	}
 	strvec_push(a, "-chardev");
-	strvec_pushf(a, "socket,id=qmp0,path=%s,server=on,wait=off", p->qmp_path);
+	strvec_pushf(a, "socket,id=qmp0,path=%s,server=on,wait=off", opt_value(&v, p->qmp_path));
 	strvec_push(a, "-mon");
 	strvec_push(a, "chardev=qmp0,mode=control");
 	strvec_push(a, "-chardev");
-	strvec_pushf(a, "socket,id=qga0,path=%s,server=on,wait=off", p->qga_path);
+	strvec_pushf(a, "socket,id=qga0,path=%s,server=on,wait=off", opt_value(&v, p->qga_path));
 	strvec_push(a, "-device");
-	strvec_push(a, "virtio-serial-pci,id=vser0");
+	strvec_pushf(a, "virtio-serial-pci,id=vser0,addr=%s", GUEST_PCI_SLOT_SERIAL);
 	strvec_push(a, "-device");
 	strvec_push(a, "virtserialport,bus=vser0.0,chardev=qga0,name=org.qemu.guest_agent.0");
 	if (c->balloon) {
 		strvec_push(a, "-device");
-		strvec_push(a, "virtio-balloon-pci,id=balloon0");
+		strvec_pushf(a, "virtio-balloon-pci,id=balloon0,addr=%s", GUEST_PCI_SLOT_BALLOON);
 	}
+	strbuf_release(&v);
 }
 
 /* The last non-empty lines of a file, for error messages. */

@@ -95,6 +95,29 @@ static inline int int_run_fresh(const char *name, const char *const *args, char 
 	return rc;
 }
 
+/* A bootable disk image of the default guest (FAT + syslinux, booted
+ * through SeaBIOS from a virtio disk), built by guest-images/build-disk-image
+ * into a fresh test directory whose name has a comma (QEMU's option
+ * syntax must double it).  The image's relative path goes to img. */
+static inline void int_disk_image(const char *name, char *img, size_t len)
+{
+	const char *guest_dir = getenv("OCBENCH_GUEST_DIR");
+	char dir[1200];
+	const char *build[] = { "guest-images/build-disk-image", img,
+				guest_dir && *guest_dir ? guest_dir : "build/guest", NULL };
+	struct strbuf log = STRBUF_INIT;
+
+	int_tmpdir(name, dir, sizeof(dir));
+	snprintf(img, len, "%s/vendor,image", dir);
+	assert_int_equal(mkdir_p(img, 0755), 0);
+	snprintf(img + strlen(img), len - strlen(img), "/disk.img");
+	if (run_capture(build, &log, 120 * 1000000000ull) != 0) {
+		print_message("%s", strbuf_str(&log));
+		fail_msg("guest-images/build-disk-image %s failed", img);
+	}
+	strbuf_release(&log);
+}
+
 /* Does RUN/file contain needle? */
 static inline int int_file_has(const char *run, const char *file, const char *needle)
 {

@@ -89,11 +89,13 @@ static int domains_of(pid_t pid, int report)
 	return found;
 }
 
-static void quickstart(const char *name, const char *backend, char *run, size_t len, long m[3])
+/* The quickstart through backend, with the default guest or image (NULL). */
+static void quickstart(const char *name, const char *backend, const char *image, char *run, size_t len,
+		       long m[3])
 {
 	char root[1024], log[1200];
-	const char *args[] = { "run", "scenarios/quickstart.ini", "-o", NULL, "--backend", backend,
-			       NULL, NULL, NULL };
+	const char *args[11] = { "run", "scenarios/quickstart.ini", "-o", NULL, "--backend", backend };
+	size_t n = 6;
 	struct strbuf out = STRBUF_INIT;
 	pid_t pid;
 
@@ -101,8 +103,12 @@ static void quickstart(const char *name, const char *backend, char *run, size_t 
 	snprintf(log, sizeof(log), "%s/ocbench.log", root);
 	args[3] = root;
 	if (!strcmp(backend, "libvirt")) {
-		args[6] = "--uri";
-		args[7] = URI;
+		args[n++] = "--uri";
+		args[n++] = URI;
+	}
+	if (image) {
+		args[n++] = "--image";
+		args[n++] = image;
 	}
 	assert_int_equal(int_run_pid(log, &out, &pid, args), 0);
 	assert_non_null(strstr(out.buf, "(balloon 2048 → 512 MiB in "));
@@ -125,7 +131,7 @@ static void test_quickstart_matches_qemu_backend(void **state)
 
 	(void)state;
 	need_libvirt();
-	quickstart("libvirt-quickstart", "libvirt", run, sizeof(run), lv);
+	quickstart("libvirt-quickstart", "libvirt", NULL, run, sizeof(run), lv);
 	doc = int_load_json(run, "run.json");
 	assert_string_equal(json_string_value(json_object_get(doc, "status")), "complete");
 	assert_string_equal(json_string_value(json_object_get(doc, "backend")), "libvirt");
@@ -148,9 +154,40 @@ static void test_quickstart_matches_qemu_backend(void **state)
 		assert_int_equal(int_validate_schema(runjson, "harness/schemas/run.schema.json"), 0);
 	}
 
-	quickstart("libvirt-quickstart-qemu", "qemu", qrun, sizeof(qrun), q);
+	quickstart("libvirt-quickstart-qemu", "qemu", NULL, qrun, sizeof(qrun), q);
 	for (int i = 0; i < 3; i++)
 		assert_true(labs(lv[i] - q[i]) <= MEMTOTAL_TOLERANCE_MIB);
+}
+
+/* A user disk image through libvirt: given by a relative path (libvirtd
+ * opens files from its own working directory, so the harness makes it
+ * absolute) in a directory with a comma; booted from a <transient/> virtio
+ * disk, so the image is unchanged afterwards. */
+static void test_user_disk_image(void **state)
+{
+	char img[1300], abs_img[4096], run[2048];
+	struct strbuf before = STRBUF_INIT, after = STRBUF_INIT;
+	const char *xml;
+	json_t *doc;
+	long m[3];
+
+	(void)state;
+	need_libvirt();
+	int_disk_image("libvirt-diskimage", img, sizeof(img));
+	assert_non_null(realpath(img, abs_img));
+	assert_int_equal(read_file(img, &before), 0);
+	quickstart("libvirt-diskrun", "libvirt", img, run, sizeof(run), m);
+	doc = int_load_json(run, "run.json");
+	xml = json_string_value(json_object_get(json_array_get(json_object_get(doc, "guests"), 0), "xml"));
+	assert_non_null(xml);
+	assert_non_null(strstr(xml, abs_img));
+	assert_non_null(strstr(xml, "<transient/>"));
+	assert_null(strstr(xml, "<kernel>"));
+	json_decref(doc);
+	assert_int_equal(read_file(img, &after), 0);
+	assert_true(before.len == after.len && !memcmp(before.buf, after.buf, before.len));
+	strbuf_release(&before);
+	strbuf_release(&after);
 }
 
 /* The balloon conformance checks through libvirt: every check passes
@@ -272,6 +309,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quickstart_matches_qemu_backend),
 		cmocka_unit_test(test_balloon_conformance),
+		cmocka_unit_test(test_user_disk_image),
 		cmocka_unit_test(test_unreachable_uri_is_setup_error),
 		cmocka_unit_test(test_sigint_destroys_domain),
 		cmocka_unit_test(test_sigkill_autodestroys_domain),
