@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "fsutil.h"
+#include "guest-image.h"
 #include "libvirt-node.h"
 #include "libvirt-util.h"
 #include "libvirt-xml.h"
@@ -74,7 +75,12 @@ static void test_xml_default_guest(void **state)
 	HAS(x, "<on_reboot>destroy</on_reboot>");
 	HAS(x, "<serial type='file'>\n      <source path='/r/guests/guest-1/console.log'/>");
 	HAS(x, "<target type='virtio' name='org.qemu.guest_agent.0'/>");
-	HAS(x, "<memballoon model='virtio'>\n      <stats period='2'/>\n    </memballoon>");
+	HAS(x, "<memballoon model='virtio'>\n"
+	       "      <address type='pci' domain='0x0000' bus='0x00' slot='" GUEST_PCI_SLOT_BALLOON "' function='0x0'/>\n"
+	       "      <stats period='2'/>\n    </memballoon>");
+	/* the same root-bus slots as the qemu backend: no pcie-root-port */
+	HAS(x, "<controller type='virtio-serial' index='0'>\n"
+	       "      <address type='pci' domain='0x0000' bus='0x00' slot='" GUEST_PCI_SLOT_SERIAL "' function='0x0'/>");
 	HAS(x, "<controller type='usb' model='none'/>");
 	LACKS(x, "<memoryBacking>");
 	LACKS(x, "<cpu ");
@@ -153,7 +159,9 @@ static void test_xml_no_balloon(void **state)
 	c.balloon = 1;
 	c.stats_period_s = 0;
 	x = xml_of(&c, &local_pvh);
-	HAS(x, "<memballoon model='virtio'>\n    </memballoon>");
+	HAS(x, "<memballoon model='virtio'>\n"
+	       "      <address type='pci' domain='0x0000' bus='0x00' slot='" GUEST_PCI_SLOT_BALLOON "' function='0x0'/>\n"
+	       "    </memballoon>");
 	LACKS(x, "<stats");
 	free(x);
 }
@@ -181,7 +189,8 @@ static void test_xml_bzimage_and_disk(void **state)
 	HAS(x, "<driver name='qemu' type='qcow2'/>");
 	HAS(x, "<source file='/images/vendor.qcow2'/>");
 	HAS(x, "<target dev='vda' bus='virtio'/>");
-	HAS(x, "<transient/>");
+	HAS(x, "<transient/>\n"
+	       "      <address type='pci' domain='0x0000' bus='0x00' slot='" GUEST_PCI_SLOT_DISK "' function='0x0'/>");
 	HAS(x, "<serial type='pty'>");
 	LACKS(x, "<kernel>");
 	LACKS(x, "<loader");
