@@ -196,7 +196,7 @@ install: all
 	install -m 755 $(OCBENCH) $(DESTDIR)$(PREFIX)/bin/ocbench
 	install -m 755 $(WL_BINS) $(DESTDIR)$(PREFIX)/libexec/ocbench/
 	install -m 644 $(OUT)/guest/vmlinux $(OUT)/guest/vmlinuz $(OUT)/guest/initramfs.cpio \
-		$(OUT)/guest/guest.json $(DESTDIR)$(PREFIX)/share/ocbench/guest/
+		$(OUT)/guest/guest.json $(OUT)/guest/cmdline $(DESTDIR)$(PREFIX)/share/ocbench/guest/
 	install -m 644 scenarios/*.ini $(DESTDIR)$(PREFIX)/share/ocbench/scenarios/
 
 clean:

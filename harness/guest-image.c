@@ -44,21 +44,39 @@ const char *guest_disk_format(const char *disk)
 	return file_has_magic(disk, "QFI\xfb", 4) ? "qcow2" : "raw";
 }
 
-void guest_image_default_append(char *buf, size_t len, int pvh)
+int guest_image_default_append(const char *dir, char *buf, size_t len, int pvh)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf file = STRBUF_INIT, sb = STRBUF_INIT, path = STRBUF_INIT;
 	unsigned long khz = host_tsc_khz();
+	char *line, *next;
 
-	/* quiet + no self-tests + no SMP alternatives patching + no APIC
-	 * timer calibration: ~0.5 s of a TCG boot.  init_on_alloc=0 halves
-	 * balloon inflate time (the guest would zero every page it gives).
-	 * rodata=off skips making the kernel text read-only and the W+X page
-	 * table walk after it (~0.1 s under TCG); a throwaway benchmark guest
-	 * gains nothing from either. */
-	strbuf_adds(&sb, "console=ttyS0 quiet mitigations=off tsc=reliable no_timer_check "
-			 "i8042.noaux cryptomgr.notests "
-			 "initcall_blacklist=crypto_kdf108_init,init_kprobe_trace init_on_alloc=0 "
-			 "noreplace-smp noapictimer rodata=off panic=-1");
+	/* The firmware- and host-independent part: guest-images/cmdline, as
+	 * build-guest copied it beside the kernel (comments skipped). */
+	strbuf_addf(&path, "%s/" GUEST_CMDLINE_FILE, dir);
+	if (read_file(path.buf, &file) < 0) {
+		char why[OCB_ERR_MAX];
+
+		snprintf(why, sizeof(why), "%s", ocb_errmsg());
+		ocb_fail("default guest %s: no kernel command line (%s); rebuild the guest with "
+			 "'make guest'", dir, why);
+		strbuf_release(&path);
+		strbuf_release(&file);
+		return -1;
+	}
+	strbuf_release(&path);
+	for (line = file.buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		line += strspn(line, " \t");
+		if (!*line || *line == '#')
+			continue;
+		if (sb.len)
+			strbuf_addch(&sb, ' ');
+		strbuf_adds(&sb, line);
+	}
+	strbuf_release(&file);
+	strbuf_rtrim(&sb);
 	/* acpi=off: the ACPI interpreter, PnP and the ACPI PCI scan are ~10 %
 	 * of the code a TCG boot translates and ~0.3 s of it (bench-boot).
 	 * Only with qboot: its MP table lists every vCPU, while SeaBIOS's
@@ -69,8 +87,9 @@ void guest_image_default_append(char *buf, size_t len, int pvh)
 		strbuf_adds(&sb, " acpi=off");
 	if (khz)
 		strbuf_addf(&sb, " tsc_early_khz=%lu", khz);
-	snprintf(buf, len, "%s", sb.buf);
+	snprintf(buf, len, "%s", strbuf_str(&sb));
 	strbuf_release(&sb);
+	return 0;
 }
 
 static int pick(const char *dir, const char *const *names, char *out, size_t len)
@@ -103,13 +122,12 @@ static int from_dir(const char *dir, struct guest_image *gi)
 	static const char *const initrds[] = { "initramfs.cpio", "initramfs.cpio.gz", "initrd.img",
 					       "initrd", "initramfs", NULL };
 
+	/* absolute first: the kernel and initramfs paths are made from it */
 	snprintf(gi->dir, sizeof(gi->dir), "%s", dir);
-	if (pick(dir, kernels, gi->kernel, sizeof(gi->kernel)) < 0)
-		return ocb_fail("guest image %s: no kernel (expected vmlinux, vmlinuz or bzImage)", dir);
-	pick(dir, initrds, gi->initrd, sizeof(gi->initrd));
 	guest_path_absolute(gi->dir, sizeof(gi->dir));
-	guest_path_absolute(gi->kernel, sizeof(gi->kernel));
-	guest_path_absolute(gi->initrd, sizeof(gi->initrd));
+	if (pick(gi->dir, kernels, gi->kernel, sizeof(gi->kernel)) < 0)
+		return ocb_fail("guest image %s: no kernel (expected vmlinux, vmlinuz or bzImage)", dir);
+	pick(gi->dir, initrds, gi->initrd, sizeof(gi->initrd));
 	return 0;
 }
 
@@ -163,9 +181,8 @@ int guest_image_default(struct guest_image *gi)
 		if (from_dir(cand[i], gi) < 0)
 			return -1;
 		gi->is_default = 1;
-		guest_image_default_append(gi->append, sizeof(gi->append),
-					   guest_kernel_boots_pvh(gi->kernel));
-		return 0;
+		return guest_image_default_append(gi->dir, gi->append, sizeof(gi->append),
+						  guest_kernel_boots_pvh(gi->kernel));
 	}
 	return ocb_fail("no default guest image (looked in %s%s%s); build it with 'make guest' "
 			"(or 'make'), or pass your own with --image DIR|DISK",

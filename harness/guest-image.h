@@ -54,9 +54,14 @@ const char *guest_disk_format(const char *disk);
 #define GUEST_PCI_SLOT_BALLOON "0x02"
 #define GUEST_PCI_SLOT_DISK "0x06"
 
-/* The tuned command line of the default guest (see FACTS.md: every
- * parameter shortens TCG boot or balloon time; all are recorded).  `pvh`:
- * the kernel boots through PVH + qboot, so ACPI can be off (below). */
-void guest_image_default_append(char *buf, size_t len, int pvh);
+/* The default guest's kernel command line, beside its kernel. */
+#define GUEST_CMDLINE_FILE "cmdline"
+/* The tuned command line of the default guest in dir: the parameters of
+ * dir/cmdline (guest-images/cmdline says why each one: every one shortens
+ * TCG boot or balloon time; all are recorded), then acpi=off when `pvh`
+ * (the kernel boots through PVH + qboot, see guest_image_default_append()
+ * and the slots above) and the host's tsc_early_khz.  -1 (message) when
+ * dir has no cmdline. */
+int guest_image_default_append(const char *dir, char *buf, size_t len, int pvh);
 
 #endif

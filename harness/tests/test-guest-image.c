@@ -15,6 +15,7 @@
 #include "error.h"
 #include "fsutil.h"
 #include "guest-image.h"
+#include "strbuf.h"
 
 struct fixture {
 	char dir[64];
@@ -72,25 +73,64 @@ static void test_pvh_is_elf(void **state)
 	assert_false(guest_kernel_boots_pvh(""));
 }
 
+/* The shipped guest-images/cmdline, as build-guest copies it. */
+static void put_shipped_cmdline(const char *dir)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_int_equal(read_file("guest-images/" GUEST_CMDLINE_FILE, &sb), 0);
+	put(dir, GUEST_CMDLINE_FILE, sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
 static void test_default_append(void **state)
 {
+	struct fixture *f = *state;
 	char pvh[2048], bios[2048];
 
-	(void)state;
-	guest_image_default_append(pvh, sizeof(pvh), 1);
-	guest_image_default_append(bios, sizeof(bios), 0);
-	/* both: quiet serial console, no balloon page zeroing, rodata off */
+	put_shipped_cmdline(f->dir);
+	assert_int_equal(guest_image_default_append(f->dir, pvh, sizeof(pvh), 1), 0);
+	assert_int_equal(guest_image_default_append(f->dir, bios, sizeof(bios), 0), 0);
+	/* both: quiet serial console, no balloon page zeroing, rodata off;
+	 * the file's comments are not part of it */
 	for (const char *line = pvh; line; line = line == pvh ? bios : NULL) {
 		assert_non_null(strstr(line, "console=ttyS0 "));
 		assert_non_null(strstr(line, " init_on_alloc=0 "));
 		assert_non_null(strstr(line, " rodata=off"));
+		assert_null(strchr(line, '#'));
+		assert_null(strchr(line, '\n'));
 	}
 	/* ACPI off only through qboot: SeaBIOS's MP table lists one vCPU */
 	assert_non_null(strstr(pvh, " acpi=off"));
 	assert_null(strstr(bios, "acpi=off"));
 	/* a short buffer is cut, never overrun */
-	guest_image_default_append(pvh, 16, 1);
+	assert_int_equal(guest_image_default_append(f->dir, pvh, 16, 1), 0);
 	assert_int_equal(strlen(pvh), 15);
+}
+
+/* Comment and blank lines are skipped, the rest joined with one space. */
+static void test_cmdline_file_format(void **state)
+{
+	static const char text[] = "# why\nconsole=ttyS0 quiet\n\n  # indented comment\n"
+				   "\tpanic=-1\nrodata=off";
+	struct fixture *f = *state;
+	char line[256];
+
+	put(f->dir, GUEST_CMDLINE_FILE, text, sizeof(text) - 1);
+	assert_int_equal(guest_image_default_append(f->dir, line, sizeof(line), 0), 0);
+	assert_true(!strncmp(line, "console=ttyS0 quiet panic=-1 rodata=off", 39));
+	assert_true(line[39] == '\0' || !strncmp(line + 39, " tsc_early_khz=", 15));
+}
+
+static void test_cmdline_missing(void **state)
+{
+	struct fixture *f = *state;
+	char line[256];
+
+	assert_int_equal(guest_image_default_append(f->dir, line, sizeof(line), 1), -1);
+	assert_non_null(strstr(ocb_errmsg(), f->dir));
+	assert_non_null(strstr(ocb_errmsg(), "/cmdline"));
+	assert_non_null(strstr(ocb_errmsg(), "make guest"));
 }
 
 static void test_default_image_dir(void **state)
@@ -101,6 +141,7 @@ static void test_default_image_dir(void **state)
 	put(f->dir, "vmlinux", elf, sizeof(elf) - 1);
 	put(f->dir, "vmlinuz", bzimage, sizeof(bzimage) - 1);
 	put(f->dir, "initramfs.cpio", "070701", 6);
+	put_shipped_cmdline(f->dir);
 	setenv("OCBENCH_GUEST_DIR", f->dir, 1);
 	assert_int_equal(guest_image_default(&gi), 0);
 	assert_true(gi.is_default);
@@ -174,6 +215,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pvh_is_elf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_append, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cmdline_file_format, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cmdline_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_image_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_image_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_image, setup, teardown),
