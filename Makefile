@@ -174,9 +174,11 @@ run: deps
 	$(Q)$(OCBENCH) run scenarios/quickstart.ini
 
 # make check: set-up, build, then every test through ci/run-tests, which
-# prints one closing line "check: N passed, N failed, N skipped".
+# prints one closing line "check: N passed, N failed, N skipped".  The
+# benchmarks are compiled too (never run: timings have no place here), so
+# `make bench` cannot stop building unnoticed.
 check: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(WL_TESTS)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(WL_TESTS) $(BENCHES)
 	$(Q)ci/start-libvirtd || echo "check: libvirtd could not be started: the libvirt tests will skip"
 	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" \
 		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)

@@ -20,13 +20,13 @@
  * test and removed after its last (cmocka group setup and teardown). */
 static char tmpdir[] = "/tmp/ocb-test-reports-XXXXXX";
 
-static int tmpdir_setup(void **state)
+static inline int tmpdir_setup(void **state)
 {
 	(void)state;
 	return mkdtemp(tmpdir) ? 0 : -1;
 }
 
-static int tmpdir_teardown(void **state)
+static inline int tmpdir_teardown(void **state)
 {
 	(void)state;
 	return remove_tree(tmpdir);
