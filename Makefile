@@ -50,7 +50,7 @@ WARN += -Werror
 endif
 
 BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE $(WARN) -MMD -MP \
-	-include harness/banned.h -Iharness -Ireports -Iworkloads/lib \
+	-include harness/util/banned.h -I. -Iharness -Iworkloads/lib \
 	-DOCB_DATADIR='"$(PREFIX)/share/ocbench"' \
 	-DOCB_LIBEXECDIR='"$(PREFIX)/libexec/ocbench"'
 CFLAGS ?=
@@ -58,15 +58,17 @@ LDFLAGS ?=
 ALL_CFLAGS = $(BASE_CFLAGS) $(PKG_CFLAGS) $(SAN_FLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
-# ---- harness: every harness/*.c and reports/*.c but main.c is the library
-HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c)) $(wildcard reports/*.c)
+# ---- harness: every harness/SUBSYSTEM/*.c and reports/*.c but main.c is
+# the library (harness/tests and harness/bench hold programs of their own).
+HARNESS_SRC := $(filter-out harness/cli/main.c harness/tests/% harness/bench/%,\
+	$(wildcard harness/*/*.c)) $(wildcard reports/*.c)
 HARNESS_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(HARNESS_SRC))
 LIBOCB := $(B)/libocbench.a
 OCBENCH := $(B)/ocbench
 
 # ---- workloads: workloads/lib/*.c is the measurement core, every
 # workloads/*.c a program.  Static, so they run in the busybox guest.
-WL_LIB_SRC := $(wildcard workloads/lib/*.c) harness/units.c harness/error.c
+WL_LIB_SRC := $(wildcard workloads/lib/*.c) harness/util/units.c harness/util/error.c
 WL_PROGS := $(patsubst workloads/%.c,%,$(wildcard workloads/*.c))
 WL_STATIC_OBJ := $(patsubst %.c,$(OUT)/obj-static/%.o,$(WL_LIB_SRC))
 WL_BINS := $(addprefix $(OUT)/workloads/,$(WL_PROGS))
@@ -131,7 +133,7 @@ $(LIBOCB): $(HARNESS_OBJ)
 $(LIBWL): $(WL_LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(OCBENCH): $(B)/obj/harness/main.o $(LIBOCB)
+$(OCBENCH): $(B)/obj/harness/cli/main.o $(LIBOCB)
 	@[ "$(V)" = 1 ] || echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 

@@ -1,7 +1,7 @@
 /* aggregate.c — see aggregate.h.  Sort-then-group rather than a hash: one
  * qsort over every (run, metric) pair keeps a thousand runs well under the
  * compare time budget and the order deterministic. */
-#include "aggregate.h"
+#include "reports/aggregate.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,8 +8,8 @@
 #ifndef OCB_AGGREGATE_H
 #define OCB_AGGREGATE_H
 
-#include "resultset.h"
-#include "stats.h"
+#include "reports/resultset.h"
+#include "reports/stats.h"
 
 struct agg_entry {
 	const char *scenario;	/* borrowed from the result_set */

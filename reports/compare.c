@@ -1,5 +1,5 @@
 /* compare.c — see compare.h. */
-#include "compare.h"
+#include "reports/compare.h"
 
 #include <math.h>
 #include <stdio.h>

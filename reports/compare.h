@@ -18,9 +18,9 @@
 #ifndef OCB_COMPARE_H
 #define OCB_COMPARE_H
 
-#include "aggregate.h"
-#include "resultset.h"
-#include "strbuf.h"
+#include "reports/aggregate.h"
+#include "reports/resultset.h"
+#include "util/strbuf.h"
 
 #define COMPARE_SMALL_N 10
 #define COMPARE_ALPHA 0.05

@@ -1,9 +1,9 @@
 /* plot.c — see plot.h. */
-#include "plot.h"
-#include "error.h"
-#include "fsutil.h"
-#include "runcmd.h"
-#include "stats.h"
+#include "reports/plot.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "util/runcmd.h"
+#include "reports/stats.h"
 
 #include <math.h>
 #include <stdlib.h>

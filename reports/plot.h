@@ -11,8 +11,8 @@
 #ifndef OCB_PLOT_H
 #define OCB_PLOT_H
 
-#include "resultset.h"
-#include "strbuf.h"
+#include "reports/resultset.h"
+#include "util/strbuf.h"
 
 /* At most this many lines in one overlay; the title says when cut. */
 #define PLOT_MAX_LINES 12

@@ -1,11 +1,11 @@
 /* report.c — see report.h.  The document is built once as a small list of
  * sections and emitted twice (HTML and Markdown), so the two never drift. */
-#include "report.h"
-#include "aggregate.h"
-#include "error.h"
-#include "fsutil.h"
-#include "plot.h"
-#include "strbuf.h"
+#include "reports/report.h"
+#include "reports/aggregate.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "reports/plot.h"
+#include "util/strbuf.h"
 
 #include <math.h>
 #include <stdio.h>

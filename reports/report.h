@@ -11,7 +11,7 @@
 #ifndef OCB_REPORT_H
 #define OCB_REPORT_H
 
-#include "resultset.h"
+#include "reports/resultset.h"
 
 struct report_info {
 	size_t runs;

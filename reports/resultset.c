@@ -1,8 +1,8 @@
 /* resultset.c — see resultset.h. */
-#include "resultset.h"
-#include "error.h"
-#include "fsutil.h"
-#include "strbuf.h"
+#include "reports/resultset.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "util/strbuf.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* stats.c — see stats.h. */
-#include "stats.h"
+#include "reports/stats.h"
 
 #include <float.h>
 #include <math.h>

@@ -7,13 +7,13 @@
  * headline figure is the median pass.  Copy moves the first half of the
  * region to the second and counts the bytes copied (not read + written).
  */
-#include "error.h"
+#include "util/error.h"
 #include "histogram.h"
 #include "meminfo.h"
 #include "region.h"
 #include "stop.h"
 #include "timer.h"
-#include "units.h"
+#include "util/units.h"
 #include "wljson.h"
 #include "wlopt.h"
 

@@ -13,14 +13,14 @@
  * against its expected content: merging must never change data.  A
  * mismatch names the page and exits 1.
  */
-#include "error.h"
+#include "util/error.h"
 #include "histogram.h"
 #include "meminfo.h"
 #include "region.h"
 #include "rng.h"
 #include "stop.h"
 #include "timer.h"
-#include "units.h"
+#include "util/units.h"
 #include "wljson.h"
 #include "wlopt.h"
 

@@ -8,13 +8,13 @@
  * 16 KiB doubling up to SIZE, showing the cache and TLB steps.
  */
 #include "chase.h"
-#include "error.h"
+#include "util/error.h"
 #include "histogram.h"
 #include "meminfo.h"
 #include "region.h"
 #include "stop.h"
 #include "timer.h"
-#include "units.h"
+#include "util/units.h"
 #include "wljson.h"
 #include "wlopt.h"
 

@@ -12,13 +12,13 @@
  *   resident  touch the warm pages again: no fault, the memory access only.
  * Warm and resident repeat for --iterations rounds or --duration.
  */
-#include "error.h"
+#include "util/error.h"
 #include "histogram.h"
 #include "meminfo.h"
 #include "region.h"
 #include "stop.h"
 #include "timer.h"
-#include "units.h"
+#include "util/units.h"
 #include "wljson.h"
 #include "wlopt.h"
 

@@ -8,14 +8,14 @@
  * writes them with status "oom-killed".  A refused mmap (ENOMEM) is
  * counted and the ramp waits at the level reached; neither ever hangs.
  */
-#include "error.h"
+#include "util/error.h"
 #include "histogram.h"
 #include "meminfo.h"
 #include "profile.h"
 #include "rng.h"
 #include "stop.h"
 #include "timer.h"
-#include "units.h"
+#include "util/units.h"
 #include "wljson.h"
 #include "wlopt.h"
 

@@ -25,14 +25,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "accel.h"
-#include "clock.h"
-#include "error.h"
-#include "fsutil.h"
-#include "guest-image.h"
-#include "runcmd.h"
-#include "units.h"
-#include "vm.h"
+#include "host/accel.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "guest/guest-image.h"
+#include "util/runcmd.h"
+#include "util/units.h"
+#include "vm/vm.h"
 
 #define ROUNDS 7
 

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "error.h"
-#include "compare.h"
-#include "fsutil.h"
-#include "resultset.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "reports/compare.h"
+#include "util/fsutil.h"
+#include "reports/resultset.h"
 #include "tests/synth.h"
 
 #define CELLS 50

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "error.h"
-#include "fsutil.h"
-#include "runcmd.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "util/runcmd.h"
 
 #define GUESTS 8
 #define ROUNDS 3

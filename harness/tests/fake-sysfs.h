@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fsutil.h"
-#include "strbuf.h"
+#include "util/fsutil.h"
+#include "util/strbuf.h"
 
 enum {
 	FAKE_KSM = 1 << 0,

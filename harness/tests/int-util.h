@@ -15,9 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fsutil.h"
-#include "runcmd.h"
-#include "strbuf.h"
+#include "util/fsutil.h"
+#include "util/runcmd.h"
+#include "util/strbuf.h"
 
 static inline const char *int_ocbench(void)
 {
@@ -234,7 +234,7 @@ static inline int int_processes_mentioning(const char *needle)
 	return found;
 }
 
-/* Validate a JSON file against one of harness/schemas/ with the
+/* Validate a JSON file against one of harness/results/schemas/ with the
  * jsonschema package (python3-jsonschema, installed by ci/install-deps). */
 static inline int int_validate_schema(const char *instance, const char *schema)
 {

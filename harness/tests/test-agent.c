@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent.h"
-#include "base64.h"
-#include "error.h"
+#include "guest/agent.h"
+#include "util/base64.h"
+#include "util/error.h"
 #include "fake-peer.h"
 
 #define T (2 * 1000000000ull)

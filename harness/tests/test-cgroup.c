@@ -19,10 +19,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup.h"
-#include "error.h"
+#include "host/cgroup.h"
+#include "util/error.h"
 #include "fake-sysfs.h"
-#include "runcmd.h"
+#include "util/runcmd.h"
 
 #define MS 1000000ull
 

@@ -15,13 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conform.h"
-#include "conform-emit.h"
-#include "error.h"
+#include "conform/conform.h"
+#include "conform/emit.h"
+#include "util/error.h"
 #include "fake-sysfs.h"
-#include "runcmd.h"
-#include "sysfs.h"
-#include "units.h"
+#include "util/runcmd.h"
+#include "host/sysfs.h"
+#include "util/units.h"
 
 /* ---- a fake VM backend --------------------------------------------------- */
 

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "fsutil.h"
-#include "guest-image.h"
-#include "strbuf.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "guest/guest-image.h"
+#include "util/strbuf.h"
 
 struct fixture {
 	char dir[64];

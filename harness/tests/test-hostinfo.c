@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "util/error.h"
 #include "fake-sysfs.h"
-#include "hostinfo.h"
-#include "runcmd.h"
+#include "host/hostinfo.h"
+#include "util/runcmd.h"
 
 static json_t *at(json_t *o, const char *a, const char *b)
 {

@@ -11,13 +11,13 @@
 #include <cmocka.h>
 #include <math.h>
 
-#include "cgroup.h"
-#include "error.h"
+#include "host/cgroup.h"
+#include "util/error.h"
 #include "int-util.h"
-#include "ksm.h"
+#include "host/ksm.h"
 
 #define SCENARIO "harness/tests/scenarios/int-ksm-settle.ini"
-#define SCHEMA "harness/schemas/run.schema.json"
+#define SCHEMA "harness/results/schemas/run.schema.json"
 
 /* Values of one series of samples.csv, in time order. */
 static size_t series(const char *csv, const char *src_series, double *v, size_t max)

@@ -15,7 +15,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "clock.h"
+#include "util/clock.h"
 #include "int-util.h"
 
 #define URI "qemu:///system"
@@ -151,7 +151,7 @@ static void test_quickstart_matches_qemu_backend(void **state)
 		char runjson[2100];
 
 		snprintf(runjson, sizeof(runjson), "%s/run.json", run);
-		assert_int_equal(int_validate_schema(runjson, "harness/schemas/run.schema.json"), 0);
+		assert_int_equal(int_validate_schema(runjson, "harness/results/schemas/run.schema.json"), 0);
 	}
 
 	quickstart("libvirt-quickstart-qemu", "qemu", NULL, qrun, sizeof(qrun), q);

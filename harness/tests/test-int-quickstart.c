@@ -10,11 +10,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "accel.h"
-#include "clock.h"
+#include "host/accel.h"
+#include "util/clock.h"
 #include "int-util.h"
 
-#define SCHEMA "harness/schemas/run.schema.json"
+#define SCHEMA "harness/results/schemas/run.schema.json"
 
 static void test_quickstart(void **state)
 {

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <math.h>
 
-#include "clock.h"
+#include "util/clock.h"
 #include "int-util.h"
 
 static const char *status_of(json_t *doc)

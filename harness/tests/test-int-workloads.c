@@ -8,7 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "accel.h"
+#include "host/accel.h"
 #include "int-util.h"
 
 static const char *const guests[] = { "touch-1", "lat-1", "fill-1", "press-1", "bw-1" };

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "fsutil.h"
-#include "journal.h"
-#include "strbuf.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "knobs/journal.h"
+#include "util/strbuf.h"
 
 static void new_dir(char *buf, size_t len)
 {

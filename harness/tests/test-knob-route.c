@@ -17,14 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "util/error.h"
 #include "fake-sysfs.h"
-#include "journal.h"
-#include "knob-remote.h"
-#include "knob-route.h"
-#include "libvirt-util.h"
-#include "sysfs.h"
-#include "vm.h"
+#include "knobs/journal.h"
+#include "knobs/remote.h"
+#include "knobs/route.h"
+#include "util/libvirt-conn.h"
+#include "host/sysfs.h"
+#include "vm/vm.h"
 
 #define TEST_URI "test:///default"
 #define SSH_URI "qemu+ssh://nohost.invalid/system"

@@ -16,12 +16,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "util/error.h"
 #include "fake-sysfs.h"
-#include "journal.h"
-#include "knobs.h"
-#include "runcmd.h"
-#include "sysfs.h"
+#include "knobs/journal.h"
+#include "knobs/knobs.h"
+#include "util/runcmd.h"
+#include "host/sysfs.h"
 
 struct fx {
 	char root[64];

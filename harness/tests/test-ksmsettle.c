@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "util/error.h"
 #include "fake-sysfs.h"
-#include "ksmsettle.h"
+#include "host/ksmsettle.h"
 
 #define MS 1000000ull
 

@@ -13,14 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "fsutil.h"
-#include "guest-image.h"
-#include "libvirt-node.h"
-#include "libvirt-util.h"
-#include "libvirt-xml.h"
-#include "units.h"
-#include "vm-libvirt.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "guest/guest-image.h"
+#include "knobs/libvirt-node.h"
+#include "util/libvirt-conn.h"
+#include "vm/libvirt-xml.h"
+#include "util/units.h"
+#include "vm/libvirt.h"
 
 #define TEST_URI "test:///default"
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "qmp.h"
+#include "util/error.h"
+#include "vm/qmp.h"
 #include "fake-peer.h"
 
 #define T (2 * 1000000000ull)

@@ -12,13 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "error.h"
+#include "util/clock.h"
+#include "util/error.h"
 #include "fake-sysfs.h"
-#include "results.h"
-#include "sampler.h"
-#include "units.h"
-#include "vm.h"
+#include "results/results.h"
+#include "sampler/sampler.h"
+#include "util/units.h"
+#include "vm/vm.h"
 
 #define MS 1000000ull
 

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "scenario.h"
-#include "strbuf.h"
-#include "suggest.h"
-#include "units.h"
+#include "util/error.h"
+#include "scenario/scenario.h"
+#include "util/strbuf.h"
+#include "util/suggest.h"
+#include "util/units.h"
 
 #define SEC UINT64_C(1000000000)
 #define FIXTURES "harness/tests/scenarios/"

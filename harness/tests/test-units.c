@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "fsutil.h"
-#include "strbuf.h"
-#include "units.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "util/strbuf.h"
+#include "util/units.h"
 
 static void test_sizes(void **state)
 {

@@ -4,9 +4,9 @@
 #ifndef OCB_TEST_REPORT_FIXTURE_H
 #define OCB_TEST_REPORT_FIXTURE_H
 
-#include "cli.h"
-#include "runcmd.h"
-#include "tests/synth.h"
+#include "cli/cli.h"
+#include "util/runcmd.h"
+#include "synth.h"
 
 /* Skip (saying why) without gnuplot: the report cannot be drawn. */
 static inline void report_need_gnuplot(void)

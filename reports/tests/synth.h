@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fsutil.h"
-#include "strbuf.h"
+#include "util/fsutil.h"
+#include "util/strbuf.h"
 
 /* Each test binary works in one private directory, made before its first
  * test and removed after its last (cmocka group setup and teardown). */

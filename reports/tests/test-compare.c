@@ -11,12 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "compare.h"
-#include "error.h"
-#include "fsutil.h"
-#include "resultset.h"
-#include "tests/synth.h"
+#include "cli/cli.h"
+#include "reports/compare.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "reports/resultset.h"
+#include "synth.h"
 
 struct side {
 	const char *scenario;

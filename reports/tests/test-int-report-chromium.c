@@ -15,11 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "error.h"
-#include "fsutil.h"
-#include "runcmd.h"
-#include "tests/report-fixture.h"
+#include "cli/cli.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "util/runcmd.h"
+#include "report-fixture.h"
 
 #define CHROMIUM_TIMEOUT_NS (120ull * 1000000000ull)
 

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
-#include "fsutil.h"
-#include "runcmd.h"
-#include "tests/report-fixture.h"
+#include "cli/cli.h"
+#include "util/fsutil.h"
+#include "util/runcmd.h"
+#include "report-fixture.h"
 
 
 static long file_size(const char *dir, const char *name)

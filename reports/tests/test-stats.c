@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <math.h>
 
-#include "stats.h"
+#include "reports/stats.h"
 
 #define assert_near(a, b, tol) do { \
 	double a_ = (a), b_ = (b); \

@@ -2,11 +2,11 @@
  * on and off: hugepages should cut latency (fewer TLB misses, shorter
  * walks); this prints how much.  OCB_BENCH_MEMLAT_SIZE overrides 1G. */
 #include "chase.h"
-#include "error.h"
+#include "util/error.h"
 #include "meminfo.h"
 #include "region.h"
 #include "timer.h"
-#include "units.h"
+#include "util/units.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* meminfo.c — see meminfo.h.  stdio only: the programs are static and
  * run in a bare initramfs. */
 #include "meminfo.h"
-#include "error.h"
+#include "util/error.h"
 
 #include <inttypes.h>
 #include <stdio.h>

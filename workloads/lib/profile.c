@@ -1,7 +1,7 @@
 /* profile.c — see profile.h. */
 #include "profile.h"
-#include "error.h"
-#include "units.h"
+#include "util/error.h"
+#include "util/units.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 /* region.c — see region.h. */
 #include "region.h"
-#include "error.h"
+#include "util/error.h"
 #include "meminfo.h"
 #include "stop.h"
-#include "units.h"
+#include "util/units.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* wljson.c — see wljson.h. */
 #include "wljson.h"
-#include "error.h"
+#include "util/error.h"
 #include "meminfo.h"
 #include "stop.h"
 #include "timer.h"

@@ -1,7 +1,7 @@
 /* wlopt.c — see wlopt.h. */
 #include "wlopt.h"
-#include "error.h"
-#include "units.h"
+#include "util/error.h"
+#include "util/units.h"
 
 #include <errno.h>
 #include <getopt.h>

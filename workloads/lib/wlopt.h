@@ -4,7 +4,7 @@
  * --iterations, --json, --seed, --help) plus a table of its own.  One
  * table drives getopt_long, validation and --help, so the usage text can
  * never disagree with the parser.  Sizes and durations go through
- * harness/units.c, so "512M" means what it means in a scenario file.
+ * harness/util/units.c, so "512M" means what it means in a scenario file.
  */
 #ifndef OCB_WL_OPT_H
 #define OCB_WL_OPT_H

@@ -4,10 +4,10 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "error.h"
+#include "util/error.h"
 #include "profile.h"
 #include "region.h"
-#include "units.h"
+#include "util/units.h"
 #include "wlopt.h"
 
 #include <string.h>

@@ -1,0 +1,68 @@
+/* main.c — `ocbench SUBCOMMAND ...`: dispatch through one table. */
+#include "cli/cli.h"
+#include "util/interrupt.h"
+#include "util/runcmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef OCB_VERSION
+#define OCB_VERSION "0.1"
+#endif
+
+struct subcommand {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "run", cmd_run, "run scenarios: boot guests, drive the timeline, write results" },
+	{ "host", cmd_host, "host capability report: CPU, KVM, KSM/THP/hugetlb/swap settings" },
+	{ "restore", cmd_restore, "undo host knob changes of a killed run (from the journal)" },
+	{ "conform", cmd_conform, "conformance checks: balloon, KSM, THP, hugetlb, EPT/VPID (JUnit/TAP/JSON)" },
+	{ "compare", cmd_compare, "compare two result sets; exit 1 on a regression" },
+	{ "report", cmd_report, "turn results into HTML/Markdown reports with plots" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: ocbench COMMAND [ARGS]\n\n"
+		   "ocbench measures memory overcommit (balloon, KSM, hugepages, EPT/VPID)\n"
+		   "on QEMU/KVM hosts.  Commands:\n\n");
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(f, "\n'ocbench COMMAND --help' describes one command.\n"
+		   "Exit codes: 0 success, 1 failure or regression, 2 usage or set-up error.\n");
+}
+
+static void at_exit_kill_children(void)
+{
+	runcmd_kill_all();
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2) {
+		usage(stderr);
+		return OCB_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return OCB_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("ocbench %s\n", OCB_VERSION);
+		return OCB_EXIT_OK;
+	}
+	atexit(at_exit_kill_children);
+	interrupt_install();
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "ocbench: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return OCB_EXIT_USAGE;
+}

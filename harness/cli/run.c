@@ -1,0 +1,323 @@
+/* cmd-run.c — `ocbench run SCENARIO... [options]`. */
+#include "cli/cli.h"
+#include "vm/vm.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "util/interrupt.h"
+#include "knobs/journal.h"
+#include "knobs/remote.h"
+#include "knobs/knobs.h"
+#include "util/progress.h"
+#include "results/results.h"
+#include "run/runner.h"
+#include "scenario/scenario.h"
+#include "util/units.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ocbench run SCENARIO.ini... [options]\n"
+		"\n"
+		"Boot the scenario's guests, drive its timeline, write one results\n"
+		"directory per run under OUT/SCENARIO-TIMESTAMP/ with an index.json.\n"
+		"\n"
+		"  -o, --output DIR      results root (default: results)\n"
+		"      --backend NAME    qemu (default), libvirt, or native (same as --native)\n"
+		"      --uri URI         libvirt connection for guests without `uri =`\n"
+		"                        (default qemu:///system; qemu+ssh://HOST/system)\n"
+		"      --qemu PATH       emulator binary (default: qemu-system-x86_64)\n"
+		"      --accel MODE      auto (default), kvm or tcg; auto uses KVM only with\n"
+		"                        real vmx/svm and kvm_intel/kvm_amd loaded\n"
+		"      --image PATH      guest image for every guest: a directory with a\n"
+		"                        kernel and initramfs, or a disk image; it must run\n"
+		"                        qemu-guest-agent (default: the built-in guest)\n"
+		"      --quick           apply the scenario's [quick] overrides\n"
+		"      --native          run the guests' workloads on the host instead\n"
+		"                        (bare-metal baseline; balloon actions are skipped)\n"
+		"      --repeat N        repeats of every matrix combination (overrides the\n"
+		"                        scenario's `repeat`)\n"
+		"      --yes             run a matrix of more than %d runs\n"
+		"      --force           start although a killed run's knob journal exists\n"
+		"                        (it is restored first)\n"
+		"      --allow-module-reload  let ept/vpid/npt knobs reload kvm_intel/kvm_amd\n"
+		"                        (only while no VM runs; journaled like every knob)\n"
+		"      --state-dir DIR   knob journal directory (default: $OCBENCH_STATE_DIR\n"
+		"                        or /var/lib/ocbench)\n"
+		"      --root DIR        host filesystem root for knobs (tests: a fake tree)\n"
+		"      --list-keys       print every scenario key and timeline action\n"
+		"  -h, --help\n"
+		"\n"
+		"Exit: 0 every run complete, 1 a run failed or was interrupted,\n"
+		"2 usage or set-up error.\n",
+		SCENARIO_DEFAULT_MAX_RUNS);
+}
+
+static const struct scenario_hooks hooks = {
+	.validate_host = knob_validate,
+	.host_keys = knob_names,
+	.host_help = knob_help,
+	.validate_workload = runner_validate_workload,
+};
+
+static const char *default_state_dir(void)
+{
+	const char *env = getenv("OCBENCH_STATE_DIR");
+
+	return env && *env ? env : "/var/lib/ocbench";
+}
+
+/* results/NAME-YYYYmmddTHHMMSS, with -2, -3... if it already exists. */
+static int make_index_dir(const char *out, const char *name, char *dir, size_t len)
+{
+	char stamp[32], abs[PATH_MAX];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+	snprintf(dir, len, "%s/%s-%s", out, name, stamp);
+	for (int i = 2; path_exists(dir) && i < 100; i++)
+		snprintf(dir, len, "%s/%s-%s-%d", out, name, stamp, i);
+	if (mkdir_p(dir, 0755) < 0)
+		return -1;
+	/* Absolute: the path goes into QEMU's argv and run.json. */
+	if (!realpath(dir, abs))
+		return ocb_fail_errno("cannot resolve %s", dir);
+	snprintf(dir, len, "%s", abs);
+	return 0;
+}
+
+/* the journal of knobs set over libvirt (STATE_DIR/libvirt),
+ * under the same rule as the local one below. */
+static int check_leftover_libvirt_journal(const struct run_options *ro)
+{
+	struct strbuf path = STRBUF_INIT, dir = STRBUF_INIT;
+	enum journal_state st;
+	size_t n = 0;
+
+	lvknob_state_dir(ro->state_dir, &dir);
+	st = journal_state(dir.buf);
+	journal_file_path(dir.buf, &path);
+	if (st == JOURNAL_LEFTOVER && !ro->force)
+		ocb_fail("a killed run left host changes made over libvirt in %s: run 'ocbench "
+			 "restore' first (or pass --force to restore them now)", path.buf);
+	strbuf_release(&dir);
+	strbuf_release(&path);
+	if (st == JOURNAL_LEFTOVER && !ro->force)
+		return -1;
+	if (st == JOURNAL_LEFTOVER && lvknob_restore_journal(ro->state_dir, &n) < 0)
+		return ocb_err_prefix("--force: restoring the leftover libvirt journal: ");
+	return 0;
+}
+
+/* A killed run's host changes come back before anything else runs: the
+ * next run would otherwise measure (and journal) a host in an unknown
+ * state. */
+static int check_leftover_journal(const struct run_options *ro)
+{
+	struct strbuf path = STRBUF_INIT;
+	enum journal_state st = journal_state(ro->state_dir);
+
+	journal_file_path(ro->state_dir, &path);
+	if (st == JOURNAL_LEFTOVER && !ro->force) {
+		ocb_fail("a killed run left host changes in %s: run 'ocbench restore' first "
+			 "(or pass --force to restore them now)", path.buf);
+		strbuf_release(&path);
+		return -1;
+	}
+	strbuf_release(&path);
+	/* JOURNAL_IN_USE: another live ocbench; a run that changes knobs is
+	 * refused by the lock when it tries, one that does not may run. */
+	if (st == JOURNAL_LEFTOVER && knob_restore_journal(ro->root, ro->state_dir) < 0)
+		return ocb_err_prefix("--force: restoring the leftover journal: ");
+	return check_leftover_libvirt_journal(ro);
+}
+
+/* The final table of a sweep: one line per run. */
+static void table_add(struct strbuf *t, size_t i, json_t *matrix, const struct run_outcome *o)
+{
+	const char *k;
+	json_t *v;
+
+	if (!t->len)
+		strbuf_addf(t, "%-5s %-10s %s\n", "RUN", "STATUS", "MATRIX");
+	strbuf_addf(t, "%-5zu %-10s ", i, o->status);
+	json_object_foreach(matrix, k, v)
+		strbuf_addf(t, "%s=%s ", k, json_string_value(v));
+	if (!json_object_size(matrix))
+		strbuf_adds(t, "-");
+	strbuf_addch(t, '\n');
+}
+
+static int run_scenario(const char *path, const char *out, int quick, int yes, unsigned repeat,
+			const struct run_options *ro)
+{
+	struct scenario *s = scenario_load(path, &hooks, quick), **runs = NULL;
+	char index_dir[4096];
+	json_t *index = NULL;
+	struct strbuf table = STRBUF_INIT;
+	size_t n = 0, failed = 0, done = 0;
+	int rc = OCB_EXIT_USAGE;
+
+	if (!s) {
+		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
+		return OCB_EXIT_USAGE;
+	}
+	if (repeat)
+		s->repeat = repeat;	/* --repeat overrides the scenario's */
+	if (scenario_expand(s, 0, yes, &runs, &n) < 0) {
+		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
+		goto out;
+	}
+	if (make_index_dir(out, s->name, index_dir, sizeof(index_dir)) < 0) {
+		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
+		goto out;
+	}
+	index = json_array();
+	for (size_t i = 0; i < n && !ocb_interrupted; i++) {
+		struct run_outcome o;
+		char dir[4200], rel[32];
+		json_t *matrix = json_object();
+		int r;
+
+		snprintf(rel, sizeof(rel), "run-%03zu", i + 1);
+		snprintf(dir, sizeof(dir), "%s/%s", index_dir, rel);
+		r = runner_run(runs[i], ro, dir, &o);
+		if (r < 0) {
+			fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
+			run_outcome_release(&o);
+			json_decref(matrix);
+			goto out;
+		}
+		for (size_t a = 0; a < runs[i]->n_axes; a++)
+			json_object_set_new(matrix, runs[i]->axes[a].axis,
+					    json_string(runs[i]->axes[a].value));
+		json_array_append_new(index, json_pack("{s:s, s:o, s:i, s:s, s:s}", "dir", rel, "matrix", matrix,
+						       "repeat", (int)(runs[i]->repeat_index - 1),
+						       "status", o.status, "reason", o.reason));
+		if (results_write_index(index_dir, s->name, json_incref(index)) < 0)
+			fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
+		for (size_t k = 0; k < json_array_size(o.summary); k++)
+			progress_line("%s", json_string_value(json_array_get(o.summary, k)));
+		progress_line("run %zu/%zu: %s%s%s -> %s", i + 1, n, o.status, o.reason[0] ? ": " : "",
+			      o.reason, dir);
+		table_add(&table, i + 1, matrix, &o);
+		done++;
+		if (r)
+			failed++;
+		run_outcome_release(&o);
+	}
+	if (n > 1)
+		printf("%s", strbuf_str(&table));
+	printf("%s: %zu of %zu run(s) complete; results in %s\n", s->name, done - failed, n, index_dir);
+	rc = (failed || done < n) ? OCB_EXIT_FAIL : OCB_EXIT_OK;
+out:
+	strbuf_release(&table);
+	json_decref(index);
+	scenario_free_runs(runs, n);
+	scenario_free(s);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "uri", required_argument, NULL, 'U' },
+		{ "qemu", required_argument, NULL, 'q' },
+		{ "accel", required_argument, NULL, 'a' },
+		{ "image", required_argument, NULL, 'i' },
+		{ "quick", no_argument, NULL, 'Q' },
+		{ "native", no_argument, NULL, 'N' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "repeat", required_argument, NULL, 'R' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "allow-module-reload", no_argument, NULL, 'M' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "list-keys", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_options ro = {
+		.backend = "qemu",
+		.qemu_binary = "qemu-system-x86_64",
+		.accel = ACCEL_AUTO,
+		.root = "/",
+		.state_dir = default_state_dir(),
+	};
+	const char *out = "results";
+	int quick = 0, yes = 0, opt, rc = OCB_EXIT_OK;
+	unsigned repeat = 0;
+
+	progress_init();
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o': out = optarg; break;
+		case 'b': ro.backend = optarg; break;
+		case 'U': ro.uri = optarg; break;
+		case 'q': ro.qemu_binary = optarg; break;
+		case 'a':
+			if (accel_parse(optarg, &ro.accel) < 0) {
+				fprintf(stderr, "ocbench run: %s\n", ocb_errmsg());
+				return OCB_EXIT_USAGE;
+			}
+			break;
+		case 'i': ro.image = optarg; break;
+		case 'Q': quick = 1; break;
+		case 'N': ro.backend = "native"; break;
+		case 'y': yes = 1; break;
+		case 'R': {
+			uint64_t v;
+
+			if (parse_u64_range(optarg, 1, 1000, &v) < 0) {
+				fprintf(stderr, "ocbench run: --repeat: %s\n", ocb_errmsg());
+				return OCB_EXIT_USAGE;
+			}
+			repeat = (unsigned)v;
+			break;
+		}
+		case 'f': ro.force = 1; break;
+		case 'M': ro.allow_module_reload = 1; break;
+		case 's': ro.state_dir = optarg; break;
+		case 'r': ro.root = optarg; break;
+		case 'L': scenario_print_keys(stdout, &hooks); return OCB_EXIT_OK;
+		case 'h': run_usage(stdout); return OCB_EXIT_OK;
+		default: run_usage(stderr); return OCB_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "ocbench run: no scenario given\n\n");
+		run_usage(stderr);
+		return OCB_EXIT_USAGE;
+	}
+	if (!vm_backend_known(ro.backend)) {
+		fprintf(stderr, "ocbench run: %s\n", ocb_errmsg());
+		return OCB_EXIT_USAGE;
+	}
+	if (ro.uri && strcmp(ro.backend, "libvirt")) {
+		fprintf(stderr, "ocbench run: --uri %s needs --backend libvirt (the backend is %s)\n", ro.uri,
+			ro.backend);
+		return OCB_EXIT_USAGE;
+	}
+	if (check_leftover_journal(&ro) < 0) {
+		fprintf(stderr, "ocbench run: %s\n", ocb_errmsg());
+		return OCB_EXIT_USAGE;
+	}
+	for (int i = optind; i < argc && !ocb_interrupted; i++) {
+		int r = run_scenario(argv[i], out, quick, yes, repeat, &ro);
+
+		if (r > rc)
+			rc = r;
+	}
+	return ocb_interrupted && rc == OCB_EXIT_OK ? OCB_EXIT_FAIL : rc;
+}

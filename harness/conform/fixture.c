@@ -1,0 +1,402 @@
+/* conform-fixture.c — what checks share: the context (accel, image,
+ * private directories), fixture guests booted once and reused, the
+ * journaled knob session, private hugetlbfs mounts, and small guest/host
+ * readers.  See conform.h. */
+#include "conform/conform.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "util/interrupt.h"
+#include "knobs/knobs.h"
+#include "util/runcmd.h"
+#include "host/sysfs.h"
+#include "util/units.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_BOOT_TIMEOUT_NS (60 * 1000000000ull)
+#define DEFAULT_BALLOON_TIMEOUT_NS (60 * 1000000000ull)
+#define DEFAULT_KSM_TIMEOUT_NS (60 * 1000000000ull)
+#define DEFAULT_CMD_TIMEOUT_NS (30 * 1000000000ull)
+#define POLL_NS (100 * 1000000ull)
+
+/* ---- KSM probe over sysfs and /proc (the real one) ---------------------- */
+
+static int sysfs_counter(void *opaque, const char *root, const char *name, unsigned long long *v)
+{
+	char rel[256];
+
+	(void)opaque;
+	snprintf(rel, sizeof(rel), "/sys/kernel/mm/ksm/%s", name);
+	return sysfs_read_u64(root, rel, v);
+}
+
+static int proc_merging_pages(void *opaque, const char *root, pid_t pid, long long *pages)
+{
+	char rel[128];
+	unsigned long long v;
+
+	(void)opaque;
+	snprintf(rel, sizeof(rel), "/proc/%ld/ksm_merging_pages", (long)pid);
+	if (sysfs_read_u64(root, rel, &v) < 0)
+		return -1;
+	*pages = (long long)v;
+	return 0;
+}
+
+const struct ksm_probe_ops ksm_probe_sysfs = {
+	.counter = sysfs_counter,
+	.merging_pages = proc_merging_pages,
+};
+
+/* ---- context ------------------------------------------------------------ */
+
+static void set_default(uint64_t *v, uint64_t def)
+{
+	if (!*v)
+		*v = def;
+}
+
+static int find_image(struct conform_ctx *c)
+{
+	int r = c->opt.image ? guest_image_from_path(c->opt.image, &c->image)
+			     : guest_image_default(&c->image);
+	struct strbuf q = STRBUF_INIT;
+
+	if (r < 0)
+		return -1;
+	if (find_program(c->opt.qemu_binary, &q) < 0) {
+		strbuf_release(&q);
+		return ocb_fail("%s not found: install the qemu-system-x86 package (ci/install-deps)",
+				c->opt.qemu_binary);
+	}
+	snprintf(c->qemu, sizeof(c->qemu), "%s", q.buf);
+	strbuf_release(&q);
+	return 0;
+}
+
+int conform_ctx_init(struct conform_ctx *c, const struct conform_options *opt)
+{
+	memset(c, 0, sizeof(*c));
+	c->opt = *opt;
+	c->t0 = mono_ns();
+	if (!c->opt.root)
+		c->opt.root = "/";
+	if (!c->opt.qemu_binary)
+		c->opt.qemu_binary = "qemu-system-x86_64";
+	set_default(&c->opt.boot_timeout_ns, DEFAULT_BOOT_TIMEOUT_NS);
+	set_default(&c->opt.balloon_timeout_ns, DEFAULT_BALLOON_TIMEOUT_NS);
+	set_default(&c->opt.ksm_timeout_ns, DEFAULT_KSM_TIMEOUT_NS);
+	set_default(&c->opt.cmd_timeout_ns, DEFAULT_CMD_TIMEOUT_NS);
+	if (accel_choose(c->opt.root, c->opt.accel, &c->accel) < 0 || find_image(c) < 0)
+		return -1;
+	snprintf(c->rundir, sizeof(c->rundir), "/tmp/ocbench-conform-%ld-XXXXXX", (long)getpid());
+	if (!mkdtemp(c->rundir))
+		return ocb_fail_errno("cannot create a private runtime directory under /tmp");
+	/* QEMU may run as another user under libvirt: the sockets' directory
+	 * stays private to us, the logs go where the caller said. */
+	if (c->opt.workdir) {
+		snprintf(c->workdir, sizeof(c->workdir), "%s", c->opt.workdir);
+	} else {
+		snprintf(c->workdir, sizeof(c->workdir), "%s/work", c->rundir);
+		c->own_workdir = 1;
+	}
+	if (mkdir_p(c->workdir, 0755) < 0)
+		return -1;
+	c->shared = json_object();
+	return 0;
+}
+
+int conform_ctx_release(struct conform_ctx *c)
+{
+	int rc = 0;
+
+	conform_guests_stop_all(c);
+	if (c->knobs) {
+		if (knob_set_restore(c->knobs) < 0)
+			rc = -1;
+		knob_set_free(c->knobs);
+		c->knobs = NULL;
+	}
+	for (size_t i = c->n_mounts; i-- > 0;)
+		if (umount2(c->mounts[i], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+			fprintf(stderr, "ocbench conform: cannot unmount %s: %s\n", c->mounts[i], strerror(errno));
+	c->n_mounts = 0;
+	json_decref(c->shared);
+	c->shared = NULL;
+	if (c->rundir[0])
+		remove_tree(c->rundir);
+	c->rundir[0] = '\0';
+	return rc;
+}
+
+void conform_progress(struct conform_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->opt.quiet)
+		return;
+	/* stderr: stdout may carry TAP. */
+	fprintf(stderr, "[%7.2fs] ", ns_to_s(mono_ns() - c->t0));
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int conform_sleep(struct conform_ctx *c, uint64_t ns)
+{
+	(void)c;
+	sleep_ns(ns, &ocb_interrupted);
+	return ocb_interrupted ? ocb_fail("%s", interrupt_reason()) : 0;
+}
+
+/* ---- fixture guests ----------------------------------------------------- */
+
+static int guest_config(struct conform_ctx *c, const struct conform_guest_spec *sp, struct vm_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->name, sizeof(cfg->name), "%s", sp->name);
+	cfg->memory_bytes = sp->memory_bytes;
+	cfg->vcpus = 1;
+	cfg->balloon = sp->balloon;
+	cfg->stats_period_s = sp->stats_period_s;
+	cfg->backing = sp->backing;
+	cfg->mem_merge = sp->mem_merge;
+	if (sp->mem_path)
+		snprintf(cfg->mem_path, sizeof(cfg->mem_path), "%s", sp->mem_path);
+	snprintf(cfg->kernel, sizeof(cfg->kernel), "%s", c->image.kernel);
+	snprintf(cfg->initrd, sizeof(cfg->initrd), "%s", c->image.initrd);
+	snprintf(cfg->append, sizeof(cfg->append), "%s", c->image.append);
+	snprintf(cfg->disk, sizeof(cfg->disk), "%s", c->image.disk);
+	snprintf(cfg->qemu_binary, sizeof(cfg->qemu_binary), "%s", c->qemu);
+	if (c->opt.uri)
+		snprintf(cfg->uri, sizeof(cfg->uri), "%s", c->opt.uri);
+	cfg->accel = c->accel;
+	snprintf(cfg->rundir, sizeof(cfg->rundir), "%s", c->rundir);
+	snprintf(cfg->outdir, sizeof(cfg->outdir), "%s/guests/%s", c->workdir, sp->name);
+	cfg->boot_timeout_ns = c->opt.boot_timeout_ns;
+	cfg->cmd_timeout_ns = c->opt.cmd_timeout_ns;
+	return mkdir_p(cfg->outdir, 0755);
+}
+
+static struct vm **slot_of(struct conform_ctx *c, const char *name)
+{
+	for (size_t i = 0; i < CONFORM_MAX_GUESTS; i++)
+		if (c->guests[i] && !strcmp(c->guests[i]->cfg.name, name))
+			return &c->guests[i];
+	return NULL;
+}
+
+struct vm *conform_guest(struct conform_ctx *c, const struct conform_guest_spec *sp)
+{
+	struct vm **slot = slot_of(c, sp->name);
+	struct vm_config cfg;
+	struct vm *vm;
+
+	if (slot && (*slot)->ops->alive(*slot))
+		return *slot;
+	if (slot)
+		conform_guest_stop(c, sp->name);	/* died: boot a fresh one */
+	for (size_t i = 0; i < CONFORM_MAX_GUESTS && !slot; i++)
+		if (!c->guests[i])
+			slot = &c->guests[i];
+	if (!slot) {
+		ocb_fail("guest %s: more than %d fixture guests at once", sp->name, CONFORM_MAX_GUESTS);
+		return NULL;
+	}
+	if (guest_config(c, sp, &cfg) < 0)
+		return NULL;
+	vm = vm_new(c->opt.backend, &cfg);
+	if (!vm)
+		return NULL;
+	if (vm->ops->start(vm) < 0) {
+		char msg[OCB_ERR_MAX];
+
+		snprintf(msg, sizeof(msg), "%s", ocb_errmsg());
+		vm_free(vm);
+		ocb_fail("%s", msg);
+		return NULL;
+	}
+	conform_progress(c, "%s: booted in %.2f s (%.0f MiB, %s%s%s)", sp->name, ns_to_s(vm->boot_ns),
+			 bytes_to_mib(sp->memory_bytes), accel_name(c->accel.kind),
+			 sp->balloon ? ", balloon" : "", sp->mem_merge ? "" : ", mem-merge off");
+	*slot = vm;
+	return vm;
+}
+
+void conform_guest_stop(struct conform_ctx *c, const char *name)
+{
+	struct vm **slot = slot_of(c, name);
+
+	if (!slot)
+		return;
+	if ((*slot)->ops->stop(*slot) < 0)
+		fprintf(stderr, "ocbench conform: %s\n", ocb_errmsg());
+	vm_free(*slot);	/* kills whatever is left */
+	*slot = NULL;
+}
+
+void conform_guests_stop_all(struct conform_ctx *c)
+{
+	for (size_t i = 0; i < CONFORM_MAX_GUESTS; i++)
+		if (c->guests[i])
+			conform_guest_stop(c, c->guests[i]->cfg.name);
+}
+
+/* ---- host changes ------------------------------------------------------- */
+
+int conform_knob(struct conform_ctx *c, const char *key, const char *value, char *why, size_t len)
+{
+	int r;
+
+	if (!c->knobs) {
+		c->knobs = knob_set_begin(c->opt.root, c->opt.state_dir, c->opt.force);
+		if (!c->knobs)
+			return -1;
+		knob_set_allow_module_reload(c->knobs, c->opt.allow_module_reload);
+	}
+	r = knob_apply(c->knobs, key, value, why, len);
+	if (r == 0)
+		conform_progress(c, "host: %s = %s", key, value);
+	return r;
+}
+
+int conform_hugetlbfs(struct conform_ctx *c, const char *pagesize, char *out, size_t len)
+{
+	char opts[64];
+
+	snprintf(out, len, "%s/hugetlbfs-%s", c->rundir, pagesize);
+	for (size_t i = 0; i < c->n_mounts; i++)
+		if (!strcmp(c->mounts[i], out))
+			return 0;
+	if (c->n_mounts >= sizeof(c->mounts) / sizeof(c->mounts[0]))
+		return ocb_fail("too many hugetlbfs mounts");
+	if (mkdir(out, 0700) < 0 && errno != EEXIST)
+		return ocb_fail_errno("cannot create %s", out);
+	/* A private mount, not /dev/hugepages: nothing of the host's changes,
+	 * and it disappears with the run directory. */
+	snprintf(opts, sizeof(opts), "pagesize=%s", pagesize);
+	if (mount("ocbench-hugetlbfs", out, "hugetlbfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		return ocb_fail_errno("cannot mount hugetlbfs (%s) on %s", opts, out);
+	snprintf(c->mounts[c->n_mounts++], sizeof(c->mounts[0]), "%s", out);
+	return 0;
+}
+
+/* ---- readers ------------------------------------------------------------ */
+
+int meminfo_text_kib(const char *text, const char *name, unsigned long long *kib)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (!strncmp(p, name, n) && p[n] == ':') {
+			char *end;
+
+			*kib = strtoull(p + n + 1, &end, 10);
+			if (end == p + n + 1)
+				break;
+			return 0;
+		}
+	}
+	return ocb_fail("no '%s:' line with a number", name);
+}
+
+int conform_guest_meminfo(struct conform_ctx *c, struct vm *vm, const char *name,
+			  unsigned long long *kib)
+{
+	struct strbuf text = STRBUF_INIT;
+	int r = vm->ops->agent_read_file(vm, "/proc/meminfo", &text, c->opt.cmd_timeout_ns);
+
+	if (r == 0 && meminfo_text_kib(strbuf_str(&text), name, kib) < 0)
+		r = ocb_err_prefix("%s: guest /proc/meminfo: ", vm->cfg.name);
+	strbuf_release(&text);
+	return r;
+}
+
+int conform_proc_kib(struct conform_ctx *c, pid_t pid, const char *file, const char *name,
+		     unsigned long long *kib)
+{
+	struct strbuf rel = STRBUF_INIT, text = STRBUF_INIT;
+	int r;
+
+	strbuf_addf(&rel, "/proc/%ld/%s", (long)pid, file);
+	r = sysfs_read_raw(c->opt.root, rel.buf, &text);
+	if (r == 0 && meminfo_text_kib(text.buf, name, kib) < 0)
+		r = ocb_err_prefix("%s: ", rel.buf);
+	strbuf_release(&rel);
+	strbuf_release(&text);
+	return r;
+}
+
+static void json_path(const char *tag, char *out, size_t len)
+{
+	snprintf(out, len, "/tmp/ocbench-conform-%s.json", tag);
+}
+
+int conform_workload_spawn(struct conform_ctx *c, struct vm *vm, const char *tag,
+			   const char *const *argv, long long *pid)
+{
+	struct strvec a = STRVEC_INIT;
+	char path[256];
+	int r;
+
+	(void)c;
+	json_path(tag, path, sizeof(path));
+	strvec_pushf(&a, "/usr/bin/%s", argv[0]);
+	for (size_t i = 1; argv[i]; i++)
+		strvec_push(&a, argv[i]);
+	strvec_push(&a, "--json");
+	strvec_push(&a, path);
+	r = vm->ops->agent_spawn(vm, (const char *const *)a.v, pid);
+	strvec_clear(&a);
+	if (r < 0)
+		return ocb_err_prefix("%s: starting %s: ", vm->cfg.name, argv[0]);
+	return 0;
+}
+
+int conform_workload_wait(struct conform_ctx *c, struct vm *vm, const char *tag, long long pid,
+			  uint64_t timeout_ns, struct agent_exec_result *res, json_t **doc)
+{
+	uint64_t deadline = mono_ns() + timeout_ns;
+
+	*doc = NULL;
+	memset(res, 0, sizeof(*res));
+	for (;;) {
+		int st = vm->ops->agent_poll(vm, pid, res);
+
+		if (st < 0)
+			return ocb_err_prefix("%s: waiting for workload %s: ", vm->cfg.name, tag);
+		if (st == 1)
+			break;
+		agent_exec_result_release(res);
+		if (mono_ns() >= deadline)
+			return ocb_fail("%s: workload %s still running after %.0f s", vm->cfg.name, tag,
+					ns_to_s(timeout_ns));
+		if (conform_sleep(c, POLL_NS) < 0)
+			return -1;
+	}
+	return conform_workload_result(c, vm, tag, doc);
+}
+
+int conform_workload_result(struct conform_ctx *c, struct vm *vm, const char *tag, json_t **doc)
+{
+	struct strbuf text = STRBUF_INIT;
+	char path[256];
+	json_error_t jerr;
+
+	*doc = NULL;
+	json_path(tag, path, sizeof(path));
+	if (vm->ops->agent_read_file(vm, path, &text, c->opt.cmd_timeout_ns) == 0)
+		*doc = json_loadb(text.buf ? text.buf : "", text.len, 0, &jerr);
+	strbuf_release(&text);
+	return 0;
+}

@@ -1,0 +1,169 @@
+/* agent.c — see agent.h. */
+#include "guest/agent.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/jsonchan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct agent {
+	struct jsonchan ch;
+	uint64_t token;
+	int synced;
+};
+
+struct agent *agent_new(int fd, const char *label)
+{
+	struct agent *a = calloc(1, sizeof(*a));
+	char l[96];
+
+	if (!a) {
+		ocb_fail("out of memory");
+		return NULL;
+	}
+	snprintf(l, sizeof(l), "guest agent of %s", label);
+	jsonchan_init(&a->ch, fd, l);
+	a->token = mono_ns() ^ ((uint64_t)getpid() << 32);
+	return a;
+}
+
+void agent_free(struct agent *a)
+{
+	if (!a)
+		return;
+	jsonchan_release(&a->ch);
+	free(a);
+}
+
+void agent_set_token_seed(struct agent *a, uint64_t seed)
+{
+	a->token = seed;
+}
+
+/* One sync attempt: 0 synced, -1 with ch.timed_out set on a timeout. */
+static int sync_once(struct agent *a, uint64_t deadline)
+{
+	json_int_t token = (json_int_t)(++a->token & 0x3fffffffffffffull);
+	json_t *req = json_pack("{s:s, s:{s:I}}", "execute", "guest-sync-delimited",
+				"arguments", "id", token);
+	int rc = jsonchan_send(&a->ch, req);
+
+	json_decref(req);
+	if (rc < 0)
+		return -1;
+	for (;;) {
+		json_t *msg = NULL, *ret;
+
+		if (jsonchan_skip_to_delimiter(&a->ch, deadline) < 0)
+			return -1;
+		if (jsonchan_recv(&a->ch, deadline, &msg) < 0) {
+			if (a->ch.timed_out || a->ch.eof)
+				return -1;
+			continue;	/* garbage after a delimiter: look for the next */
+		}
+		ret = json_object_get(msg, "return");
+		if (json_is_integer(ret) && json_integer_value(ret) == token) {
+			json_decref(msg);
+			a->synced = 1;
+			return 0;
+		}
+		json_decref(msg);	/* an older token's answer */
+	}
+}
+
+int agent_sync(struct agent *a, uint64_t attempt_ns, uint64_t timeout_ns)
+{
+	uint64_t deadline = mono_ns() + timeout_ns;
+
+	a->synced = 0;
+	for (;;) {
+		uint64_t now = mono_ns(), d = now + attempt_ns;
+
+		if (sync_once(a, d < deadline ? d : deadline) == 0)
+			return 0;
+		if (!a->ch.timed_out || mono_ns() >= deadline)
+			return ocb_err_prefix("no answer to guest-sync-delimited within %.1f s: ",
+					      ns_to_s(timeout_ns));
+	}
+}
+
+int agent_command(struct agent *a, const char *cmd, json_t *args, json_t **ret,
+		  uint64_t timeout_ns)
+{
+	uint64_t deadline = mono_ns() + timeout_ns;
+	json_t *req, *msg = NULL;
+	int rc;
+
+	if (!a->synced && agent_sync(a, timeout_ns, timeout_ns) < 0) {
+		json_decref(args);
+		return -1;
+	}
+	req = agent_request(cmd, args);
+	rc = jsonchan_send(&a->ch, req);
+	json_decref(req);
+	if (rc < 0)
+		return -1;
+	if (jsonchan_recv(&a->ch, deadline, &msg) < 0) {
+		a->synced = 0;	/* a late answer may still come: resync next time */
+		return ocb_err_prefix("%s: ", cmd);
+	}
+	rc = agent_reply(msg, a->ch.label, cmd, ret);
+	json_decref(msg);
+	if (rc == -2)
+		a->synced = 0;	/* out of step: resync before the next command */
+	return rc < 0 ? -1 : 0;
+}
+
+static int socket_command(void *ctx, const char *cmd, json_t *args, json_t **ret,
+			  uint64_t timeout_ns)
+{
+	return agent_command(ctx, cmd, args, ret, timeout_ns);
+}
+
+/* After a timeout the client must resync first, which could take the
+ * whole timeout again: a clean-up command is only worth it when synced. */
+static int socket_usable(void *ctx)
+{
+	return ((struct agent *)ctx)->synced;
+}
+
+static struct agent_via via_of(struct agent *a)
+{
+	struct agent_via v = { socket_command, a, a->ch.label, socket_usable };
+
+	return v;
+}
+
+int agent_spawn(struct agent *a, const char *const *argv, uint64_t timeout_ns, long long *pid)
+{
+	struct agent_via v = via_of(a);
+
+	return agent_via_spawn(&v, argv, timeout_ns, pid);
+}
+
+int agent_exec_poll(struct agent *a, long long pid, uint64_t timeout_ns,
+		    struct agent_exec_result *res)
+{
+	struct agent_via v = via_of(a);
+
+	return agent_via_exec_poll(&v, pid, timeout_ns, res);
+}
+
+int agent_exec(struct agent *a, const char *const *argv, uint64_t timeout_ns,
+	       struct agent_exec_result *res)
+{
+	struct agent_via v = via_of(a);
+
+	return agent_via_exec(&v, argv, timeout_ns, res);
+}
+
+int agent_read_file(struct agent *a, const char *path, struct strbuf *out,
+		    uint64_t timeout_ns)
+{
+	struct agent_via v = via_of(a);
+
+	return agent_via_read_file(&v, path, out, timeout_ns);
+}

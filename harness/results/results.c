@@ -1,0 +1,199 @@
+/* results.c — see results.h. */
+#include "results/results.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct results_file {
+	char relpath[256];
+	struct strbuf data;
+	struct results_file *next;
+};
+
+int results_write_json(const char *path, json_t *doc)
+{
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+	int rc;
+
+	if (!text)
+		return ocb_fail("cannot encode %s as JSON", path);
+	rc = write_file_atomic(path, text, strlen(text), 0644);
+	free(text);
+	return rc;
+}
+
+int results_open(struct results_run *r, const char *dir, json_t *fields)
+{
+	struct strbuf p = STRBUF_INIT;
+	int rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	r->events_fd = -1;
+	r->t0_ns = mono_ns();
+	snprintf(r->dir, sizeof(r->dir), "%s", dir);
+	strbuf_addf(&p, "%s/guests", dir);
+	if (mkdir_p(p.buf, 0755) < 0)
+		goto out;
+	r->run = json_pack("{s:s, s:s}", "schema", RESULTS_SCHEMA_RUN, "status", "incomplete");
+	if (fields)
+		json_object_update(r->run, fields);
+	json_decref(fields);
+	r->metrics = json_object();
+	json_object_set_new(r->run, "metrics", r->metrics);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/events.jsonl", dir);
+	r->events_fd = open(p.buf, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	if (r->events_fd < 0) {
+		ocb_fail_errno("cannot create %s", p.buf);
+		goto out;
+	}
+	rc = results_flush(r);
+out:
+	strbuf_release(&p);
+	return rc;
+}
+
+uint64_t results_t_ms(const struct results_run *r)
+{
+	return (mono_ns() - r->t0_ns) / 1000000u;
+}
+
+void results_event(struct results_run *r, const char *type, json_t *fields)
+{
+	json_t *ev = json_pack("{s:I, s:s}", "t_ms", (json_int_t)results_t_ms(r), "type", type);
+	char *text;
+
+	if (fields)
+		json_object_update(ev, fields);
+	json_decref(fields);
+	text = json_dumps(ev, JSON_COMPACT);
+	json_decref(ev);
+	if (!text || r->events_fd < 0) {
+		free(text);
+		return;
+	}
+	/* One write per line (O_APPEND): a crash leaves whole lines. */
+	{
+		size_t len = strlen(text);
+		char *line = malloc(len + 2);
+
+		if (line) {
+			memcpy(line, text, len);
+			line[len] = '\n';
+			if (write_all(r->events_fd, line, len + 1) < 0)
+				fprintf(stderr, "ocbench: cannot append to %s/events.jsonl\n", r->dir);
+			free(line);
+		}
+	}
+	free(text);
+}
+
+void results_metric(struct results_run *r, const char *name, double value, const char *unit,
+		    const char *better)
+{
+	json_object_set_new(r->metrics, name,
+			    json_pack("{s:f, s:s, s:s}", "value", value, "unit", unit, "better", better));
+}
+
+static struct results_file *file_for(struct results_run *r, const char *relpath)
+{
+	struct results_file *f;
+
+	for (f = r->files; f; f = f->next)
+		if (!strcmp(f->relpath, relpath))
+			return f;
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		fprintf(stderr, "ocbench: out of memory\n");
+		abort();
+	}
+	snprintf(f->relpath, sizeof(f->relpath), "%s", relpath);
+	f->next = r->files;
+	r->files = f;
+	return f;
+}
+
+void results_append(struct results_run *r, const char *relpath, const char *header,
+		    const char *line)
+{
+	struct results_file *f = file_for(r, relpath);
+
+	if (f->data.len == 0 && header) {
+		strbuf_adds(&f->data, header);
+		strbuf_addch(&f->data, '\n');
+	}
+	strbuf_adds(&f->data, line);
+	strbuf_addch(&f->data, '\n');
+}
+
+int results_flush(struct results_run *r)
+{
+	struct strbuf p = STRBUF_INIT;
+	int rc = 0;
+
+	for (struct results_file *f = r->files; f; f = f->next) {
+		char *slash;
+
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/%s", r->dir, f->relpath);
+		slash = strrchr(p.buf, '/');
+		*slash = '\0';
+		if (mkdir_p(p.buf, 0755) < 0)
+			rc = -1;
+		*slash = '/';
+		if (rc == 0 && write_file_atomic(p.buf, f->data.buf, f->data.len, 0644) < 0)
+			rc = -1;
+	}
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/run.json", r->dir);
+	if (results_write_json(p.buf, r->run) < 0)
+		rc = -1;
+	strbuf_release(&p);
+	return rc;
+}
+
+int results_close(struct results_run *r, const char *status, const char *reason)
+{
+	int rc;
+
+	if (!r->run)
+		return 0;
+	json_object_set_new(r->run, "status", json_string(status));
+	if (reason && strcmp(status, "complete") != 0)
+		json_object_set_new(r->run, "reason", json_string(reason));
+	json_object_set_new(r->run, "duration_s", json_real(ns_to_s(mono_ns() - r->t0_ns)));
+	rc = results_flush(r);
+	if (r->events_fd >= 0)
+		close(r->events_fd);
+	r->events_fd = -1;
+	while (r->files) {
+		struct results_file *f = r->files;
+
+		r->files = f->next;
+		strbuf_release(&f->data);
+		free(f);
+	}
+	json_decref(r->run);
+	r->run = NULL;
+	return rc;
+}
+
+int results_write_index(const char *dir, const char *scenario, json_t *runs)
+{
+	struct strbuf p = STRBUF_INIT;
+	json_t *doc = json_pack("{s:s, s:s, s:o}", "schema", RESULTS_SCHEMA_INDEX, "scenario",
+				scenario, "runs", runs);
+	int rc;
+
+	strbuf_addf(&p, "%s/index.json", dir);
+	rc = results_write_json(p.buf, doc);
+	json_decref(doc);
+	strbuf_release(&p);
+	return rc;
+}

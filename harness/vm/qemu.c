@@ -1,0 +1,487 @@
+/* vm-qemu.c — the qemu backend: qemu-system-x86_64 spawned from an argv,
+ * QMP and the guest agent over unix sockets in a private 0700 directory.
+ *
+ * QEMU never outlives ocbench: it runs in its own process group (so a ^C
+ * on the terminal reaches only the harness, which then stops guests in
+ * order), with PR_SET_PDEATHSIG=SIGKILL (so a SIGKILLed harness takes it
+ * along), and registered with runcmd so every exit path kills it.
+ */
+#include "vm/vm.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "guest/guest-image.h"
+#include "vm/qmp.h"
+#include "util/runcmd.h"
+#include "util/units.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define BALLOON_QOM_PATH "/machine/peripheral/balloon0"
+#define QMP_CONNECT_TIMEOUT_NS (20 * 1000000000ull)
+#define AGENT_ATTEMPT_NS (300 * 1000000ull)
+#define QUIT_GRACE_NS (5 * 1000000000ull)
+
+struct qemu_priv {
+	struct child proc;
+	struct qmp *qmp;
+	struct agent *agent;
+	struct strvec argv;
+	char qmp_path[4200];
+	char qga_path[4200];
+	char log_path[4200];
+	int exit_status;
+	int exited;
+	uint64_t t_launch;	/* QEMU spawned: boot time counts from here */
+};
+
+static struct qemu_priv *P(struct vm *vm)
+{
+	return vm->priv;
+}
+
+/* QEMU splits option lists at ',': a comma inside a value (a path: the
+ * results directory, an image) is written ",,".  Returns sb's string. */
+static const char *opt_value(struct strbuf *sb, const char *v)
+{
+	strbuf_reset(sb);
+	for (; *v; v++) {
+		if (*v == ',')
+			strbuf_addch(sb, ',');
+		strbuf_addch(sb, *v);
+	}
+	return strbuf_str(sb);
+}
+
+static void build_argv(struct vm *vm, struct strvec *a)
+{
+	struct strbuf v = STRBUF_INIT;
+	const struct vm_config *c = &vm->cfg;
+	struct qemu_priv *p = P(vm);
+	uint64_t mib = c->memory_bytes / MiB;
+	int direct_kernel = c->kernel[0] != '\0';
+
+	strvec_push(a, c->qemu_binary);
+	strvec_pushf(a, "-name");
+	strvec_pushf(a, "%s,process=ocbench-%s", c->name, c->name);
+	strvec_push(a, "-machine");
+	strvec_pushf(a, "q35,mem-merge=%s%s", c->mem_merge ? "on" : "off",
+		     c->backing == BACKING_ANONYMOUS ? "" : ",memory-backend=ram0");
+	strvec_push(a, "-accel");
+	strvec_push(a, c->accel.kind == ACCEL_KVM ? "kvm" : "tcg");
+	if (c->accel.kind == ACCEL_KVM) {
+		strvec_push(a, "-cpu");
+		strvec_push(a, "host");
+	}
+	/* qboot boots an ELF vmlinux through PVH in a few ms; a bzImage or a
+	 * disk image goes through the default firmware (SeaBIOS). */
+	if (direct_kernel && guest_kernel_boots_pvh(c->kernel)) {
+		strvec_push(a, "-bios");
+		strvec_push(a, "/usr/share/qemu/qboot.rom");
+	}
+	strvec_push(a, "-m");
+	strvec_pushf(a, "%llu", (unsigned long long)mib);
+	strvec_push(a, "-smp");
+	strvec_pushf(a, "%u", c->vcpus ? c->vcpus : 1);
+	if (c->backing != BACKING_ANONYMOUS) {
+		strvec_push(a, "-object");
+		if (c->backing == BACKING_FILE)
+			strvec_pushf(a, "memory-backend-file,id=ram0,size=%lluM,mem-path=%s/ram,share=off,merge=%s",
+				     (unsigned long long)mib, opt_value(&v, c->rundir), c->mem_merge ? "on" : "off");
+		else
+			strvec_pushf(a, "memory-backend-file,id=ram0,size=%lluM,mem-path=%s,prealloc=on,share=off,merge=%s",
+				     (unsigned long long)mib,
+				     opt_value(&v, c->mem_path[0] ? c->mem_path :
+					       c->backing == BACKING_HUGETLB_1G ? "/dev/hugepages1G" :
+					       "/dev/hugepages"),
+				     c->mem_merge ? "on" : "off");
+	}
+	strvec_push(a, "-nodefaults");
+	strvec_push(a, "-no-user-config");
+	strvec_push(a, "-no-reboot");
+	strvec_push(a, "-display");
+	strvec_push(a, "none");
+	strvec_push(a, "-chardev");
+	strvec_pushf(a, "file,id=con0,path=%s/console.log", opt_value(&v, c->outdir));
+	strvec_push(a, "-serial");
+	strvec_push(a, "chardev:con0");
+	if (direct_kernel) {
+		strvec_push(a, "-kernel");
+		strvec_push(a, c->kernel);
+		if (c->initrd[0]) {
+			strvec_push(a, "-initrd");
+			strvec_push(a, c->initrd);
+		}
+		if (c->append[0]) {
+			strvec_push(a, "-append");
+			strvec_push(a, c->append);
+		}
+	}
+	if (c->disk[0]) {
+		/* snapshot=on: a vendor's image is never modified by a run.  The
+		 * format is named, not probed (QEMU warns that a probed raw
+		 * image cannot be trusted with block 0). */
+		strvec_push(a, "-drive");
+		strvec_pushf(a, "file=%s,format=%s,if=none,id=disk0,snapshot=on", opt_value(&v, c->disk),
+			     guest_disk_format(c->disk));
+		strvec_push(a, "-device");
+		strvec_pushf(a, "virtio-blk-pci,drive=disk0,addr=%s", GUEST_PCI_SLOT_DISK);
+	}
+	strvec_push(a, "-chardev");
+	strvec_pushf(a, "socket,id=qmp0,path=%s,server=on,wait=off", opt_value(&v, p->qmp_path));
+	strvec_push(a, "-mon");
+	strvec_push(a, "chardev=qmp0,mode=control");
+	strvec_push(a, "-chardev");
+	strvec_pushf(a, "socket,id=qga0,path=%s,server=on,wait=off", opt_value(&v, p->qga_path));
+	strvec_push(a, "-device");
+	strvec_pushf(a, "virtio-serial-pci,id=vser0,addr=%s", GUEST_PCI_SLOT_SERIAL);
+	strvec_push(a, "-device");
+	strvec_push(a, "virtserialport,bus=vser0.0,chardev=qga0,name=org.qemu.guest_agent.0");
+	if (c->balloon) {
+		strvec_push(a, "-device");
+		strvec_pushf(a, "virtio-balloon-pci,id=balloon0,addr=%s", GUEST_PCI_SLOT_BALLOON);
+	}
+	strbuf_release(&v);
+}
+
+/* The last non-empty lines of a file, for error messages. */
+static void tail_of(const char *path, int lines, struct strbuf *out)
+{
+	struct strbuf all = STRBUF_INIT;
+	size_t pos;
+	int seen = 0;
+
+	if (read_file(path, &all) < 0) {
+		strbuf_release(&all);
+		return;
+	}
+	strbuf_rtrim(&all);
+	pos = all.len;
+	while (pos > 0 && seen < lines) {
+		pos--;
+		if (all.buf[pos] == '\n')
+			seen++;
+	}
+	if (!all.len) {
+		strbuf_release(&all);
+		return;
+	}
+	if (all.buf[pos] == '\n')
+		pos++;
+	strbuf_add(out, all.buf + pos, all.len - pos);
+	strbuf_release(&all);
+}
+
+/* Has QEMU exited?  Fills the message with its status and stderr tail. */
+static int qemu_alive(struct vm *vm)
+{
+	struct qemu_priv *p = P(vm);
+	struct strbuf why = STRBUF_INIT, log = STRBUF_INIT;
+	int st = 0, r;
+
+	if (p->exited)
+		goto gone;
+	r = child_poll(&p->proc, &st);
+	if (r == 0)
+		return 1;
+	p->exited = 1;
+	p->exit_status = st;
+gone:
+	describe_status(p->exit_status, &why);
+	tail_of(p->log_path, 3, &log);
+	ocb_fail("%s: QEMU %s%s%s", vm->cfg.name, why.buf, log.len ? ": " : "", strbuf_str(&log));
+	strbuf_release(&why);
+	strbuf_release(&log);
+	return 0;
+}
+
+/* Connect to a unix socket QEMU is about to create, while watching that
+ * QEMU has not died meanwhile. */
+static int connect_unix(struct vm *vm, const char *path, uint64_t timeout_ns)
+{
+	uint64_t deadline = mono_ns() + timeout_ns;
+	struct sockaddr_un sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return ocb_fail("socket path %s is too long for a unix socket", path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	for (;;) {
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			return ocb_fail_errno("socket for %s", path);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			return fd;
+		close(fd);
+		if (!qemu_alive(vm))
+			return -1;
+		if (mono_ns() >= deadline)
+			return ocb_fail("%s: QEMU did not create %s within %.0f s", vm->cfg.name, path,
+					ns_to_s(timeout_ns));
+		sleep_ns(2000000, NULL);
+	}
+}
+
+static void on_qmp_event(void *opaque, const char *event, json_t *data, json_t *ts)
+{
+	struct vm *vm = opaque;
+
+	(void)ts;
+	if (vm->on_event)
+		vm->on_event(vm->event_opaque, vm, event, data);
+}
+
+/* Spawn QEMU and connect its sockets; the guest boots meanwhile. */
+static int qemu_launch(struct vm *vm)
+{
+	struct qemu_priv *p = P(vm);
+	const struct vm_config *c = &vm->cfg;
+	int fd;
+
+	snprintf(p->qmp_path, sizeof(p->qmp_path), "%s/%s.qmp", c->rundir, c->name);
+	snprintf(p->qga_path, sizeof(p->qga_path), "%s/%s.qga", c->rundir, c->name);
+	snprintf(p->log_path, sizeof(p->log_path), "%s/qemu.log", c->outdir);
+	strvec_clear(&p->argv);
+	build_argv(vm, &p->argv);
+
+	strvec_clear(&p->proc.args);
+	for (size_t i = 0; i < p->argv.n; i++)
+		strvec_push(&p->proc.args, p->argv.v[i]);
+	p->proc.stdout_path = p->log_path;
+	p->proc.stderr_path = p->log_path;
+	p->proc.new_pgroup = 1;
+	p->proc.die_with_parent = 1;
+	/* host_memory_limit: QEMU joins the run's cgroup before exec */
+	p->proc.cgroup_procs = c->cgroup_procs[0] ? c->cgroup_procs : NULL;
+	p->t_launch = mono_ns();
+	if (child_start(&p->proc) < 0)
+		return ocb_err_prefix("%s: cannot start QEMU: ", c->name);
+
+	fd = connect_unix(vm, p->qmp_path, QMP_CONNECT_TIMEOUT_NS);
+	if (fd < 0)
+		return -1;
+	p->qmp = qmp_new(fd, c->name);
+	if (!p->qmp)
+		return -1;
+	qmp_set_event_hook(p->qmp, on_qmp_event, vm);
+	if (qmp_handshake(p->qmp, c->cmd_timeout_ns, vm->backend_version,
+			  sizeof(vm->backend_version)) < 0) {
+		qemu_alive(vm);	/* a dead QEMU explains the failure better */
+		return -1;
+	}
+	fd = connect_unix(vm, p->qga_path, QMP_CONNECT_TIMEOUT_NS);
+	if (fd < 0)
+		return -1;
+	p->agent = agent_new(fd, c->name);
+	return p->agent ? 0 : -1;
+}
+
+/* One look at a booting guest: does its agent answer within attempt_ns?
+ * 1 ready, 0 not yet, -1 failed (QEMU died, or boot_timeout passed: the
+ * message quotes the last console lines). */
+static int qemu_poll_ready(struct vm *vm, uint64_t attempt_ns)
+{
+	struct qemu_priv *p = P(vm);
+	const struct vm_config *c = &vm->cfg;
+	struct strbuf tail = STRBUF_INIT;
+	char path[4200];
+
+	if (agent_sync(p->agent, attempt_ns, attempt_ns) == 0) {
+		vm->boot_ns = mono_ns() - p->t_launch;
+		if (c->balloon && c->stats_period_s &&
+		    qmp_balloon_stats_enable(p->qmp, BALLOON_QOM_PATH, (int)c->stats_period_s,
+					     c->cmd_timeout_ns) < 0)
+			return ocb_err_prefix("%s: ", c->name);
+		return 1;
+	}
+	if (!qemu_alive(vm))
+		return -1;
+	if (mono_ns() - p->t_launch < c->boot_timeout_ns) {
+		qmp_pump(p->qmp, 0);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s/console.log", c->outdir);
+	tail_of(path, 5, &tail);
+	ocb_fail("%s: guest agent not ready within %.0f s; last console lines: %s", c->name,
+		 ns_to_s(c->boot_timeout_ns), tail.len ? tail.buf : "(console is empty)");
+	strbuf_release(&tail);
+	return -1;
+}
+
+static int qemu_wait_ready(struct vm *vm)
+{
+	int r;
+
+	while ((r = qemu_poll_ready(vm, AGENT_ATTEMPT_NS)) == 0)
+		;
+	return r < 0 ? -1 : 0;
+}
+
+static int qemu_stop(struct vm *vm)
+{
+	struct qemu_priv *p = P(vm);
+	uint64_t deadline;
+	int st;
+
+	if (p->proc.pid <= 0)
+		return 0;
+	if (p->qmp && qmp_command(p->qmp, "quit", NULL, NULL, vm->cfg.cmd_timeout_ns) < 0) {
+		/* The connection may close before the reply: that is fine. */
+	}
+	deadline = mono_ns() + QUIT_GRACE_NS;
+	while (mono_ns() < deadline) {
+		int r = child_poll(&p->proc, &st);
+
+		if (r != 0) {
+			p->exited = 1;
+			p->exit_status = st;
+			return 0;
+		}
+		sleep_ns(2000000, NULL);
+	}
+	child_kill(&p->proc);
+	return ocb_fail("%s: QEMU did not quit within %.0f s, killed", vm->cfg.name,
+			ns_to_s(QUIT_GRACE_NS));
+}
+
+static void qemu_kill(struct vm *vm)
+{
+	struct qemu_priv *p = P(vm);
+
+	if (p && p->proc.pid > 0)
+		child_kill(&p->proc);
+}
+
+static int qemu_balloon_set(struct vm *vm, uint64_t target)
+{
+	if (qmp_balloon(P(vm)->qmp, target, vm->cfg.cmd_timeout_ns) < 0)
+		return ocb_err_prefix("%s: balloon to %.0f MiB: ", vm->cfg.name, bytes_to_mib(target));
+	return 0;
+}
+
+static int qemu_balloon_get(struct vm *vm, uint64_t *actual)
+{
+	return qmp_query_balloon(P(vm)->qmp, actual, vm->cfg.cmd_timeout_ns);
+}
+
+static int qemu_balloon_stats(struct vm *vm, json_t **stats)
+{
+	return qmp_balloon_stats(P(vm)->qmp, BALLOON_QOM_PATH, stats, NULL, vm->cfg.cmd_timeout_ns);
+}
+
+static int qemu_agent_exec(struct vm *vm, const char *const *argv, uint64_t timeout_ns,
+			   struct agent_exec_result *res)
+{
+	return agent_exec(P(vm)->agent, argv, timeout_ns, res);
+}
+
+static int qemu_agent_read_file(struct vm *vm, const char *path, struct strbuf *out,
+				uint64_t timeout_ns)
+{
+	return agent_read_file(P(vm)->agent, path, out, timeout_ns);
+}
+
+static int qemu_agent_spawn(struct vm *vm, const char *const *argv, long long *pid)
+{
+	return agent_spawn(P(vm)->agent, argv, vm->cfg.cmd_timeout_ns, pid);
+}
+
+static int qemu_agent_poll(struct vm *vm, long long pid, struct agent_exec_result *res)
+{
+	return agent_exec_poll(P(vm)->agent, pid, vm->cfg.cmd_timeout_ns, res);
+}
+
+static int qemu_pump(struct vm *vm, uint64_t timeout_ns)
+{
+	if (!P(vm)->qmp)
+		return 0;
+	if (qmp_pump(P(vm)->qmp, timeout_ns) < 0)
+		return ocb_err_prefix("%s: ", vm->cfg.name);
+	return 0;
+}
+
+static pid_t qemu_pid(struct vm *vm)
+{
+	return P(vm) ? P(vm)->proc.pid : -1;
+}
+
+static void qemu_describe(struct vm *vm, json_t *guest)
+{
+	json_t *argv;
+
+	if (!P(vm))
+		return;	/* never started (a set-up step before boot failed) */
+	argv = json_array();
+	for (size_t i = 0; i < P(vm)->argv.n; i++)
+		json_array_append_new(argv, json_string(P(vm)->argv.v[i]));
+	json_object_set_new(guest, "argv", argv);
+	json_object_set_new(guest, "qemu_version", json_string(vm->backend_version));
+}
+
+static void qemu_free_priv(struct vm *vm)
+{
+	struct qemu_priv *p = P(vm);
+
+	if (!p)
+		return;
+	qmp_free(p->qmp);
+	agent_free(p->agent);
+	child_release(&p->proc);
+	strvec_clear(&p->argv);
+	free(p);
+	vm->priv = NULL;
+}
+
+static int qemu_launch_wrapper(struct vm *vm)
+{
+	if (!vm->priv) {
+		struct qemu_priv *p = calloc(1, sizeof(*p));
+		struct child init = CHILD_INIT;
+
+		if (!p)
+			return ocb_fail("out of memory");
+		p->proc = init;
+		vm->priv = p;
+	}
+	return qemu_launch(vm);
+}
+
+static int qemu_start(struct vm *vm)
+{
+	if (qemu_launch_wrapper(vm) < 0)
+		return -1;
+	return qemu_wait_ready(vm);
+}
+
+const struct vm_backend_ops vm_qemu_ops = {
+	.name = "qemu",
+	.start = qemu_start,
+	.launch = qemu_launch_wrapper,
+	.wait_ready = qemu_wait_ready,
+	.poll_ready = qemu_poll_ready,
+	.stop = qemu_stop,
+	.kill = qemu_kill,
+	.balloon_set = qemu_balloon_set,
+	.balloon_get = qemu_balloon_get,
+	.balloon_stats = qemu_balloon_stats,
+	.agent_exec = qemu_agent_exec,
+	.agent_read_file = qemu_agent_read_file,
+	.agent_spawn = qemu_agent_spawn,
+	.agent_poll = qemu_agent_poll,
+	.pump = qemu_pump,
+	.pid = qemu_pid,
+	.alive = qemu_alive,
+	.describe = qemu_describe,
+	.free_priv = qemu_free_priv,
+};

@@ -1,0 +1,59 @@
+/* qmp.h — QEMU Machine Protocol client.
+ *
+ * Transport: jsonchan (one JSON object per line).  Protocol: read the
+ * greeting, negotiate with qmp_capabilities, then send commands carrying
+ * an "id" and match replies by that id.  Asynchronous events
+ * (BALLOON_CHANGE, SHUTDOWN, ...) can arrive at any time, including
+ * between a command and its reply; they are queued apart from replies and
+ * also handed to an optional hook (the runner logs them to events.jsonl
+ * with their time on the run's clock).  A reply whose id matches no
+ * outstanding command (e.g. the late answer to a command that timed out)
+ * is dropped, never mistaken for the current answer.
+ */
+#ifndef OCB_QMP_H
+#define OCB_QMP_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "util/jsonchan.h"
+
+struct qmp;
+
+typedef void (*qmp_event_hook)(void *opaque, const char *event, json_t *data,
+			       json_t *timestamp);
+
+/* Takes ownership of fd. label names the guest in every message. */
+struct qmp *qmp_new(int fd, const char *label);
+void qmp_free(struct qmp *q);
+void qmp_set_event_hook(struct qmp *q, qmp_event_hook hook, void *opaque);
+
+/* Greeting + qmp_capabilities.  Fills *version ("7.2.22") when non-NULL. */
+int qmp_handshake(struct qmp *q, uint64_t timeout_ns, char *version, size_t vlen);
+/* Execute cmd with args (stolen; may be NULL).  On success *ret is the
+ * "return" value (new reference; pass NULL to ignore).  On an error reply
+ * returns -1 with "CMD: CLASS: DESC" and qmp_error_class() says the class. */
+int qmp_command(struct qmp *q, const char *cmd, json_t *args, json_t **ret,
+		uint64_t timeout_ns);
+const char *qmp_error_class(const struct qmp *q);
+/* Read whatever has arrived within timeout_ns (events go to the queue and
+ * the hook).  -1 only on a broken connection. */
+int qmp_pump(struct qmp *q, uint64_t timeout_ns);
+/* Pop the oldest queued event (caller decrefs) or NULL. */
+json_t *qmp_next_event(struct qmp *q);
+/* Wait until event NAME arrives (or is already queued); removes it from the
+ * queue.  *ev may be NULL. */
+int qmp_wait_event(struct qmp *q, const char *name, uint64_t timeout_ns, json_t **ev);
+
+/* Typed helpers over qmp_command. */
+int qmp_query_balloon(struct qmp *q, uint64_t *actual_bytes, uint64_t timeout_ns);
+int qmp_balloon(struct qmp *q, uint64_t target_bytes, uint64_t timeout_ns);
+/* Set guest-stats-polling-interval on the balloon device at QOM path. */
+int qmp_balloon_stats_enable(struct qmp *q, const char *qom_path, int interval_s,
+			     uint64_t timeout_ns);
+/* qom-get guest-stats: returns the "stats" object (new reference) and the
+ * guest's last-update time. */
+int qmp_balloon_stats(struct qmp *q, const char *qom_path, json_t **stats,
+		      int64_t *last_update, uint64_t timeout_ns);
+
+#endif

@@ -1,0 +1,49 @@
+/* vm.c — backend registry and the struct vm life cycle. */
+#include "vm/vm.h"
+#include "util/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct vm_backend_ops *const backends[] = {
+	&vm_qemu_ops,
+	&vm_libvirt_ops,
+	&vm_native_ops,
+};
+
+const struct vm_backend_ops *vm_backend_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+		if (!strcmp(backends[i]->name, name))
+			return backends[i];
+	ocb_fail("unknown backend '%s': expected qemu, libvirt or native", name);
+	return NULL;
+}
+
+int vm_backend_known(const char *name)
+{
+	return vm_backend_find(name) != NULL;
+}
+
+struct vm *vm_new(const struct vm_backend_ops *ops, const struct vm_config *cfg)
+{
+	struct vm *vm = calloc(1, sizeof(*vm));
+
+	if (!vm) {
+		ocb_fail("out of memory");
+		return NULL;
+	}
+	vm->ops = ops;
+	vm->cfg = *cfg;
+	return vm;
+}
+
+void vm_free(struct vm *vm)
+{
+	if (!vm)
+		return;
+	vm->ops->kill(vm);
+	if (vm->ops->free_priv)
+		vm->ops->free_priv(vm);
+	free(vm);
+}

@@ -1,0 +1,128 @@
+/* vm.h — the VM backend seam (an ops table, like fio's ioengine_ops).
+ *
+ * The runner and the conformance checks drive guests only through these
+ * ops; `qemu` (vm-qemu.c: fork/exec qemu-system-x86_64, QMP over a unix
+ * socket) and `libvirt` implement them.  A struct vm is one guest: its
+ * configuration (filled by the caller from a scenario), the backend's
+ * private state, and what was measured while starting it.
+ */
+#ifndef OCB_VM_H
+#define OCB_VM_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "host/accel.h"
+#include "guest/agent.h"
+
+enum vm_backing { BACKING_ANONYMOUS, BACKING_HUGETLB_2M, BACKING_HUGETLB_1G, BACKING_FILE };
+
+struct vm_config {
+	char name[64];			/* guest-1 */
+	uint64_t memory_bytes;
+	unsigned vcpus;
+	int balloon;			/* virtio-balloon device present */
+	unsigned stats_period_s;	/* balloon guest-stats polling, 0 off */
+	enum vm_backing backing;
+	int mem_merge;			/* KSM may merge this guest's RAM */
+	/* hugetlb backing: the hugetlbfs directory; empty means /dev/hugepages
+	 * (2M) or /dev/hugepages1G (1G).  conform mounts its own. */
+	char mem_path[4096];
+	/* Guest image: kernel (+initrd, append) or a disk image. */
+	char kernel[4096];
+	char initrd[4096];
+	char append[2048];
+	char disk[4096];
+	char qemu_binary[4096];		/* qemu backend: the emulator */
+	char uri[1024];			/* libvirt backend: connection URI */
+	struct accel_choice accel;
+	char rundir[4096];		/* private 0700 dir for sockets */
+	char workload_dir[4096];	/* where workload programs are; "" = /usr/bin
+					 * of the guest (the native backend sets the
+					 * host's) */
+	char outdir[4096];		/* guests/NAME in the results */
+	uint64_t boot_timeout_ns;
+	uint64_t cmd_timeout_ns;	/* one QMP/agent command */
+	/* The run's host memory cap (cgroup.h): the cgroup.procs file the
+	 * VM process joins before exec; "" = no cap.  Local backends only. */
+	char cgroup_procs[4096];
+};
+
+struct vm;
+
+typedef void (*vm_event_fn)(void *opaque, struct vm *vm, const char *event, json_t *data);
+
+struct vm_backend_ops {
+	const char *name;
+	/* Optional set-up check before anything is created or recorded
+	 * (libvirt: the URI answers).  Failing it is a set-up error: exit 2. */
+	int (*prepare)(struct vm *vm);
+	/* Boot and wait until the guest agent answers (launch + wait_ready). */
+	int (*start)(struct vm *vm);
+	/* The two halves of start, so several guests boot in parallel:
+	 * launch returns while the guest boots; wait_ready blocks until its
+	 * agent answers.  Optional (NULL: use start). */
+	int (*launch)(struct vm *vm);
+	int (*wait_ready)(struct vm *vm);
+	/* One bounded look while booting, so the caller can sample and
+	 * watch other guests meanwhile: 1 ready, 0 not yet, -1 failed.
+	 * Optional (NULL: use wait_ready). */
+	int (*poll_ready)(struct vm *vm, uint64_t attempt_ns);
+	/* Ask the VM to quit and reap it (kill after a grace period). */
+	int (*stop)(struct vm *vm);
+	/* Immediate, for error paths and signals. Never fails. */
+	void (*kill)(struct vm *vm);
+	int (*balloon_set)(struct vm *vm, uint64_t target_bytes);
+	int (*balloon_get)(struct vm *vm, uint64_t *actual_bytes);
+	/* The balloon's guest-stats object (new reference). */
+	int (*balloon_stats)(struct vm *vm, json_t **stats);
+	int (*agent_exec)(struct vm *vm, const char *const *argv, uint64_t timeout_ns,
+			  struct agent_exec_result *res);
+	int (*agent_read_file)(struct vm *vm, const char *path, struct strbuf *out,
+			       uint64_t timeout_ns);
+	/* Start without waiting (workloads), then poll: 1 exited, 0 running. */
+	int (*agent_spawn)(struct vm *vm, const char *const *argv, long long *guest_pid);
+	int (*agent_poll)(struct vm *vm, long long guest_pid, struct agent_exec_result *res);
+	/* Process the backend's pending asynchronous events (to the event fn). */
+	int (*pump)(struct vm *vm, uint64_t timeout_ns);
+	/* The host PID of the VM process, or -1 when not local. */
+	pid_t (*pid)(struct vm *vm);
+	/* Is it still running? 0 = gone, with the reason in the message. */
+	int (*alive)(struct vm *vm);
+	/* What run.json records: the exact argv (qemu) or domain XML (libvirt). */
+	void (*describe)(struct vm *vm, json_t *guest);
+	void (*free_priv)(struct vm *vm);
+};
+
+struct vm {
+	const struct vm_backend_ops *ops;
+	struct vm_config cfg;
+	void *priv;
+	vm_event_fn on_event;
+	void *event_opaque;
+	/* Measured by start(). */
+	uint64_t boot_ns;		/* process start to agent answering */
+	char backend_version[64];	/* e.g. QEMU "7.2.22" */
+};
+
+extern const struct vm_backend_ops vm_qemu_ops;
+extern const struct vm_backend_ops vm_libvirt_ops;
+extern const struct vm_backend_ops vm_native_ops;
+
+/* Look a backend up by name ("qemu", "libvirt"). */
+const struct vm_backend_ops *vm_backend_find(const char *name);
+/* 1 when a backend of that name exists (else 0 with the message). */
+int vm_backend_known(const char *name);
+
+struct vm *vm_new(const struct vm_backend_ops *ops, const struct vm_config *cfg);
+/* Kills the VM if it still runs, then frees everything. */
+void vm_free(struct vm *vm);
+
+/* A size in MiB for messages. */
+static inline double bytes_to_mib(uint64_t b)
+{
+	return (double)b / 1048576.0;
+}
+
+#endif
