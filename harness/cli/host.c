@@ -228,7 +228,7 @@ int cmd_host(int argc, char **argv)
 		print_knobs(root);
 		return OCB_EXIT_OK;
 	}
-	h = hostinfo_collect(root);
+	h = knob_host_fingerprint(root);
 	if (json) {
 		char *s = json_dumps(h, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 

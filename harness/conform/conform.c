@@ -308,7 +308,7 @@ static int guests_here(struct conform_ctx *c, char *why, size_t len)
 {
 	const char *uri = c->opt.uri ? c->opt.uri : "qemu:///system";
 
-	if (c->opt.backend != &vm_libvirt_ops || lv_uri_is_local(uri))
+	if (!vm_backend_can(c->opt.backend, VM_CAP_REMOTE_HOST) || lv_uri_is_local(uri))
 		return 1;
 	snprintf(why, len, "needs the guests on this host: %s is remote, and this check reads or "
 		 "changes host settings and QEMU's /proc here", uri);

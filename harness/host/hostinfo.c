@@ -3,7 +3,6 @@
 #include "host/cpu.h"
 #include "util/error.h"
 #include "host/hugetlb.h"
-#include "knobs/knobs.h"
 #include "host/ksm.h"
 #include "host/kvmparam.h"
 #include "util/runcmd.h"
@@ -101,7 +100,7 @@ json_t *hostinfo_collect(const char *root)
 {
 	struct strbuf v = STRBUF_INIT, p = STRBUF_INIT;
 	unsigned long long kib;
-	json_t *o = json_object(), *unw = json_array();
+	json_t *o = json_object();
 
 	json_object_set_new(o, "schema", json_string("ocbench.host/1"));
 	sysfs_path(root, "/proc/sys/kernel/hostname", &p);
@@ -137,14 +136,6 @@ json_t *hostinfo_collect(const char *root)
 	json_object_set_new(o, "hugetlb", hugetlb_pools(root));
 	json_object_set_new(o, "swap", swap_info(root));
 	json_object_set_new(o, "is_root", json_boolean(geteuid() == 0));
-	strbuf_reset(&v);
-	if (knob_unwritable(root, &v) > 0) {
-		char *save = NULL;
-
-		for (char *t = strtok_r(v.buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
-			json_array_append_new(unw, json_string(t));
-	}
-	json_object_set_new(o, "unwritable_knobs", unw);
 	strbuf_release(&v);
 	strbuf_release(&p);
 	return o;

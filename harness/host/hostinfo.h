@@ -9,8 +9,10 @@
 /* {"cpu":{...},"kernel":"6.1.0","memory_kib":N,"numa":[...],"qemu":"...",
  *  "libvirt":"9.0.0","kvm":{"usable":false,"reason":"...","ept":null,...},
  *  "ksm":{...}|null,"uksm":{...}|null,"thp":{...}|null,"hugetlb":[...],
- *  "swap":{...},"root":bool,"unwritable_knobs":[...]}.  Never NULL; what
- * cannot be found is null or carries an "..._error" string. */
+ *  "swap":{...},"root":bool}.  Never NULL; what cannot be found is null or
+ * carries an "..._error" string.  The complete fingerprint adds the knobs
+ * this process cannot write: knob_host_fingerprint() (knobs/knobs.h), as
+ * the knob table lives a layer above. */
 json_t *hostinfo_collect(const char *root);
 
 #endif

@@ -3,6 +3,7 @@
 #include "knobs/knobs.h"
 #include "util/error.h"
 #include "util/fsutil.h"
+#include "host/hostinfo.h"
 #include "host/hugetlb.h"
 #include "knobs/journal.h"
 #include "host/kvmparam.h"
@@ -346,6 +347,22 @@ int knob_read(const char *root, const char *key, struct strbuf *out)
 out:
 	strbuf_release(&rel);
 	return rc;
+}
+
+json_t *knob_host_fingerprint(const char *root)
+{
+	struct strbuf v = STRBUF_INIT;
+	json_t *o = hostinfo_collect(root), *unw = json_array();
+
+	if (knob_unwritable(root, &v) > 0) {
+		char *save = NULL;
+
+		for (char *t = strtok_r(v.buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+			json_array_append_new(unw, json_string(t));
+	}
+	json_object_set_new(o, "unwritable_knobs", unw);
+	strbuf_release(&v);
+	return o;
 }
 
 int knob_unwritable(const char *root, struct strbuf *out)

@@ -40,6 +40,9 @@ int knob_read(const char *root, const char *key, struct strbuf *out);
 /* Knobs present under root that this process may not write (not root):
  * their names, comma-separated, into out; returns how many. */
 int knob_unwritable(const char *root, struct strbuf *out);
+/* The host fingerprint (host/hostinfo.h) with "unwritable_knobs": [...]
+ * added: what `ocbench host` prints and run.json's "host".  New reference. */
+json_t *knob_host_fingerprint(const char *root);
 /* 1 when rel (a path as the kernel spells it) may be written by ocbench. */
 int knob_path_allowed(const char *rel);
 

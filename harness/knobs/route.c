@@ -4,7 +4,6 @@
 #include "knobs/remote.h"
 #include "knobs/knobs.h"
 #include "util/libvirt-conn.h"
-#include "vm/vm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,16 +54,12 @@ void knob_route_add_host(struct knob_route *r, const char *uri, int remote)
 	r->n_remote++;
 }
 
-void knob_route_add_vms(struct knob_route *r, struct vm *const *vms, size_t n)
+void knob_route_add_uris(struct knob_route *r, const char *const *uris, size_t n)
 {
 	if (n == 0)
 		knob_route_add_host(r, NULL, 0);
-	for (size_t i = 0; i < n; i++) {
-		int lv = vms[i]->ops == &vm_libvirt_ops;
-		const char *uri = vms[i]->cfg.uri[0] ? vms[i]->cfg.uri : LV_DEFAULT_URI;
-
-		knob_route_add_host(r, uri, knob_route_is_remote(lv, uri));
-	}
+	for (size_t i = 0; i < n; i++)
+		knob_route_add_host(r, uris[i], knob_route_is_remote(uris[i] != NULL, uris[i]));
 }
 
 /* ---- applying ---------------------------------------------------------- */

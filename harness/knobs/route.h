@@ -19,7 +19,6 @@
 #include <jansson.h>
 #include <stddef.h>
 
-struct vm;
 struct knob_route;
 
 struct knob_route_opts {
@@ -38,9 +37,11 @@ struct knob_route *knob_route_new(const struct knob_route_opts *o);
  * uri (tests pass 1 with a local URI to reach libvirt's path for real).
  * Adding a host twice adds it once. */
 void knob_route_add_host(struct knob_route *r, const char *uri, int remote);
-/* The hosts of these guests, by knob_route_is_remote().  No guest: this
- * host (a scenario without guests still changes the host it runs on). */
-void knob_route_add_vms(struct knob_route *r, struct vm *const *vms, size_t n);
+/* The hosts of a run's guests, one URI per guest (NULL: a guest that
+ * always runs here, vm_host_uri()), by knob_route_is_remote().  No guest:
+ * this host (a scenario without guests still changes the host it runs
+ * on). */
+void knob_route_add_uris(struct knob_route *r, const char *const *uris, size_t n);
 
 /* via: NULL for this host, "libvirt URI" for a remote one; skip_reason
  * NULL when applied. */

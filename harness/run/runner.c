@@ -220,10 +220,10 @@ static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const stru
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&gi, 0, sizeof(gi));
-	if (ops != &vm_native_ops && resolve_image(c->opt, sp, &gi) < 0)
+	if (vm_backend_can(ops, VM_CAP_GUEST_IMAGE) && resolve_image(c->opt, sp, &gi) < 0)
 		return ocb_err_prefix("guest %s: ", g->name);
 	/* libvirt runs the emulator of the daemon's host, maybe another one. */
-	if (ops != &vm_native_ops && ops != &vm_libvirt_ops &&
+	if (vm_backend_can(ops, VM_CAP_LOCAL_EMULATOR) &&
 	    find_program(c->opt->qemu_binary, &qemu) < 0) {
 		strbuf_release(&qemu);
 		return ocb_fail("%s not found: install the qemu-system-x86 package (ci/install-deps) "
@@ -450,7 +450,7 @@ static int workload_start(struct run_ctx *c, struct guest_state *g)
 		return fail_run(c, msg);
 	}
 	snprintf(g->wl_json, sizeof(g->wl_json), "%s/ocbench-workload-%s.json",
-		 g->vm->ops == &vm_native_ops ? c->rundir : "/tmp", g->g->name);
+		 vm_can(g->vm, VM_CAP_HOST_WORKLOADS) ? c->rundir : "/tmp", g->g->name);
 	if (wargv[0][0] == '/')
 		strvec_push(&argv, wargv[0]);
 	else
@@ -597,8 +597,15 @@ static int host_knob(struct run_ctx *c, const char *key, const char *value)
 		struct knob_route_opts o = { c->opt->root, c->opt->state_dir, c->opt->force,
 					     c->opt->allow_module_reload };
 
+		const char **uris = calloc(c->n ? c->n : 1, sizeof(*uris));
+
+		if (!uris)
+			return fail_run(c, "out of memory");
+		for (size_t i = 0; i < c->n; i++)
+			uris[i] = vm_host_uri(c->vms[i]);
 		c->knobs = knob_route_new(&o);
-		knob_route_add_vms(c->knobs, c->vms, c->n);
+		knob_route_add_uris(c->knobs, uris, c->n);
+		free(uris);
 	}
 	if (knob_route_apply(c->knobs, key, value, knob_reported, c) < 0)
 		return fail_run(c, ocb_errmsg());
@@ -662,7 +669,7 @@ static guest_action_fn guest_action(enum timeline_action a)
 
 static int native_run(const struct run_ctx *c)
 {
-	return c->n && c->gs[0].vm->ops == &vm_native_ops;
+	return c->n && vm_can(c->gs[0].vm, VM_CAP_HOST_WORKLOADS);
 }
 
 /* ---- wait ksm-settled ---------------------------------------------------- */
@@ -781,7 +788,7 @@ static json_t *run_fields(struct run_ctx *c, const struct accel_choice *accel)
 		      "backend", c->opt->backend);
 	json_object_set_new(f, "scenario_file", json_string(s->file));
 	/* The fingerprint compare uses to refuse apples-to-oranges. */
-	json_object_set_new(f, "host", hostinfo_collect(c->opt->root));
+	json_object_set_new(f, "host", knob_host_fingerprint(c->opt->root));
 	return f;
 }
 
@@ -833,7 +840,7 @@ static void summarize(struct run_ctx *c)
 				     g->memtotal_first, g->memtotal_min);
 			if (g->memtotal_last != g->memtotal_min)
 				n += snprintf(line + n, sizeof(line) - (size_t)n, " → %ld MiB", g->memtotal_last);
-		} else if (g->vm->boot_ns || g->vm->ops == &vm_native_ops) {
+		} else if (g->vm->boot_ns || vm_can(g->vm, VM_CAP_HOST_WORKLOADS)) {
 			n = snprintf(line, sizeof(line), "%s: booted in %.2f s", g->g->name,
 				     ns_to_s(g->vm->boot_ns));
 		} else {
@@ -850,7 +857,7 @@ static void summarize(struct run_ctx *c)
 /* Processes of this backend run here, under our cgroup (not libvirt's). */
 static int vm_is_local_process(const struct vm *vm)
 {
-	return vm->ops == &vm_qemu_ops;
+	return vm_can(vm, VM_CAP_LOCAL_PROCESS | VM_CAP_GUEST_IMAGE);
 }
 
 static int guest_up(struct run_ctx *c, struct guest_state *g)
@@ -862,7 +869,7 @@ static int guest_up(struct run_ctx *c, struct guest_state *g)
 	results_event(&c->res, "guest_ready",
 		      json_pack("{s:s, s:f, s:i}", "guest", g->g->name, "boot_s", ns_to_s(g->vm->boot_ns),
 				"qemu_pid", (int)g->vm->ops->pid(g->vm)));
-	if (g->vm->ops == &vm_native_ops)
+	if (vm_can(g->vm, VM_CAP_HOST_WORKLOADS))
 		progress(c, "%s: native baseline (workloads run on the host)", g->g->name);
 	else
 		progress(c, "%s: agent ready after %.2f s (%s, %.0f MiB)", g->g->name,
@@ -1071,7 +1078,7 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	out->summary = c.summary;
 	if (!ops)
 		return -1;
-	if (ops == &vm_native_ops) {
+	if (vm_backend_can(ops, VM_CAP_HOST_WORKLOADS)) {
 		accel.kind = ACCEL_NATIVE;
 		snprintf(accel.reason, sizeof(accel.reason), "--native: workloads run on the host");
 	} else if (accel_choose(opt->root, opt->accel, &accel) < 0) {
@@ -1091,7 +1098,7 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	}
 	/* the cap exists before any QEMU starts; failing to make it
 	 * (not root, no memory controller) is a set-up error */
-	if (s->host_memory_limit && ops == &vm_libvirt_ops) {
+	if (s->host_memory_limit && !vm_backend_can(ops, VM_CAP_LOCAL_PROCESS)) {
 		/* libvirtd starts QEMU in its own cgroups: our group cannot hold
 		 * them.  Refuse rather than run uncapped and look capped. */
 		free_guests(&c);

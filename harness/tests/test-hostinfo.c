@@ -14,6 +14,7 @@
 #include "util/error.h"
 #include "fake-sysfs.h"
 #include "host/hostinfo.h"
+#include "knobs/knobs.h"
 #include "util/runcmd.h"
 
 static json_t *at(json_t *o, const char *a, const char *b)
@@ -31,7 +32,7 @@ static void test_fake_intel(void **state)
 	(void)state;
 	fake_root_new(root, sizeof(root));
 	fake_host(root, FAKE_ALL | FAKE_UKSM | FAKE_KVM_INTEL);
-	h = hostinfo_collect(root);
+	h = knob_host_fingerprint(root);
 	assert_string_equal(json_string_value(at(h, "kernel", NULL)), "6.1.0-fake");
 	assert_string_equal(json_string_value(at(at(h, "cpu", NULL), "vendor", NULL)), "GenuineIntel");
 	assert_true(json_is_true(at(at(h, "cpu", NULL), "flags", "vmx")));
@@ -69,7 +70,7 @@ static void test_fake_bare(void **state)
 	(void)state;
 	fake_root_new(root, sizeof(root));
 	fake_host(root, FAKE_KVM_PVM);
-	h = hostinfo_collect(root);
+	h = knob_host_fingerprint(root);
 	assert_true(json_is_null(at(h, "ksm", NULL)));
 	assert_true(json_is_null(at(h, "uksm", NULL)));
 	assert_true(json_is_null(at(h, "thp", NULL)));
@@ -86,7 +87,7 @@ static void test_this_host(void **state)
 	const char *reason;
 
 	(void)state;
-	h = hostinfo_collect("/");
+	h = knob_host_fingerprint("/");
 	assert_non_null(json_string_value(at(h, "kernel", NULL)));
 	assert_non_null(json_string_value(at(at(h, "cpu", NULL), "vendor", NULL)));
 	assert_true(json_integer_value(at(at(h, "cpu", NULL), "threads", NULL)) >= 1);

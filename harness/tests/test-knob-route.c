@@ -133,7 +133,13 @@ static void test_vms_mixed_hosts(void **state)
 	l_remote2 = l_remote;			/* same host: counted once */
 	fake_host(f->root, FAKE_KSM | FAKE_THP);
 	r = route(f, 0);
-	knob_route_add_vms(r, vms, 4);
+	{
+		const char *uris[4];
+
+		for (size_t i = 0; i < 4; i++)
+			uris[i] = vm_host_uri(vms[i]);	/* what the runner passes */
+		knob_route_add_uris(r, uris, 4);
+	}
 	assert_int_equal(knob_route_apply(r, "thp", "never", report, &s), 0);
 	assert_int_equal(s.applied, 1);
 	assert_int_equal(s.skipped, 1);
@@ -180,7 +186,12 @@ static void test_qemu_backend_local(void **state)
 	snprintf(q.cfg.uri, sizeof(q.cfg.uri), SSH_URI);	/* ignored: not libvirt */
 	fake_host(f->root, FAKE_KSM);
 	r = route(f, 0);
-	knob_route_add_vms(r, vms, 1);
+	{
+		const char *uri = vm_host_uri(vms[0]);
+
+		assert_null(uri);			/* the qemu backend runs here */
+		knob_route_add_uris(r, &uri, 1);
+	}
 	assert_int_equal(knob_route_apply(r, "ksm.pages_to_scan", "4000", report, &s), 0);
 	assert_string_equal(s.log.buf, "ksm.pages_to_scan=4000 via=local applied\n");
 	v = fake_read(f->root, KSM_SCAN);

@@ -666,6 +666,7 @@ static void lv_free_priv(struct vm *vm)
 
 const struct vm_backend_ops vm_libvirt_ops = {
 	.name = "libvirt",
+	.flags = VM_CAP_GUEST_IMAGE | VM_CAP_BALLOON | VM_CAP_REMOTE_HOST,
 	.prepare = lv_prepare,
 	.start = lv_start,
 	.launch = lv_launch,

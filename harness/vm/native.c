@@ -202,6 +202,7 @@ static void native_free_priv(struct vm *vm)
 
 const struct vm_backend_ops vm_native_ops = {
 	.name = "native",
+	.flags = VM_CAP_LOCAL_PROCESS | VM_CAP_HOST_WORKLOADS,
 	.start = native_start,
 	.stop = native_stop,
 	.kill = native_kill,

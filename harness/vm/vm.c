@@ -1,5 +1,6 @@
 /* vm.c — backend registry and the struct vm life cycle. */
 #include "vm/vm.h"
+#include "util/libvirt-conn.h"
 #include "util/error.h"
 
 #include <stdlib.h>
@@ -23,6 +24,13 @@ const struct vm_backend_ops *vm_backend_find(const char *name)
 int vm_backend_known(const char *name)
 {
 	return vm_backend_find(name) != NULL;
+}
+
+const char *vm_host_uri(const struct vm *vm)
+{
+	if (!vm_can(vm, VM_CAP_REMOTE_HOST))
+		return NULL;
+	return vm->cfg.uri[0] ? vm->cfg.uri : LV_DEFAULT_URI;
 }
 
 struct vm *vm_new(const struct vm_backend_ops *ops, const struct vm_config *cfg)

@@ -53,8 +53,29 @@ struct vm;
 
 typedef void (*vm_event_fn)(void *opaque, struct vm *vm, const char *event, json_t *data);
 
+/* What a backend can do, tested by callers instead of its identity (fio's
+ * FIO_DISKLESSIO idea): adding a backend means setting its flags, not
+ * finding every place that asks "is this the qemu backend?". */
+enum vm_capability {
+	/* The VM is a process we fork here: its PID is in this host's /proc,
+	 * it can join the run's memory cgroup before exec. */
+	VM_CAP_LOCAL_PROCESS = 1u << 0,
+	/* It needs a QEMU binary on this host (--qemu). */
+	VM_CAP_LOCAL_EMULATOR = 1u << 1,
+	/* It boots a guest image (kernel + initramfs, or a disk image). */
+	VM_CAP_GUEST_IMAGE = 1u << 2,
+	/* A virtio-balloon device that moves. */
+	VM_CAP_BALLOON = 1u << 3,
+	/* The guest may run on another host, named by cfg.uri (libvirt). */
+	VM_CAP_REMOTE_HOST = 1u << 4,
+	/* No guest at all: workloads run as host processes (the native
+	 * baseline); no boot, no accelerator. */
+	VM_CAP_HOST_WORKLOADS = 1u << 5,
+};
+
 struct vm_backend_ops {
 	const char *name;
+	unsigned flags;			/* enum vm_capability */
 	/* Optional set-up check before anything is created or recorded
 	 * (libvirt: the URI answers).  Failing it is a set-up error: exit 2. */
 	int (*prepare)(struct vm *vm);
@@ -109,6 +130,21 @@ struct vm {
 extern const struct vm_backend_ops vm_qemu_ops;
 extern const struct vm_backend_ops vm_libvirt_ops;
 extern const struct vm_backend_ops vm_native_ops;
+
+/* 1 when the backend has every capability in caps. */
+static inline int vm_backend_can(const struct vm_backend_ops *ops, unsigned caps)
+{
+	return ops && (ops->flags & caps) == caps;
+}
+
+static inline int vm_can(const struct vm *vm, unsigned caps)
+{
+	return vm_backend_can(vm->ops, caps);
+}
+
+/* The libvirt URI of the host this guest runs on (its cfg.uri, or
+ * libvirt's default), or NULL for a backend whose guests always run here. */
+const char *vm_host_uri(const struct vm *vm);
 
 /* Look a backend up by name ("qemu", "libvirt"). */
 const struct vm_backend_ops *vm_backend_find(const char *name);
