@@ -219,7 +219,7 @@ int meminfo_text_kib(const char *text, const char *name, unsigned long long *kib
 /* Read the guest's /proc/meminfo field in KiB. */
 int conform_guest_meminfo(struct conform_ctx *c, struct vm *vm, const char *name,
 			  unsigned long long *kib);
-/* Start /usr/bin/PROGRAM ARGS... --json /tmp/ocbench-conform-TAG.json. */
+/* Start /usr/bin/PROGRAM ARGS... --json /tmp/ocbench-workload-TAG.json (vm/workload.h). */
 int conform_workload_spawn(struct conform_ctx *c, struct vm *vm, const char *tag,
 			   const char *const *argv, long long *pid);
 /* Wait for it (timeout), then load its JSON (*doc, NULL when it left

@@ -3,6 +3,7 @@
  * journaled knob session, private hugetlbfs mounts, and small guest/host
  * readers.  See conform.h. */
 #include "conform/conform.h"
+#include "vm/workload.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -163,8 +164,13 @@ int conform_sleep(struct conform_ctx *c, uint64_t ns)
 
 static int guest_config(struct conform_ctx *c, const struct conform_guest_spec *sp, struct vm_config *cfg)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	snprintf(cfg->name, sizeof(cfg->name), "%s", sp->name);
+	struct vm_setup setup = {
+		.image = &c->image, .qemu_binary = c->qemu, .uri = c->opt.uri, .accel = c->accel,
+		.rundir = c->rundir, .results_dir = c->workdir,
+		.boot_timeout_ns = c->opt.boot_timeout_ns, .cmd_timeout_ns = c->opt.cmd_timeout_ns,
+	};
+
+	vm_config_init(cfg, sp->name, &setup);
 	cfg->memory_bytes = sp->memory_bytes;
 	cfg->vcpus = 1;
 	cfg->balloon = sp->balloon;
@@ -173,18 +179,6 @@ static int guest_config(struct conform_ctx *c, const struct conform_guest_spec *
 	cfg->mem_merge = sp->mem_merge;
 	if (sp->mem_path)
 		snprintf(cfg->mem_path, sizeof(cfg->mem_path), "%s", sp->mem_path);
-	snprintf(cfg->kernel, sizeof(cfg->kernel), "%s", c->image.kernel);
-	snprintf(cfg->initrd, sizeof(cfg->initrd), "%s", c->image.initrd);
-	snprintf(cfg->append, sizeof(cfg->append), "%s", c->image.append);
-	snprintf(cfg->disk, sizeof(cfg->disk), "%s", c->image.disk);
-	snprintf(cfg->qemu_binary, sizeof(cfg->qemu_binary), "%s", c->qemu);
-	if (c->opt.uri)
-		snprintf(cfg->uri, sizeof(cfg->uri), "%s", c->opt.uri);
-	cfg->accel = c->accel;
-	snprintf(cfg->rundir, sizeof(cfg->rundir), "%s", c->rundir);
-	snprintf(cfg->outdir, sizeof(cfg->outdir), "%s/guests/%s", c->workdir, sp->name);
-	cfg->boot_timeout_ns = c->opt.boot_timeout_ns;
-	cfg->cmd_timeout_ns = c->opt.cmd_timeout_ns;
 	return mkdir_p(cfg->outdir, 0755);
 }
 
@@ -337,53 +331,34 @@ int conform_proc_kib(struct conform_ctx *c, pid_t pid, const char *file, const c
 	return r;
 }
 
-static void json_path(const char *tag, char *out, size_t len)
-{
-	snprintf(out, len, "/tmp/ocbench-conform-%s.json", tag);
-}
-
 int conform_workload_spawn(struct conform_ctx *c, struct vm *vm, const char *tag,
 			   const char *const *argv, long long *pid)
 {
-	struct strvec a = STRVEC_INIT;
 	char path[256];
-	int r;
 
 	(void)c;
-	json_path(tag, path, sizeof(path));
-	strvec_pushf(&a, "/usr/bin/%s", argv[0]);
-	for (size_t i = 1; argv[i]; i++)
-		strvec_push(&a, argv[i]);
-	strvec_push(&a, "--json");
-	strvec_push(&a, path);
-	r = vm->ops->agent_spawn(vm, (const char *const *)a.v, pid);
-	strvec_clear(&a);
-	if (r < 0)
-		return ocb_err_prefix("%s: starting %s: ", vm->cfg.name, argv[0]);
-	return 0;
+	workload_json_path(vm, tag, path, sizeof(path));
+	return workload_spawn(vm, argv, path, pid);
+}
+
+static int conform_idle(void *opaque, uint64_t ns)
+{
+	return conform_sleep(opaque, ns);
 }
 
 int conform_workload_wait(struct conform_ctx *c, struct vm *vm, const char *tag, long long pid,
 			  uint64_t timeout_ns, struct agent_exec_result *res, json_t **doc)
 {
-	uint64_t deadline = mono_ns() + timeout_ns;
+	int st;
 
 	*doc = NULL;
 	memset(res, 0, sizeof(*res));
-	for (;;) {
-		int st = vm->ops->agent_poll(vm, pid, res);
-
-		if (st < 0)
-			return ocb_err_prefix("%s: waiting for workload %s: ", vm->cfg.name, tag);
-		if (st == 1)
-			break;
-		agent_exec_result_release(res);
-		if (mono_ns() >= deadline)
-			return ocb_fail("%s: workload %s still running after %.0f s", vm->cfg.name, tag,
-					ns_to_s(timeout_ns));
-		if (conform_sleep(c, POLL_NS) < 0)
-			return -1;
-	}
+	st = workload_wait(vm, pid, mono_ns() + timeout_ns, POLL_NS, conform_idle, c, res);
+	if (st < 0)
+		return ocb_err_prefix("%s: waiting for workload %s: ", vm->cfg.name, tag);
+	if (st == 0)
+		return ocb_fail("%s: workload %s still running after %.0f s", vm->cfg.name, tag,
+				ns_to_s(timeout_ns));
 	return conform_workload_result(c, vm, tag, doc);
 }
 
@@ -394,8 +369,8 @@ int conform_workload_result(struct conform_ctx *c, struct vm *vm, const char *ta
 	json_error_t jerr;
 
 	*doc = NULL;
-	json_path(tag, path, sizeof(path));
-	if (vm->ops->agent_read_file(vm, path, &text, c->opt.cmd_timeout_ns) == 0)
+	workload_json_path(vm, tag, path, sizeof(path));
+	if (workload_fetch(vm, path, c->opt.cmd_timeout_ns, &text) == 0)
 		*doc = json_loadb(text.buf ? text.buf : "", text.len, 0, &jerr);
 	strbuf_release(&text);
 	return 0;

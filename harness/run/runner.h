@@ -12,21 +12,8 @@
 
 #include <jansson.h>
 
-#include "host/accel.h"
+#include "run/options.h"
 #include "scenario/scenario.h"
-
-struct run_options {
-	const char *backend;		/* "qemu", "libvirt" or "native" */
-	const char *uri;		/* --uri: libvirt URI of guests without `uri =` */
-	const char *qemu_binary;	/* qemu-system-x86_64 (PATH lookup) */
-	enum accel_kind accel;
-	const char *image;		/* --image: overrides every guest's image */
-	const char *root;		/* host knob root, "/" */
-	const char *state_dir;		/* knob journal directory */
-	int force;			/* start despite a leftover journal */
-	int allow_module_reload;	/* ept/vpid/npt may reload kvm_intel/amd */
-	int verbose;
-};
 
 struct run_outcome {
 	char status[16];		/* complete | failed | incomplete */

@@ -15,6 +15,7 @@
 
 #include "host/accel.h"
 #include "guest/agent.h"
+#include "guest/guest-image.h"
 
 enum vm_backing { BACKING_ANONYMOUS, BACKING_HUGETLB_2M, BACKING_HUGETLB_1G, BACKING_FILE };
 
@@ -145,6 +146,22 @@ static inline int vm_can(const struct vm *vm, unsigned caps)
 /* The libvirt URI of the host this guest runs on (its cfg.uri, or
  * libvirt's default), or NULL for a backend whose guests always run here. */
 const char *vm_host_uri(const struct vm *vm);
+
+/* What run and conform set the same way in every guest's configuration;
+ * the rest (memory, balloon, backing...) is each caller's own. */
+struct vm_setup {
+	const struct guest_image *image;	/* NULL: no image (native) */
+	const char *qemu_binary;		/* the emulator, "" when not local */
+	const char *uri;			/* libvirt URI, NULL: the default */
+	struct accel_choice accel;
+	const char *rundir;			/* private 0700 dir for sockets */
+	const char *results_dir;		/* outdir = results_dir/guests/NAME */
+	uint64_t boot_timeout_ns;
+	uint64_t cmd_timeout_ns;
+};
+
+/* cfg zeroed, then named and filled from setup. */
+void vm_config_init(struct vm_config *cfg, const char *name, const struct vm_setup *setup);
 
 /* Look a backend up by name ("qemu", "libvirt"). */
 const struct vm_backend_ops *vm_backend_find(const char *name);

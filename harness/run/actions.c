@@ -1,0 +1,248 @@
+/* actions.c — see actions.h. */
+#include "run/actions.h"
+#include "guest/guestmem.h"
+#include "run/balloon.h"
+#include "run/host.h"
+#include "run/loop.h"
+#include "run/workload.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "vm/vm.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- executors with no state of their own ------------------------------- */
+
+static int do_free(struct run_ctx *c, struct guest_state *g)
+{
+	static const char *const argv[] = { "free", "-m", NULL };
+	struct agent_exec_result r;
+	struct free_sample f;
+	char line[256], rel[128];
+	uint64_t t_ms = results_t_ms(&c->res);
+
+	if (g->vm->ops->agent_exec(g->vm, argv, EXEC_TIMEOUT_NS, &r) < 0)
+		return run_guest_failed(c, g);
+	if (r.exitcode != 0 || free_parse(strbuf_str(&r.out), &f) < 0) {
+		char msg[OCB_ERR_MAX];
+
+		snprintf(msg, sizeof(msg), "%s: `free -m` in the guest: %s", g->g->name,
+			 r.exitcode ? strbuf_str(&r.err) : ocb_errmsg());
+		agent_exec_result_release(&r);
+		return run_fail(c, msg);
+	}
+	agent_exec_result_release(&r);
+	snprintf(line, sizeof(line), "%llu,%ld,%ld,%ld,%ld,%ld,%ld", (unsigned long long)t_ms, f.total,
+		 f.used, f.free, f.shared, f.buff_cache, f.available);
+	snprintf(rel, sizeof(rel), "guests/%s/free.csv", g->g->name);
+	results_append(&c->res, rel, FREE_CSV_HEADER, line);
+	results_event(&c->res, "free",
+		      json_pack("{s:s, s:i, s:i, s:i}", "guest", g->g->name, "total_mib", (int)f.total,
+				"used_mib", (int)f.used, "available_mib", (int)f.available));
+	if (!g->n_free++)
+		g->memtotal_first = g->memtotal_min = f.total;
+	if (f.total < g->memtotal_min)
+		g->memtotal_min = f.total;
+	g->memtotal_last = f.total;
+	run_progress(c, "%s: free -m: total %ld MiB, used %ld MiB, available %ld MiB", g->g->name, f.total,
+		 f.used, f.available);
+	return 0;
+}
+
+static int do_exec(struct run_ctx *c, struct guest_state *g, char **argv)
+{
+	struct agent_exec_result r;
+
+	if (g->vm->ops->agent_exec(g->vm, (const char *const *)argv, EXEC_TIMEOUT_NS, &r) < 0)
+		return run_guest_failed(c, g);
+	results_event(&c->res, "exec",
+		      json_pack("{s:s, s:s, s:i, s:s%, s:s%}", "guest", g->g->name, "command", argv[0],
+				"exitcode", r.exitcode, "stdout", strbuf_str(&r.out), r.out.len, "stderr",
+				strbuf_str(&r.err), r.err.len));
+	if (r.exitcode != 0) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s: '%s' exited with %d: %.200s", g->g->name, argv[0],
+			 r.exitcode, strbuf_str(&r.err));
+		agent_exec_result_release(&r);
+		return run_fail(c, msg);
+	}
+	agent_exec_result_release(&r);
+	return 0;
+}
+
+/* ---- the executor table ------------------------------------------------- */
+
+static int act_balloon(struct run_ctx *c, struct guest_state *g, const struct timeline_entry *e)
+{
+	return run_balloon_request(c, g, e->size_bytes);
+}
+
+static int act_wait_balloon(struct run_ctx *c, struct guest_state *g, const struct timeline_entry *e)
+{
+	return run_balloon_wait(c, g, e->timeout_ns, e->partial_ok);
+}
+
+static int act_free(struct run_ctx *c, struct guest_state *g, const struct timeline_entry *e)
+{
+	(void)e;
+	return do_free(c, g);
+}
+
+static int act_exec(struct run_ctx *c, struct guest_state *g, const struct timeline_entry *e)
+{
+	return do_exec(c, g, e->argv);
+}
+
+static int act_workload_start(struct run_ctx *c, struct guest_state *g, const struct timeline_entry *e)
+{
+	(void)e;
+	return run_workload_start(c, g);
+}
+
+static int act_workload_stop(struct run_ctx *c, struct guest_state *g, const struct timeline_entry *e)
+{
+	(void)e;
+	return run_workload_stop(c, g);
+}
+
+static int act_workload_wait(struct run_ctx *c, struct guest_state *g, const struct timeline_entry *e)
+{
+	return run_workload_wait(c, g, e->timeout_ns);
+}
+
+static int act_ksm_on(struct run_ctx *c, const struct timeline_entry *e)
+{
+	(void)e;
+	return run_host_knob(c, "ksm", "on");
+}
+
+static int act_ksm_off(struct run_ctx *c, const struct timeline_entry *e)
+{
+	(void)e;
+	return run_host_knob(c, "ksm", "off");
+}
+
+static int act_ksm_unmerge(struct run_ctx *c, const struct timeline_entry *e)
+{
+	(void)e;
+	return run_host_knob(c, "ksm", "unmerge");
+}
+
+static int act_host(struct run_ctx *c, const struct timeline_entry *e)
+{
+	return run_host_knob(c, e->key, e->value);
+}
+
+/* Adding a timeline action: its row in scenario/timeline.c (verb, usage,
+ * help, parser) and its executor here.  A guest executor runs once for
+ * each guest the action's GLOB matches, a host executor once. */
+struct action_executor {
+	const char *verb;
+	int (*guest)(struct run_ctx *c, struct guest_state *g, const struct timeline_entry *e);
+	int (*host)(struct run_ctx *c, const struct timeline_entry *e);
+};
+
+static const struct action_executor executors[] = {
+	{ "balloon", act_balloon, NULL },
+	{ "wait balloon", act_wait_balloon, NULL },
+	{ "free", act_free, NULL },
+	{ "exec", act_exec, NULL },
+	{ "workload start", act_workload_start, NULL },
+	{ "workload stop", act_workload_stop, NULL },
+	{ "wait workload", act_workload_wait, NULL },
+	{ "ksm on", NULL, act_ksm_on },
+	{ "ksm off", NULL, act_ksm_off },
+	{ "ksm unmerge", NULL, act_ksm_unmerge },
+	{ "host", NULL, act_host },
+	{ "wait ksm-settled", NULL, run_wait_ksm_settled },
+};
+
+static const struct action_executor *executor_of(const char *verb)
+{
+	for (size_t i = 0; i < sizeof(executors) / sizeof(executors[0]); i++)
+		if (!strcmp(executors[i].verb, verb))
+			return &executors[i];
+	return NULL;
+}
+
+int run_action_known(const char *verb)
+{
+	return executor_of(verb) != NULL;
+}
+
+static const char *verb_of(const struct timeline_entry *e)
+{
+	return timeline_action_name(e->action);
+}
+
+/* A native baseline has no balloon: its balloon actions are skipped. */
+static int needs_balloon(const struct timeline_entry *e)
+{
+	return e->action == TL_BALLOON || e->action == TL_WAIT_BALLOON;
+}
+
+static int native_run(const struct run_ctx *c)
+{
+	return c->n && vm_can(c->gs[0].vm, VM_CAP_HOST_WORKLOADS);
+}
+
+static int run_action(struct run_ctx *c, const struct timeline_entry *e)
+{
+	const struct action_executor *x = executor_of(verb_of(e));
+
+	if (native_run(c) && needs_balloon(e)) {
+		results_event(&c->res, "action_skipped",
+			      json_pack("{s:s, s:s}", "action", e->text, "reason",
+					"native run: the host has no balloon"));
+		return 0;
+	}
+	results_event(&c->res, "action",
+		      json_pack("{s:s, s:s, s:i}", "action", e->text, "file", e->file, "line", (int)e->line));
+	if (!x) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s:%u: '%s' has no executor in the runner", e->file, e->line,
+			 e->text);
+		return run_fail(c, msg);
+	}
+	if (x->host)
+		return x->host(c, e);
+	for (size_t i = 0; i < c->n; i++) {
+		if (fnmatch(e->glob, c->gs[i].g->name, 0) != 0)
+			continue;
+		if (x->guest(c, &c->gs[i], e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int run_timeline(struct run_ctx *c)
+{
+	const struct scenario *s = c->s;
+
+	for (size_t i = 0; i < s->n_timeline; i++) {
+		const struct timeline_entry *e = &s->timeline[i];
+		uint64_t at = c->res.t0_ns + e->t_ns, now = mono_ns();
+
+		if (now < at && run_idle(c, at - now) < 0)
+			return -1;
+		if (run_stop_requested(c))
+			return -1;
+		if (run_action(c, e) < 0)
+			return -1;
+	}
+	if (s->duration_ns) {
+		uint64_t end = c->res.t0_ns + s->duration_ns, now = mono_ns();
+
+		if (now < end && run_idle(c, end - now) < 0)
+			return -1;
+	}
+	/* Workloads still running at the end: give them their results. */
+	for (size_t i = 0; i < c->n; i++)
+		if (c->gs[i].wl_running && run_workload_stop(c, &c->gs[i]) < 0)
+			return -1;
+	return 0;
+}

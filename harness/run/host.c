@@ -1,0 +1,129 @@
+/* host.c — see host.h. */
+#include "run/host.h"
+#include "host/ksmsettle.h"
+#include "knobs/route.h"	/* knobs go to the guests' hosts */
+#include "run/loop.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "vm/vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define KSM_SETTLE_DEFAULT_NS (120 * 1000000000ull)	/* wait ksm-settled */
+
+/* one outcome of a knob on one host (via NULL: this host). */
+static void knob_reported(void *opaque, const char *key, const char *value, const char *via,
+			  const char *skip)
+{
+	struct run_ctx *c = opaque;
+	json_t *ev = json_pack("{s:s, s:s}", "knob", key, "value", value);
+
+	if (via)
+		json_object_set_new(ev, "via", json_string(via));
+	if (skip)
+		json_object_set_new(ev, "reason", json_string(skip));
+	results_event(&c->res, skip ? "knob_skipped" : "knob", ev);
+	run_progress(c, "host%s%s: %s = %s%s%s", via ? " " : "", via ? via : "", key, value,
+		 skip ? " skipped: " : "", skip ? skip : "");
+}
+
+int run_host_knob(struct run_ctx *c, const char *key, const char *value)
+{
+	if (!c->knobs) {	/* routed to where the guests run */
+		struct knob_route_opts o = { c->opt->root, c->opt->state_dir, c->opt->force,
+					     c->opt->allow_module_reload };
+
+		const char **uris = calloc(c->n ? c->n : 1, sizeof(*uris));
+
+		if (!uris)
+			return run_fail(c, "out of memory");
+		for (size_t i = 0; i < c->n; i++)
+			uris[i] = vm_host_uri(c->vms[i]);
+		c->knobs = knob_route_new(&o);
+		knob_route_add_uris(c->knobs, uris, c->n);
+		free(uris);
+	}
+	if (knob_route_apply(c->knobs, key, value, knob_reported, c) < 0)
+		return run_fail(c, ocb_errmsg());
+	return 0;
+}
+
+int run_apply_host(struct run_ctx *c)
+{
+	for (size_t i = 0; i < c->s->n_host; i++)
+		if (run_host_knob(c, c->s->host[i].key, c->s->host[i].value) < 0)
+			return -1;
+	return 0;
+}
+
+void run_restore_host(struct run_ctx *c)
+{
+	if (!c->knobs)
+		return;
+	/* every host the knobs went to */
+	json_object_set_new(c->res.run, "knobs", knob_route_applied(c->knobs));
+	if (knob_route_restore(c->knobs) < 0)
+		run_fail(c, ocb_errmsg());
+	else
+		results_event(&c->res, "knobs_restored", NULL);
+	knob_route_free(c->knobs);
+	c->knobs = NULL;
+}
+
+/* ---- wait ksm-settled ---------------------------------------------------- */
+
+static int ksm_idle(void *opaque, uint64_t ns)
+{
+	return run_idle(opaque, ns);
+}
+
+/* Without a timeout the wait is bounded by the run's end (duration), else
+ * by KSM_SETTLE_DEFAULT_NS. */
+static uint64_t ksm_settle_timeout(struct run_ctx *c, const struct timeline_entry *e)
+{
+	uint64_t end = c->res.t0_ns + c->s->duration_ns, now = mono_ns();
+
+	if (e->timeout_ns)
+		return e->timeout_ns;
+	if (c->s->duration_ns && end > now)
+		return end - now;
+	return KSM_SETTLE_DEFAULT_NS;
+}
+
+int run_wait_ksm_settled(struct run_ctx *c, const struct timeline_entry *e)
+{
+	struct ksm_settle_result r;
+	int rc = ksm_settle_wait(c->opt->root, ksm_settle_timeout(c, e), 0, ksm_idle, c, &r);
+
+	if (rc < 0) {
+		char msg[OCB_ERR_MAX + 64];
+
+		if (c->failed || run_stop_requested(c))
+			return -1;	/* run_idle() said why */
+		snprintf(msg, sizeof(msg), "%s:%u: %s", e->file, e->line, ocb_errmsg());
+		return run_fail(c, msg);
+	}
+	if (rc > 0) {	/* KSM off (a ksm = off matrix cell): no settle to measure */
+		results_event(&c->res, "ksm_settle_skipped", json_pack("{s:s}", "reason", ocb_errmsg()));
+		run_progress(c, "host: %s", ocb_errmsg());
+		return 0;
+	}
+	results_event(&c->res, "ksm_settled",
+		      json_pack("{s:f, s:f, s:f, s:f, s:I, s:I}", "settle_s", r.settle_s, "merged_mib",
+				r.merged_mib, "merged_delta_mib", r.merged_delta_mib, "rate_mib_s",
+				r.rate_mib_s, "full_scans", (json_int_t)r.full_scans, "pages_sharing",
+				(json_int_t)r.pages_sharing));
+	run_progress(c, "host: KSM settled after %.2f s (%llu full scans): %.1f MiB merged, %.1f MiB/s",
+		 r.settle_s, r.full_scans, r.merged_mib, r.rate_mib_s);
+	if (c->ksm_settles++)
+		return 0;	/* the metrics are the first settle's */
+	/* host-wide figures: KSM merges every mergeable process */
+	results_metric(&c->res, "ksm_settle_s", r.settle_s, "s", "lower");
+	results_metric(&c->res, "ksm_merged_mib", r.merged_mib, "MiB", "higher");
+	results_metric(&c->res, "ksm_merge_rate_mib_s", r.rate_mib_s, "MiB/s", "higher");
+	if (r.have_profit)
+		results_metric(&c->res, "ksm_settle_general_profit_mib", r.general_profit_mib, "MiB",
+			       "higher");
+	return 0;
+}

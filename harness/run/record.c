@@ -1,0 +1,129 @@
+/* record.c — see record.h. */
+#include "run/record.h"
+#include "host/cgroup.h"
+#include "knobs/knobs.h"
+#include "run/loop.h"
+#include "sampler/sampler.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/units.h"
+#include "vm/vm.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#define CGROUP_RMDIR_NS (5 * 1000000000ull)	/* host_memory_limit */
+
+json_t *run_fields(struct run_ctx *c, const struct accel_choice *accel)
+{
+	const struct scenario *s = c->s;
+	json_t *matrix = json_object(), *f;
+	char started[64], id[96];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	for (size_t i = 0; i < s->n_axes; i++)
+		json_object_set_new(matrix, s->axes[i].axis, json_string(s->axes[i].value));
+	snprintf(id, sizeof(id), "%s-%ld-%zu", s->name, (long)now, s->run_index);
+	f = json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:b, s:{s:s, s:s}, s:s}", "scenario", s->name,
+		      "run_id", id, "started", started, "matrix", matrix, "repeat",
+		      (int)(s->repeat_index ? s->repeat_index - 1 : 0), "run_index", (int)s->run_index,
+		      "quick", s->quick, "accel", "name", accel_name(accel->kind), "reason", accel->reason,
+		      "backend", c->opt->backend);
+	json_object_set_new(f, "scenario_file", json_string(s->file));
+	/* The fingerprint compare uses to refuse apples-to-oranges. */
+	json_object_set_new(f, "host", knob_host_fingerprint(c->opt->root));
+	return f;
+}
+
+void run_record_guests(struct run_ctx *c)
+{
+	json_t *guests = json_array();
+
+	for (size_t i = 0; i < c->n; i++) {
+		struct guest_state *g = &c->gs[i];
+		const struct scenario_guest_spec *sp = g->g->spec;
+		json_t *o = json_pack("{s:s, s:I, s:i, s:s, s:s, s:b, s:s, s:s, s:s}", "name", g->g->name,
+				      "memory_mib", (json_int_t)(sp->memory_bytes / MiB), "vcpus", (int)sp->vcpus,
+				      "balloon", scenario_balloon_name(sp->balloon), "backing",
+				      scenario_backing_name(sp->backing), "mem_merge", sp->mem_merge,
+				      "kernel", g->vm->cfg.kernel, "initrd", g->vm->cfg.initrd, "append",
+				      g->vm->cfg.append);
+
+		if (g->vm->cfg.disk[0])
+			json_object_set_new(o, "disk", json_string(g->vm->cfg.disk));
+		if (sp->workload)
+			json_object_set_new(o, "workload", json_string(sp->workload));
+		json_object_set_new(o, "boot_s", json_real(ns_to_s(g->vm->boot_ns)));
+		json_object_set_new(o, "balloon_clamped", json_boolean(g->clamped));
+		json_object_set_new(o, "balloon_tolerance_mib", json_real(bytes_to_mib(g->tolerance)));
+		g->vm->ops->describe(g->vm, o);
+		json_array_append_new(guests, o);
+		if (g->vm->backend_version[0])
+			json_object_set_new(json_object_get(c->res.run, "host"), "qemu_version",
+					    json_string(g->vm->backend_version));
+	}
+	json_object_set_new(c->res.run, "guests", guests);
+}
+
+void run_summarize(struct run_ctx *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct guest_state *g = &c->gs[i];
+		char line[512], name[160];
+		int n = 0;
+
+		if (g->n_free) {
+			snprintf(name, sizeof(name), "%s.memtotal_before_mib", g->g->name);
+			results_metric(&c->res, name, (double)g->memtotal_first, "MiB", "higher");
+			snprintf(name, sizeof(name), "%s.memtotal_ballooned_mib", g->g->name);
+			results_metric(&c->res, name, (double)g->memtotal_min, "MiB", "lower");
+			snprintf(name, sizeof(name), "%s.memtotal_after_mib", g->g->name);
+			results_metric(&c->res, name, (double)g->memtotal_last, "MiB", "higher");
+			n = snprintf(line, sizeof(line), "%s: MemTotal %ld → %ld MiB", g->g->name,
+				     g->memtotal_first, g->memtotal_min);
+			if (g->memtotal_last != g->memtotal_min)
+				n += snprintf(line + n, sizeof(line) - (size_t)n, " → %ld MiB", g->memtotal_last);
+		} else if (g->vm->boot_ns || vm_can(g->vm, VM_CAP_HOST_WORKLOADS)) {
+			n = snprintf(line, sizeof(line), "%s: booted in %.2f s", g->g->name,
+				     ns_to_s(g->vm->boot_ns));
+		} else {
+			n = snprintf(line, sizeof(line), "%s: did not boot", g->g->name);
+		}
+		if (g->have_inflate && n > 0 && (size_t)n < sizeof(line))
+			snprintf(line + n, sizeof(line) - (size_t)n, " (balloon %.0f → %.0f MiB in %.2f s)",
+				 bytes_to_mib(g->first_inflate_from), bytes_to_mib(g->first_inflate_target),
+				 g->first_inflate_s);
+		json_array_append_new(c->summary, json_string(line));
+	}
+}
+
+/* summary metrics of the sampler, and the cap recorded and
+ * removed (every QEMU has been stopped and reaped by now). */
+void run_finish_sampling(struct run_ctx *c)
+{
+	sampler_summary(c->sampler);
+	if (!c->cgroup)
+		return;
+	json_object_set_new(c->res.run, "host_memory_limit", cgroup_describe(c->cgroup));
+	if (cgroup_destroy(c->cgroup, CGROUP_RMDIR_NS) < 0)
+		run_fail(c, ocb_errmsg());
+	c->cgroup = NULL;
+}
+
+/* The harness's own CPU (not its QEMUs'): what ocbench costs the host. */
+void run_harness_cpu_metric(struct run_ctx *c, const struct rusage *ru0)
+{
+	struct rusage ru;
+	double wall = ns_to_s(mono_ns() - c->res.t0_ns), cpu;
+
+	if (getrusage(RUSAGE_SELF, &ru) < 0 || wall <= 0)
+		return;
+	cpu = (double)(ru.ru_utime.tv_sec - ru0->ru_utime.tv_sec) +
+	      (double)(ru.ru_utime.tv_usec - ru0->ru_utime.tv_usec) / 1e6 +
+	      (double)(ru.ru_stime.tv_sec - ru0->ru_stime.tv_sec) +
+	      (double)(ru.ru_stime.tv_usec - ru0->ru_stime.tv_usec) / 1e6;
+	results_metric(&c->res, "harness_cpu_pct", 100.0 * cpu / wall, "%", "lower");
+}

@@ -1,0 +1,66 @@
+/* run-internal.h — the state of one run, shared by the files of run/.
+ *
+ * runner.c sets a run up and tears it down; guests.c boots and stops the
+ * guests; actions.c executes the timeline through its executor table;
+ * balloon.c, workload.c and host.c are the executors with state; record.c
+ * writes what the run learnt into run.json; loop.c is the one loop that
+ * waits: it pumps guest events, watches for dead guests and ticks the
+ * sampler.  Never included from outside run/.
+ */
+#ifndef OCB_RUN_INTERNAL_H
+#define OCB_RUN_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "results/results.h"
+#include "run/options.h"
+#include "scenario/scenario.h"
+
+#define CMD_TIMEOUT_NS (30 * 1000000000ull)
+#define EXEC_TIMEOUT_NS (60 * 1000000000ull)
+
+struct vm;
+struct knob_route;
+struct sampler;
+struct cgroup;
+
+struct guest_state {
+	struct vm *vm;
+	const struct scenario_guest *g;
+	/* balloon: the last request and what was measured */
+	uint64_t target, from, t_request;
+	int pending, clamped;
+	uint64_t tolerance;
+	int have_inflate, have_deflate;
+	uint64_t first_inflate_from, first_inflate_target;
+	double first_inflate_s;
+	/* free -m */
+	int n_free;
+	long memtotal_first, memtotal_min, memtotal_last;
+	/* workload */
+	long long wl_pid;
+	int wl_running;
+	int up;				/* its agent has answered */
+	char wl_json[256];
+};
+
+struct run_ctx {
+	const struct scenario *s;
+	const struct run_options *opt;
+	struct results_run res;
+	struct guest_state *gs;
+	size_t n;
+	struct knob_route *knobs;	/* local sysfs and/or libvirt hosts */
+	char rundir[256];
+	json_t *summary;
+	int failed;
+	char reason[1024];
+	/* sampler, host memory cap, KSM settle (sampler.h, cgroup.h) */
+	struct vm **vms;		/* gs[i].vm, as the sampler wants them */
+	struct sampler *sampler;	/* ticked by run_idle() */
+	struct cgroup *cgroup;		/* host_memory_limit, NULL without */
+	int ksm_settles;		/* `wait ksm-settled` done so far */
+};
+
+#endif
