@@ -189,7 +189,7 @@ static int native_run(const struct run_ctx *c)
 	return c->n && vm_can(c->gs[0].vm, VM_CAP_HOST_WORKLOADS);
 }
 
-static int run_action(struct run_ctx *c, const struct timeline_entry *e)
+static int run_action(struct run_ctx *c, const struct timeline_entry *e, uint64_t late_ns)
 {
 	const struct action_executor *x = executor_of(verb_of(e));
 
@@ -200,7 +200,8 @@ static int run_action(struct run_ctx *c, const struct timeline_entry *e)
 		return 0;
 	}
 	results_event(&c->res, "action",
-		      json_pack("{s:s, s:s, s:i}", "action", e->text, "file", e->file, "line", (int)e->line));
+		      json_pack("{s:s, s:s, s:i, s:f}", "action", e->text, "file", e->file, "line",
+				(int)e->line, "late_ms", (double)late_ns / 1e6));
 	if (!x) {
 		char msg[256];
 
@@ -219,23 +220,42 @@ static int run_action(struct run_ctx *c, const struct timeline_entry *e)
 	return 0;
 }
 
+/* How late e starts (the previous action ran past its time): recorded
+ * for every action, a warning past ACTION_LATE_WARN_NS. */
+static uint64_t lateness(struct run_ctx *c, const struct timeline_entry *e)
+{
+	uint64_t at = c->timeline_t0_ns + e->t_ns, now = mono_ns();
+	uint64_t late = now > at ? now - at : 0;
+
+	if (late > c->late_max_ns)
+		c->late_max_ns = late;
+	if (late > ACTION_LATE_WARN_NS)
+		run_progress(c, "warning: %s:%u: '%s' starts %.1f s late (the action before it ran past "
+			     "this one's time)", e->file, e->line, e->text, ns_to_s(late));
+	return late;
+}
+
 int run_timeline(struct run_ctx *c)
 {
 	const struct scenario *s = c->s;
 
+	c->timeline_t0_ns = mono_ns();
+	results_event(&c->res, "timeline_start",
+		      json_pack("{s:f}", "after_s", ns_to_s(c->timeline_t0_ns - c->res.t0_ns)));
 	for (size_t i = 0; i < s->n_timeline; i++) {
 		const struct timeline_entry *e = &s->timeline[i];
-		uint64_t at = c->res.t0_ns + e->t_ns, now = mono_ns();
+		uint64_t at = c->timeline_t0_ns + e->t_ns, now = mono_ns();
 
 		if (now < at && run_idle(c, at - now) < 0)
 			return -1;
 		if (run_stop_requested(c))
 			return -1;
-		if (run_action(c, e) < 0)
+		if (run_action(c, e, lateness(c, e)) < 0)
 			return -1;
 	}
+	results_metric(&c->res, "timeline_late_max_ms", (double)c->late_max_ns / 1e6, "ms", "lower");
 	if (s->duration_ns) {
-		uint64_t end = c->res.t0_ns + s->duration_ns, now = mono_ns();
+		uint64_t end = c->timeline_t0_ns + s->duration_ns, now = mono_ns();
 
 		if (now < end && run_idle(c, end - now) < 0)
 			return -1;

@@ -82,7 +82,7 @@ static int ksm_idle(void *opaque, uint64_t ns)
  * by KSM_SETTLE_DEFAULT_NS. */
 static uint64_t ksm_settle_timeout(struct run_ctx *c, const struct timeline_entry *e)
 {
-	uint64_t end = c->res.t0_ns + c->s->duration_ns, now = mono_ns();
+	uint64_t end = c->timeline_t0_ns + c->s->duration_ns, now = mono_ns();
 
 	if (e->timeout_ns)
 		return e->timeout_ns;

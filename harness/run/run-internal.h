@@ -61,6 +61,14 @@ struct run_ctx {
 	struct sampler *sampler;	/* ticked by run_idle() */
 	struct cgroup *cgroup;		/* host_memory_limit, NULL without */
 	int ksm_settles;		/* `wait ksm-settled` done so far */
+	/* The timeline's 0s: the moment every guest's agent answered (host
+	 * knobs applied, boot over), so that a slower boot does not move the
+	 * actions closer to it.  Boot is measured on its own (boot_s). */
+	uint64_t timeline_t0_ns;
+	uint64_t late_max_ns;		/* the latest action's lateness */
 };
+
+/* An action that starts more than this after its time is a warning. */
+#define ACTION_LATE_WARN_NS (1000000000ull)
 
 #endif
