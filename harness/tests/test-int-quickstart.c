@@ -59,6 +59,10 @@ static void test_quickstart(void **state)
 	assert_true(int_file_has(run, "events.jsonl", "\"event\":\"BALLOON_CHANGE\""));
 	assert_true(int_file_has(run, "events.jsonl", "\"type\":\"balloon_reached\""));
 	assert_true(int_file_has(run, "events.jsonl", "\"type\":\"action\""));
+	/* the timeline starts when the guest is ready: after its boot */
+	assert_true(int_file_has(run, "events.jsonl", "\"type\":\"timeline_start\""));
+	assert_true(int_file_has(run, "events.jsonl", "\"late_ms\":"));
+	assert_true(int_metric(doc, "timeline_late_max_ms") >= 0);
 	{
 		char console[2200];
 
