@@ -88,6 +88,10 @@ int agent_via_exec_poll(const struct agent_via *v, long long pid, uint64_t timeo
 		res->exited = 1;
 		res->exitcode = (int)json_integer_value(json_object_get(st, "exitcode"));
 		res->signal = (int)json_integer_value(json_object_get(st, "signal"));
+		/* qemu-ga omits "exitcode" for a process killed by a signal:
+		 * -1 then, as the native backend says, never a clean 0. */
+		if (!json_object_get(st, "exitcode") && res->signal)
+			res->exitcode = -1;
 		rc = 1;
 		if (decode_field(st, "out-data", &res->out, v->label) < 0 ||
 		    decode_field(st, "err-data", &res->err, v->label) < 0)

@@ -1,5 +1,6 @@
 /* workload.c — see workload.h. */
 #include "run/workload.h"
+#include "guest/workload-doc.h"
 #include "run/loop.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -47,46 +48,66 @@ static void import_workload_metrics(struct run_ctx *c, struct guest_state *g, js
 	}
 }
 
+/* How the process ended, for messages. */
+static void describe_end(const struct agent_exec_result *r, char *out, size_t len)
+{
+	if (r->signal)
+		snprintf(out, len, "was killed by signal %d (%s)", r->signal, strsignal(r->signal));
+	else
+		snprintf(out, len, "exited with %d", r->exitcode);
+}
+
+/* The document's metrics into run.json, once it is checked: a guest's
+ * numbers are not trusted as they come. */
+static int import_checked(struct run_ctx *c, struct guest_state *g, const struct strbuf *json)
+{
+	char msg[512], why[256];
+	json_error_t jerr;
+	json_t *doc = json_loadb(json->buf, json->len, 0, &jerr);
+
+	if (!doc) {
+		snprintf(msg, sizeof(msg), "%s: workload.json is not valid JSON: %s", g->g->name, jerr.text);
+		return run_fail(c, msg);
+	}
+	if (workload_doc_check(doc, why, sizeof(why)) < 0) {
+		snprintf(msg, sizeof(msg), "%s: workload.json of '%s' rejected: %s", g->g->name,
+			 g->g->spec->workload, why);
+		json_decref(doc);
+		return run_fail(c, msg);
+	}
+	import_workload_metrics(c, g, doc);
+	json_decref(doc);
+	return 0;
+}
+
 static int workload_collect(struct run_ctx *c, struct guest_state *g, const struct agent_exec_result *r)
 {
 	struct strbuf json = STRBUF_INIT, path = STRBUF_INIT;
-	json_error_t jerr;
-	json_t *doc;
+	char end[160], msg[OCB_ERR_MAX + 512];
 	int rc = 0;
 
 	g->wl_running = 0;
+	describe_end(r, end, sizeof(end));
 	results_event(&c->res, "workload_exit",
 		      json_pack("{s:s, s:i, s:i}", "guest", g->g->name, "exitcode", r->exitcode, "signal",
 				r->signal));
 	if (workload_fetch(g->vm, g->wl_json, CMD_TIMEOUT_NS, &json) < 0) {
-		char msg[OCB_ERR_MAX + 256];
-
-		snprintf(msg, sizeof(msg), "%s: workload exited with %d and left no results (%s); stderr: %.200s",
-			 g->g->name, r->exitcode, ocb_errmsg(), strbuf_str(&r->err));
+		snprintf(msg, sizeof(msg), "%s: workload %s and left no results (%s); stderr: %.200s",
+			 g->g->name, end, ocb_errmsg(), strbuf_str(&r->err));
 		strbuf_release(&json);
 		return run_fail(c, msg);
 	}
 	strbuf_addf(&path, "%s/guests/%s/workload.json", c->res.dir, g->g->name);
 	if (write_file_atomic(path.buf, json.buf, json.len, 0644) < 0)
 		rc = run_fail(c, ocb_errmsg());
-	doc = json_loadb(json.buf, json.len, 0, &jerr);
-	if (doc) {
-		import_workload_metrics(c, g, doc);
-		json_decref(doc);
-	} else if (rc == 0) {
-		char msg[512];
-
-		snprintf(msg, sizeof(msg), "%s: workload.json is not valid JSON: %s", g->g->name, jerr.text);
+	if (rc == 0)
+		rc = import_checked(c, g, &json);
+	if (rc == 0 && (r->exitcode != 0 || r->signal)) {
+		snprintf(msg, sizeof(msg), "%s: workload '%s' %s: %.200s", g->g->name, g->g->spec->workload,
+			 end, strbuf_str(&r->err));
 		rc = run_fail(c, msg);
 	}
-	if (rc == 0 && r->exitcode != 0) {
-		char msg[512];
-
-		snprintf(msg, sizeof(msg), "%s: workload '%s' exited with %d: %.200s", g->g->name,
-			 g->g->spec->workload, r->exitcode, strbuf_str(&r->err));
-		rc = run_fail(c, msg);
-	}
-	run_progress(c, "%s: workload finished (exit %d)", g->g->name, r->exitcode);
+	run_progress(c, "%s: workload finished (%s)", g->g->name, end);
 	strbuf_release(&json);
 	strbuf_release(&path);
 	return rc;

@@ -106,6 +106,28 @@ static void test_exec(void **state)
 	fake_peer_close(&fp);
 }
 
+/* qemu-ga leaves "exitcode" out for a process killed by a signal: that is
+ * -1 and the signal, never a clean exit 0. */
+static void test_exec_killed_by_signal(void **state)
+{
+	static const char *const argv[] = { "memtouch", NULL };
+	struct agent_exec_result r;
+	struct fake_peer fp;
+	struct agent *a;
+
+	(void)state;
+	a = synced(&fp);
+	fake_peer_say(&fp, "{\"return\": {\"pid\": 43}}\n");
+	fake_peer_say(&fp, "{\"return\": {\"exited\": true, \"signal\": 9}}\n");
+	assert_int_equal(agent_exec(a, argv, T, &r), 0);
+	assert_int_equal(r.exited, 1);
+	assert_int_equal(r.signal, 9);
+	assert_int_equal(r.exitcode, -1);
+	agent_exec_result_release(&r);
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
 static void test_exec_error_and_resync(void **state)
 {
 	static const char *const argv[] = { "/nonexistent", NULL };
@@ -219,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_sync),
 		cmocka_unit_test(test_sync_retries_until_answered),
 		cmocka_unit_test(test_exec),
+		cmocka_unit_test(test_exec_killed_by_signal),
 		cmocka_unit_test(test_exec_error_and_resync),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_read_missing_file),
