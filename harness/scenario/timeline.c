@@ -6,8 +6,10 @@
  * without a workload are errors at the line that says so, not surprises
  * half way through a run.
  */
-#include "scenario/scenario.h"
+#include "scenario/timeline.h"
+#include "scenario/model.h"
 #include "scenario/scenario-internal.h"
+#include "scenario/words.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
