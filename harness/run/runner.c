@@ -653,18 +653,25 @@ static int act_workload_wait(struct run_ctx *c, struct guest_state *g, const str
 	return workload_wait(c, g, e->timeout_ns);
 }
 
-static guest_action_fn guest_action(enum timeline_action a)
+static guest_action_fn guest_action(const struct timeline_action *a)
 {
-	switch (a) {
-	case TL_BALLOON: return act_balloon;
-	case TL_WAIT_BALLOON: return act_wait_balloon;
-	case TL_FREE: return act_free;
-	case TL_EXEC: return act_exec;
-	case TL_WORKLOAD_START: return act_workload_start;
-	case TL_WORKLOAD_STOP: return act_workload_stop;
-	case TL_WAIT_WORKLOAD: return act_workload_wait;
-	default: return NULL;
-	}
+	static const struct {
+		const char *verb;
+		guest_action_fn fn;
+	} map[] = {
+		{ "balloon", act_balloon },
+		{ "wait balloon", act_wait_balloon },
+		{ "free", act_free },
+		{ "exec", act_exec },
+		{ "workload start", act_workload_start },
+		{ "workload stop", act_workload_stop },
+		{ "wait workload", act_workload_wait },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(a->verb, map[i].verb) == 0)
+			return map[i].fn;
+	return NULL;
 }
 
 static int native_run(const struct run_ctx *c)
@@ -732,8 +739,10 @@ static int wait_ksm_settled(struct run_ctx *c, const struct timeline_entry *e)
 static int run_action(struct run_ctx *c, const struct timeline_entry *e)
 {
 	guest_action_fn fn = guest_action(e->action);
+	const char *v = e->action->verb;
+	char msg[256];
 
-	if (native_run(c) && (e->action == TL_BALLOON || e->action == TL_WAIT_BALLOON)) {
+	if (native_run(c) && (e->action->flags & TLA_BALLOON)) {
 		results_event(&c->res, "action_skipped",
 			      json_pack("{s:s, s:s}", "action", e->text, "reason",
 					"native run: the host has no balloon"));
@@ -750,20 +759,19 @@ static int run_action(struct run_ctx *c, const struct timeline_entry *e)
 		}
 		return 0;
 	}
-	switch (e->action) {
-	case TL_KSM_ON: return host_knob(c, "ksm", "on");
-	case TL_KSM_OFF: return host_knob(c, "ksm", "off");
-	case TL_KSM_UNMERGE: return host_knob(c, "ksm", "unmerge");
-	case TL_HOST: return host_knob(c, e->key, e->value);
-	case TL_WAIT_KSM_SETTLED: return wait_ksm_settled(c, e);
-	default: {
-		char msg[256];
-
-		snprintf(msg, sizeof(msg), "%s:%u: '%s' is not supported by this runner yet", e->file,
-			 e->line, e->text);
-		return fail_run(c, msg);
-	}
-	}
+	if (strcmp(v, "ksm on") == 0)
+		return host_knob(c, "ksm", "on");
+	if (strcmp(v, "ksm off") == 0)
+		return host_knob(c, "ksm", "off");
+	if (strcmp(v, "ksm unmerge") == 0)
+		return host_knob(c, "ksm", "unmerge");
+	if (strcmp(v, "host") == 0)
+		return host_knob(c, e->key, e->value);
+	if (strcmp(v, "wait ksm-settled") == 0)
+		return wait_ksm_settled(c, e);
+	snprintf(msg, sizeof(msg), "%s:%u: '%s' is not supported by this runner yet", e->file, e->line,
+		 e->text);
+	return fail_run(c, msg);
 }
 
 /* ---- the run ----------------------------------------------------------- */

@@ -1,12 +1,14 @@
 /* keys.c — every key of [scenario] and [guest NAME] as one row of one
  * table: parsing a value, defaults, "did you mean" and --list-keys all come
  * from the row, so a key cannot be documented one way and parsed another.
+ * --list-keys prints the timeline's table (timeline.c) after the keys.
  * The rows stay private; the folder asks for them through
  * scenario-internal.h.
  */
 #include "scenario/keys.h"
 #include "scenario/model.h"
 #include "scenario/scenario-internal.h"
+#include "scenario/timeline.h"
 #include "scenario/words.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -286,6 +288,22 @@ static void key_value_text(const struct sc_key *k, struct strbuf *sb)
 	}
 }
 
+/* The timeline's table; a usage too long for the column gets a line of
+ * its own. */
+static void print_actions(FILE *f)
+{
+	fprintf(f, "\n[timeline]  TIME = ACTION[, ACTION...]   (TIME from the start of the run; "
+		"GLOB matches guest names, e.g. light-*)\n");
+	for (size_t i = 0; i < timeline_action_count(); i++) {
+		const struct timeline_action *a = timeline_action_at(i);
+
+		if (strlen(a->usage) <= 32)
+			fprintf(f, "  %-32s  %s\n", a->usage, a->help);
+		else
+			fprintf(f, "  %s\n  %-32s  %s\n", a->usage, "", a->help);
+	}
+}
+
 void scenario_print_keys(FILE *f, const struct scenario_hooks *hooks)
 {
 	const char *const *hk = hooks && hooks->host_keys ? hooks->host_keys() : NULL;
@@ -328,19 +346,7 @@ void scenario_print_keys(FILE *f, const struct scenario_hooks *hooks)
 	if (!hk)
 		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "[host]", wk, "KNOB", wv, "VALUE", wd,
 			"unchanged", host_help);
-	fprintf(f, "\n[timeline]  TIME = ACTION[, ACTION...]   (TIME from the start of the run; "
-		"GLOB matches guest names, e.g. light-*)\n");
-	fprintf(f, "  balloon GLOB SIZE                 set the balloon target (bare number: MiB)\n"
-		"  workload GLOB start|stop          start or stop the guests' workload\n"
-		"  ksm on|off|unmerge                switch KSM (unmerge: run=2)\n"
-		"  host KEY VALUE                    set a host knob\n"
-		"  wait balloon GLOB [timeout DUR] [partial-ok]\n"
-		"                                    until the balloons reach their targets\n"
-		"                                    (partial-ok: record a shortfall, do not fail)\n"
-		"  wait ksm-settled [timeout DUR]    until KSM has settled\n"
-		"  wait workload GLOB [timeout DUR]  until the workloads have exited\n"
-		"  free GLOB                         sample `free -m` in the guests\n"
-		"  exec GLOB CMD ARGS...             run a command in the guests (agent)\n");
+	print_actions(f);
 	fprintf(f, "\n[matrix]  SECTION.KEY = V1, V2, ...   one run per combination "
 		"(scenario.KEY, host.KEY, guest.NAME.KEY)\n"
 		"[quick]   SECTION.KEY = VALUE          applied with --quick, before [matrix];\n"

@@ -113,6 +113,14 @@ static void expect_error_q(const char *text, int quick, ...)
 
 #define expect_error(text, ...) expect_error_q(text, 0, __VA_ARGS__, NULL)
 
+/* e is an entry of the table's row for verb. */
+static void assert_action(const struct timeline_entry *e, const char *verb)
+{
+	assert_non_null(e->action);
+	assert_string_equal(e->action->verb, verb);
+	assert_ptr_equal(e->action, timeline_action_find(verb));
+}
+
 /* ---- tests */
 
 static void test_defaults(void **state)
@@ -484,33 +492,33 @@ static void test_timeline(void **state)
 	e = s->timeline;
 	/* 0s: line 13 (two actions), then line 15 */
 	assert_true(e[0].t_ns == 0);
-	assert_int_equal(e[0].action, TL_WORKLOAD_START);
+	assert_action(&e[0], "workload start");
 	assert_string_equal(e[0].glob, "light-*");
 	assert_int_equal(e[0].line, 13);
 	assert_string_equal(e[0].file, "t.ini");
 	assert_string_equal(e[0].text, "workload light-* start");
-	assert_int_equal(e[1].action, TL_KSM_ON);
+	assert_action(&e[1], "ksm on");
 	assert_null(e[1].glob);
 	assert_string_equal(e[1].text, "ksm on");
-	assert_int_equal(e[2].action, TL_WAIT_BALLOON);
+	assert_action(&e[2], "wait balloon");
 	assert_string_equal(e[2].glob, "light-1");
 	assert_true(e[2].timeout_ns == 30 * SEC);
 	assert_int_equal(e[2].line, 15);
 	/* 10s: line 14, then line 16 */
 	assert_true(e[3].t_ns == 10 * SEC);
-	assert_int_equal(e[3].action, TL_HOST);
+	assert_action(&e[3], "host");
 	assert_string_equal(e[3].key, "thp");
 	assert_string_equal(e[3].value, "never");
-	assert_int_equal(e[4].action, TL_WAIT_KSM_SETTLED);
+	assert_action(&e[4], "wait ksm-settled");
 	assert_true(e[4].timeout_ns == 60 * SEC);
-	assert_int_equal(e[5].action, TL_KSM_UNMERGE);
+	assert_action(&e[5], "ksm unmerge");
 	/* 20s: line 17, then 19 */
-	assert_int_equal(e[6].action, TL_WAIT_WORKLOAD);
+	assert_action(&e[6], "wait workload");
 	assert_string_equal(e[6].glob, "[lh]*");
 	assert_true(e[6].timeout_ns == 0);
-	assert_int_equal(e[7].action, TL_FREE);
+	assert_action(&e[7], "free");
 	assert_string_equal(e[7].glob, "quiet-1");
-	assert_int_equal(e[8].action, TL_EXEC);
+	assert_action(&e[8], "exec");
 	assert_string_equal(e[8].glob, "q*");
 	assert_string_equal(e[8].argv[0], "sh");
 	assert_string_equal(e[8].argv[1], "-c");
@@ -518,17 +526,17 @@ static void test_timeline(void **state)
 	assert_null(e[8].argv[3]);
 	assert_int_equal(e[8].line, 19);
 	/* 30s */
-	assert_int_equal(e[9].action, TL_KSM_OFF);
-	assert_int_equal(e[10].action, TL_WORKLOAD_STOP);
+	assert_action(&e[9], "ksm off");
+	assert_action(&e[10], "workload stop");
 	assert_string_equal(e[10].glob, "heavy-1");
-	assert_int_equal(e[11].action, TL_WAIT_KSM_SETTLED);
+	assert_action(&e[11], "wait ksm-settled");
 	assert_true(e[11].timeout_ns == 0);
 	/* 60s: line 12, both actions in their order on the line */
 	assert_true(e[12].t_ns == 60 * SEC);
-	assert_int_equal(e[12].action, TL_BALLOON);
+	assert_action(&e[12], "balloon");
 	assert_string_equal(e[12].glob, "light-*");
 	assert_true(e[12].size_bytes == 2 * GiB);
-	assert_int_equal(e[13].action, TL_BALLOON);
+	assert_action(&e[13], "balloon");
 	assert_string_equal(e[13].glob, "heavy-1");
 	assert_true(e[13].size_bytes == 512 * MiB);	/* bare number = MiB */
 	assert_int_equal(e[13].line, 12);
@@ -536,13 +544,14 @@ static void test_timeline(void **state)
 
 	s = load_tl("[timeline]\n60s = balloon light-* 2G, balloon heavy-1 512\n");
 	assert_int_equal(s->n_timeline, 2);
-	assert_int_equal(s->timeline[0].action, TL_BALLOON);
+	assert_action(&s->timeline[0], "balloon");
 	assert_string_equal(s->timeline[0].glob, "light-*");
 	assert_true(s->timeline[0].size_bytes == 2 * GiB);
 	assert_string_equal(s->timeline[1].glob, "heavy-1");
 	assert_int_equal(scenario_match_guests(s, "light-*", NULL, 0), 2);
 	assert_int_equal(scenario_match_guests(s, "*-1", NULL, 0), 3);
-	assert_string_equal(timeline_action_name(TL_WAIT_KSM_SETTLED), "wait ksm-settled");
+	assert_string_equal(timeline_action_name(timeline_action_find("wait ksm-settled")), "wait ksm-settled");
+	assert_string_equal(timeline_action_name(NULL), "?");
 	scenario_free(s);
 
 	/* partial-ok, with and without a timeout; the seed behaviours (a
@@ -581,9 +590,11 @@ static void test_timeline_errors(void **state)
 			"guest quiet-1 has no workload");
 	expect_tl_error("[timeline]\n5s = wait workload *\n", "t.ini:12: ",
 			"guest quiet-1 has no workload");
+	/* a known first word: the rows it starts, by their usage */
 	expect_tl_error("[timeline]\n5s = workload light-1 begin\n", "t.ini:12: ",
-			"expected 'workload GLOB start|stop'");
-	expect_tl_error("[timeline]\n5s = ksm maybe\n", "t.ini:12: ", "expected 'ksm on|off|unmerge'");
+			"invalid value 'begin': expected 'workload GLOB start' or 'workload GLOB stop'");
+	expect_tl_error("[timeline]\n5s = ksm maybe\n", "t.ini:12: ",
+			"invalid value 'maybe': expected 'ksm on', 'ksm off' or 'ksm unmerge'");
 	expect_tl_error("[timeline]\n5s = host thp sometimes\n", "t.ini:12: [timeline] 5s: host thp sometimes: ",
 			"invalid value 'sometimes'");
 	expect_tl_error("[timeline]\n5s = host thpp never\n", "t.ini:12: ",
@@ -595,7 +606,7 @@ static void test_timeline_errors(void **state)
 	expect_tl_error("[timeline]\n5s = wait kms-settled\n", "t.ini:12: ",
 			"did you mean 'ksm-settled'?");
 	expect_tl_error("[timeline]\n5s = wait balloon\n", "t.ini:12: ",
-			"expected 'wait balloon GLOB [timeout DUR]'");
+			"expected 'wait balloon GLOB [timeout DUR] [partial-ok]', got 2 words");
 	expect_tl_error("[timeline]\n5s = exec light-1\n", "t.ini:12: ", "expected 'exec GLOB CMD ARGS...'");
 	expect_tl_error("[timeline]\n5s = free\n", "t.ini:12: ", "expected 'free GLOB'");
 	expect_tl_error("[timeline]\n5s =\n", "t.ini:12: [timeline] 5s: no action", NULL);
@@ -620,7 +631,7 @@ static void test_fixture_file(void **state)
 	assert_int_equal(s->n_guests, 6);
 	assert_string_equal(s->guests[5].name, "heavy-3");
 	assert_int_equal(s->n_timeline, 4);
-	assert_int_equal(s->timeline[1].action, TL_WAIT_BALLOON);	/* 10s, line 29 */
+	assert_action(&s->timeline[1], "wait balloon");	/* 10s, line 29 */
 	assert_int_equal(s->timeline[1].line, 29);
 	assert_string_equal(s->timeline[1].file, FIXTURES "overcommit-6x2g.ini");
 	assert_int_equal(scenario_count_runs(s), 12);
@@ -841,10 +852,10 @@ static void test_quick(void **state)
 	assert_int_equal(s->host[0].line, 16);
 	/* the quick timeline replaced the file's, sorted */
 	assert_int_equal(s->n_timeline, 3);
-	assert_int_equal(s->timeline[0].action, TL_WAIT_WORKLOAD);
+	assert_action(&s->timeline[0], "wait workload");
 	assert_int_equal(s->timeline[0].line, 18);
 	assert_true(s->timeline[1].size_bytes == 256 * MiB);
-	assert_int_equal(s->timeline[2].action, TL_FREE);
+	assert_action(&s->timeline[2], "free");
 	assert_int_equal(scenario_expand(s, 0, 0, &runs, &n), 0);
 	assert_int_equal(n, 2);
 	for (size_t i = 0; i < n; i++) {
