@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/fsutil.h"
 #include "scenario/scenario.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
@@ -912,6 +913,37 @@ static void test_print_keys(void **state)
 	free(buf);
 }
 
+/* README.md's list of timeline actions is the table, row for row, so the
+ * README cannot drift from what the harness parses.  The tests run from
+ * the repository root. */
+static void test_readme_actions(void **state)
+{
+	struct strbuf readme = STRBUF_INIT, want = STRBUF_INIT;
+
+	(void)state;
+	if (read_file("README.md", &readme) < 0)
+		fail_msg("%s (test-scenario runs from the repository root)", ocb_errmsg());
+	strbuf_adds(&want, "| action | what it does |\n|---|---|\n");
+	for (size_t i = 0; i < timeline_action_count(); i++) {
+		const struct timeline_action *a = timeline_action_at(i);
+		struct strbuf row = STRBUF_INIT;
+
+		strbuf_addf(&row, "| `%s` | %s |\n", a->usage, a->help);
+		if (!strstr(readme.buf, row.buf))
+			fail_msg("README.md: no line %s(row %zu of the actions in harness/scenario/"
+				 "timeline.c)", row.buf, i + 1);
+		strbuf_adds(&want, row.buf);
+		strbuf_release(&row);
+	}
+	strbuf_adds(&want, "\n");	/* and no row the table lacks */
+	if (!strstr(readme.buf, want.buf)) {
+		print_message("README.md's list of timeline actions should read:\n%s", want.buf);
+		fail();
+	}
+	strbuf_release(&want);
+	strbuf_release(&readme);
+}
+
 static void test_suggest(void **state)
 {
 	static const char *const words[] = { "memory", "vcpus", "count", NULL };
@@ -948,6 +980,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_runs),
 		cmocka_unit_test(test_quick),
 		cmocka_unit_test(test_print_keys),
+		cmocka_unit_test(test_readme_actions),
 		cmocka_unit_test(test_suggest),
 	};
 
