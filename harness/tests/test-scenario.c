@@ -1,6 +1,7 @@
 /* Unit tests: scenario files (scenario.c), timelines (timeline.c), matrix
  * expansion (matrix.c) and "did you mean" (suggest.c).  Host knobs and
  * workloads come from fake hooks. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -616,6 +617,187 @@ static void test_timeline_errors(void **state)
 	expect_tl_error("[timeline]\n5s = exec light-1 sh -c 'x\n", "t.ini:12: ", "unterminated ' quote");
 }
 
+/* ---- the table of timeline actions */
+
+/* The lowercase words of a usage before its first '[': the verb it spells. */
+static void verb_of_usage(const char *usage, struct strbuf *sb)
+{
+	char **w;
+	size_t n;
+
+	assert_int_equal(scenario_split_argv(usage, &w, &n), 0);
+	for (size_t i = 0; i < n && w[i][0] != '['; i++)
+		if (islower((unsigned char)w[i][0]))
+			strbuf_addf(sb, "%s%s", sb->len ? " " : "", w[i]);
+	scenario_argv_free(w);
+}
+
+/* 1 when a usage has words parse() must take: a CAPITAL other than GLOB,
+ * or optional ones. */
+static int usage_has_args(const char *usage)
+{
+	char **w;
+	size_t n;
+	int has = 0;
+
+	assert_int_equal(scenario_split_argv(usage, &w, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		has |= w[i][0] == '[' || (isupper((unsigned char)w[i][0]) && strcmp(w[i], "GLOB") != 0);
+	scenario_argv_free(w);
+	return has;
+}
+
+static int usage_has_glob(const char *usage)
+{
+	char **w;
+	size_t n;
+	int has = 0;
+
+	assert_int_equal(scenario_split_argv(usage, &w, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		has |= strcmp(w[i], "GLOB") == 0;
+	scenario_argv_free(w);
+	return has;
+}
+
+static void test_action_table(void **state)
+{
+	/* the names events.jsonl records: they never change */
+	static const char *const verbs[] = {
+		"balloon", "workload start", "workload stop", "ksm on", "ksm off", "ksm unmerge",
+		"host", "wait balloon", "wait ksm-settled", "wait workload", "free", "exec",
+	};
+	size_t n = timeline_action_count();
+
+	(void)state;
+	assert_int_equal(n, sizeof(verbs) / sizeof(verbs[0]));
+	for (size_t i = 0; i < n; i++) {
+		const struct timeline_action *a = timeline_action_at(i);
+		struct strbuf v = STRBUF_INIT;
+
+		assert_non_null(a);
+		assert_string_equal(a->verb, verbs[i]);
+		assert_true(a->usage && *a->usage);
+		assert_true(a->help && *a->help);
+		assert_ptr_equal(timeline_action_find(a->verb), a);
+		assert_string_equal(timeline_action_name(a), a->verb);
+		/* the usage is the grammar: its lowercase words are the verb */
+		verb_of_usage(a->usage, &v);
+		assert_string_equal(v.buf, a->verb);
+		strbuf_release(&v);
+		if (usage_has_args(a->usage) != (a->parse != NULL))
+			fail_msg("'%s': has %s parse function but %s arguments", a->usage,
+				 a->parse ? "a" : "no", a->parse ? "no" : "has");
+		assert_int_equal(usage_has_glob(a->usage), !!(a->flags & TLA_GUESTS));
+		if (a->flags & (TLA_BALLOON | TLA_WORKLOAD))
+			assert_true(a->flags & TLA_GUESTS);
+	}
+	assert_null(timeline_action_at(n));
+	assert_null(timeline_action_find("wait"));
+	assert_null(timeline_action_find("nap"));
+	/* the runner skips the balloon ones on a native run; the load refuses
+	 * the workload ones on a guest without a workload */
+	assert_true(timeline_action_find("balloon")->flags & TLA_BALLOON);
+	assert_true(timeline_action_find("wait balloon")->flags & TLA_BALLOON);
+	assert_false(timeline_action_find("free")->flags & TLA_BALLOON);
+	assert_true(timeline_action_find("workload start")->flags & TLA_WORKLOAD);
+	assert_true(timeline_action_find("workload stop")->flags & TLA_WORKLOAD);
+	assert_true(timeline_action_find("wait workload")->flags & TLA_WORKLOAD);
+	assert_false(timeline_action_find("exec")->flags & TLA_WORKLOAD);
+	assert_true(timeline_action_find("ksm unmerge")->flags & TLA_HOST);
+	assert_true(timeline_action_find("host")->flags & TLA_HOST);
+	assert_false(timeline_action_find("wait ksm-settled")->flags & TLA_HOST);
+}
+
+/* "5s = ACTION" for a row: its usage with glob for GLOB, a valid word for
+ * every other CAPITAL, no optional words. */
+static void action_line(const struct timeline_action *a, const char *glob, struct strbuf *sb)
+{
+	char **w;
+	size_t n;
+
+	strbuf_adds(sb, "[timeline]\n5s =");
+	assert_int_equal(scenario_split_argv(a->usage, &w, &n), 0);
+	for (size_t i = 0; i < n && w[i][0] != '['; i++) {
+		const char *x = w[i];
+
+		if (strcmp(x, "GLOB") == 0)
+			x = glob;
+		else if (strcmp(x, "SIZE") == 0)
+			x = "512M";
+		else if (strcmp(x, "KEY") == 0)
+			x = "thp";
+		else if (strcmp(x, "VALUE") == 0)
+			x = "never";
+		else if (strcmp(x, "CMD") == 0)
+			x = "true";
+		else if (strcmp(x, "ARGS...") == 0)
+			continue;
+		else if (isupper((unsigned char)x[0]))
+			fail_msg("no sample value for %s of '%s': add one here", x, a->usage);
+		strbuf_addf(sb, " %s", x);
+	}
+	strbuf_adds(sb, "\n");
+	scenario_argv_free(w);
+}
+
+/* Every row parses as its usage says; the guest checks follow its flags. */
+static void test_action_checks(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < timeline_action_count(); i++) {
+		const struct timeline_action *a = timeline_action_at(i);
+		struct strbuf sb = STRBUF_INIT;
+		struct scenario *s;
+
+		/* light-1/2: a workload and a balloon */
+		action_line(a, "light-*", &sb);
+		s = load_tl(sb.buf);
+		assert_int_equal(s->n_timeline, 1);
+		assert_ptr_equal(s->timeline[0].action, a);
+		if (a->flags & TLA_GUESTS)
+			assert_string_equal(s->timeline[0].glob, "light-*");
+		else
+			assert_null(s->timeline[0].glob);
+		scenario_free(s);
+		strbuf_reset(&sb);
+		if (!(a->flags & TLA_GUESTS)) {
+			strbuf_release(&sb);
+			continue;
+		}
+		action_line(a, "nope-*", &sb);
+		expect_tl_error(sb.buf, "t.ini:12: ", "'nope-*' matches no guest");
+		strbuf_reset(&sb);
+		/* quiet-1: neither a workload nor a balloon.  Only the workload
+		 * actions refuse it; balloon ones are the seed behaviour the
+		 * runner reproduces (see timeline_entry.glob). */
+		action_line(a, "quiet-1", &sb);
+		if (a->flags & TLA_WORKLOAD) {
+			expect_tl_error(sb.buf, "t.ini:12: ", "guest quiet-1 has no workload");
+		} else {
+			s = load_tl(sb.buf);
+			assert_ptr_equal(s->timeline[0].action, a);
+			scenario_free(s);
+		}
+		strbuf_release(&sb);
+	}
+	/* unknown words get "did you mean", whichever word is wrong */
+	expect_tl_error("[timeline]\n5s = exce light-1 true\n", "t.ini:12: [timeline] 5s: exce light-1 true: ",
+			"unknown timeline action 'exce' (did you mean 'exec'?)");
+	expect_tl_error("[timeline]\n5s = wiat ksm-settled\n", "t.ini:12: ",
+			"unknown timeline action 'wiat' (did you mean 'wait'?)");
+	expect_tl_error("[timeline]\n5s = nap 5s\n", "t.ini:12: ",
+			"unknown timeline action 'nap' (expected balloon, workload, ksm, host, wait, free or exec)");
+	expect_tl_error("[timeline]\n5s = workload light-1 strat\n", "t.ini:12: ",
+			"invalid value 'strat': expected 'workload GLOB start' or 'workload GLOB stop' "
+			"(did you mean 'start'?)");
+	expect_tl_error("[timeline]\n5s = ksm unmerg\n", "t.ini:12: ", "(did you mean 'unmerge'?)");
+	expect_tl_error("[timeline]\n5s = wait\n", "t.ini:12: ",
+			"expected 'wait balloon GLOB [timeout DUR] [partial-ok]', "
+			"'wait ksm-settled [timeout DUR]' or 'wait workload GLOB [timeout DUR]', got 1 word");
+	expect_tl_error("[timeline]\n5s = ksm on now\n", "t.ini:12: ", "expected 'ksm on', got 3 words");
+}
+
 static void test_fixture_file(void **state)
 {
 	struct scenario *s;
@@ -908,7 +1090,9 @@ static void test_print_keys(void **state)
 	assert_msg_has(buf, "anonymous|hugetlb-2M|hugetlb-1G|file");
 	assert_msg_has(buf, "host_memory_limit");
 	assert_msg_has(buf, "ksm.pages_to_scan");	/* from the hook */
-	assert_msg_has(buf, "wait ksm-settled");
+	for (size_t i = 0; i < timeline_action_count(); i++)
+		assert_msg_has(buf, timeline_action_at(i)->usage);
+	assert_msg_has(buf, "until KSM has settled");
 	assert_msg_has(buf, "[matrix]");
 	free(buf);
 }
@@ -973,6 +1157,8 @@ int main(void)
 		cmocka_unit_test(test_split_argv),
 		cmocka_unit_test(test_timeline),
 		cmocka_unit_test(test_timeline_errors),
+		cmocka_unit_test(test_action_table),
+		cmocka_unit_test(test_action_checks),
 		cmocka_unit_test(test_fixture_file),
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_matrix_changes_guests),
