@@ -8,6 +8,7 @@
  * names the line it came from.
  */
 #include "scenario/build.h"
+#include "scenario/keys.h"
 #include "scenario/model.h"
 #include "scenario/scenario-internal.h"
 #include "scenario/timeline.h"

@@ -6,8 +6,10 @@
  */
 #include "scenario/matrix.h"
 #include "scenario/build.h"
+#include "scenario/keys.h"
 #include "scenario/model.h"
 #include "scenario/scenario-internal.h"
+#include "scenario/words.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 

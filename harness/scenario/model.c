@@ -4,6 +4,7 @@
  */
 #include "scenario/model.h"
 #include "scenario/scenario-internal.h"
+#include "scenario/words.h"
 #include "util/error.h"
 
 #include <fnmatch.h>

@@ -15,6 +15,8 @@
  */
 #include "scenario/parse.h"
 #include "scenario/build.h"
+#include "scenario/keys.h"
+#include "scenario/matrix.h"
 #include "scenario/model.h"
 #include "scenario/scenario-internal.h"
 #include "scenario/words.h"

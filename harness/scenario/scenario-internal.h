@@ -9,12 +9,13 @@
  * overridden value is validated as if written in place and its errors name
  * the [matrix]/[quick] line.
  *
- * It includes no header of the folder, only declares the public types it
- * names, so every file of the folder can include it without the files
- * depending on each other through it.  The functions below are grouped by
- * the file that defines them, in the order of the folder's layers: a file
- * calls only the files listed before it (words, model, timeline, keys,
- * build, matrix, parse).
+ * It includes no header of the folder (it only declares the public types
+ * it names), so including it ties no file to another.  A file that calls a
+ * function declared here includes the defining file's own header as well,
+ * so ci/check-layers sees every dependency between the folder's files.
+ * They go one way, in the order of the groups below: a file calls only the
+ * files listed before its own (words, model, timeline, keys, build,
+ * matrix, parse).
  */
 #ifndef OCB_SCENARIO_INTERNAL_H
 #define OCB_SCENARIO_INTERNAL_H

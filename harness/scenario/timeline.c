@@ -86,8 +86,9 @@ static int parse_wait_balloon(struct timeline_entry *e, char *const *args, size_
  * has words besides the verb and GLOB) and one executor in the runner
  * (harness/run/).  Parsing, "did you mean", the guest checks (by flags)
  * and --list-keys follow from the row; README.md's list of actions gets
- * the row's line (test-scenario fails until it has it).  The verbs are the
- * names events.jsonl records: renaming one breaks older results. */
+ * the row's line (test-scenario fails until it has it).  The runner finds
+ * its executor by the verb, so a verb is renamed in both places or not at
+ * all. */
 static const struct timeline_action actions[] = {
 	{ "balloon", "balloon GLOB SIZE", "set the balloon target (bare number: MiB)",
 	  TLA_GUESTS | TLA_BALLOON, parse_balloon },

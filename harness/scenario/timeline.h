@@ -37,7 +37,7 @@ enum {
 
 struct timeline_action {
 	const char *verb;	/* "balloon", "wait balloon", "workload start": its
-				 * name in messages and events.jsonl */
+				 * name, by which the runner finds its executor */
 	const char *usage;	/* "wait balloon GLOB [timeout DUR] [partial-ok]" */
 	const char *help;	/* one line for --list-keys and the README */
 	unsigned flags;		/* TLA_* */

@@ -662,7 +662,8 @@ static int usage_has_glob(const char *usage)
 
 static void test_action_table(void **state)
 {
-	/* the names events.jsonl records: they never change */
+	/* today's names, in --list-keys order: the runner's executors are
+	 * found by them */
 	static const char *const verbs[] = {
 		"balloon", "workload start", "workload stop", "ksm on", "ksm off", "ksm unmerge",
 		"host", "wait balloon", "wait ksm-settled", "wait workload", "free", "exec",
