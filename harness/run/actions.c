@@ -168,20 +168,19 @@ static const struct action_executor *executor_of(const char *verb)
 	return NULL;
 }
 
-int run_action_known(const char *verb)
+enum run_exec_kind run_action_executor(const char *verb)
 {
-	return executor_of(verb) != NULL;
-}
+	const struct action_executor *x = executor_of(verb);
 
-static const char *verb_of(const struct timeline_entry *e)
-{
-	return timeline_action_name(e->action);
+	if (!x)
+		return RUN_EXEC_NONE;
+	return x->host ? RUN_EXEC_HOST : RUN_EXEC_PER_GUEST;
 }
 
 /* A native baseline has no balloon: its balloon actions are skipped. */
 static int needs_balloon(const struct timeline_entry *e)
 {
-	return e->action == TL_BALLOON || e->action == TL_WAIT_BALLOON;
+	return (e->action->flags & TLA_BALLOON) != 0;
 }
 
 static int native_run(const struct run_ctx *c)
@@ -191,7 +190,7 @@ static int native_run(const struct run_ctx *c)
 
 static int run_action(struct run_ctx *c, const struct timeline_entry *e, uint64_t late_ns)
 {
-	const struct action_executor *x = executor_of(verb_of(e));
+	const struct action_executor *x = executor_of(e->action->verb);
 
 	if (native_run(c) && needs_balloon(e)) {
 		results_event(&c->res, "action_skipped",

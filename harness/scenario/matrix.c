@@ -1,16 +1,178 @@
-/* matrix.c — a loaded scenario into its runs: [matrix] combinations ×
- * repeat.  Each run is built from the file's records with the run's
- * values substituted (sc_build), so it is validated exactly like the file
- * and owns all of its data.
+/* matrix.c — [matrix] and [quick] lines resolved to the keys they
+ * override, and a loaded scenario expanded into its runs: [matrix]
+ * combinations × repeat.  Each run is built from the file's records with
+ * the run's values substituted (sc_build), so it is validated exactly like
+ * the file and owns all of its data.
  */
-#include "scenario/scenario.h"
+#include "scenario/matrix.h"
+#include "scenario/build.h"
+#include "scenario/keys.h"
+#include "scenario/model.h"
 #include "scenario/scenario-internal.h"
+#include "scenario/words.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 
+#include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ------------------------------------------------------------ resolving */
+
+/* "SECTION.KEY" of a [matrix]/[quick] line to its target.  Unprefixed. */
+static int resolve_target(const struct scenario_doc *d, const struct scenario_hooks *hooks,
+			  const struct sc_raw_axis *r, struct sc_axis *a)
+{
+	static const char *const targets[] = { "scenario", "host", "guest", NULL };
+	const char *what = r->section == SC_SEC_MATRIX ? "matrix axis" : "quick override";
+	const char *dot = strchr(r->key, '.'), *rest;
+	size_t seclen;
+
+	if (!dot || !dot[1])
+		return ocb_fail("%s '%s': expected SECTION.KEY (scenario.KEY, host.KEY or "
+				"guest.NAME.KEY)", what, r->key);
+	seclen = (size_t)(dot - r->key);
+	rest = dot + 1;
+	if (seclen == 8 && strncmp(r->key, "scenario", 8) == 0) {
+		const struct sc_key *k = sc_key_find(SC_SEC_SCENARIO, rest);
+
+		a->section = SC_SEC_SCENARIO;
+		if (!k)
+			return sc_fail_unknown("scenario key", rest, sc_key_names(SC_SEC_SCENARIO));
+		if (!sc_key_matrix_ok(k) && r->section == SC_SEC_MATRIX)
+			return ocb_fail("scenario.%s cannot be a matrix axis", rest);
+	} else if (seclen == 4 && strncmp(r->key, "host", 4) == 0) {
+		const char *const *names = hooks && hooks->host_keys ? hooks->host_keys() : NULL;
+		int known = !names;
+
+		a->section = SC_SEC_HOST;
+		for (size_t i = 0; names && names[i]; i++)
+			known |= strcmp(names[i], rest) == 0;
+		/* pattern keys are left to validate_host when the values are built */
+		if (!known && !(hooks && hooks->validate_host))
+			return sc_fail_unknown("host key", rest, names);
+	} else if (seclen == 5 && strncmp(r->key, "guest", 5) == 0) {
+		const char *kdot = strchr(rest, '.');
+		const char *gnames[d->n_guests + 1];
+		size_t i;
+
+		if (!kdot || kdot == rest || !kdot[1])
+			return ocb_fail("%s '%s': expected guest.NAME.KEY", what, r->key);
+		for (i = 0; i < d->n_guests; i++) {
+			gnames[i] = d->guests[i].name;
+			if (strlen(gnames[i]) == (size_t)(kdot - rest) &&
+			    strncmp(gnames[i], rest, (size_t)(kdot - rest)) == 0)
+				break;
+		}
+		if (i == d->n_guests) {
+			char name[256];
+
+			gnames[d->n_guests] = NULL;
+			snprintf(name, sizeof(name), "%.*s", (int)(kdot - rest), rest);
+			return sc_fail_unknown("guest", name, gnames);
+		}
+		a->section = SC_SEC_GUEST;
+		a->guest = i;
+		rest = kdot + 1;
+		if (!sc_key_find(SC_SEC_GUEST, rest))
+			return sc_fail_unknown("guest key", rest, sc_key_names(SC_SEC_GUEST));
+	} else {
+		char sec[64];
+
+		snprintf(sec, sizeof(sec), "%.*s", (int)seclen, r->key);
+		if (strcmp(sec, "timeline") == 0 && r->section == SC_SEC_MATRIX)
+			return ocb_fail("%s '%s': timeline lines cannot be matrix axes", what, r->key);
+		if (strcmp(sec, "timeline") == 0) {
+			/* [quick] timeline.TIME = ACTIONS: its lines replace the
+			 * whole [timeline] (a quick run is shorter) */
+			a->section = SC_SEC_TIMELINE;
+		} else {
+			return sc_fail_unknown("section", sec, targets);
+		}
+	}
+	a->key = sc_xstrdup(rest);
+	return 0;
+}
+
+static void add_value(struct sc_axis *a, const char *v, size_t n)
+{
+	while (n && isspace((unsigned char)*v)) {
+		v++;
+		n--;
+	}
+	while (n && isspace((unsigned char)v[n - 1]))
+		n--;
+	a->values = sc_xrealloc(a->values, (a->n_values + 1) * sizeof(*a->values));
+	a->values[a->n_values] = strndup(v, n);
+	if (!a->values[a->n_values])
+		abort();
+	a->n_values++;
+}
+
+static int resolve_axis(const struct scenario_doc *d, const struct scenario_hooks *hooks,
+			const struct sc_raw_axis *r, struct sc_axis *a)
+{
+	if (resolve_target(d, hooks, r, a) < 0)
+		return -1;
+	a->axis = sc_xstrdup(r->key);
+	a->line = r->line;
+	if (r->section == SC_SEC_QUICK) {
+		add_value(a, r->value, strlen(r->value));
+		return 0;
+	}
+	for (const char *p = r->value;;) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+
+		add_value(a, p, n);
+		if (!*a->values[a->n_values - 1])
+			return ocb_fail("empty value in '%s' (expected v1, v2, ...)", r->value);
+		for (size_t i = 0; i + 1 < a->n_values; i++)
+			if (strcmp(a->values[i], a->values[a->n_values - 1]) == 0)
+				return ocb_fail("value '%s' listed twice", a->values[i]);
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	return 0;
+}
+
+int sc_resolve_axes(struct scenario_doc *d, const struct scenario_hooks *hooks)
+{
+	d->matrix = sc_xcalloc(d->n_raw, sizeof(*d->matrix));
+	d->quick = sc_xcalloc(d->n_raw, sizeof(*d->quick));
+	for (size_t i = 0; i < d->n_raw; i++) {
+		const struct sc_raw_axis *r = &d->raw[i];
+		int m = r->section == SC_SEC_MATRIX;
+		struct sc_axis *list = m ? d->matrix : d->quick;
+		size_t *n = m ? &d->n_matrix : &d->n_quick;
+
+		for (size_t j = 0; j < *n; j++)
+			if (list[j].section != SC_SEC_TIMELINE && strcmp(list[j].axis, r->key) == 0)
+				return ocb_fail("%s:%u: [%s] %s: listed twice (first on line %u)",
+						d->file, r->line, m ? "matrix" : "quick", r->key,
+						list[j].line);
+		(*n)++;
+		if (resolve_axis(d, hooks, r, &list[*n - 1]) < 0)
+			return ocb_err_prefix("%s:%u: [%s] ", d->file, r->line,
+					      m ? "matrix" : "quick");
+	}
+	return 0;
+}
+
+size_t sc_quick_overrides(const struct scenario_doc *d, struct sc_override *ov)
+{
+	for (size_t i = 0; i < d->n_quick; i++) {
+		ov[i].axis = &d->quick[i];
+		ov[i].value = d->quick[i].values[0];
+		ov[i].origin = "quick";
+	}
+	return d->n_quick;
+}
+
+/* ------------------------------------------------------------ expanding */
 
 /* Combinations of the matrix, SIZE_MAX when that overflows. */
 static size_t count_combos(const struct scenario_doc *d)
@@ -59,13 +221,8 @@ static struct scenario *build_combo(const struct scenario *s, size_t c)
 		idx[i] = rem % d->matrix[i].n_values;
 		rem /= d->matrix[i].n_values;
 	}
-	if (s->quick) {
-		for (size_t i = 0; i < d->n_quick; i++, n++) {
-			ov[n].axis = &d->quick[i];
-			ov[n].value = d->quick[i].values[0];
-			ov[n].origin = "quick";
-		}
-	}
+	if (s->quick)
+		n = sc_quick_overrides(d, ov);
 	for (size_t i = 0; i < d->n_matrix; i++, n++) {
 		ov[n].axis = &d->matrix[i];
 		ov[n].value = d->matrix[i].values[idx[i]];

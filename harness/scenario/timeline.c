@@ -1,13 +1,16 @@
-/* timeline.c — [timeline] lines: TIME = ACTION[, ACTION...].
+/* timeline.c — [timeline] lines: TIME = ACTION[, ACTION...], and the one
+ * table of the actions a timeline can take (timeline.h says how a row's
+ * usage reads).
  *
  * Parsed after the guests are known, so every GLOB is checked against
- * them: a glob that matches nothing, a balloon action on a guest without a
- * balloon or a target above its memory, a workload action on a guest
- * without a workload are errors at the line that says so, not surprises
+ * them: a glob that matches nothing, or a workload action on a guest
+ * without a workload, is an error at the line that says so, not a surprise
  * half way through a run.
  */
-#include "scenario/scenario.h"
+#include "scenario/timeline.h"
+#include "scenario/model.h"
 #include "scenario/scenario-internal.h"
+#include "scenario/words.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
@@ -18,49 +21,274 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const action_names[] = {
-	[TL_BALLOON] = "balloon",
-	[TL_WORKLOAD_START] = "workload start",
-	[TL_WORKLOAD_STOP] = "workload stop",
-	[TL_KSM_ON] = "ksm on",
-	[TL_KSM_OFF] = "ksm off",
-	[TL_KSM_UNMERGE] = "ksm unmerge",
-	[TL_HOST] = "host",
-	[TL_WAIT_BALLOON] = "wait balloon",
-	[TL_WAIT_KSM_SETTLED] = "wait ksm-settled",
-	[TL_WAIT_WORKLOAD] = "wait workload",
-	[TL_FREE] = "free",
-	[TL_EXEC] = "exec",
-};
+/* ------------------------------------------------------------ arguments */
 
-const char *timeline_action_name(enum timeline_action a)
+static int parse_balloon(struct timeline_entry *e, char *const *args, size_t n,
+			 const struct scenario_hooks *hooks)
 {
-	return (unsigned)a < sizeof(action_names) / sizeof(action_names[0]) ? action_names[a] : "?";
+	return parse_size(args[0], MiB, &e->size_bytes);
 }
 
-static const char *const verbs[] = { "balloon", "workload", "ksm", "host", "wait", "free", "exec",
-				     NULL };
-
-static int fail_word(const char *what, const char *word, const char *const *names,
-		     const char *expected)
+static int parse_host(struct timeline_entry *e, char *const *args, size_t n,
+		      const struct scenario_hooks *hooks)
 {
-	const char *s = ocb_suggest(word, names);
-
-	if (s)
-		return ocb_fail("unknown %s '%s' (did you mean '%s'?)", what, word, s);
-	return ocb_fail("unknown %s '%s' (expected %s)", what, word, expected);
-}
-
-static int want_args(size_t argc, size_t n, const char *usage)
-{
-	if (argc != n)
-		return ocb_fail("expected '%s', got %zu word%s", usage, argc, argc == 1 ? "" : "s");
+	if (sc_validate_host(hooks, args[0], args[1]) < 0)
+		return ocb_err_prefix("host %s: ", args[0]);
+	e->key = sc_xstrdup(args[0]);
+	e->value = sc_xstrdup(args[1]);
 	return 0;
 }
 
+static int parse_exec(struct timeline_entry *e, char *const *args, size_t n,
+		      const struct scenario_hooks *hooks)
+{
+	e->argv = sc_xcalloc(n + 1, sizeof(*e->argv));
+	for (size_t i = 0; i < n; i++)
+		e->argv[i] = sc_xstrdup(args[i]);
+	return 0;
+}
+
+/* [timeout DUR], and where partial is allowed a last [partial-ok]. */
+static int wait_options(struct timeline_entry *e, char *const *args, size_t n, int partial)
+{
+	/* "partial-ok": a balloon that stops short (the guest holds its
+	 * memory, or OOMs) is an outcome to record, not a failure. */
+	if (partial && n > 0 && strcmp(args[n - 1], "partial-ok") == 0) {
+		e->partial_ok = 1;
+		n--;
+	}
+	if (n == 0)
+		return 0;
+	if (n != 2 || strcmp(args[0], "timeout") != 0)
+		return ocb_fail("expected 'timeout DURATION'%s after '%s%s%s', got '%s'",
+				partial ? " [partial-ok]" : "", e->action->verb, e->glob ? " " : "",
+				e->glob ? e->glob : "", args[0]);
+	if (parse_duration_ns(args[1], 0, &e->timeout_ns) < 0)
+		return ocb_err_prefix("timeout: ");
+	return 0;
+}
+
+static int parse_wait(struct timeline_entry *e, char *const *args, size_t n,
+		      const struct scenario_hooks *hooks)
+{
+	return wait_options(e, args, n, 0);
+}
+
+static int parse_wait_balloon(struct timeline_entry *e, char *const *args, size_t n,
+			      const struct scenario_hooks *hooks)
+{
+	return wait_options(e, args, n, 1);
+}
+
+/* ---------------------------------------------------------------- table */
+
+/* Adding an action: one row here (with a parse function when its usage
+ * has words besides the verb and GLOB) and one executor in the runner
+ * (harness/run/).  Parsing, "did you mean", the guest checks (by flags)
+ * and --list-keys follow from the row; README.md's list of actions gets
+ * the row's line (test-scenario fails until it has it).  The runner finds
+ * its executor by the verb, so a verb is renamed in both places or not at
+ * all. */
+static const struct timeline_action actions[] = {
+	{ "balloon", "balloon GLOB SIZE", "set the balloon target (bare number: MiB)",
+	  TLA_GUESTS | TLA_BALLOON, parse_balloon },
+	{ "workload start", "workload GLOB start", "start the guests' workload",
+	  TLA_GUESTS | TLA_WORKLOAD, NULL },
+	{ "workload stop", "workload GLOB stop", "stop the guests' workload",
+	  TLA_GUESTS | TLA_WORKLOAD, NULL },
+	{ "ksm on", "ksm on", "switch KSM on (run=1)", TLA_HOST, NULL },
+	{ "ksm off", "ksm off", "switch KSM off; merged pages stay merged (run=0)", TLA_HOST, NULL },
+	{ "ksm unmerge", "ksm unmerge", "switch KSM off and unmerge every page (run=2)", TLA_HOST,
+	  NULL },
+	{ "host", "host KEY VALUE", "set a host knob", TLA_HOST, parse_host },
+	{ "wait balloon", "wait balloon GLOB [timeout DUR] [partial-ok]",
+	  "until the balloons reach their targets (partial-ok: record a shortfall, do not fail)",
+	  TLA_GUESTS | TLA_BALLOON, parse_wait_balloon },
+	{ "wait ksm-settled", "wait ksm-settled [timeout DUR]", "until KSM has settled", 0,
+	  parse_wait },
+	{ "wait workload", "wait workload GLOB [timeout DUR]", "until the workloads have exited",
+	  TLA_GUESTS | TLA_WORKLOAD, parse_wait },
+	{ "free", "free GLOB", "sample `free -m` in the guests", TLA_GUESTS, NULL },
+	{ "exec", "exec GLOB CMD ARGS...", "run a command in the guests (agent)", TLA_GUESTS,
+	  parse_exec },
+};
+
+#define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
+
+size_t timeline_action_count(void)
+{
+	return N_ACTIONS;
+}
+
+const struct timeline_action *timeline_action_at(size_t i)
+{
+	return i < N_ACTIONS ? &actions[i] : NULL;
+}
+
+const struct timeline_action *timeline_action_find(const char *verb)
+{
+	for (size_t i = 0; i < N_ACTIONS; i++)
+		if (strcmp(actions[i].verb, verb) == 0)
+			return &actions[i];
+	return NULL;
+}
+
+const char *timeline_action_name(const struct timeline_action *a)
+{
+	return a ? a->verb : "?";
+}
+
+/* --------------------------------------------------------------- usages */
+
+/* A usage read as timeline.h says: its required words (up to the first
+ * '[', without a last NAME...), and whether more may follow. */
+struct usage {
+	struct {
+		const char *s;
+		size_t n;
+	} w[12];
+	size_t n;
+	int more;
+};
+
+static void usage_of(const struct timeline_action *a, struct usage *u)
+{
+	const char *p = a->usage;
+
+	u->n = 0;
+	u->more = 0;
+	for (;;) {
+		size_t len;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (*p == '[') {
+			u->more = 1;
+			break;
+		}
+		len = strcspn(p, " ");
+		if (u->n == sizeof(u->w) / sizeof(u->w[0]))
+			abort();	/* a usage this long is a bug of the table */
+		u->w[u->n].s = p;
+		u->w[u->n].n = len;
+		u->n++;
+		p += len;
+	}
+	if (u->n && u->w[u->n - 1].n > 3 && strncmp(u->w[u->n - 1].s + u->w[u->n - 1].n - 3,
+						     "...", 3) == 0) {
+		u->n--;
+		u->more = 1;
+	}
+}
+
+static int usage_word_is(const struct usage *u, size_t i, const char *word)
+{
+	return strlen(word) == u->w[i].n && strncmp(u->w[i].s, word, u->w[i].n) == 0;
+}
+
+static int usage_word_literal(const struct usage *u, size_t i)
+{
+	return islower((unsigned char)u->w[i].s[0]);
+}
+
+/* Every lowercase word of the usage is where the action has it. */
+static int usage_matches(const struct usage *u, char *const *w, size_t argc)
+{
+	for (size_t i = 0; i < u->n; i++)
+		if (usage_word_literal(u, i) && (i >= argc || !usage_word_is(u, i, w[i])))
+			return 0;
+	return 1;
+}
+
+#define WORD_MAX 32	/* longest word of a usage, NUL included */
+
+static const char *usage_word(const struct usage *u, size_t i, char *buf)
+{
+	snprintf(buf, WORD_MAX, "%.*s", (int)u->w[i].n, u->w[i].s);
+	return buf;
+}
+
+/* The distinct first words of the rows ("balloon", "workload", ...),
+ * NULL-terminated in out, spelled out in buf. */
+static size_t first_words(const char **out, char (*buf)[WORD_MAX])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_ACTIONS; i++) {
+		struct usage u;
+		size_t j;
+
+		usage_of(&actions[i], &u);
+		for (j = 0; j < n && !usage_word_is(&u, 0, out[j]); j++)
+			;
+		if (j == n) {
+			out[n] = usage_word(&u, 0, buf[n]);
+			n++;
+		}
+	}
+	out[n] = NULL;
+	return n;
+}
+
+/* w[0] starts rows ("wait") but none of them matches: name them all, and
+ * the word of the action that should have picked one. */
+static int fail_family(char *const *w, size_t argc)
+{
+	const struct timeline_action *rows[N_ACTIONS];
+	const char *picks[N_ACTIONS + 1], *s;
+	char buf[N_ACTIONS][WORD_MAX];
+	struct strbuf sb = STRBUF_INIT;
+	size_t nr = 0, np = 0, at = 0;
+
+	for (size_t i = 0; i < N_ACTIONS; i++) {
+		struct usage u;
+
+		usage_of(&actions[i], &u);
+		if (!usage_word_is(&u, 0, w[0]))
+			continue;
+		rows[nr++] = &actions[i];
+		/* the picking word: the first row's second lowercase word */
+		if (!at)
+			for (at = 1; at < u.n && !usage_word_literal(&u, at); at++)
+				;
+		if (at < u.n && usage_word_literal(&u, at)) {
+			picks[np] = usage_word(&u, at, buf[np]);
+			np++;
+		}
+	}
+	picks[np] = NULL;
+	for (size_t i = 0; i < nr; i++)
+		strbuf_addf(&sb, "%s'%s'", i == 0 ? "" : i + 1 < nr ? ", " : " or ", rows[i]->usage);
+	if (at >= argc)
+		ocb_fail("expected %s, got %zu word%s", sb.buf, argc, argc == 1 ? "" : "s");
+	else if ((s = ocb_suggest(w[at], picks)))
+		ocb_fail("invalid value '%s': expected %s (did you mean '%s'?)", w[at], sb.buf, s);
+	else
+		ocb_fail("invalid value '%s': expected %s", w[at], sb.buf);
+	strbuf_release(&sb);
+	return -1;
+}
+
+static int fail_no_action(char *const *w, size_t argc)
+{
+	char buf[N_ACTIONS][WORD_MAX];
+	const char *firsts[N_ACTIONS + 1];
+	size_t n = first_words(firsts, buf);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(firsts[i], w[0]) == 0)
+			return fail_family(w, argc);
+	return sc_fail_unknown("timeline action", w[0], firsts);
+}
+
+/* ---------------------------------------------------------------- guests */
+
 /* The glob must match some guest, and every guest it matches must be
- * able to take the action. */
-static int check_glob(const struct scenario *s, struct timeline_entry *e)
+ * able to take the action, as its flags say.  TLA_BALLOON asks nothing
+ * here: see timeline_entry.glob. */
+static int check_guests(const struct scenario *s, const struct timeline_entry *e)
 {
 	const struct scenario_guest **m;
 	size_t n = scenario_match_guests(s, e->glob, NULL, 0);
@@ -78,130 +306,49 @@ static int check_glob(const struct scenario *s, struct timeline_entry *e)
 		strbuf_release(&sb);
 		return -1;
 	}
+	if (!(e->action->flags & TLA_WORKLOAD))
+		return 0;
 	m = sc_xcalloc(n, sizeof(*m));
 	scenario_match_guests(s, e->glob, m, n);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const struct scenario_guest_spec *g = m[i]->spec;
-
-		switch (e->action) {
-		/* Balloon targets above guest memory and guests without a
-		 * balloon device are not rejected here: they are seed
-		 * behaviours the runner reproduces (clamped, said so; QEMU's
-		 * DeviceNotActive error naming the guest). */
-		case TL_WORKLOAD_START:
-		case TL_WORKLOAD_STOP:
-		case TL_WAIT_WORKLOAD:
-			if (!g->workload_argv)
-				rc = ocb_fail("guest %s has no workload (narrow the glob)",
-					      m[i]->name);
-			break;
-		default:
-			break;
-		}
-	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (!m[i]->spec->workload_argv)
+			rc = ocb_fail("guest %s has no workload (narrow the glob)", m[i]->name);
 	free(m);
 	return rc;
 }
 
-/* "wait X GLOB [timeout DUR]" / "wait ksm-settled [timeout DUR]" */
-static int parse_wait(char **w, size_t argc, struct timeline_entry *e)
+/* --------------------------------------------------------------- actions */
+
+/* The words of one action into e: the row they match, then its words. */
+static int parse_action(const struct scenario *s, char *const *w, size_t argc,
+			struct timeline_entry *e)
 {
-	static const char *const what[] = { "balloon", "ksm-settled", "workload", NULL };
-	size_t rest;
+	const struct timeline_action *a = NULL;
+	struct usage u;
+	char *args[argc];
+	size_t n = 0;
 
-	if (argc < 2)
-		return ocb_fail("expected 'wait balloon GLOB', 'wait ksm-settled' or "
-				"'wait workload GLOB'");
-	if (strcmp(w[1], "ksm-settled") == 0) {
-		e->action = TL_WAIT_KSM_SETTLED;
-		rest = 2;
-	} else if (strcmp(w[1], "balloon") == 0 || strcmp(w[1], "workload") == 0) {
-		e->action = w[1][0] == 'b' ? TL_WAIT_BALLOON : TL_WAIT_WORKLOAD;
-		if (argc < 3)
-			return ocb_fail("expected 'wait %s GLOB [timeout DUR]'", w[1]);
-		e->glob = sc_xstrdup(w[2]);
-		rest = 3;
-	} else {
-		return fail_word("wait", w[1], what, "balloon, ksm-settled or workload");
+	for (size_t i = 0; i < N_ACTIONS && !a; i++) {
+		usage_of(&actions[i], &u);
+		if (usage_matches(&u, w, argc))
+			a = &actions[i];
 	}
-	/* "partial-ok": a balloon that stops short (the guest holds its
-	 * memory, or OOMs) is an outcome to record, not a failure. */
-	if (e->action == TL_WAIT_BALLOON && argc > rest && strcmp(w[argc - 1], "partial-ok") == 0) {
-		e->partial_ok = 1;
-		argc--;
-	}
-	if (argc == rest)
-		return 0;
-	if (argc != rest + 2 || strcmp(w[rest], "timeout") != 0)
-		return ocb_fail("expected 'timeout DURATION'%s after 'wait %s%s%s', got '%s'",
-				e->action == TL_WAIT_BALLOON ? " [partial-ok]" : "", w[1],
-				e->glob ? " " : "", e->glob ? e->glob : "", w[rest]);
-	if (parse_duration_ns(w[rest + 1], 0, &e->timeout_ns) < 0)
-		return ocb_err_prefix("timeout: ");
-	return 0;
-}
-
-static int parse_action(struct scenario *s, char **w, size_t argc, struct timeline_entry *e)
-{
-	const char *v = w[0];
-
-	if (strcmp(v, "balloon") == 0) {
-		if (want_args(argc, 3, "balloon GLOB SIZE") < 0)
-			return -1;
-		e->action = TL_BALLOON;
-		e->glob = sc_xstrdup(w[1]);
-		if (parse_size(w[2], MiB, &e->size_bytes) < 0)
-			return -1;
-	} else if (strcmp(v, "workload") == 0) {
-		if (want_args(argc, 3, "workload GLOB start|stop") < 0)
-			return -1;
-		if (strcmp(w[2], "start") == 0)
-			e->action = TL_WORKLOAD_START;
-		else if (strcmp(w[2], "stop") == 0)
-			e->action = TL_WORKLOAD_STOP;
+	if (!a)
+		return fail_no_action(w, argc);
+	if (argc < u.n || (argc > u.n && !u.more))
+		return ocb_fail("expected '%s', got %zu word%s", a->usage, argc, argc == 1 ? "" : "s");
+	e->action = a;
+	for (size_t i = 0; i < argc; i++) {
+		if (i < u.n && usage_word_literal(&u, i))
+			continue;
+		if (i < u.n && usage_word_is(&u, i, "GLOB"))
+			e->glob = sc_xstrdup(w[i]);
 		else
-			return ocb_fail("invalid value '%s': expected 'workload GLOB start|stop'", w[2]);
-		e->glob = sc_xstrdup(w[1]);
-	} else if (strcmp(v, "ksm") == 0) {
-		if (want_args(argc, 2, "ksm on|off|unmerge") < 0)
-			return -1;
-		if (strcmp(w[1], "on") == 0)
-			e->action = TL_KSM_ON;
-		else if (strcmp(w[1], "off") == 0)
-			e->action = TL_KSM_OFF;
-		else if (strcmp(w[1], "unmerge") == 0)
-			e->action = TL_KSM_UNMERGE;
-		else
-			return ocb_fail("invalid value '%s': expected 'ksm on|off|unmerge'", w[1]);
-	} else if (strcmp(v, "host") == 0) {
-		if (want_args(argc, 3, "host KEY VALUE") < 0)
-			return -1;
-		e->action = TL_HOST;
-		if (sc_validate_host(&s->hooks, w[1], w[2]) < 0)
-			return ocb_err_prefix("host %s: ", w[1]);
-		e->key = sc_xstrdup(w[1]);
-		e->value = sc_xstrdup(w[2]);
-	} else if (strcmp(v, "wait") == 0) {
-		if (parse_wait(w, argc, e) < 0)
-			return -1;
-	} else if (strcmp(v, "free") == 0) {
-		if (want_args(argc, 2, "free GLOB") < 0)
-			return -1;
-		e->action = TL_FREE;
-		e->glob = sc_xstrdup(w[1]);
-	} else if (strcmp(v, "exec") == 0) {
-		if (argc < 3)
-			return ocb_fail("expected 'exec GLOB CMD ARGS...'");
-		e->action = TL_EXEC;
-		e->glob = sc_xstrdup(w[1]);
-		e->argv = sc_xcalloc(argc - 1, sizeof(*e->argv));
-		for (size_t i = 2; i < argc; i++)
-			e->argv[i - 2] = sc_xstrdup(w[i]);
-	} else {
-		return fail_word("timeline action", v, verbs,
-				 "balloon, workload, ksm, host, wait, free or exec");
+			args[n++] = w[i];
 	}
-	return e->glob ? check_glob(s, e) : 0;
+	if (a->parse && a->parse(e, args, n, &s->hooks) < 0)
+		return -1;
+	return a->flags & TLA_GUESTS ? check_guests(s, e) : 0;
 }
 
 void sc_timeline_entry_release(struct timeline_entry *e)

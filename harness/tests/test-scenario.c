@@ -1,6 +1,7 @@
 /* Unit tests: scenario files (scenario.c), timelines (timeline.c), matrix
  * expansion (matrix.c) and "did you mean" (suggest.c).  Host knobs and
  * workloads come from fake hooks. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/fsutil.h"
 #include "scenario/scenario.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
@@ -112,6 +114,14 @@ static void expect_error_q(const char *text, int quick, ...)
 }
 
 #define expect_error(text, ...) expect_error_q(text, 0, __VA_ARGS__, NULL)
+
+/* e is an entry of the table's row for verb. */
+static void assert_action(const struct timeline_entry *e, const char *verb)
+{
+	assert_non_null(e->action);
+	assert_string_equal(e->action->verb, verb);
+	assert_ptr_equal(e->action, timeline_action_find(verb));
+}
 
 /* ---- tests */
 
@@ -484,33 +494,33 @@ static void test_timeline(void **state)
 	e = s->timeline;
 	/* 0s: line 13 (two actions), then line 15 */
 	assert_true(e[0].t_ns == 0);
-	assert_int_equal(e[0].action, TL_WORKLOAD_START);
+	assert_action(&e[0], "workload start");
 	assert_string_equal(e[0].glob, "light-*");
 	assert_int_equal(e[0].line, 13);
 	assert_string_equal(e[0].file, "t.ini");
 	assert_string_equal(e[0].text, "workload light-* start");
-	assert_int_equal(e[1].action, TL_KSM_ON);
+	assert_action(&e[1], "ksm on");
 	assert_null(e[1].glob);
 	assert_string_equal(e[1].text, "ksm on");
-	assert_int_equal(e[2].action, TL_WAIT_BALLOON);
+	assert_action(&e[2], "wait balloon");
 	assert_string_equal(e[2].glob, "light-1");
 	assert_true(e[2].timeout_ns == 30 * SEC);
 	assert_int_equal(e[2].line, 15);
 	/* 10s: line 14, then line 16 */
 	assert_true(e[3].t_ns == 10 * SEC);
-	assert_int_equal(e[3].action, TL_HOST);
+	assert_action(&e[3], "host");
 	assert_string_equal(e[3].key, "thp");
 	assert_string_equal(e[3].value, "never");
-	assert_int_equal(e[4].action, TL_WAIT_KSM_SETTLED);
+	assert_action(&e[4], "wait ksm-settled");
 	assert_true(e[4].timeout_ns == 60 * SEC);
-	assert_int_equal(e[5].action, TL_KSM_UNMERGE);
+	assert_action(&e[5], "ksm unmerge");
 	/* 20s: line 17, then 19 */
-	assert_int_equal(e[6].action, TL_WAIT_WORKLOAD);
+	assert_action(&e[6], "wait workload");
 	assert_string_equal(e[6].glob, "[lh]*");
 	assert_true(e[6].timeout_ns == 0);
-	assert_int_equal(e[7].action, TL_FREE);
+	assert_action(&e[7], "free");
 	assert_string_equal(e[7].glob, "quiet-1");
-	assert_int_equal(e[8].action, TL_EXEC);
+	assert_action(&e[8], "exec");
 	assert_string_equal(e[8].glob, "q*");
 	assert_string_equal(e[8].argv[0], "sh");
 	assert_string_equal(e[8].argv[1], "-c");
@@ -518,17 +528,17 @@ static void test_timeline(void **state)
 	assert_null(e[8].argv[3]);
 	assert_int_equal(e[8].line, 19);
 	/* 30s */
-	assert_int_equal(e[9].action, TL_KSM_OFF);
-	assert_int_equal(e[10].action, TL_WORKLOAD_STOP);
+	assert_action(&e[9], "ksm off");
+	assert_action(&e[10], "workload stop");
 	assert_string_equal(e[10].glob, "heavy-1");
-	assert_int_equal(e[11].action, TL_WAIT_KSM_SETTLED);
+	assert_action(&e[11], "wait ksm-settled");
 	assert_true(e[11].timeout_ns == 0);
 	/* 60s: line 12, both actions in their order on the line */
 	assert_true(e[12].t_ns == 60 * SEC);
-	assert_int_equal(e[12].action, TL_BALLOON);
+	assert_action(&e[12], "balloon");
 	assert_string_equal(e[12].glob, "light-*");
 	assert_true(e[12].size_bytes == 2 * GiB);
-	assert_int_equal(e[13].action, TL_BALLOON);
+	assert_action(&e[13], "balloon");
 	assert_string_equal(e[13].glob, "heavy-1");
 	assert_true(e[13].size_bytes == 512 * MiB);	/* bare number = MiB */
 	assert_int_equal(e[13].line, 12);
@@ -536,13 +546,14 @@ static void test_timeline(void **state)
 
 	s = load_tl("[timeline]\n60s = balloon light-* 2G, balloon heavy-1 512\n");
 	assert_int_equal(s->n_timeline, 2);
-	assert_int_equal(s->timeline[0].action, TL_BALLOON);
+	assert_action(&s->timeline[0], "balloon");
 	assert_string_equal(s->timeline[0].glob, "light-*");
 	assert_true(s->timeline[0].size_bytes == 2 * GiB);
 	assert_string_equal(s->timeline[1].glob, "heavy-1");
 	assert_int_equal(scenario_match_guests(s, "light-*", NULL, 0), 2);
 	assert_int_equal(scenario_match_guests(s, "*-1", NULL, 0), 3);
-	assert_string_equal(timeline_action_name(TL_WAIT_KSM_SETTLED), "wait ksm-settled");
+	assert_string_equal(timeline_action_name(timeline_action_find("wait ksm-settled")), "wait ksm-settled");
+	assert_string_equal(timeline_action_name(NULL), "?");
 	scenario_free(s);
 
 	/* partial-ok, with and without a timeout; the seed behaviours (a
@@ -581,9 +592,11 @@ static void test_timeline_errors(void **state)
 			"guest quiet-1 has no workload");
 	expect_tl_error("[timeline]\n5s = wait workload *\n", "t.ini:12: ",
 			"guest quiet-1 has no workload");
+	/* a known first word: the rows it starts, by their usage */
 	expect_tl_error("[timeline]\n5s = workload light-1 begin\n", "t.ini:12: ",
-			"expected 'workload GLOB start|stop'");
-	expect_tl_error("[timeline]\n5s = ksm maybe\n", "t.ini:12: ", "expected 'ksm on|off|unmerge'");
+			"invalid value 'begin': expected 'workload GLOB start' or 'workload GLOB stop'");
+	expect_tl_error("[timeline]\n5s = ksm maybe\n", "t.ini:12: ",
+			"invalid value 'maybe': expected 'ksm on', 'ksm off' or 'ksm unmerge'");
 	expect_tl_error("[timeline]\n5s = host thp sometimes\n", "t.ini:12: [timeline] 5s: host thp sometimes: ",
 			"invalid value 'sometimes'");
 	expect_tl_error("[timeline]\n5s = host thpp never\n", "t.ini:12: ",
@@ -595,13 +608,195 @@ static void test_timeline_errors(void **state)
 	expect_tl_error("[timeline]\n5s = wait kms-settled\n", "t.ini:12: ",
 			"did you mean 'ksm-settled'?");
 	expect_tl_error("[timeline]\n5s = wait balloon\n", "t.ini:12: ",
-			"expected 'wait balloon GLOB [timeout DUR]'");
+			"expected 'wait balloon GLOB [timeout DUR] [partial-ok]', got 2 words");
 	expect_tl_error("[timeline]\n5s = exec light-1\n", "t.ini:12: ", "expected 'exec GLOB CMD ARGS...'");
 	expect_tl_error("[timeline]\n5s = free\n", "t.ini:12: ", "expected 'free GLOB'");
 	expect_tl_error("[timeline]\n5s =\n", "t.ini:12: [timeline] 5s: no action", NULL);
 	expect_tl_error("[timeline]\n5s = ksm on,, ksm off\n", "t.ini:12: ", "empty action");
 	expect_tl_error("[timeline]\n5s = ksm on,\n", "t.ini:12: ", "empty action after the last ','");
 	expect_tl_error("[timeline]\n5s = exec light-1 sh -c 'x\n", "t.ini:12: ", "unterminated ' quote");
+}
+
+/* ---- the table of timeline actions */
+
+/* The lowercase words of a usage before its first '[': the verb it spells. */
+static void verb_of_usage(const char *usage, struct strbuf *sb)
+{
+	char **w;
+	size_t n;
+
+	assert_int_equal(scenario_split_argv(usage, &w, &n), 0);
+	for (size_t i = 0; i < n && w[i][0] != '['; i++)
+		if (islower((unsigned char)w[i][0]))
+			strbuf_addf(sb, "%s%s", sb->len ? " " : "", w[i]);
+	scenario_argv_free(w);
+}
+
+/* 1 when a usage has words parse() must take: a CAPITAL other than GLOB,
+ * or optional ones. */
+static int usage_has_args(const char *usage)
+{
+	char **w;
+	size_t n;
+	int has = 0;
+
+	assert_int_equal(scenario_split_argv(usage, &w, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		has |= w[i][0] == '[' || (isupper((unsigned char)w[i][0]) && strcmp(w[i], "GLOB") != 0);
+	scenario_argv_free(w);
+	return has;
+}
+
+static int usage_has_glob(const char *usage)
+{
+	char **w;
+	size_t n;
+	int has = 0;
+
+	assert_int_equal(scenario_split_argv(usage, &w, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		has |= strcmp(w[i], "GLOB") == 0;
+	scenario_argv_free(w);
+	return has;
+}
+
+static void test_action_table(void **state)
+{
+	/* today's names, in --list-keys order: the runner's executors are
+	 * found by them */
+	static const char *const verbs[] = {
+		"balloon", "workload start", "workload stop", "ksm on", "ksm off", "ksm unmerge",
+		"host", "wait balloon", "wait ksm-settled", "wait workload", "free", "exec",
+	};
+	size_t n = timeline_action_count();
+
+	(void)state;
+	assert_int_equal(n, sizeof(verbs) / sizeof(verbs[0]));
+	for (size_t i = 0; i < n; i++) {
+		const struct timeline_action *a = timeline_action_at(i);
+		struct strbuf v = STRBUF_INIT;
+
+		assert_non_null(a);
+		assert_string_equal(a->verb, verbs[i]);
+		assert_true(a->usage && *a->usage);
+		assert_true(a->help && *a->help);
+		assert_ptr_equal(timeline_action_find(a->verb), a);
+		assert_string_equal(timeline_action_name(a), a->verb);
+		/* the usage is the grammar: its lowercase words are the verb */
+		verb_of_usage(a->usage, &v);
+		assert_string_equal(v.buf, a->verb);
+		strbuf_release(&v);
+		if (usage_has_args(a->usage) != (a->parse != NULL))
+			fail_msg("'%s': has %s parse function but %s arguments", a->usage,
+				 a->parse ? "a" : "no", a->parse ? "no" : "has");
+		assert_int_equal(usage_has_glob(a->usage), !!(a->flags & TLA_GUESTS));
+		if (a->flags & (TLA_BALLOON | TLA_WORKLOAD))
+			assert_true(a->flags & TLA_GUESTS);
+	}
+	assert_null(timeline_action_at(n));
+	assert_null(timeline_action_find("wait"));
+	assert_null(timeline_action_find("nap"));
+	/* the runner skips the balloon ones on a native run; the load refuses
+	 * the workload ones on a guest without a workload */
+	assert_true(timeline_action_find("balloon")->flags & TLA_BALLOON);
+	assert_true(timeline_action_find("wait balloon")->flags & TLA_BALLOON);
+	assert_false(timeline_action_find("free")->flags & TLA_BALLOON);
+	assert_true(timeline_action_find("workload start")->flags & TLA_WORKLOAD);
+	assert_true(timeline_action_find("workload stop")->flags & TLA_WORKLOAD);
+	assert_true(timeline_action_find("wait workload")->flags & TLA_WORKLOAD);
+	assert_false(timeline_action_find("exec")->flags & TLA_WORKLOAD);
+	assert_true(timeline_action_find("ksm unmerge")->flags & TLA_HOST);
+	assert_true(timeline_action_find("host")->flags & TLA_HOST);
+	assert_false(timeline_action_find("wait ksm-settled")->flags & TLA_HOST);
+}
+
+/* "5s = ACTION" for a row: its usage with glob for GLOB, a valid word for
+ * every other CAPITAL, no optional words. */
+static void action_line(const struct timeline_action *a, const char *glob, struct strbuf *sb)
+{
+	char **w;
+	size_t n;
+
+	strbuf_adds(sb, "[timeline]\n5s =");
+	assert_int_equal(scenario_split_argv(a->usage, &w, &n), 0);
+	for (size_t i = 0; i < n && w[i][0] != '['; i++) {
+		const char *x = w[i];
+
+		if (strcmp(x, "GLOB") == 0)
+			x = glob;
+		else if (strcmp(x, "SIZE") == 0)
+			x = "512M";
+		else if (strcmp(x, "KEY") == 0)
+			x = "thp";
+		else if (strcmp(x, "VALUE") == 0)
+			x = "never";
+		else if (strcmp(x, "CMD") == 0)
+			x = "true";
+		else if (strcmp(x, "ARGS...") == 0)
+			continue;
+		else if (isupper((unsigned char)x[0]))
+			fail_msg("no sample value for %s of '%s': add one here", x, a->usage);
+		strbuf_addf(sb, " %s", x);
+	}
+	strbuf_adds(sb, "\n");
+	scenario_argv_free(w);
+}
+
+/* Every row parses as its usage says; the guest checks follow its flags. */
+static void test_action_checks(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < timeline_action_count(); i++) {
+		const struct timeline_action *a = timeline_action_at(i);
+		struct strbuf sb = STRBUF_INIT;
+		struct scenario *s;
+
+		/* light-1/2: a workload and a balloon */
+		action_line(a, "light-*", &sb);
+		s = load_tl(sb.buf);
+		assert_int_equal(s->n_timeline, 1);
+		assert_ptr_equal(s->timeline[0].action, a);
+		if (a->flags & TLA_GUESTS)
+			assert_string_equal(s->timeline[0].glob, "light-*");
+		else
+			assert_null(s->timeline[0].glob);
+		scenario_free(s);
+		strbuf_reset(&sb);
+		if (!(a->flags & TLA_GUESTS)) {
+			strbuf_release(&sb);
+			continue;
+		}
+		action_line(a, "nope-*", &sb);
+		expect_tl_error(sb.buf, "t.ini:12: ", "'nope-*' matches no guest");
+		strbuf_reset(&sb);
+		/* quiet-1: neither a workload nor a balloon.  Only the workload
+		 * actions refuse it; balloon ones are the seed behaviour the
+		 * runner reproduces (see timeline_entry.glob). */
+		action_line(a, "quiet-1", &sb);
+		if (a->flags & TLA_WORKLOAD) {
+			expect_tl_error(sb.buf, "t.ini:12: ", "guest quiet-1 has no workload");
+		} else {
+			s = load_tl(sb.buf);
+			assert_ptr_equal(s->timeline[0].action, a);
+			scenario_free(s);
+		}
+		strbuf_release(&sb);
+	}
+	/* unknown words get "did you mean", whichever word is wrong */
+	expect_tl_error("[timeline]\n5s = exce light-1 true\n", "t.ini:12: [timeline] 5s: exce light-1 true: ",
+			"unknown timeline action 'exce' (did you mean 'exec'?)");
+	expect_tl_error("[timeline]\n5s = wiat ksm-settled\n", "t.ini:12: ",
+			"unknown timeline action 'wiat' (did you mean 'wait'?)");
+	expect_tl_error("[timeline]\n5s = nap 5s\n", "t.ini:12: ",
+			"unknown timeline action 'nap' (expected balloon, workload, ksm, host, wait, free or exec)");
+	expect_tl_error("[timeline]\n5s = workload light-1 strat\n", "t.ini:12: ",
+			"invalid value 'strat': expected 'workload GLOB start' or 'workload GLOB stop' "
+			"(did you mean 'start'?)");
+	expect_tl_error("[timeline]\n5s = ksm unmerg\n", "t.ini:12: ", "(did you mean 'unmerge'?)");
+	expect_tl_error("[timeline]\n5s = wait\n", "t.ini:12: ",
+			"expected 'wait balloon GLOB [timeout DUR] [partial-ok]', "
+			"'wait ksm-settled [timeout DUR]' or 'wait workload GLOB [timeout DUR]', got 1 word");
+	expect_tl_error("[timeline]\n5s = ksm on now\n", "t.ini:12: ", "expected 'ksm on', got 3 words");
 }
 
 static void test_fixture_file(void **state)
@@ -620,7 +815,7 @@ static void test_fixture_file(void **state)
 	assert_int_equal(s->n_guests, 6);
 	assert_string_equal(s->guests[5].name, "heavy-3");
 	assert_int_equal(s->n_timeline, 4);
-	assert_int_equal(s->timeline[1].action, TL_WAIT_BALLOON);	/* 10s, line 29 */
+	assert_action(&s->timeline[1], "wait balloon");	/* 10s, line 29 */
 	assert_int_equal(s->timeline[1].line, 29);
 	assert_string_equal(s->timeline[1].file, FIXTURES "overcommit-6x2g.ini");
 	assert_int_equal(scenario_count_runs(s), 12);
@@ -841,10 +1036,10 @@ static void test_quick(void **state)
 	assert_int_equal(s->host[0].line, 16);
 	/* the quick timeline replaced the file's, sorted */
 	assert_int_equal(s->n_timeline, 3);
-	assert_int_equal(s->timeline[0].action, TL_WAIT_WORKLOAD);
+	assert_action(&s->timeline[0], "wait workload");
 	assert_int_equal(s->timeline[0].line, 18);
 	assert_true(s->timeline[1].size_bytes == 256 * MiB);
-	assert_int_equal(s->timeline[2].action, TL_FREE);
+	assert_action(&s->timeline[2], "free");
 	assert_int_equal(scenario_expand(s, 0, 0, &runs, &n), 0);
 	assert_int_equal(n, 2);
 	for (size_t i = 0; i < n; i++) {
@@ -896,9 +1091,42 @@ static void test_print_keys(void **state)
 	assert_msg_has(buf, "anonymous|hugetlb-2M|hugetlb-1G|file");
 	assert_msg_has(buf, "host_memory_limit");
 	assert_msg_has(buf, "ksm.pages_to_scan");	/* from the hook */
-	assert_msg_has(buf, "wait ksm-settled");
+	for (size_t i = 0; i < timeline_action_count(); i++)
+		assert_msg_has(buf, timeline_action_at(i)->usage);
+	assert_msg_has(buf, "until KSM has settled");
 	assert_msg_has(buf, "[matrix]");
 	free(buf);
+}
+
+/* README.md's list of timeline actions is the table, row for row, so the
+ * README cannot drift from what the harness parses.  The tests run from
+ * the repository root. */
+static void test_readme_actions(void **state)
+{
+	struct strbuf readme = STRBUF_INIT, want = STRBUF_INIT;
+
+	(void)state;
+	if (read_file("README.md", &readme) < 0)
+		fail_msg("%s (test-scenario runs from the repository root)", ocb_errmsg());
+	strbuf_adds(&want, "| action | what it does |\n|---|---|\n");
+	for (size_t i = 0; i < timeline_action_count(); i++) {
+		const struct timeline_action *a = timeline_action_at(i);
+		struct strbuf row = STRBUF_INIT;
+
+		strbuf_addf(&row, "| `%s` | %s |\n", a->usage, a->help);
+		if (!strstr(readme.buf, row.buf))
+			fail_msg("README.md: no line %s(row %zu of the actions in harness/scenario/"
+				 "timeline.c)", row.buf, i + 1);
+		strbuf_adds(&want, row.buf);
+		strbuf_release(&row);
+	}
+	strbuf_adds(&want, "\n");	/* and no row the table lacks */
+	if (!strstr(readme.buf, want.buf)) {
+		print_message("README.md's list of timeline actions should read:\n%s", want.buf);
+		fail();
+	}
+	strbuf_release(&want);
+	strbuf_release(&readme);
 }
 
 static void test_suggest(void **state)
@@ -930,6 +1158,8 @@ int main(void)
 		cmocka_unit_test(test_split_argv),
 		cmocka_unit_test(test_timeline),
 		cmocka_unit_test(test_timeline_errors),
+		cmocka_unit_test(test_action_table),
+		cmocka_unit_test(test_action_checks),
 		cmocka_unit_test(test_fixture_file),
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_matrix_changes_guests),
@@ -937,6 +1167,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_runs),
 		cmocka_unit_test(test_quick),
 		cmocka_unit_test(test_print_keys),
+		cmocka_unit_test(test_readme_actions),
 		cmocka_unit_test(test_suggest),
 	};
 

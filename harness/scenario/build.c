@@ -1,0 +1,334 @@
+/* build.c — a struct scenario's life: built from the parsed doc with a
+ * list of overrides (none, the [quick] values, one [matrix] combination),
+ * and freed with everything it owns, the doc included.
+ *
+ * Values are parsed and validated here, not when the file is read: a
+ * [matrix] or [quick] value replaces the record it overrides before it is
+ * parsed, so it is checked exactly as if written in place, and its error
+ * names the line it came from.
+ */
+#include "scenario/build.h"
+#include "scenario/keys.h"
+#include "scenario/model.h"
+#include "scenario/scenario-internal.h"
+#include "scenario/timeline.h"
+#include "scenario/words.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/units.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct build {
+	struct scenario *s;
+	const struct scenario_doc *doc;
+	const struct scenario_hooks *hooks;
+	const struct sc_override *ov;
+	size_t n_ov;
+	char *ov_used;
+	unsigned *lines;	/* [(1 + n_specs) * sc_key_count()]: line a key was set on */
+};
+
+static unsigned *key_line(struct build *b, enum sc_section sec, size_t guest,
+			  const struct sc_key *k)
+{
+	size_t row = sec == SC_SEC_GUEST ? guest + 1 : 0;
+
+	return &b->lines[row * sc_key_count() + sc_key_index(k)];
+}
+
+static void add_host(struct scenario *s, const char *key, const char *value, unsigned line)
+{
+	s->host = sc_xrealloc(s->host, (s->n_host + 1) * sizeof(*s->host));
+	s->host[s->n_host].key = sc_xstrdup(key);
+	s->host[s->n_host].value = sc_xstrdup(value);
+	s->host[s->n_host].file = s->file;
+	s->host[s->n_host].line = line;
+	s->n_host++;
+}
+
+/* Apply one value; origin NULL for a line of the file, else the
+ * [matrix]/[quick] override whose line the message names. */
+static int apply(struct build *b, enum sc_section sec, size_t guest, const char *key,
+		 const char *value, unsigned line, const struct sc_override *o)
+{
+	struct scenario *s = b->s;
+	const struct sc_key *k;
+	char lb[128];
+	int rc;
+
+	if (sec == SC_SEC_HOST) {
+		rc = sc_validate_host(b->hooks, key, value);
+		if (rc == 0)
+			add_host(s, key, value, line);
+	} else {
+		k = sc_key_find(sec, key);
+		if (!k)
+			return ocb_fail("internal error: key '%s' vanished", key);
+		rc = sc_key_set(k, sec == SC_SEC_GUEST ? (void *)&s->specs[guest] : (void *)s, value,
+			     b->hooks);
+		if (rc == 0)
+			*key_line(b, sec, guest, k) = line;
+	}
+	if (rc == 0)
+		return 0;
+	if (o)
+		return ocb_err_prefix("%s:%u: [%s] %s: ", s->file, line, o->origin, o->axis->axis);
+	return ocb_err_prefix("%s:%u: [%s] %s: ", s->file, line,
+			      sc_section_label(b->doc, sec, guest, lb, sizeof(lb)), key);
+}
+
+/* The last override of (sec, guest, key), marking all of them used. */
+static const struct sc_override *find_override(struct build *b, enum sc_section sec,
+					       size_t guest, const char *key)
+{
+	const struct sc_override *found = NULL;
+
+	for (size_t i = 0; i < b->n_ov; i++) {
+		const struct sc_axis *a = b->ov[i].axis;
+
+		if (a->section == sec && (sec != SC_SEC_GUEST || a->guest == guest) &&
+		    strcmp(a->key, key) == 0) {
+			found = &b->ov[i];
+			b->ov_used[i] = 1;
+		}
+	}
+	return found;
+}
+
+static int apply_records(struct build *b)
+{
+	const struct scenario_doc *d = b->doc;
+
+	for (size_t i = 0; i < d->n_recs; i++) {
+		const struct sc_record *r = &d->recs[i];
+		const struct sc_override *o;
+
+		if (r->section == SC_SEC_TIMELINE)
+			continue;
+		o = find_override(b, r->section, r->guest, r->key);
+		if (apply(b, r->section, r->guest, r->key, o ? o->value : r->value,
+			  o ? o->axis->line : r->line, o) < 0)
+			return -1;
+	}
+	/* overrides of keys the file does not set, in override order */
+	for (size_t i = 0; i < b->n_ov; i++) {
+		const struct sc_axis *a = b->ov[i].axis;
+		const struct sc_override *o;
+
+		if (b->ov_used[i] || a->section == SC_SEC_TIMELINE)
+			continue;
+		o = find_override(b, a->section, a->guest, a->key);
+		if (apply(b, a->section, a->guest, a->key, o->value, a->line, o) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const char *fmt_size(uint64_t v, char *buf, size_t n)
+{
+	if (v % GiB == 0)
+		snprintf(buf, n, "%llu GiB", (unsigned long long)(v / GiB));
+	else if (v % MiB == 0)
+		snprintf(buf, n, "%llu MiB", (unsigned long long)(v / MiB));
+	else
+		snprintf(buf, n, "%llu bytes", (unsigned long long)v);
+	return buf;
+}
+
+static int check_spec(struct build *b, size_t gi)
+{
+	struct scenario_guest_spec *g = &b->s->specs[gi];
+	unsigned sp = *key_line(b, SC_SEC_GUEST, gi, sc_key_find(SC_SEC_GUEST, "balloon.stats_period"));
+	unsigned ml = *key_line(b, SC_SEC_GUEST, gi, sc_key_find(SC_SEC_GUEST, "memory"));
+	uint64_t page = g->backing == SCENARIO_BACKING_HUGETLB_2M ? 2 * MiB :
+			g->backing == SCENARIO_BACKING_HUGETLB_1G ? GiB : 0;
+	char sz[32];
+
+	if (g->balloon == SCENARIO_BALLOON_NONE) {
+		if (sp && g->stats_period_ns)
+			return ocb_fail("%s:%u: [guest %s] balloon.stats_period: needs balloon = "
+					"virtio (this guest has balloon = none)", b->s->file, sp,
+					g->name);
+		g->stats_period_ns = 0;
+	}
+	if (page && g->memory_bytes % page)
+		return ocb_fail("%s:%u: [guest %s] memory: %s is not a whole number of the %s "
+				"pages of backing = %s", b->s->file, ml ? ml : g->line, g->name,
+				fmt_size(g->memory_bytes, sz, sizeof(sz)),
+				page == GiB ? "1 GiB" : "2 MiB", scenario_backing_name(g->backing));
+	return 0;
+}
+
+static int make_guests(struct build *b)
+{
+	struct scenario *s = b->s;
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < s->n_specs; i++) {
+		if (check_spec(b, i) < 0)
+			return -1;
+		n += s->specs[i].count;
+	}
+	s->guests = sc_xcalloc(n, sizeof(*s->guests));
+	for (size_t i = 0; i < s->n_specs; i++) {
+		for (unsigned j = 1; j <= s->specs[i].count; j++, k++) {
+			struct strbuf sb = STRBUF_INIT;
+
+			strbuf_addf(&sb, "%s-%u", s->specs[i].name, j);
+			s->guests[k].name = strbuf_detach(&sb);
+			s->guests[k].index = j;
+			s->guests[k].spec = &s->specs[i];
+		}
+	}
+	s->n_guests = n;
+	/* names cannot collide ("a" count 11 gives a-11, "a-1" gives a-1-1),
+	 * but make sure: the runner keys results directories by them */
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (strcmp(s->guests[i].name, s->guests[j].name) == 0)
+				return ocb_fail("%s:%u: guest name '%s' is used twice", s->file,
+						s->guests[j].spec->line, s->guests[j].name);
+	return 0;
+}
+
+/* The [timeline] lines, or the [quick] timeline.TIME lines instead when
+ * there are any. */
+static int add_timeline(struct build *b)
+{
+	const struct scenario_doc *d = b->doc;
+	int quick_tl = 0;
+	char where[128];
+
+	for (size_t i = 0; i < b->n_ov; i++) {
+		const struct sc_axis *a = b->ov[i].axis;
+
+		if (a->section != SC_SEC_TIMELINE)
+			continue;
+		quick_tl = 1;
+		snprintf(where, sizeof(where), "[%s] %s", b->ov[i].origin, a->axis);
+		if (sc_timeline_add(b->s, where, a->key, b->ov[i].value, a->line) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < d->n_recs && !quick_tl; i++) {
+		const struct sc_record *r = &d->recs[i];
+
+		snprintf(where, sizeof(where), "[timeline] %s", r->key);
+		if (r->section == SC_SEC_TIMELINE &&
+		    sc_timeline_add(b->s, where, r->key, r->value, r->line) < 0)
+			return -1;
+	}
+	sc_timeline_sort(b->s);
+	return 0;
+}
+
+struct scenario *sc_build(const struct scenario_doc *d, const struct scenario_hooks *hooks,
+			  const struct sc_override *ov, size_t n_ov, int quick)
+{
+	struct scenario *s = sc_xcalloc(1, sizeof(*s));
+	struct build b = { .s = s, .doc = d, .hooks = hooks, .ov = ov, .n_ov = n_ov };
+
+	s->file = sc_xstrdup(d->file);
+	if (hooks)
+		s->hooks = *hooks;
+	s->quick = quick;
+	sc_key_defaults(SC_SEC_SCENARIO, s);
+	s->name = sc_xstrdup(d->default_name);
+	s->specs = sc_xcalloc(d->n_guests, sizeof(*s->specs));
+	s->n_specs = d->n_guests;
+	for (size_t i = 0; i < d->n_guests; i++) {
+		s->specs[i].name = sc_xstrdup(d->guests[i].name);
+		s->specs[i].line = d->guests[i].line;
+		sc_key_defaults(SC_SEC_GUEST, &s->specs[i]);
+	}
+	b.ov_used = sc_xcalloc(n_ov, 1);
+	b.lines = sc_xcalloc((1 + d->n_guests) * sc_key_count(), sizeof(*b.lines));
+	if (apply_records(&b) < 0 || make_guests(&b) < 0 || add_timeline(&b) < 0) {
+		scenario_free(s);
+		s = NULL;
+	}
+	free(b.ov_used);
+	free(b.lines);
+	return s;
+}
+
+/* ------------------------------------------------------------- free */
+
+static void axis_release(struct sc_axis *a)
+{
+	free(a->axis);
+	free(a->key);
+	for (size_t i = 0; i < a->n_values; i++)
+		free(a->values[i]);
+	free(a->values);
+}
+
+void sc_doc_free(struct scenario_doc *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_recs; i++) {
+		free(d->recs[i].key);
+		free(d->recs[i].value);
+	}
+	free(d->recs);
+	for (size_t i = 0; i < d->n_guests; i++)
+		free(d->guests[i].name);
+	free(d->guests);
+	for (size_t i = 0; i < d->n_raw; i++) {
+		free(d->raw[i].key);
+		free(d->raw[i].value);
+	}
+	free(d->raw);
+	for (size_t i = 0; i < d->n_matrix; i++)
+		axis_release(&d->matrix[i]);
+	free(d->matrix);
+	for (size_t i = 0; i < d->n_quick; i++)
+		axis_release(&d->quick[i]);
+	free(d->quick);
+	free(d->file);
+	free(d->default_name);
+	free(d);
+}
+
+void scenario_free(struct scenario *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_host; i++) {
+		free(s->host[i].key);
+		free(s->host[i].value);
+	}
+	free(s->host);
+	for (size_t i = 0; i < s->n_specs; i++) {
+		struct scenario_guest_spec *g = &s->specs[i];
+
+		free(g->name);
+		free(g->image);
+		free(g->kernel);
+		free(g->initrd);
+		free(g->append);
+		free(g->uri);
+		free(g->workload);
+		scenario_argv_free(g->workload_argv);
+	}
+	free(s->specs);
+	for (size_t i = 0; i < s->n_guests; i++)
+		free(s->guests[i].name);
+	free(s->guests);
+	for (size_t i = 0; i < s->n_timeline; i++)
+		sc_timeline_entry_release(&s->timeline[i]);
+	free(s->timeline);
+	for (size_t i = 0; i < s->n_axes; i++) {
+		free(s->axes[i].axis);
+		free(s->axes[i].value);
+	}
+	free(s->axes);
+	sc_doc_free(s->doc);
+	free(s->name);
+	free(s->description);
+	free(s->file);
+	free(s);
+}

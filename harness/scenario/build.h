@@ -1,0 +1,13 @@
+/* build.h — releasing a scenario.  Building one is folder-internal
+ * (scenario-internal.h): the outside gets scenarios from scenario_load()
+ * (parse.h) and scenario_expand() (matrix.h).
+ */
+#ifndef OCB_SCENARIO_BUILD_H
+#define OCB_SCENARIO_BUILD_H
+
+struct scenario;
+
+/* Frees s and everything reachable from it (NULL is fine). */
+void scenario_free(struct scenario *s);
+
+#endif

@@ -1,0 +1,354 @@
+/* keys.c — every key of [scenario] and [guest NAME] as one row of one
+ * table: parsing a value, defaults, "did you mean" and --list-keys all come
+ * from the row, so a key cannot be documented one way and parsed another.
+ * --list-keys prints the timeline's table (timeline.c) after the keys.
+ * The rows stay private; the folder asks for them through
+ * scenario-internal.h.
+ */
+#include "scenario/keys.h"
+#include "scenario/model.h"
+#include "scenario/scenario-internal.h"
+#include "scenario/timeline.h"
+#include "scenario/words.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/suggest.h"
+#include "util/units.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum key_type {
+	KT_STRING,
+	KT_UINT,	/* unsigned in [min, max] */
+	KT_SIZE,	/* uint64_t bytes, bare number * unit */
+	KT_DURATION,	/* uint64_t ns */
+	KT_ENUM,	/* enum, index into allowed[] */
+	KT_ONOFF,	/* int 1/0 */
+	KT_WORKLOAD,	/* char *workload + char **workload_argv */
+};
+
+#define KEY_NO_AXIS 1	/* not allowed as a [matrix] axis */
+
+struct sc_key {
+	enum sc_section section;	/* SC_SEC_SCENARIO or SC_SEC_GUEST */
+	const char *name;
+	enum key_type type;
+	size_t offset;			/* in struct scenario / scenario_guest_spec */
+	const char *def;		/* default as it would be written; NULL: unset */
+	const char *def_text;		/* what --list-keys shows when def is NULL */
+	const char *const *allowed;	/* KT_ENUM, in enum order */
+	uint64_t min, max;		/* KT_UINT */
+	uint64_t unit;			/* KT_SIZE: unit of a bare number */
+	int allow_zero;			/* KT_DURATION */
+	int flags;
+	const char *metavar;		/* KT_STRING: what the value is */
+	const char *help;
+};
+
+static const char *const onoff_names[] = { "off", "on", NULL };
+
+#define SOFF(f) offsetof(struct scenario, f)
+#define GOFF(f) offsetof(struct scenario_guest_spec, f)
+
+static const struct sc_key keys[] = {
+	{ .section = SC_SEC_SCENARIO, .name = "name", .type = KT_STRING, .offset = SOFF(name),
+	  .def_text = "file name without .ini", .flags = KEY_NO_AXIS, .metavar = "TEXT",
+	  .help = "name of the scenario in results and reports" },
+	{ .section = SC_SEC_SCENARIO, .name = "description", .type = KT_STRING,
+	  .offset = SOFF(description), .def_text = "none", .metavar = "TEXT",
+	  .help = "what the scenario reproduces (shown in reports)" },
+	{ .section = SC_SEC_SCENARIO, .name = "repeat", .type = KT_UINT, .offset = SOFF(repeat),
+	  .def = "1", .min = 1, .max = 1000, .flags = KEY_NO_AXIS,
+	  .help = "runs of every matrix combination" },
+	{ .section = SC_SEC_SCENARIO, .name = "duration", .type = KT_DURATION,
+	  .offset = SOFF(duration_ns), .def = "0", .allow_zero = 1,
+	  .help = "length of a run; 0: until the timeline has completed" },
+	{ .section = SC_SEC_SCENARIO, .name = "host_memory_limit", .type = KT_SIZE,
+	  .offset = SOFF(host_memory_limit), .def_text = "no limit", .unit = MiB,
+	  .help = "cgroup memory cap on all QEMU processes of a run" },
+	{ .section = SC_SEC_SCENARIO, .name = "sample_rate", .type = KT_UINT,
+	  .offset = SOFF(sample_rate), .def = "10", .min = 1, .max = 1000,
+	  .help = "sampler frequency in Hz (guest-agent sources sample at 1 Hz)" },
+	{ .section = SC_SEC_SCENARIO, .name = "boot_timeout", .type = KT_DURATION,
+	  .offset = SOFF(boot_timeout_ns), .def = "60s",
+	  .help = "time a guest may take until its agent answers" },
+
+	{ .section = SC_SEC_GUEST, .name = "count", .type = KT_UINT, .offset = GOFF(count),
+	  .def = "1", .min = 1, .max = 256,
+	  .help = "number of guests, named NAME-1..NAME-N" },
+	{ .section = SC_SEC_GUEST, .name = "memory", .type = KT_SIZE, .offset = GOFF(memory_bytes),
+	  .def = "2048M", .unit = MiB, .help = "guest RAM" },
+	{ .section = SC_SEC_GUEST, .name = "vcpus", .type = KT_UINT, .offset = GOFF(vcpus),
+	  .def = "1", .min = 1, .max = 256, .help = "virtual CPUs" },
+	{ .section = SC_SEC_GUEST, .name = "balloon", .type = KT_ENUM, .offset = GOFF(balloon),
+	  .def = "virtio", .allowed = sc_balloon_names, .help = "balloon device" },
+	{ .section = SC_SEC_GUEST, .name = "balloon.stats_period", .type = KT_DURATION,
+	  .offset = GOFF(stats_period_ns), .def = "1s", .allow_zero = 1,
+	  .help = "balloon guest-stats polling interval; 0 = off" },
+	{ .section = SC_SEC_GUEST, .name = "backing", .type = KT_ENUM, .offset = GOFF(backing),
+	  .def = "anonymous", .allowed = sc_backing_names, .help = "guest RAM backing" },
+	{ .section = SC_SEC_GUEST, .name = "mem_merge", .type = KT_ONOFF, .offset = GOFF(mem_merge),
+	  .def = "on", .allowed = onoff_names, .help = "let KSM merge the guest's RAM (madvise)" },
+	{ .section = SC_SEC_GUEST, .name = "image", .type = KT_STRING, .offset = GOFF(image),
+	  .def_text = "the built guest", .metavar = "PATH",
+	  .help = "directory with vmlinuz/vmlinux + initramfs, or a disk image" },
+	{ .section = SC_SEC_GUEST, .name = "kernel", .type = KT_STRING, .offset = GOFF(kernel),
+	  .def_text = "from image", .metavar = "PATH", .help = "kernel (overrides image's)" },
+	{ .section = SC_SEC_GUEST, .name = "initrd", .type = KT_STRING, .offset = GOFF(initrd),
+	  .def_text = "from image", .metavar = "PATH", .help = "initramfs (overrides image's)" },
+	{ .section = SC_SEC_GUEST, .name = "append", .type = KT_STRING, .offset = GOFF(append),
+	  .def_text = "from image", .metavar = "CMDLINE", .help = "kernel command line" },
+	{ .section = SC_SEC_GUEST, .name = "workload", .type = KT_WORKLOAD,
+	  .offset = GOFF(workload), .def_text = "none",
+	  .help = "PROGRAM ARGS run in the guest ('...' and \"...\" quote)" },
+	{ .section = SC_SEC_GUEST, .name = "uri", .type = KT_STRING, .offset = GOFF(uri),
+	  .def_text = "--uri", .metavar = "URI", .help = "libvirt connection URI of this guest" },
+};
+
+#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+const struct sc_key *sc_key_find(enum sc_section sec, const char *name)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (keys[i].section == sec && strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* NULL-terminated names of a section's keys (static storage). */
+const char *const *sc_key_names(enum sc_section sec)
+{
+	static const char *names[2][N_KEYS + 1];
+	const char **v = names[sec == SC_SEC_GUEST];
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (keys[i].section == sec)
+			v[n++] = keys[i].name;
+	v[n] = NULL;
+	return v;
+}
+
+static int parse_enum(const char *value, const char *const *allowed, int *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *s;
+
+	for (int i = 0; allowed[i]; i++) {
+		if (strcasecmp(value, allowed[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	sc_add_name_list(&sb, allowed, " or ");
+	s = ocb_suggest(value, allowed);
+	if (s)
+		ocb_fail("invalid value '%s': expected %s (did you mean '%s'?)", value, sb.buf, s);
+	else
+		ocb_fail("invalid value '%s': expected %s", value, sb.buf);
+	strbuf_release(&sb);
+	return -1;
+}
+
+static int set_workload(struct scenario_guest_spec *g, const char *value,
+			const struct scenario_hooks *hooks)
+{
+	char **argv;
+	size_t argc;
+
+	if (scenario_split_argv(value, &argv, &argc) < 0)
+		return -1;
+	if (argc == 0) {
+		scenario_argv_free(argv);
+		return ocb_fail("empty workload: expected PROGRAM ARGS...");
+	}
+	if (hooks && hooks->validate_workload && hooks->validate_workload(argv[0]) < 0) {
+		scenario_argv_free(argv);
+		return -1;
+	}
+	free(g->workload);
+	scenario_argv_free(g->workload_argv);
+	g->workload = sc_xstrdup(value);
+	g->workload_argv = argv;
+	return 0;
+}
+
+/* Parse value into the field k describes in base.  Unprefixed message. */
+int sc_key_set(const struct sc_key *k, void *base, const char *value,
+		   const struct scenario_hooks *hooks)
+{
+	void *field = (char *)base + k->offset;
+	uint64_t v;
+	int e;
+
+	switch (k->type) {
+	case KT_STRING:
+		free(*(char **)field);
+		*(char **)field = sc_xstrdup(value);
+		return 0;
+	case KT_UINT:
+		if (parse_u64_range(value, k->min, k->max, &v) < 0)
+			return -1;
+		*(unsigned *)field = (unsigned)v;
+		return 0;
+	case KT_SIZE:
+		if (parse_size(value, k->unit, &v) < 0)
+			return -1;
+		*(uint64_t *)field = v;
+		return 0;
+	case KT_DURATION:
+		if (parse_duration_ns(value, k->allow_zero, &v) < 0)
+			return -1;
+		*(uint64_t *)field = v;
+		return 0;
+	case KT_ENUM:
+	case KT_ONOFF:
+		if (parse_enum(value, k->allowed, &e) < 0)
+			return -1;
+		*(int *)field = e;
+		return 0;
+	case KT_WORKLOAD:
+		return set_workload(base, value, hooks);
+	}
+	return ocb_fail("internal error: key '%s' has no type", k->name);
+}
+
+void sc_key_defaults(enum sc_section sec, void *base)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (keys[i].section == sec && keys[i].def &&
+		    sc_key_set(&keys[i], base, keys[i].def, NULL) < 0)
+			abort();	/* a bad default is a bug of this table */
+}
+
+size_t sc_key_count(void)
+{
+	return N_KEYS;
+}
+
+size_t sc_key_index(const struct sc_key *k)
+{
+	return (size_t)(k - keys);
+}
+
+int sc_key_matrix_ok(const struct sc_key *k)
+{
+	return !(k->flags & KEY_NO_AXIS);
+}
+
+/* -------------------------------------------------------------- sections */
+
+const char *sc_section_label(const struct scenario_doc *d, enum sc_section sec, size_t guest,
+			     char *buf, size_t size)
+{
+	switch (sec) {
+	case SC_SEC_GUEST:
+		snprintf(buf, size, "guest %s", d->guests[guest].name);
+		return buf;
+	case SC_SEC_SCENARIO: return "scenario";
+	case SC_SEC_HOST: return "host";
+	case SC_SEC_TIMELINE: return "timeline";
+	case SC_SEC_MATRIX: return "matrix";
+	case SC_SEC_QUICK: return "quick";
+	case SC_SEC_NONE: break;
+	}
+	return "";
+}
+
+/* ------------------------------------------------------------- --list-keys */
+
+static void key_value_text(const struct sc_key *k, struct strbuf *sb)
+{
+	switch (k->type) {
+	case KT_STRING:
+		strbuf_adds(sb, k->metavar ? k->metavar : "TEXT");
+		break;
+	case KT_UINT:
+		strbuf_addf(sb, "N (%llu..%llu)", (unsigned long long)k->min,
+			    (unsigned long long)k->max);
+		break;
+	case KT_SIZE:
+		strbuf_adds(sb, k->unit == MiB ? "SIZE (bare number: MiB)" : "SIZE");
+		break;
+	case KT_DURATION:
+		strbuf_adds(sb, k->allow_zero ? "DURATION (0 allowed)" : "DURATION");
+		break;
+	case KT_ENUM:
+	case KT_ONOFF:
+		for (size_t i = 0; k->allowed[i]; i++)
+			strbuf_addf(sb, "%s%s", i ? "|" : "", k->allowed[i]);
+		break;
+	case KT_WORKLOAD:
+		strbuf_adds(sb, "PROGRAM ARGS...");
+		break;
+	}
+}
+
+/* The timeline's table; a usage too long for the column gets a line of
+ * its own. */
+static void print_actions(FILE *f)
+{
+	fprintf(f, "\n[timeline]  TIME = ACTION[, ACTION...]   (TIME from the start of the run; "
+		"GLOB matches guest names, e.g. light-*)\n");
+	for (size_t i = 0; i < timeline_action_count(); i++) {
+		const struct timeline_action *a = timeline_action_at(i);
+
+		if (strlen(a->usage) <= 32)
+			fprintf(f, "  %-32s  %s\n", a->usage, a->help);
+		else
+			fprintf(f, "  %s\n  %-32s  %s\n", a->usage, "", a->help);
+	}
+}
+
+void scenario_print_keys(FILE *f, const struct scenario_hooks *hooks)
+{
+	const char *const *hk = hooks && hooks->host_keys ? hooks->host_keys() : NULL;
+	static const char *const host_help = "host knob (applied, restored after the run)";
+	struct strbuf v[N_KEYS];
+	int wk = (int)strlen("KNOB"), wv = (int)strlen("VALUE"), wd = (int)strlen("unchanged");
+
+	/* columns as wide as their longest cell */
+	for (size_t i = 0; i < N_KEYS; i++) {
+		const char *d = keys[i].def ? keys[i].def : keys[i].def_text;
+
+		v[i] = (struct strbuf)STRBUF_INIT;
+		key_value_text(&keys[i], &v[i]);
+		if ((int)strlen(keys[i].name) > wk)
+			wk = (int)strlen(keys[i].name);
+		if ((int)v[i].len > wv)
+			wv = (int)v[i].len;
+		if ((int)strlen(d) > wd)
+			wd = (int)strlen(d);
+	}
+	for (size_t i = 0; hk && hk[i]; i++)
+		if ((int)strlen(hk[i]) > wk)
+			wk = (int)strlen(hk[i]);
+	fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "SECTION", wk, "KEY", wv, "VALUE", wd,
+		"DEFAULT", "DESCRIPTION");
+	for (size_t i = 0; i < N_KEYS; i++) {
+		const struct sc_key *k = &keys[i];
+
+		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n",
+			k->section == SC_SEC_GUEST ? "[guest NAME]" : "[scenario]", wk, k->name, wv,
+			v[i].buf, wd, k->def ? k->def : k->def_text, k->help);
+		strbuf_release(&v[i]);
+	}
+	for (size_t i = 0; hk && hk[i]; i++) {
+		const char *help = hooks->host_help ? hooks->host_help(hk[i]) : NULL;
+
+		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "[host]", wk, hk[i], wv, "VALUE", wd,
+			"unchanged", help ? help : host_help);
+	}
+	if (!hk)
+		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "[host]", wk, "KNOB", wv, "VALUE", wd,
+			"unchanged", host_help);
+	print_actions(f);
+	fprintf(f, "\n[matrix]  SECTION.KEY = V1, V2, ...   one run per combination "
+		"(scenario.KEY, host.KEY, guest.NAME.KEY)\n"
+		"[quick]   SECTION.KEY = VALUE          applied with --quick, before [matrix];\n"
+		"          timeline.TIME = ACTIONS      lines that replace the whole [timeline]\n");
+}
