@@ -663,7 +663,7 @@ static int usage_has_glob(const char *usage)
 static void test_action_table(void **state)
 {
 	/* today's names, which scenario files use: each must stay (new rows
-	 * may come after them) */
+	 * may join them anywhere) */
 	static const char *const verbs[] = {
 		"balloon", "workload start", "workload stop", "ksm on", "ksm off", "ksm unmerge",
 		"host", "wait balloon", "wait ksm-settled", "wait workload", "free", "exec",
@@ -673,7 +673,7 @@ static void test_action_table(void **state)
 	(void)state;
 	assert_true(n >= sizeof(verbs) / sizeof(verbs[0]));
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		assert_string_equal(timeline_action_at(i)->verb, verbs[i]);
+		assert_non_null(timeline_action_find(verbs[i]));
 	for (size_t i = 0; i < n; i++) {
 		const struct timeline_action *a = timeline_action_at(i);
 		struct strbuf v = STRBUF_INIT;
