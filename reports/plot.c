@@ -4,6 +4,7 @@
 #include "util/fsutil.h"
 #include "util/runcmd.h"
 #include "reports/stats.h"
+#include "util/xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -334,12 +335,7 @@ static size_t guest_groups(const struct result_set *rs, int (*want)(const struct
 				    !strcmp(g[j].program, gr->program))
 					break;
 			if (j == ng) {
-				if (ng >= alloc) {
-					alloc = alloc ? 2 * alloc : 8;
-					g = realloc(g, alloc * sizeof(*g));
-					if (!g)
-						abort();
-				}
+				ALLOC_GROW(g, ng + 1, alloc);
 				memset(&g[ng], 0, sizeof(*g));
 				g[ng].scenario = run->scenario;
 				g[ng].cell = run->cell;
@@ -348,10 +344,8 @@ static size_t guest_groups(const struct result_set *rs, int (*want)(const struct
 			}
 			if (g[j].n >= g[j].alloc) {
 				g[j].alloc = g[j].alloc ? 2 * g[j].alloc : 8;
-				g[j].run_idx = realloc(g[j].run_idx, g[j].alloc * sizeof(size_t));
-				g[j].guest_idx = realloc(g[j].guest_idx, g[j].alloc * sizeof(size_t));
-				if (!g[j].run_idx || !g[j].guest_idx)
-					abort();
+				g[j].run_idx = xreallocarray(g[j].run_idx, g[j].alloc, sizeof(size_t));
+				g[j].guest_idx = xreallocarray(g[j].guest_idx, g[j].alloc, sizeof(size_t));
 			}
 			g[j].run_idx[g[j].n] = r;
 			g[j].guest_idx[g[j].n++] = k;
@@ -430,12 +424,10 @@ int plot_percentiles(const char *dir, const char *name, const struct result_set 
 		int id = fig_block(&f);
 
 		for (int k = 0; k < RESULT_NPCT; k++) {
-			double *v = malloc(g[i].n * sizeof(double));
+			double *v = xmallocarray(g[i].n, sizeof(double));
 			size_t nv = 0;
 			struct stats_summary s;
 
-			if (!v)
-				abort();
 			for (size_t j = 0; j < g[i].n; j++) {
 				double x = rs->runs[g[i].run_idx[j]].guests[g[i].guest_idx[j]].pct[k];
 
@@ -485,9 +477,7 @@ int plot_cdf(const char *dir, const char *name, const struct result_set *rs)
 		for (size_t j = 0; j < g[i].n; j++) {
 			const struct rs_guest *gr = &rs->runs[g[i].run_idx[j]].guests[g[i].guest_idx[j]];
 
-			all = realloc(all, (n + gr->nhist) * sizeof(*all));
-			if (!all)
-				abort();
+			all = xreallocarray(all, n + gr->nhist, sizeof(*all));
 			memcpy(all + n, gr->hist, gr->nhist * sizeof(*all));
 			n += gr->nhist;
 		}

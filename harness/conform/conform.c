@@ -12,6 +12,7 @@
 #include "host/ksm.h"
 #include "host/sysfs.h"
 #include "host/thp.h"
+#include "util/xalloc.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -132,15 +133,7 @@ static struct conform_result *report_add(struct conform_report *rep, const struc
 {
 	struct conform_result *r;
 
-	if (rep->n == rep->alloc) {
-		size_t na = rep->alloc ? rep->alloc * 2 : 32;
-		struct conform_result *nr = realloc(rep->r, na * sizeof(*nr));
-
-		if (!nr)
-			abort();	/* as strbuf: nothing sensible left to do */
-		rep->r = nr;
-		rep->alloc = na;
-	}
+	ALLOC_GROW(rep->r, rep->n + 1, rep->alloc);
 	r = &rep->r[rep->n++];
 	memset(r, 0, sizeof(*r));
 	r->check = chk;
