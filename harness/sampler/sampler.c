@@ -270,18 +270,3 @@ uint64_t sampler_now_ns(const struct sampler *s)
 {
 	return s->now_ns ? s->now_ns : mono_ns();
 }
-
-int proc_field(const char *text, const char *key, double *value)
-{
-	size_t n = strlen(key);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		char *end;
-
-		if (strncmp(p, key, n) || p[n] != ':')
-			continue;
-		*value = strtod(p + n + 1, &end);
-		return end == p + n + 1 ? -1 : 0;
-	}
-	return -1;
-}

@@ -97,10 +97,6 @@ int sampler_vm_ready(const struct vm *vm);
 const char *sampler_cgroup_dir(const struct sampler *s);
 uint64_t sampler_now_ns(const struct sampler *s);
 
-/* The number after "KEY:" in /proc-style "Key:   123 kB" text (kB units
- * as written).  0, or -1 when the key is absent. */
-int proc_field(const char *text, const char *key, double *value);
-
 /* The built-in sources (sampler-host.c, sampler-guest.c). */
 extern const struct sampler_source_ops sampler_ksm_source;
 extern const struct sampler_source_ops sampler_host_source;
