@@ -12,6 +12,7 @@
 #include "host/ksm.h"
 #include "host/sysfs.h"
 #include "host/thp.h"
+#include "host/uksm.h"
 #include "util/xalloc.h"
 
 #include <math.h>

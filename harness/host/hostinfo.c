@@ -10,6 +10,7 @@
 #include "host/swap.h"
 #include "host/sysfs.h"
 #include "host/thp.h"
+#include "host/uksm.h"
 
 #include <dirent.h>
 #include <libvirt/libvirt.h>

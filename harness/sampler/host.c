@@ -8,6 +8,7 @@
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "host/ksm.h"
+#include "host/uksm.h"
 #include "util/meminfo.h"
 #include "util/strbuf.h"
 #include "host/sysfs.h"
