@@ -2,7 +2,7 @@
  * balloon actual and guest-stats over QMP, `free -m` and /proc/meminfo
  * through the guest agent.  Only VMs that have booted are asked. */
 #include "sampler/sampler.h"
-#include "guest/agent.h"
+#include "guest/agent-cmds.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "guest/guestmem.h"

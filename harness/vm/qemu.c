@@ -7,6 +7,7 @@
  * along), and registered with runcmd so every exit path kills it.
  */
 #include "vm/vm.h"
+#include "guest/agent.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fsutil.h"

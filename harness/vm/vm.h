@@ -14,7 +14,7 @@
 #include <sys/types.h>
 
 #include "host/accel.h"
-#include "guest/agent.h"
+#include "guest/agent-cmds.h"
 
 enum vm_backing { BACKING_ANONYMOUS, BACKING_HUGETLB_2M, BACKING_HUGETLB_1G, BACKING_FILE };
 
