@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "conform/conform.h"
 #include "conform/emit.h"
+#include "vm/backends.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/interrupt.h"

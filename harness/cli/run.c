@@ -1,6 +1,7 @@
 /* cmd-run.c — `ocbench run SCENARIO... [options]`. */
 #include "cli/cli.h"
 #include "vm/vm.h"
+#include "vm/backends.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/interrupt.h"

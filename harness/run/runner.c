@@ -17,6 +17,7 @@
 #include "sampler/sampler.h"
 #include "util/units.h"
 #include "vm/vm.h"
+#include "vm/backends.h"
 
 #include <fnmatch.h>
 #include <math.h>

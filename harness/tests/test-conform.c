@@ -22,6 +22,7 @@
 #include "util/runcmd.h"
 #include "host/sysfs.h"
 #include "util/units.h"
+#include "vm/libvirt.h"
 
 /* ---- a fake VM backend --------------------------------------------------- */
 

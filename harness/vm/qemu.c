@@ -1,4 +1,4 @@
-/* vm-qemu.c — the qemu backend: qemu-system-x86_64 spawned from an argv,
+/* qemu.c — the qemu backend: qemu-system-x86_64 spawned from an argv,
  * QMP and the guest agent over unix sockets in a private 0700 directory.
  *
  * QEMU never outlives ocbench: it runs in its own process group (so a ^C
@@ -6,7 +6,7 @@
  * order), with PR_SET_PDEATHSIG=SIGKILL (so a SIGKILLed harness takes it
  * along), and registered with runcmd so every exit path kills it.
  */
-#include "vm/vm.h"
+#include "vm/qemu.h"
 #include "guest/agent.h"
 #include "util/clock.h"
 #include "util/error.h"
