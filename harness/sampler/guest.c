@@ -1,7 +1,5 @@
-/* sampler-guest.c — the sampler's sources that ask the guests (sampler.h):
- * balloon actual and guest-stats over QMP, `free -m` and /proc/meminfo
- * through the guest agent.  Only VMs that have booted are asked. */
-#include "sampler/sampler.h"
+/* guest.c — see guest.h. */
+#include "sampler/guest.h"
 #include "guest/agent-cmds.h"
 #include "util/clock.h"
 #include "util/error.h"

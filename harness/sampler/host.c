@@ -1,8 +1,5 @@
-/* sampler-host.c — the host-side sources of the sampler (sampler.h):
- * KSM/UKSM counters, /proc/meminfo, each QEMU's memory from /proc/PID,
- * and the run's memory cgroup.  All read files under the sampler's root,
- * so tests run them against a fake tree. */
-#include "sampler/sampler.h"
+/* host.c — see host.h. */
+#include "sampler/host.h"
 #include "host/cgroup.h"
 #include "util/clock.h"
 #include "util/error.h"

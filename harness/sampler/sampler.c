@@ -1,6 +1,8 @@
-/* sampler.c — see sampler.h: the loop, the schedule and the output.
- * The sources themselves are in sampler-host.c and sampler-guest.c. */
+/* sampler.c — see sampler.h: the loop, the schedule and the output, and
+ * the calls of source.h.  The sources themselves are host.c and guest.c. */
 #include "sampler/sampler.h"
+#include "sampler/guest.h"
+#include "sampler/host.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "results/results.h"

@@ -16,6 +16,7 @@
 #include "util/error.h"
 #include "fake-sysfs.h"
 #include "results/results.h"
+#include "sampler/guest.h"
 #include "sampler/sampler.h"
 #include "util/units.h"
 #include "vm/vm.h"
