@@ -7,6 +7,8 @@
  * restored. */
 #include "cli/cli.h"
 #include "conform/conform.h"
+#include "conform/fixture.h"
+#include "conform/suites.h"
 #include "conform/emit.h"
 #include "vm/backends.h"
 #include "util/error.h"

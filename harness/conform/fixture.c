@@ -3,6 +3,7 @@
  * journaled knob session, private hugetlbfs mounts, and small guest/host
  * readers.  See conform.h. */
 #include "conform/conform.h"
+#include "conform/fixture.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fsutil.h"

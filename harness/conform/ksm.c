@@ -1,4 +1,4 @@
-/* conform-ksm.c — KSM-001..005: KSM merges what two guests share, run=2
+/* ksm.c — KSM-001..005: KSM merges what two guests share, run=2
  * unmerges and gives the memory back to use, mem-merge=off keeps a guest
  * out, copy-on-write after a merge keeps every page's content, UKSM's
  * knobs are honoured.
@@ -13,7 +13,8 @@
  * ksm-c (mem-merge off) for KSM-003.  KSM-004 reuses KSM-001's ksmfill
  * run (it was started with --cow) when there was one.
  */
-#include "conform/conform.h"
+#include "conform/ksm.h"
+#include "conform/fixture.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/units.h"

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "conform/conform.h"
+#include "conform/fixture.h"
+#include "conform/suites.h"
 #include "conform/emit.h"
 #include "util/error.h"
 #include "fake-sysfs.h"
