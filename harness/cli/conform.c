@@ -1,11 +1,11 @@
-/* cmd-conform.c — `ocbench conform`: run the conformance checks and
+/* conform.c — `ocbench conform`: run the conformance checks and
  * print/write their results (text table, JUnit, TAP, JSON).
  *
  * Exit: 0 nothing failed (skips are fine), 1 a check failed (or the run
  * was interrupted), 2 usage or set-up error, including a check that
  * could not be carried out (ERROR) and host knobs that could not be
  * restored. */
-#include "cli/cli.h"
+#include "cli/conform.h"
 #include "conform/conform.h"
 #include "conform/fixture.h"
 #include "conform/suites.h"

@@ -1,5 +1,11 @@
 /* main.c — `ocbench SUBCOMMAND ...`: dispatch through one table. */
 #include "cli/cli.h"
+#include "cli/compare.h"
+#include "cli/conform.h"
+#include "cli/host.h"
+#include "cli/report.h"
+#include "cli/restore.h"
+#include "cli/run.h"
 #include "util/interrupt.h"
 #include "util/runcmd.h"
 

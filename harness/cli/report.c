@@ -1,5 +1,5 @@
-/* cmd-report.c — `ocbench report RESULTS... [-o DIR]`. */
-#include "cli/cli.h"
+/* report.c — `ocbench report RESULTS... [-o DIR]`. */
+#include "cli/report.h"
 #include "util/error.h"
 #include "reports/report.h"
 #include "reports/resultset.h"

@@ -1,7 +1,7 @@
-/* cmd-restore.c — `ocbench restore [--state-dir DIR] [--root DIR]`: put
+/* restore.c — `ocbench restore [--state-dir DIR] [--root DIR]`: put
  * back every host knob a killed run changed, from its journal. */
 #include "host/cgroup.h"
-#include "cli/cli.h"
+#include "cli/restore.h"
 #include "util/error.h"
 #include "knobs/journal.h"
 #include "knobs/remote.h"

@@ -1,5 +1,5 @@
-/* cmd-run.c — `ocbench run SCENARIO... [options]`. */
-#include "cli/cli.h"
+/* run.c — `ocbench run SCENARIO... [options]`. */
+#include "cli/run.h"
 #include "vm/vm.h"
 #include "vm/backends.h"
 #include "util/error.h"

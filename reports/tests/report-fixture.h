@@ -4,7 +4,7 @@
 #ifndef OCB_TEST_REPORT_FIXTURE_H
 #define OCB_TEST_REPORT_FIXTURE_H
 
-#include "cli/cli.h"
+#include "cli/report.h"
 #include "util/runcmd.h"
 #include "synth.h"
 

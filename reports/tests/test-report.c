@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli/cli.h"
+#include "cli/report.h"
 #include "util/fsutil.h"
 #include "util/runcmd.h"
 #include "report-fixture.h"
