@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 
+/* No struct cmd_env yet: main.c adapts it (its row has no flags). */
 int cmd_compare(int argc, char **argv);
 
 #endif

@@ -5,6 +5,6 @@
 
 #include "cli/cli.h"
 
-int cmd_conform(int argc, char **argv);
+int cmd_conform(int argc, char **argv, struct cmd_env *env);
 
 #endif

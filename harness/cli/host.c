@@ -196,7 +196,7 @@ static void print_knobs(const char *root)
 	strbuf_release(&allowed);
 }
 
-int cmd_host(int argc, char **argv)
+int cmd_host(int argc, char **argv, struct cmd_env *env)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },

@@ -21,7 +21,7 @@ static void report_usage(FILE *f)
 		"Exit: 0 written, 1 rendering failed, 2 usage error or unreadable results.\n");
 }
 
-int cmd_report(int argc, char **argv)
+int cmd_report(int argc, char **argv, struct cmd_env *env)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },

@@ -4,6 +4,6 @@
 
 #include "cli/cli.h"
 
-int cmd_report(int argc, char **argv);
+int cmd_report(int argc, char **argv, struct cmd_env *env);
 
 #endif

@@ -26,7 +26,7 @@ static inline int report_run(const char *in, const char *out)
 {
 	char *argv[] = { (char *)"report", (char *)in, (char *)"-o", (char *)out, NULL };
 
-	return cmd_report(4, argv);
+	return cmd_report(4, argv, NULL);
 }
 
 static inline void report_fixture(const char *dir)
