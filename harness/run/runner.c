@@ -6,6 +6,7 @@
 #include "util/fsutil.h"
 #include "guest/guest-image.h"
 #include "guest/guestmem.h"
+#include "guest/workload.h"
 #include "host/hostinfo.h"
 #include "util/interrupt.h"
 #include "knobs/route.h"	/* knobs go to the guests' hosts */
@@ -39,19 +40,9 @@
 #define KSM_SETTLE_DEFAULT_NS (120 * 1000000000ull)	/* wait ksm-settled */
 #define CGROUP_RMDIR_NS (5 * 1000000000ull)		/* host_memory_limit */
 
-static const char *const workload_programs[] = {
-	"memtouch", "memlat", "ksmfill", "pressure", "bandwidth", NULL,
-};
-
 int runner_validate_workload(const char *program)
 {
-	for (size_t i = 0; workload_programs[i]; i++)
-		if (!strcmp(program, workload_programs[i]))
-			return 0;
-	if (program[0] == '/')
-		return 0;	/* a program of the user's own image */
-	return ocb_fail("unknown workload '%s': expected memtouch, memlat, ksmfill, pressure, "
-			"bandwidth or an absolute path in the guest", program);
+	return workload_validate(program);
 }
 
 struct guest_state {
