@@ -1,4 +1,4 @@
-/* Unit tests: the sampler (sampler.c, sampler-host.c, sampler-guest.c)
+/* Unit tests: the sampler (sampler/sampler.c, host.c, guest.c)
  * against a fake host tree (KSM counters, /proc/meminfo, /proc/PID/ of
  * two "QEMUs", a cgroup directory) and fake VMs (an ops table of our own
  * that answers balloon, guest-stats and agent questions and counts them). */
