@@ -66,10 +66,21 @@ HARNESS_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(HARNESS_SRC))
 LIBOCB := $(B)/libocbench.a
 OCBENCH := $(B)/ocbench
 
-# ---- workloads: workloads/lib/*.c is the measurement core, every
-# workloads/*.c a program.  Static, so they run in the busybox guest.
+# ---- workloads: workloads/lib/*.c is the measurement core, and the
+# programs are the X(NAME, "help") lines of workloads/workloads.h (the
+# list the harness validates scenarios with), each workloads/NAME.c.
+# Static, so they run in the busybox guest.
 WL_LIB_SRC := $(wildcard workloads/lib/*.c) harness/util/units.c harness/util/error.c
-WL_PROGS := $(patsubst workloads/%.c,%,$(wildcard workloads/*.c))
+WL_PROGS := $(shell sed -n 's/^[[:space:]]*X(\([a-z0-9_]*\),.*).*/\1/p' workloads/workloads.h)
+# A program left out of the list would be left out of the guest without
+# a word: stop instead (but let clean and help through).
+WL_UNLISTED := $(filter-out $(WL_PROGS),$(patsubst workloads/%.c,%,$(wildcard workloads/*.c)))
+ifneq ($(WL_UNLISTED),)
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+$(error workloads/$(firstword $(WL_UNLISTED)).c is a program not listed in workloads/workloads.h: \
+	add X($(firstword $(WL_UNLISTED)), "what it measures") to OCB_WORKLOADS there)
+endif
+endif
 WL_STATIC_OBJ := $(patsubst %.c,$(OUT)/obj-static/%.o,$(WL_LIB_SRC))
 WL_BINS := $(addprefix $(OUT)/workloads/,$(WL_PROGS))
 # The same core, sanitizer-instrumented, for the host-side unit tests.

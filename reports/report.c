@@ -6,6 +6,7 @@
 #include "util/fsutil.h"
 #include "reports/plot.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -128,14 +129,9 @@ static void figure(struct doc *d, const char *name, const char *caption)
 	strbuf_adds(&d->md, "![");
 	md_esc(&d->md, caption);
 	strbuf_addf(&d->md, "](%s.png)\n\n", name);
-	if (d->nfigs >= d->alloc) {
-		d->alloc = d->alloc ? 2 * d->alloc : 8;
-		d->figs = realloc(d->figs, d->alloc * sizeof(*d->figs));
-		if (!d->figs)
-			abort();
-	}
-	d->figs[d->nfigs].name = strdup(name);
-	d->figs[d->nfigs++].caption = strdup(caption);
+	ALLOC_GROW(d->figs, d->nfigs + 1, d->alloc);
+	d->figs[d->nfigs].name = xstrdup(name);
+	d->figs[d->nfigs++].caption = xstrdup(caption);
 }
 
 /* host object -> "key\tvalue" rows with dotted keys */

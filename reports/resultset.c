@@ -3,6 +3,7 @@
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,30 +15,6 @@
 const char *const result_pct_names[RESULT_NPCT] = { "p50", "p90", "p99", "p99.9", "max" };
 const char *const host_field_names[HOST_NFIELDS] = { "cpu.vendor", "cpu.model_name", "kernel",
 						     "qemu_version" };
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	if (!d)
-		abort();
-	return d;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-#define GROW(arr, n, alloc) do { \
-	if ((n) >= (alloc)) { \
-		(alloc) = (alloc) ? 2 * (alloc) : 8; \
-		(arr) = xrealloc((arr), (alloc) * sizeof(*(arr))); \
-	} \
-} while (0)
 
 enum better better_parse(const char *s)
 {
@@ -146,7 +123,7 @@ static char *matrix_cell(json_t *matrix)
 
 	if (!json_is_object(matrix) || !json_object_size(matrix))
 		return xstrdup("");
-	keys = xrealloc(NULL, json_object_size(matrix) * sizeof(*keys));
+	keys = xcalloc(json_object_size(matrix), sizeof(*keys));
 	json_object_foreach(matrix, key, v)
 		keys[n++] = key;
 	qsort(keys, n, sizeof(*keys), cmp_str);
@@ -176,7 +153,7 @@ static int load_metrics(struct rs_run *r, const char *file)
 
 		if (!json_is_number(val))
 			continue;	/* null: the run could not measure it */
-		GROW(r->metrics, r->nmetrics, alloc);
+		ALLOC_GROW(r->metrics, r->nmetrics + 1, alloc);
 		mt = &r->metrics[r->nmetrics++];
 		mt->name = xstrdup(name);
 		mt->unit = xstrdup(json_is_object(m) ? jstr(m, "unit") : "");
@@ -242,7 +219,7 @@ static struct rs_series *series_get(struct rs_run *r, size_t *alloc, const char 
 			*hint = i;
 			return &r->series[i];
 		}
-	GROW(r->series, r->nseries, *alloc);
+	ALLOC_GROW(r->series, r->nseries + 1, *alloc);
 	*hint = r->nseries;
 	s = &r->series[r->nseries++];
 	memset(s, 0, sizeof(*s));
@@ -288,7 +265,7 @@ static int load_samples(struct rs_run *r)
 		if (csv_split(line, f, 4) != 4 || !parse_num(f[0], &t) || !parse_num(f[3], &v))
 			continue;	/* a torn or foreign line must not sink the report */
 		s = series_get(r, &alloc, f[1], f[2], &hint);
-		GROW(s->pts, s->n, s->alloc);
+		ALLOC_GROW(s->pts, s->n + 1, s->alloc);
 		s->pts[s->n].t_s = t / 1000.0;
 		s->pts[s->n++].v = v;
 	}
@@ -323,7 +300,7 @@ static int load_events(struct rs_run *r)
 			label = jstr(ev, "event");
 		if (!*label)
 			label = jstr(ev, "message");
-		GROW(r->events, r->nevents, alloc);
+		ALLOC_GROW(r->events, r->nevents + 1, alloc);
 		e = &r->events[r->nevents++];
 		e->t_s = json_number_value(json_object_get(ev, "t_ms")) / 1000.0;
 		e->type = xstrdup(jstr(ev, "type"));
@@ -372,7 +349,7 @@ static void load_free_csv(struct rs_guest *g, const char *path)
 		}
 		if (isnan(row[0]))
 			continue;
-		GROW(g->free, g->nfree, alloc);
+		ALLOC_GROW(g->free, g->nfree + 1, alloc);
 		fr = &g->free[g->nfree++];
 		fr->t_s = row[0] / 1000.0;
 		fr->total = row[1];
@@ -412,7 +389,7 @@ static void load_workload(struct rs_guest *g, const char *path)
 			v = json_object_get(b, "value");
 		if (!json_is_number(v) || !json_is_number(c) || json_number_value(c) <= 0)
 			continue;
-		GROW(g->hist, g->nhist, alloc);
+		ALLOC_GROW(g->hist, g->nhist + 1, alloc);
 		g->hist[g->nhist].value_ns = json_number_value(v);
 		g->hist[g->nhist++].count = json_number_value(c);
 	}
@@ -450,7 +427,7 @@ static void load_guests(struct rs_run *r)
 		strbuf_addf(&p, "%s/%s", dir.buf, ents[i]->d_name);
 		if (!is_dir(p.buf))
 			goto next;
-		GROW(r->guests, r->nguests, alloc);
+		ALLOC_GROW(r->guests, r->nguests + 1, alloc);
 		g = &r->guests[r->nguests++];
 		memset(g, 0, sizeof(*g));
 		g->name = xstrdup(ents[i]->d_name);
@@ -542,7 +519,7 @@ static int load_run(struct result_set *rs, const char *dir, unsigned flags)
 			goto out;
 		load_guests(&r);
 	}
-	GROW(rs->runs, rs->n, rs->alloc);
+	ALLOC_GROW(rs->runs, rs->n + 1, rs->alloc);
 	rs->runs[rs->n++] = r;
 	memset(&r, 0, sizeof(r));
 	rc = 0;

@@ -1,5 +1,6 @@
 /* stats.c — see stats.h. */
 #include "reports/stats.h"
+#include "util/xalloc.h"
 
 #include <float.h>
 #include <math.h>
@@ -182,9 +183,7 @@ double stats_permutation_p(const double *a, size_t na, const double *b, size_t n
 
 	if (!na || !nb)
 		return NAN;
-	pool = malloc(n * sizeof(*pool));
-	if (!pool)
-		abort();
+	pool = xmallocarray(n, sizeof(*pool));
 	for (size_t i = 0; i < na; i++) {
 		pool[i] = a[i];
 		sum_a += a[i];
@@ -198,10 +197,8 @@ double stats_permutation_p(const double *a, size_t na, const double *b, size_t n
 	tol = 1e-9 * (fabs(observed) + fabs(total) / (double)n) + DBL_MIN;
 
 	if (combos <= (double)max_exact) {
-		size_t *idx = malloc(na * sizeof(*idx));
+		size_t *idx = xmallocarray(na, sizeof(*idx));
 
-		if (!idx)
-			abort();
 		for (size_t i = 0; i < na; i++)
 			idx[i] = i;
 		for (;;) {

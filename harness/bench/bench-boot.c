@@ -33,6 +33,7 @@
 #include "util/runcmd.h"
 #include "util/units.h"
 #include "vm/vm.h"
+#include "vm/qemu.h"
 
 #define ROUNDS 7
 

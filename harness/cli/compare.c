@@ -1,5 +1,5 @@
 /* cmd-compare.c — `ocbench compare BASELINE CANDIDATE`. */
-#include "cli/cli.h"
+#include "cli/compare.h"
 #include "reports/compare.h"
 #include "util/error.h"
 #include "reports/resultset.h"

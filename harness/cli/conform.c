@@ -1,17 +1,19 @@
-/* cmd-conform.c — `ocbench conform`: run the conformance checks and
+/* conform.c — `ocbench conform`: run the conformance checks and
  * print/write their results (text table, JUnit, TAP, JSON).
  *
  * Exit: 0 nothing failed (skips are fine), 1 a check failed (or the run
  * was interrupted), 2 usage or set-up error, including a check that
  * could not be carried out (ERROR) and host knobs that could not be
  * restored. */
-#include "cli/cli.h"
+#include "cli/conform.h"
 #include "conform/conform.h"
+#include "conform/fixture.h"
+#include "conform/suites.h"
 #include "conform/emit.h"
+#include "vm/backends.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/interrupt.h"
-#include "knobs/journal.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -109,7 +111,7 @@ struct cli {
 	int tap;
 };
 
-static int parse(int argc, char **argv, struct cli *cl)
+static int parse(int argc, char **argv, struct cli *cl, struct cmd_env *env)
 {
 	static const struct option longopts[] = {
 		{ "suite", required_argument, NULL, 'S' }, { "check", required_argument, NULL, 'c' },
@@ -145,10 +147,10 @@ static int parse(int argc, char **argv, struct cli *cl)
 			break;
 		case 'i': cl->opt.image = optarg; break;
 		case 'M': cl->opt.allow_module_reload = 1; break;
-		case 's': cl->opt.state_dir = optarg; break;
-		case 'f': cl->opt.force = 1; break;
+		case 's': env->state_dir = optarg; break;
+		case 'f': env->force = 1; break;
 		case 'w': cl->opt.workdir = optarg; break;
-		case 'r': cl->opt.root = optarg; break;
+		case 'r': env->root = optarg; break;
 		case 'q': cl->opt.quiet = 1; break;
 		case 'h': conform_usage(stdout); return 1;
 		default: conform_usage(stderr); return ocb_fail("invalid option");
@@ -156,13 +158,16 @@ static int parse(int argc, char **argv, struct cli *cl)
 	}
 	if (optind < argc)
 		return ocb_fail("unexpected argument '%s'", argv[optind]);
+	cl->opt.state_dir = env->state_dir;
+	cl->opt.root = env->root;
+	cl->opt.force = env->force;
 	cl->opt.backend = vm_backend_find(cl->backend);
 	if (!cl->opt.backend)
 		return -1;
 	return conform_validate_selection(cl->suites, cl->n_ids ? cl->ids : NULL);
 }
 
-int cmd_conform(int argc, char **argv)
+int cmd_conform(int argc, char **argv, struct cmd_env *env)
 {
 	struct cli cl;
 	struct conform_ctx ctx;
@@ -173,9 +178,9 @@ int cmd_conform(int argc, char **argv)
 	memset(&rep, 0, sizeof(rep));
 	cl.backend = "qemu";
 	cl.opt.accel = ACCEL_AUTO;
-	cl.opt.root = "/";
-	cl.opt.state_dir = journal_default_state_dir();
-	p = parse(argc, argv, &cl);
+	p = parse(argc, argv, &cl, env);
+	if (p == 0 && cmd_env_ready(env) < 0)
+		p = -1;
 	if (p != 0) {
 		if (p < 0)
 			fprintf(stderr, "ocbench conform: %s\n", ocb_errmsg());

@@ -1,8 +1,8 @@
-/* cmd-host.c — `ocbench host [--json] [--knobs] [--root DIR]`: the host
+/* host.c — `ocbench host [--json] [--knobs] [--root DIR]`: the host
  * capability report (hostinfo.c), for people by default and as JSON for
  * machines.  Read-only: it works without root and says which knobs would
  * need it. */
-#include "cli/cli.h"
+#include "cli/host.h"
 #include "util/error.h"
 #include "host/hostinfo.h"
 #include "knobs/knobs.h"
@@ -196,7 +196,7 @@ static void print_knobs(const char *root)
 	strbuf_release(&allowed);
 }
 
-int cmd_host(int argc, char **argv)
+int cmd_host(int argc, char **argv, struct cmd_env *env)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },

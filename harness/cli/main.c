@@ -1,5 +1,11 @@
 /* main.c — `ocbench SUBCOMMAND ...`: dispatch through one table. */
 #include "cli/cli.h"
+#include "cli/compare.h"
+#include "cli/conform.h"
+#include "cli/host.h"
+#include "cli/report.h"
+#include "cli/restore.h"
+#include "cli/run.h"
 #include "util/interrupt.h"
 #include "util/runcmd.h"
 
@@ -13,18 +19,38 @@
 
 struct subcommand {
 	const char *name;
-	int (*fn)(int argc, char **argv);
+	int (*fn)(int argc, char **argv, struct cmd_env *env);
+	unsigned flags;		/* enum cmd_flags: the set-up it gets (cli.h) */
 	const char *summary;
 };
 
+/* cli/compare.c takes no environment yet (its row has no flags). */
+static int run_compare(int argc, char **argv, struct cmd_env *env)
+{
+	return cmd_compare(argc, argv);
+}
+
 static const struct subcommand subcommands[] = {
-	{ "run", cmd_run, "run scenarios: boot guests, drive the timeline, write results" },
-	{ "host", cmd_host, "host capability report: CPU, KVM, KSM/THP/hugetlb/swap settings" },
-	{ "restore", cmd_restore, "undo host knob changes of a killed run (from the journal)" },
-	{ "conform", cmd_conform, "conformance checks: balloon, KSM, THP, hugetlb, EPT/VPID (JUnit/TAP/JSON)" },
-	{ "compare", cmd_compare, "compare two result sets; exit 1 on a regression" },
-	{ "report", cmd_report, "turn results into HTML/Markdown reports with plots" },
+	{ "run", cmd_run, CMD_NEEDS_CLEAN_HOST | CMD_SHOWS_PROGRESS,
+	  "run scenarios: boot guests, drive the timeline, write results" },
+	{ "host", cmd_host, 0, "host capability report: CPU, KVM, KSM/THP/hugetlb/swap settings" },
+	{ "restore", cmd_restore, CMD_NEEDS_STATE_DIR,
+	  "undo host knob changes of a killed run (from the journal)" },
+	/* A killed run's journal is met at the first knob a check sets
+	 * (knob_set_begin), so the checks that change nothing still run. */
+	{ "conform", cmd_conform, CMD_NEEDS_STATE_DIR,
+	  "conformance checks: balloon, KSM, THP, hugetlb, EPT/VPID (JUnit/TAP/JSON)" },
+	{ "compare", run_compare, 0, "compare two result sets; exit 1 on a regression" },
+	{ "report", cmd_report, 0, "turn results into HTML/Markdown reports with plots" },
 };
+
+static int run_command(const struct subcommand *cmd, int argc, char **argv)
+{
+	struct cmd_env env;
+
+	cmd_env_init(&env, cmd->flags);
+	return cmd->fn(argc, argv, &env);
+}
 
 static void usage(FILE *f)
 {
@@ -61,7 +87,7 @@ int main(int argc, char **argv)
 	interrupt_install();
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		if (!strcmp(argv[1], subcommands[i].name))
-			return subcommands[i].fn(argc - 1, argv + 1);
+			return run_command(&subcommands[i], argc - 1, argv + 1);
 	fprintf(stderr, "ocbench: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return OCB_EXIT_USAGE;

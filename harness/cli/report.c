@@ -1,5 +1,5 @@
-/* cmd-report.c — `ocbench report RESULTS... [-o DIR]`. */
-#include "cli/cli.h"
+/* report.c — `ocbench report RESULTS... [-o DIR]`. */
+#include "cli/report.h"
 #include "util/error.h"
 #include "reports/report.h"
 #include "reports/resultset.h"
@@ -21,7 +21,7 @@ static void report_usage(FILE *f)
 		"Exit: 0 written, 1 rendering failed, 2 usage error or unreadable results.\n");
 }
 
-int cmd_report(int argc, char **argv)
+int cmd_report(int argc, char **argv, struct cmd_env *env)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },

@@ -1,7 +1,7 @@
-/* cmd-restore.c — `ocbench restore [--state-dir DIR] [--root DIR]`: put
+/* restore.c — `ocbench restore [--state-dir DIR] [--root DIR]`: put
  * back every host knob a killed run changed, from its journal. */
 #include "host/cgroup.h"
-#include "cli/cli.h"
+#include "cli/restore.h"
 #include "util/error.h"
 #include "knobs/journal.h"
 #include "knobs/remote.h"
@@ -49,7 +49,7 @@ static void remove_stale_cgroups(const char *root)
 		       n == 1 ? "" : "s");
 }
 
-int cmd_restore(int argc, char **argv)
+int cmd_restore(int argc, char **argv, struct cmd_env *env)
 {
 	static const struct option opts[] = {
 		{ "state-dir", required_argument, NULL, 's' },
@@ -57,7 +57,8 @@ int cmd_restore(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *state_dir = journal_default_state_dir(), *root = NULL;
+	/* root NULL: the one recorded in the journal (not env's "/") */
+	const char *state_dir = env->state_dir, *root = NULL;
 	struct journal *j = NULL;
 	size_t n;
 	int c, rc, remote;

@@ -1,11 +1,10 @@
-/* cmd-run.c — `ocbench run SCENARIO... [options]`. */
-#include "cli/cli.h"
+/* run.c — `ocbench run SCENARIO... [options]`. */
+#include "cli/run.h"
 #include "vm/vm.h"
+#include "vm/backends.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/interrupt.h"
-#include "knobs/journal.h"
-#include "knobs/remote.h"
 #include "knobs/knobs.h"
 #include "util/progress.h"
 #include "results/results.h"
@@ -66,13 +65,6 @@ static const struct scenario_hooks hooks = {
 	.validate_workload = runner_validate_workload,
 };
 
-static const char *default_state_dir(void)
-{
-	const char *env = getenv("OCBENCH_STATE_DIR");
-
-	return env && *env ? env : "/var/lib/ocbench";
-}
-
 /* results/NAME-YYYYmmddTHHMMSS, with -2, -3... if it already exists. */
 static int make_index_dir(const char *out, const char *name, char *dir, size_t len)
 {
@@ -92,52 +84,6 @@ static int make_index_dir(const char *out, const char *name, char *dir, size_t l
 		return ocb_fail_errno("cannot resolve %s", dir);
 	snprintf(dir, len, "%s", abs);
 	return 0;
-}
-
-/* the journal of knobs set over libvirt (STATE_DIR/libvirt),
- * under the same rule as the local one below. */
-static int check_leftover_libvirt_journal(const struct run_options *ro)
-{
-	struct strbuf path = STRBUF_INIT, dir = STRBUF_INIT;
-	enum journal_state st;
-	size_t n = 0;
-
-	lvknob_state_dir(ro->state_dir, &dir);
-	st = journal_state(dir.buf);
-	journal_file_path(dir.buf, &path);
-	if (st == JOURNAL_LEFTOVER && !ro->force)
-		ocb_fail("a killed run left host changes made over libvirt in %s: run 'ocbench "
-			 "restore' first (or pass --force to restore them now)", path.buf);
-	strbuf_release(&dir);
-	strbuf_release(&path);
-	if (st == JOURNAL_LEFTOVER && !ro->force)
-		return -1;
-	if (st == JOURNAL_LEFTOVER && lvknob_restore_journal(ro->state_dir, &n) < 0)
-		return ocb_err_prefix("--force: restoring the leftover libvirt journal: ");
-	return 0;
-}
-
-/* A killed run's host changes come back before anything else runs: the
- * next run would otherwise measure (and journal) a host in an unknown
- * state. */
-static int check_leftover_journal(const struct run_options *ro)
-{
-	struct strbuf path = STRBUF_INIT;
-	enum journal_state st = journal_state(ro->state_dir);
-
-	journal_file_path(ro->state_dir, &path);
-	if (st == JOURNAL_LEFTOVER && !ro->force) {
-		ocb_fail("a killed run left host changes in %s: run 'ocbench restore' first "
-			 "(or pass --force to restore them now)", path.buf);
-		strbuf_release(&path);
-		return -1;
-	}
-	strbuf_release(&path);
-	/* JOURNAL_IN_USE: another live ocbench; a run that changes knobs is
-	 * refused by the lock when it tries, one that does not may run. */
-	if (st == JOURNAL_LEFTOVER && knob_restore_journal(ro->root, ro->state_dir) < 0)
-		return ocb_err_prefix("--force: restoring the leftover journal: ");
-	return check_leftover_libvirt_journal(ro);
 }
 
 /* The final table of a sweep: one line per run. */
@@ -226,7 +172,33 @@ out:
 	return rc;
 }
 
-int cmd_run(int argc, char **argv)
+/* What the command line asks of `ocbench run`, besides env's state dir,
+ * root and force. */
+struct run_cli {
+	struct run_options ro;
+	const char *out;
+	int quick, yes;
+	unsigned repeat;
+};
+
+static int parse_repeat(const char *arg, unsigned *repeat)
+{
+	uint64_t v;
+
+	if (parse_u64_range(arg, 1, 1000, &v) < 0)
+		return ocb_err_prefix("--repeat: ");
+	*repeat = (unsigned)v;
+	return 0;
+}
+
+enum parsed {
+	PARSED_RUN = 0,		/* go on and run */
+	PARSED_DONE = 1,	/* --help, --list-keys: printed, exit 0 */
+	PARSED_BAD = -1,	/* the message says what is wrong */
+	PARSED_USAGE = -2,	/* the usage is printed already */
+};
+
+static enum parsed parse_run_options(int argc, char **argv, struct run_cli *cl, struct cmd_env *env)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -247,74 +219,78 @@ int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_options ro = {
-		.backend = "qemu",
-		.qemu_binary = "qemu-system-x86_64",
-		.accel = ACCEL_AUTO,
-		.root = "/",
-		.state_dir = default_state_dir(),
-	};
-	const char *out = "results";
-	int quick = 0, yes = 0, opt, rc = OCB_EXIT_OK;
-	unsigned repeat = 0;
+	int opt;
 
-	progress_init();
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'o': out = optarg; break;
-		case 'b': ro.backend = optarg; break;
-		case 'U': ro.uri = optarg; break;
-		case 'q': ro.qemu_binary = optarg; break;
+		case 'o': cl->out = optarg; break;
+		case 'b': cl->ro.backend = optarg; break;
+		case 'U': cl->ro.uri = optarg; break;
+		case 'q': cl->ro.qemu_binary = optarg; break;
 		case 'a':
-			if (accel_parse(optarg, &ro.accel) < 0) {
-				fprintf(stderr, "ocbench run: %s\n", ocb_errmsg());
-				return OCB_EXIT_USAGE;
-			}
+			if (accel_parse(optarg, &cl->ro.accel) < 0)
+				return PARSED_BAD;
 			break;
-		case 'i': ro.image = optarg; break;
-		case 'Q': quick = 1; break;
-		case 'N': ro.backend = "native"; break;
-		case 'y': yes = 1; break;
-		case 'R': {
-			uint64_t v;
-
-			if (parse_u64_range(optarg, 1, 1000, &v) < 0) {
-				fprintf(stderr, "ocbench run: --repeat: %s\n", ocb_errmsg());
-				return OCB_EXIT_USAGE;
-			}
-			repeat = (unsigned)v;
+		case 'i': cl->ro.image = optarg; break;
+		case 'Q': cl->quick = 1; break;
+		case 'N': cl->ro.backend = "native"; break;
+		case 'y': cl->yes = 1; break;
+		case 'R':
+			if (parse_repeat(optarg, &cl->repeat) < 0)
+				return PARSED_BAD;
 			break;
-		}
-		case 'f': ro.force = 1; break;
-		case 'M': ro.allow_module_reload = 1; break;
-		case 's': ro.state_dir = optarg; break;
-		case 'r': ro.root = optarg; break;
-		case 'L': scenario_print_keys(stdout, &hooks); return OCB_EXIT_OK;
-		case 'h': run_usage(stdout); return OCB_EXIT_OK;
-		default: run_usage(stderr); return OCB_EXIT_USAGE;
+		case 'f': env->force = 1; break;
+		case 'M': cl->ro.allow_module_reload = 1; break;
+		case 's': env->state_dir = optarg; break;
+		case 'r': env->root = optarg; break;
+		case 'L': scenario_print_keys(stdout, &hooks); return PARSED_DONE;
+		case 'h': run_usage(stdout); return PARSED_DONE;
+		default: run_usage(stderr); return PARSED_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "ocbench run: no scenario given\n\n");
 		run_usage(stderr);
-		return OCB_EXIT_USAGE;
+		return PARSED_USAGE;
 	}
-	if (!vm_backend_known(ro.backend)) {
+	cl->ro.state_dir = env->state_dir;
+	cl->ro.root = env->root;
+	cl->ro.force = env->force;
+	return PARSED_RUN;
+}
+
+static int check_backend(const struct run_options *ro)
+{
+	if (!vm_backend_known(ro->backend))
+		return -1;
+	if (ro->uri && strcmp(ro->backend, "libvirt"))
+		return ocb_fail("--uri %s needs --backend libvirt (the backend is %s)", ro->uri,
+				ro->backend);
+	return 0;
+}
+
+int cmd_run(int argc, char **argv, struct cmd_env *env)
+{
+	struct run_cli cl = {
+		.ro = {
+			.backend = "qemu",
+			.qemu_binary = "qemu-system-x86_64",
+			.accel = ACCEL_AUTO,
+		},
+		.out = "results",
+	};
+	enum parsed p = parse_run_options(argc, argv, &cl, env);
+	int rc = OCB_EXIT_OK;
+
+	if (p == PARSED_RUN && (check_backend(&cl.ro) < 0 || cmd_env_ready(env) < 0))
+		p = PARSED_BAD;
+	if (p == PARSED_BAD)
 		fprintf(stderr, "ocbench run: %s\n", ocb_errmsg());
-		return OCB_EXIT_USAGE;
-	}
-	if (ro.uri && strcmp(ro.backend, "libvirt")) {
-		fprintf(stderr, "ocbench run: --uri %s needs --backend libvirt (the backend is %s)\n", ro.uri,
-			ro.backend);
-		return OCB_EXIT_USAGE;
-	}
-	if (check_leftover_journal(&ro) < 0) {
-		fprintf(stderr, "ocbench run: %s\n", ocb_errmsg());
-		return OCB_EXIT_USAGE;
-	}
+	if (p != PARSED_RUN)
+		return p == PARSED_DONE ? OCB_EXIT_OK : OCB_EXIT_USAGE;
 	for (int i = optind; i < argc && !ocb_interrupted; i++) {
-		int r = run_scenario(argv[i], out, quick, yes, repeat, &ro);
+		int r = run_scenario(argv[i], cl.out, cl.quick, cl.yes, cl.repeat, &cl.ro);
 
 		if (r > rc)
 			rc = r;

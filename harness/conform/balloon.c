@@ -1,4 +1,4 @@
-/* conform-balloon.c — BAL-001..006: virtio-balloon inflates, deflates,
+/* balloon.c — BAL-001..006: virtio-balloon inflates, deflates,
  * clamps, fails clearly without a device, reports guest stats that agree
  * with the guest, and keeps a guest under memory pressure responsive.
  *
@@ -7,7 +7,8 @@
  * balloon to the size it starts from, so any of them also runs alone.
  * BAL-004 has its own guest without a balloon device.
  */
-#include "conform/conform.h"
+#include "conform/balloon.h"
+#include "conform/fixture.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/units.h"

@@ -13,11 +13,14 @@
  * when the suite run ends, on every path.
  *
  * Results are data (struct conform_report); the text table, JUnit XML,
- * TAP 13 and JSON are emitters over them (conform-emit.c).
+ * TAP 13 and JSON are emitters over them (emit.h).
  *
- * Owned here: conform.c (selection, requirements, fixtures, helpers);
- * one file per suite (conform-balloon.c, conform-ksm.c, conform-thp.c,
- * conform-hugetlb.c, conform-ept.c); conform-emit.c; cmd-conform.c.
+ * The folder in layers, each including only those above it in this list:
+ *   conform.h   this: what a check is and reports (conform.c);
+ *   fixture.h   the context, fixture guests, knobs and guest helpers;
+ *   balloon.h, ksm.h, thp.h, hugetlb.h, ept.h   one suite each;
+ *   suites.h    every suite in order, selection, requirements, the run;
+ *   emit.h      the output formats.
  */
 #ifndef OCB_CONFORM_H
 #define OCB_CONFORM_H
@@ -27,9 +30,6 @@
 #include <sys/types.h>
 
 #include "host/accel.h"
-#include "guest/guest-image.h"
-#include "util/strbuf.h"
-#include "vm/vm.h"
 
 enum conform_status { CONFORM_PASS, CONFORM_FAIL, CONFORM_SKIP, CONFORM_ERROR };
 
@@ -49,6 +49,7 @@ enum conform_need {
 
 struct conform_ctx;
 struct conform_result;
+struct vm_backend_ops;
 
 struct conform_check {
 	const char *id;			/* "BAL-001": stable, never reused */
@@ -63,16 +64,6 @@ struct conform_suite {
 	const struct conform_check *checks;
 	size_t n;
 };
-
-extern const struct conform_suite conform_suite_balloon;
-extern const struct conform_suite conform_suite_ksm;
-extern const struct conform_suite conform_suite_thp;
-extern const struct conform_suite conform_suite_hugetlb;
-extern const struct conform_suite conform_suite_ept;
-
-/* Every suite in run order. */
-const struct conform_suite *const *conform_suites(void);
-const struct conform_check *conform_find_check(const char *id);
 
 struct conform_result {
 	const struct conform_check *check;
@@ -130,9 +121,7 @@ struct ksm_probe {
 	void *opaque;
 };
 
-extern const struct ksm_probe_ops ksm_probe_sysfs;
-
-/* ---- the context: options, knobs, fixtures ---------------------------- */
+/* ---- the run's options (fixture.h's context holds them) ---------------- */
 
 struct conform_options {
 	const struct vm_backend_ops *backend;
@@ -154,84 +143,8 @@ struct conform_options {
 	const struct ksm_probe *ksm;	/* NULL: sysfs + /proc */
 };
 
-#define CONFORM_MAX_GUESTS 8
-
-struct conform_guest_spec {
-	const char *name;		/* fixture name, also the guest name */
-	uint64_t memory_bytes;
-	int balloon;
-	unsigned stats_period_s;
-	enum vm_backing backing;
-	const char *mem_path;		/* hugetlbfs directory (conform_hugetlbfs) */
-	int mem_merge;
-};
-
-struct conform_ctx {
-	struct conform_options opt;
-	struct accel_choice accel;
-	struct guest_image image;
-	char qemu[4096];		/* the emulator, found in PATH */
-	struct knob_set *knobs;
-	char rundir[256];		/* sockets, hugetlbfs mounts */
-	char workdir[4096];
-	int own_workdir;
-	struct vm *guests[CONFORM_MAX_GUESTS];
-	json_t *shared;			/* what one check leaves for another */
-	uint64_t t0;
-	char mounts[4][300];		/* hugetlbfs mounts of ours */
-	size_t n_mounts;
-};
-
-/* Set up (accel choice, private dirs).  -1 with a message (exit 2). */
-int conform_ctx_init(struct conform_ctx *c, const struct conform_options *opt);
-/* Stop guests, restore knobs, unmount, remove private dirs.  -1 when the
- * knobs could not be restored (message). */
-int conform_ctx_release(struct conform_ctx *c);
-
-/* Run the selected checks (suites: comma list or NULL for all; ids: NULL
- * or a NULL-terminated list) into rep.  -1 on a selection error. */
-int conform_run(struct conform_ctx *c, const char *suites, const char *const *ids,
-		struct conform_report *rep);
-/* Validate a --suite list / --check id without running anything. */
-int conform_validate_selection(const char *suites, const char *const *ids);
-
-/* The fixture guest of that name, booted on first use.  NULL with a
- * message naming the guest when it cannot boot. */
-struct vm *conform_guest(struct conform_ctx *c, const struct conform_guest_spec *spec);
-/* Stop one fixture guest (when running) or all of them. */
-void conform_guest_stop(struct conform_ctx *c, const char *name);
-void conform_guests_stop_all(struct conform_ctx *c);
-
-/* Apply a host knob through the journaled session.  1 skipped (reason),
- * 0 applied, -1 error. */
-int conform_knob(struct conform_ctx *c, const char *key, const char *value, char *why, size_t len);
-/* A private hugetlbfs mount of the given page size ("2M"/"1G") for guest
- * backing; its path into out.  -1 with the reason. */
-int conform_hugetlbfs(struct conform_ctx *c, const char *pagesize, char *out, size_t len);
-
-/* Progress line (suppressed when quiet). */
-void conform_progress(struct conform_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* ---- guest helpers ------------------------------------------------------ */
-
-/* A "Name:  N kB" field of a /proc/meminfo text. -1 when missing. */
-int meminfo_text_kib(const char *text, const char *name, unsigned long long *kib);
-/* Read the guest's /proc/meminfo field in KiB. */
-int conform_guest_meminfo(struct conform_ctx *c, struct vm *vm, const char *name,
-			  unsigned long long *kib);
-/* Start /usr/bin/PROGRAM ARGS... --json /tmp/ocbench-workload-TAG.json (vm/workload.h). */
-int conform_workload_spawn(struct conform_ctx *c, struct vm *vm, const char *tag,
-			   const char *const *argv, long long *pid);
-/* Wait for it (timeout), then load its JSON (*doc, NULL when it left
- * none); res gets exit code and output (release it). */
-int conform_workload_wait(struct conform_ctx *c, struct vm *vm, const char *tag, long long pid,
-			  uint64_t timeout_ns, struct agent_exec_result *res, json_t **doc);
-/* Load the JSON a workload left (when agent_poll already saw it exit). */
-int conform_workload_result(struct conform_ctx *c, struct vm *vm, const char *tag, json_t **doc);
-/* A key of /proc/PID/<file> ("AnonHugePages:" of smaps_rollup) in KiB. */
-int conform_proc_kib(struct conform_ctx *c, pid_t pid, const char *file, const char *name,
-		     unsigned long long *kib);
-/* Sleep unless interrupted; 0, or -1 when interrupted. */
-int conform_sleep(struct conform_ctx *c, uint64_t ns);
+/* The next result of rep, for chk: an ERROR ("set no result") until the
+ * check decides, so a check that decides nothing is never a silent pass. */
+struct conform_result *conform_report_add(struct conform_report *rep, const struct conform_check *chk);
 
 #endif

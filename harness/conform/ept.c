@@ -1,10 +1,11 @@
-/* conform-ept.c — EPT-001..003: the two-dimensional paging features KVM
+/* ept.c — EPT-001..003: the two-dimensional paging features KVM
  * guests rely on.  EPT-001/002: the CPU has ept/vpid (npt on AMD) and
  * kvm_intel (kvm_amd) reports them enabled.  EPT-003: memlat's access
  * latency with EPT on and off (module reload, only when allowed).  All
  * need real KVM: under TCG they skip with kvm_usable()'s reason.
  */
-#include "conform/conform.h"
+#include "conform/ept.h"
+#include "conform/fixture.h"
 #include "host/cpu.h"
 #include "util/error.h"
 #include "host/kvmparam.h"

@@ -3,6 +3,8 @@
  * journaled knob session, private hugetlbfs mounts, and small guest/host
  * readers.  See conform.h. */
 #include "conform/conform.h"
+#include "conform/fixture.h"
+#include "util/meminfo.h"
 #include "vm/workload.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -287,21 +289,18 @@ int conform_hugetlbfs(struct conform_ctx *c, const char *pagesize, char *out, si
 
 /* ---- readers ------------------------------------------------------------ */
 
-int meminfo_text_kib(const char *text, const char *name, unsigned long long *kib)
+/* One reader of "Key:  N kB" text for the whole harness (util/meminfo.h);
+ * conform's counters are unsigned. */
+static int text_kib(const char *text, const char *name, unsigned long long *kib)
 {
-	size_t n = strlen(name);
+	long long v;
 
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (!strncmp(p, name, n) && p[n] == ':') {
-			char *end;
-
-			*kib = strtoull(p + n + 1, &end, 10);
-			if (end == p + n + 1)
-				break;
-			return 0;
-		}
-	}
-	return ocb_fail("no '%s:' line with a number", name);
+	if (meminfo_text_field(text, name, &v) < 0)
+		return -1;
+	if (v < 0)
+		return ocb_fail("'%s:' is negative (%lld)", name, v);
+	*kib = (unsigned long long)v;
+	return 0;
 }
 
 int conform_guest_meminfo(struct conform_ctx *c, struct vm *vm, const char *name,
@@ -310,7 +309,7 @@ int conform_guest_meminfo(struct conform_ctx *c, struct vm *vm, const char *name
 	struct strbuf text = STRBUF_INIT;
 	int r = vm->ops->agent_read_file(vm, "/proc/meminfo", &text, c->opt.cmd_timeout_ns);
 
-	if (r == 0 && meminfo_text_kib(strbuf_str(&text), name, kib) < 0)
+	if (r == 0 && text_kib(strbuf_str(&text), name, kib) < 0)
 		r = ocb_err_prefix("%s: guest /proc/meminfo: ", vm->cfg.name);
 	strbuf_release(&text);
 	return r;
@@ -324,7 +323,7 @@ int conform_proc_kib(struct conform_ctx *c, pid_t pid, const char *file, const c
 
 	strbuf_addf(&rel, "/proc/%ld/%s", (long)pid, file);
 	r = sysfs_read_raw(c->opt.root, rel.buf, &text);
-	if (r == 0 && meminfo_text_kib(text.buf, name, kib) < 0)
+	if (r == 0 && text_kib(text.buf, name, kib) < 0)
 		r = ocb_err_prefix("%s: ", rel.buf);
 	strbuf_release(&rel);
 	strbuf_release(&text);

@@ -1,4 +1,4 @@
-/* conform-hugetlb.c — HTLB-001/002: a guest backed by hugetlbfs consumes
+/* hugetlb.c — HTLB-001/002: a guest backed by hugetlbfs consumes
  * exactly memory / page size pages of the pool and returns every one of
  * them when it shuts down (a leak check).
  *
@@ -7,7 +7,8 @@
  * "exactly" is measured, not implied by an exhausted pool.  The guest
  * maps a private hugetlbfs mount of ours, never /dev/hugepages.
  */
-#include "conform/conform.h"
+#include "conform/hugetlb.h"
+#include "conform/fixture.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "host/hugetlb.h"

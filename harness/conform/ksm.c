@@ -1,4 +1,4 @@
-/* conform-ksm.c — KSM-001..005: KSM merges what two guests share, run=2
+/* ksm.c — KSM-001..005: KSM merges what two guests share, run=2
  * unmerges and gives the memory back to use, mem-merge=off keeps a guest
  * out, copy-on-write after a merge keeps every page's content, UKSM's
  * knobs are honoured.
@@ -13,7 +13,8 @@
  * ksm-c (mem-merge off) for KSM-003.  KSM-004 reuses KSM-001's ksmfill
  * run (it was started with --cow) when there was one.
  */
-#include "conform/conform.h"
+#include "conform/ksm.h"
+#include "conform/fixture.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/units.h"
@@ -253,40 +254,39 @@ static int fill_collect(struct conform_ctx *c, struct fill_run *f, json_t *docs[
 	return 0;
 }
 
-static void ksm_001(struct conform_ctx *c, struct conform_result *r)
+/* KSM set up, both guests booted, their baseline taken, ksmfill started
+ * in each; -1 with r's error set. */
+static int fill_start(struct conform_ctx *c, struct conform_result *r, struct fill_run *f,
+		      const char *const *argv)
 {
-	/* No zero pages: thousands of mappings of one content form KSM
-	 * chains (max_page_sharing) whose merging is a different story. */
-	const char *const argv[] = { "ksmfill", "--size", FILL, "--seed", SEED, "--identical", "0.75", "--zero", "0",
-				     "--duration", HOLD, "--cow", NULL };
-	struct fill_run f;
-	double got[2][3], settle = 0, gained[2] = { 0, 0 };
-	json_t *docs[2] = { NULL, NULL }, *ev = r->evidence, *per;
-	int settled, bad = 0;
+	json_t *ev = r->evidence;
 
-	memset(&f, 0, sizeof(f));
-	if (ksm_setup(c, r) < 0 || boot_pair(c, r, &f.vm[0], &f.vm[1]) < 0)
-		return;
-	f.trace = json_array();
+	if (ksm_setup(c, r) < 0 || boot_pair(c, r, &f->vm[0], &f->vm[1]) < 0)
+		return -1;
+	f->trace = json_array();
 	json_object_set_new(ev, "trace_columns", json_pack("[s,s,s,s]", "t_s", "ksm-a", "ksm-b", "full_scans"));
-	json_object_set_new(ev, "trace", f.trace);
-	if (baseline(c, &f) < 0) {
+	json_object_set_new(ev, "trace", f->trace);
+	if (baseline(c, f) < 0) {
 		conform_error(r, "KSM baseline: %s", ocb_errmsg());
-		return;
+		return -1;
 	}
-	f.expected_approx = (double)(96 * MiB / 4096) * 0.75;
+	f->expected_approx = (double)(96 * MiB / 4096) * 0.75;
 	for (int g = 0; g < 2; g++)
-		if (conform_workload_spawn(c, f.vm[g], g ? "ksm-b" : "ksm-a", argv, &f.pid[g]) < 0) {
+		if (conform_workload_spawn(c, f->vm[g], g ? "ksm-b" : "ksm-a", argv, &f->pid[g]) < 0) {
 			conform_error(r, "%s", ocb_errmsg());
-			return;
+			return -1;
 		}
-	settled = wait_merged(c, &f, got, &settle);
-	if (settled < 0 || fill_collect(c, &f, docs) < 0) {
-		conform_error(r, "%s", ocb_errmsg());
-		goto out;
-	}
-	json_object_set_new(ev, "ksmfill", json_pack("{s:s, s:s, s:s}", "size", FILL, "seed", SEED, "hold", HOLD));
-	per = json_object();
+	return 0;
+}
+
+/* Each guest's gain in merged pages against what its ksmfill made
+ * mergeable, into ev's "guests" and gained[]; how many are off. */
+static int judge_gains(const struct fill_run *f, json_t *const docs[2], double got[2][3], int settled,
+		       json_t *ev, double gained[2])
+{
+	json_t *per = json_object();
+	int bad = 0;
+
 	json_object_set_new(ev, "guests", per);
 	for (int g = 0; g < 2; g++) {
 		double exp = fill_expected(docs[g]), mean, sd, tol, gain, reused;
@@ -295,26 +295,50 @@ static void ksm_001(struct conform_ctx *c, struct conform_result *r)
 		if (settled)
 			conform_stats(got[g], 3, &mean, &sd);
 		else
-			mean = json_number_value(json_array_get(json_array_get(f.trace, json_array_size(f.trace) - 1),
+			mean = json_number_value(json_array_get(json_array_get(f->trace, json_array_size(f->trace) - 1),
 								(size_t)g + 1)), sd = 0;
 		/* ksmfill gets some free guest pages whose old content (the
 		 * freed initramfs, mostly) was merged in the baseline: writing
 		 * them unmerges them, seen as a dip before the fill merges.
 		 * Gain is counted from that low point. */
-		reused = f.base_mean[g] - f.low[g];
-		gain = mean - f.low[g];
+		reused = f->base_mean[g] - f->low[g];
+		gain = mean - f->low[g];
 		gained[g] = gain;
-		snprintf(key, sizeof(key), "%s_tolerance", f.vm[g]->cfg.name);
+		snprintf(key, sizeof(key), "%s_tolerance", f->vm[g]->cfg.name);
 		tol = conform_tolerance(ev, key, exp, KSM_REL, 0, K_SIGMA,
-					sqrt(sd * sd + f.base_sd[g] * f.base_sd[g]), "pages");
-		json_object_set_new(per, f.vm[g]->cfg.name,
-				    json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "baseline_pages", f.base_mean[g],
-					      "baseline_stddev", f.base_sd[g], "reused_merged_pages", reused,
+					sqrt(sd * sd + f->base_sd[g] * f->base_sd[g]), "pages");
+		json_object_set_new(per, f->vm[g]->cfg.name,
+				    json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "baseline_pages", f->base_mean[g],
+					      "baseline_stddev", f->base_sd[g], "reused_merged_pages", reused,
 					      "merged_pages", mean, "gained_pages", gain, "expected_pages", exp,
 					      "error_pages", gain - exp));
 		if (!settled || fabs(gain - exp) > tol)
 			bad++;
 	}
+	return bad;
+}
+
+static void ksm_001(struct conform_ctx *c, struct conform_result *r)
+{
+	/* No zero pages: thousands of mappings of one content form KSM
+	 * chains (max_page_sharing) whose merging is a different story. */
+	const char *const argv[] = { "ksmfill", "--size", FILL, "--seed", SEED, "--identical", "0.75", "--zero", "0",
+				     "--duration", HOLD, "--cow", NULL };
+	struct fill_run f;
+	double got[2][3], settle = 0, gained[2] = { 0, 0 };
+	json_t *docs[2] = { NULL, NULL }, *ev = r->evidence;
+	int settled, bad;
+
+	memset(&f, 0, sizeof(f));
+	if (fill_start(c, r, &f, argv) < 0)
+		return;
+	settled = wait_merged(c, &f, got, &settle);
+	if (settled < 0 || fill_collect(c, &f, docs) < 0) {
+		conform_error(r, "%s", ocb_errmsg());
+		goto out;
+	}
+	json_object_set_new(ev, "ksmfill", json_pack("{s:s, s:s, s:s}", "size", FILL, "seed", SEED, "hold", HOLD));
+	bad = judge_gains(&f, docs, got, settled, ev, gained);
 	json_object_set_new(ev, "settled", json_boolean(settled));
 	json_object_set_new(ev, "settle_s", settled ? json_real(settle) : json_null());
 	json_object_set_new(c->shared, "ksmfill", json_pack("{s:O, s:O, s:f}", "ksm-a", docs[0], "ksm-b", docs[1],

@@ -1,4 +1,4 @@
-/* conform-thp.c — THP-001/002: with THP=always the QEMU process backs
+/* thp.c — THP-001/002: with THP=always the QEMU process backs
  * the guest RAM that memtouch touched with huge pages (AnonHugePages of
  * its smaps_rollup); with THP=never it has none.
  *
@@ -6,7 +6,8 @@
  * QEMU's RAM takes the mode in force when it is faulted in, and a guest
  * booted under the other mode would carry its pages along.
  */
-#include "conform/conform.h"
+#include "conform/thp.h"
+#include "conform/fixture.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/units.h"

@@ -1,9 +1,5 @@
-/* agent-cmds.c — the guest-agent commands ocbench uses (guest-exec,
- * guest-exec-status, guest-file-*), above any transport (agent.h,
- * struct agent_via): the qemu backend's socket client and the libvirt
- * backend's virDomainQemuAgentCommand send the very same JSON and read
- * the very same answers through these functions. */
-#include "guest/agent.h"
+/* agent-cmds.c — see agent-cmds.h. */
+#include "guest/agent-cmds.h"
 #include "util/base64.h"
 #include "util/clock.h"
 #include "util/error.h"

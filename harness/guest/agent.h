@@ -1,4 +1,5 @@
-/* agent.h — qemu-guest-agent client (the guest channel seam).
+/* agent.h — qemu-guest-agent client over a socket (the guest channel
+ * seam); the commands themselves are agent-cmds.h, above any transport.
  *
  * The same protocol serves the qemu backend (a chardev socket) and any
  * user image that runs qemu-ga, so vendors can qualify their own distro.
@@ -15,17 +16,10 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "guest/agent-cmds.h"
 #include "util/strbuf.h"
 
 struct agent;
-
-struct agent_exec_result {
-	int exited;		/* 0 when it was still running at the timeout */
-	int exitcode;		/* valid when exited and !signal */
-	int signal;		/* killing signal, or 0 */
-	struct strbuf out;	/* captured stdout */
-	struct strbuf err;	/* captured stderr */
-};
 
 /* Takes ownership of fd; label names the guest in messages. */
 struct agent *agent_new(int fd, const char *label);
@@ -39,47 +33,13 @@ int agent_sync(struct agent *a, uint64_t attempt_ns, uint64_t timeout_ns);
 /* One command; *ret gets the "return" value (new reference) when ret. */
 int agent_command(struct agent *a, const char *cmd, json_t *args, json_t **ret,
 		  uint64_t timeout_ns);
-/* ---- the commands above any transport (agent-cmds.c) ------------------
- *
- * A transport sends one command and hands back its "return" value: the
- * socket client of this file (agent_command) or libvirt's
- * virDomainQemuAgentCommand (vm-libvirt.c).  Both backends build the
- * requests and read the answers of guest-exec, guest-exec-status and
- * guest-file-* through the same functions. */
-typedef int (*agent_command_fn)(void *ctx, const char *cmd, json_t *args, json_t **ret,
-				uint64_t timeout_ns);
-struct agent_via {
-	agent_command_fn command;	/* steals args; *ret a new reference */
-	void *ctx;
-	const char *label;		/* "guest agent of guest-1", for messages */
-	/* May a clean-up command (guest-file-close) still be sent after an
-	 * error?  NULL: always. */
-	int (*usable)(void *ctx);
-};
 
-/* {"execute": cmd, "arguments": args} (args stolen, may be NULL). */
-json_t *agent_request(const char *cmd, json_t *args);
-/* Interpret one answer: 0 with *ret (new reference, when ret) from
- * "return"; -1 for an "error" answer (message with its class and desc);
- * -2 when it has neither (the stream is out of step). */
-int agent_reply(json_t *msg, const char *label, const char *cmd, json_t **ret);
-
-int agent_via_exec(const struct agent_via *v, const char *const *argv, uint64_t timeout_ns,
-		   struct agent_exec_result *res);
-int agent_via_spawn(const struct agent_via *v, const char *const *argv, uint64_t timeout_ns,
-		    long long *pid);
-int agent_via_exec_poll(const struct agent_via *v, long long pid, uint64_t timeout_ns,
-			struct agent_exec_result *res);
-int agent_via_read_file(const struct agent_via *v, const char *path, struct strbuf *out,
-			uint64_t timeout_ns);
-
-/* ---- the same over this socket client ------------------------------------ */
+/* ---- the commands (agent-cmds.h) over this socket client ----------------- */
 
 /* guest-exec argv with captured output, then poll guest-exec-status until
  * the process exits or timeout_ns passes. */
 int agent_exec(struct agent *a, const char *const *argv, uint64_t timeout_ns,
 	       struct agent_exec_result *res);
-void agent_exec_result_release(struct agent_exec_result *res);
 /* Start argv in the guest without waiting (workloads); *pid is the guest
  * PID for agent_exec_poll(). */
 int agent_spawn(struct agent *a, const char *const *argv, uint64_t timeout_ns, long long *pid);

@@ -5,10 +5,12 @@
 #include "host/hugetlb.h"
 #include "host/ksm.h"
 #include "host/kvmparam.h"
+#include "util/meminfo.h"
 #include "util/runcmd.h"
 #include "host/swap.h"
 #include "host/sysfs.h"
 #include "host/thp.h"
+#include "host/uksm.h"
 
 #include <dirent.h>
 #include <libvirt/libvirt.h>
@@ -27,7 +29,7 @@ static json_t *numa_nodes(const char *root)
 	sysfs_path(root, NODE_DIR, &p);
 	dir = opendir(p.buf);
 	while (dir && (d = readdir(dir))) {
-		unsigned long long total, fre;
+		long long total, fre;
 		json_t *o;
 
 		if (strncmp(d->d_name, "node", 4) || d->d_name[4] < '0' || d->d_name[4] > '9')
@@ -37,9 +39,9 @@ static json_t *numa_nodes(const char *root)
 		strbuf_reset(&rel);
 		strbuf_addf(&rel, NODE_DIR "/%s/meminfo", d->d_name);
 		sysfs_path(root, rel.buf, &p);
-		if (meminfo_field_kib(p.buf, "MemTotal", &total) == 0)
+		if (meminfo_file_field(p.buf, "MemTotal", &total) == 0)
 			json_object_set_new(o, "mem_total_kib", json_integer((json_int_t)total));
-		if (meminfo_field_kib(p.buf, "MemFree", &fre) == 0)
+		if (meminfo_file_field(p.buf, "MemFree", &fre) == 0)
 			json_object_set_new(o, "mem_free_kib", json_integer((json_int_t)fre));
 		strbuf_reset(&rel);
 		strbuf_addf(&rel, NODE_DIR "/%s/cpulist", d->d_name);
@@ -99,7 +101,7 @@ static void set_or_null(json_t *o, const char *key, json_t *v)
 json_t *hostinfo_collect(const char *root)
 {
 	struct strbuf v = STRBUF_INIT, p = STRBUF_INIT;
-	unsigned long long kib;
+	long long kib;
 	json_t *o = json_object();
 
 	json_object_set_new(o, "schema", json_string("ocbench.host/1"));
@@ -113,7 +115,7 @@ json_t *hostinfo_collect(const char *root)
 		json_object_set_new(o, "kernel", json_null());
 	json_object_set_new(o, "cpu", cpu_info(root));
 	sysfs_path(root, "/proc/meminfo", &p);
-	if (meminfo_field_kib(p.buf, "MemTotal", &kib) == 0)
+	if (meminfo_file_field(p.buf, "MemTotal", &kib) == 0)
 		json_object_set_new(o, "memory_kib", json_integer((json_int_t)kib));
 	json_object_set_new(o, "numa", numa_nodes(root));
 	program_version(o, "qemu", "qemu-system-x86_64");

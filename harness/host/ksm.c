@@ -1,6 +1,7 @@
 /* ksm.c — see ksm.h. */
 #include "host/ksm.h"
 #include "host/sysfs.h"
+#include "host/uksm.h"
 
 #include <stdio.h>
 

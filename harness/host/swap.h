@@ -8,8 +8,5 @@
 /* {"total_kib":N,"used_kib":N,"swappiness":60,"overcommit_memory":0,
  *  "overcommit_ratio":50}; fields that cannot be read are left out. */
 json_t *swap_info(const char *root);
-/* A "Name:  N kB" field of ROOT/proc/meminfo (or a node's meminfo).
- * -1 with a message when missing. */
-int meminfo_field_kib(const char *path, const char *name, unsigned long long *kib);
 
 #endif

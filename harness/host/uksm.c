@@ -1,6 +1,5 @@
-/* uksm.c — UKSM, the out-of-tree "Ultra KSM" (see ksm.h).  Stock kernels
- * do not carry it; every UKSM knob is then skipped with that reason. */
-#include "host/ksm.h"
+/* uksm.c — see uksm.h. */
+#include "host/uksm.h"
 #include "host/sysfs.h"
 
 static const char *const uksm_setting_names[] = {

@@ -2,6 +2,7 @@
 #include "knobs/journal.h"
 #include "util/error.h"
 #include "util/fsutil.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,15 +12,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	if (!d)
-		abort();
-	return d;
-}
 
 const char *journal_default_state_dir(void)
 {
@@ -146,11 +138,9 @@ enum journal_state journal_state(const char *state_dir)
 
 static struct journal *journal_new(const char *state_dir)
 {
-	struct journal *j = calloc(1, sizeof(*j));
+	struct journal *j = xcalloc(1, sizeof(*j));
 	struct strbuf p = STRBUF_INIT;
 
-	if (!j)
-		abort();
 	journal_file_path(state_dir, &p);
 	j->path = strbuf_detach(&p);
 	j->state_dir = xstrdup(state_dir);
@@ -161,12 +151,7 @@ static struct journal *journal_new(const char *state_dir)
 
 static void add_entry(struct journal *j, const char *kind, const char *path, const char *prev)
 {
-	if (j->n == j->alloc) {
-		j->alloc = j->alloc ? j->alloc * 2 : 16;
-		j->e = realloc(j->e, j->alloc * sizeof(*j->e));
-		if (!j->e)
-			abort();
-	}
+	ALLOC_GROW(j->e, j->n + 1, j->alloc);
 	j->e[j->n].kind = xstrdup(kind);
 	j->e[j->n].path = xstrdup(path);
 	j->e[j->n].prev = xstrdup(prev);

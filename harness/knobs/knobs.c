@@ -10,6 +10,7 @@
 #include "util/suggest.h"
 #include "host/sysfs.h"
 #include "util/units.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -465,11 +466,7 @@ out:
 
 static char *dup_root(const char *root)
 {
-	char *r = strdup(root && *root ? root : "/");
-
-	if (!r)
-		abort();
-	return r;
+	return xstrdup(root && *root ? root : "/");
 }
 
 /* --force: restore a killed run's journal, or set it aside. */
@@ -498,9 +495,7 @@ struct knob_set *knob_set_begin(const char *root, const char *state_dir, int for
 		state_dir = journal_default_state_dir();
 	if (force)
 		force_past_journal(state_dir);
-	ks = calloc(1, sizeof(*ks));
-	if (!ks)
-		abort();
+	ks = xcalloc(1, sizeof(*ks));
 	ks->root = dup_root(root);
 	ks->j = journal_create(state_dir, ks->root);
 	if (!ks->j) {

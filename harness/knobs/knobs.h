@@ -70,8 +70,4 @@ void knob_set_free(struct knob_set *ks);
  * done; -1 with what could not be restored (journal kept). */
 int knob_restore_journal(const char *root, const char *state_dir);
 
-/* Counters I sample: fills a jansson object with ksm (and uksm when
- * present) counters, e.g. {"pages_sharing":N,...} (ksm.c). */
-json_t *ksm_counters(const char *root);
-
 #endif

@@ -7,6 +7,7 @@
 #include "knobs/knobs.h"
 #include "knobs/libvirt-node.h"
 #include "util/libvirt-conn.h"
+#include "util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,30 +40,16 @@ struct lv_target {
 	unsigned long long want;
 };
 
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		abort();
-	return d;
-}
-
 static virConnectPtr conn_for(struct lv_conns *cs, const char *uri)
 {
 	virConnectPtr c;
-	void *grown;
-
 	for (size_t i = 0; i < cs->n; i++)
 		if (!strcmp(cs->c[i].uri, uri))
 			return cs->c[i].conn;
 	c = lv_open(uri);
 	if (!c)
 		return NULL;
-	grown = realloc(cs->c, (cs->n + 1) * sizeof(*cs->c));
-	if (!grown)
-		abort();
-	cs->c = grown;
+	cs->c = xreallocarray(cs->c, cs->n + 1, sizeof(*cs->c));
 	cs->c[cs->n].uri = xstrdup(uri);
 	cs->c[cs->n].conn = c;
 	cs->n++;
@@ -196,9 +183,7 @@ struct lvknob_set *lvknob_set_begin(const char *state_dir, int force)
 		ocb_err_prefix("--force: restoring the knobs a killed run changed over libvirt: ");
 		goto out;
 	}
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		abort();
+	s = xcalloc(1, sizeof(*s));
 	s->j = journal_create(dir.buf, JOURNAL_ROOT);
 	if (!s->j) {
 		/* journal.c's advice (--state-dir DIR/libvirt) would point

@@ -4,6 +4,7 @@
 #include "knobs/remote.h"
 #include "knobs/knobs.h"
 #include "util/libvirt-conn.h"
+#include "util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,18 +26,14 @@ int knob_route_is_remote(int libvirt_backend, const char *uri)
 
 struct knob_route *knob_route_new(const struct knob_route_opts *o)
 {
-	struct knob_route *r = calloc(1, sizeof(*r));
+	struct knob_route *r = xcalloc(1, sizeof(*r));
 
-	if (!r)
-		abort();
 	r->o = *o;
 	return r;
 }
 
 void knob_route_add_host(struct knob_route *r, const char *uri, int remote)
 {
-	char **grown;
-
 	if (!remote) {
 		r->local = 1;
 		return;
@@ -44,13 +41,8 @@ void knob_route_add_host(struct knob_route *r, const char *uri, int remote)
 	for (size_t i = 0; i < r->n_remote; i++)
 		if (!strcmp(r->remote[i], uri))
 			return;
-	grown = realloc(r->remote, (r->n_remote + 1) * sizeof(*r->remote));
-	if (!grown)
-		abort();
-	r->remote = grown;
-	r->remote[r->n_remote] = strdup(uri);
-	if (!r->remote[r->n_remote])
-		abort();
+	r->remote = xreallocarray(r->remote, r->n_remote + 1, sizeof(*r->remote));
+	r->remote[r->n_remote] = xstrdup(uri);
 	r->n_remote++;
 }
 

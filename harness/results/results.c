@@ -3,6 +3,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fsutil.h"
+#include "util/xalloc.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -108,11 +109,7 @@ static struct results_file *file_for(struct results_run *r, const char *relpath)
 	for (f = r->files; f; f = f->next)
 		if (!strcmp(f->relpath, relpath))
 			return f;
-	f = calloc(1, sizeof(*f));
-	if (!f) {
-		fprintf(stderr, "ocbench: out of memory\n");
-		abort();
-	}
+	f = xcalloc(1, sizeof(*f));
 	snprintf(f->relpath, sizeof(f->relpath), "%s", relpath);
 	f->next = r->files;
 	r->files = f;

@@ -3,6 +3,7 @@
  * the reverse order, and say how it ended.  The steps are the other files
  * of run/ (run-internal.h lists them). */
 #include "run/runner.h"
+#include "guest/workload.h"
 #include "host/cgroup.h"
 #include "run/actions.h"
 #include "run/guests.h"
@@ -15,6 +16,7 @@
 #include "util/interrupt.h"
 #include "util/progress.h"
 #include "util/strbuf.h"
+#include "vm/backends.h"
 #include "vm/vm.h"
 
 #include <stdio.h>
@@ -22,19 +24,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const workload_programs[] = {
-	"memtouch", "memlat", "ksmfill", "pressure", "bandwidth", NULL,
-};
-
 int runner_validate_workload(const char *program)
 {
-	for (size_t i = 0; workload_programs[i]; i++)
-		if (!strcmp(program, workload_programs[i]))
-			return 0;
-	if (program[0] == '/')
-		return 0;	/* a program of the user's own image */
-	return ocb_fail("unknown workload '%s': expected memtouch, memlat, ksmfill, pressure, "
-			"bandwidth or an absolute path in the guest", program);
+	return workload_validate(program);
 }
 
 static int choose_accel(const struct run_options *opt, const struct vm_backend_ops *ops,

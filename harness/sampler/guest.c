@@ -1,11 +1,10 @@
-/* sampler-guest.c — the sampler's sources that ask the guests (sampler.h):
- * balloon actual and guest-stats over QMP, `free -m` and /proc/meminfo
- * through the guest agent.  Only VMs that have booted are asked. */
-#include "sampler/sampler.h"
-#include "guest/agent.h"
+/* guest.c — see guest.h. */
+#include "sampler/guest.h"
+#include "guest/agent-cmds.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "guest/guestmem.h"
+#include "util/meminfo.h"
 #include "util/strbuf.h"
 #include "vm/vm.h"
 
@@ -167,14 +166,14 @@ static int job_free(struct sampler *s, struct vm *vm)
 static int job_meminfo(struct sampler *s, struct vm *vm)
 {
 	struct strbuf text = STRBUF_INIT;
-	double v;
+	long long v;
 
 	if (vm->ops->agent_read_file(vm, "/proc/meminfo", &text, SAMPLER_AGENT_TIMEOUT_NS) < 0) {
 		strbuf_release(&text);
 		return ocb_err_prefix("%s: ", vm->cfg.name);
 	}
 	for (size_t i = 0; guest_meminfo_fields[i]; i++)
-		if (proc_field(text.buf, guest_meminfo_fields[i], &v) == 0)
+		if (meminfo_text_field(text.buf, guest_meminfo_fields[i], &v) == 0)
 			sampler_putf(s, v / 1024.0, "%s.%s_mib", vm->cfg.name, guest_meminfo_fields[i]);
 	strbuf_release(&text);
 	return 0;

@@ -1,13 +1,12 @@
-/* sampler-host.c — the host-side sources of the sampler (sampler.h):
- * KSM/UKSM counters, /proc/meminfo, each QEMU's memory from /proc/PID,
- * and the run's memory cgroup.  All read files under the sampler's root,
- * so tests run them against a fake tree. */
-#include "sampler/sampler.h"
+/* host.c — see host.h. */
+#include "sampler/host.h"
 #include "host/cgroup.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "host/ksm.h"
+#include "host/uksm.h"
+#include "util/meminfo.h"
 #include "util/strbuf.h"
 #include "host/sysfs.h"
 #include "vm/vm.h"
@@ -135,14 +134,15 @@ static int host_sample(struct sampler *s, void *state)
 {
 	struct host_state *h = state;
 	struct strbuf text = STRBUF_INIT;
-	double v, avail = -1, total = -1, sfree = -1;
+	double avail = -1, total = -1, sfree = -1;
+	long long v;
 
 	if (read_host_file(s, "/proc/meminfo", &text) < 0) {
 		strbuf_release(&text);
 		return -1;
 	}
 	for (size_t i = 0; host_mib_fields[i]; i++) {
-		if (proc_field(text.buf, host_mib_fields[i], &v) < 0)
+		if (meminfo_text_field(text.buf, host_mib_fields[i], &v) < 0)
 			continue;
 		sampler_putf(s, v / KB_PER_MIB, "%s_mib", host_mib_fields[i]);
 		if (!strcmp(host_mib_fields[i], "MemAvailable"))
@@ -153,9 +153,9 @@ static int host_sample(struct sampler *s, void *state)
 			sfree = v / KB_PER_MIB;
 	}
 	for (size_t i = 0; host_count_fields[i]; i++)
-		if (proc_field(text.buf, host_count_fields[i], &v) == 0)
+		if (meminfo_text_field(text.buf, host_count_fields[i], &v) == 0)
 			sampler_put(s, host_count_fields[i], v);
-	if (proc_field(text.buf, "MemTotal", &v) == 0)
+	if (meminfo_text_field(text.buf, "MemTotal", &v) == 0)
 		h->memtotal_mib = v / KB_PER_MIB;
 	if (avail >= 0)
 		h->min_available = h->n++ ? (avail < h->min_available ? avail : h->min_available) : avail;
@@ -209,13 +209,15 @@ static double host_capacity_mib(struct sampler *s)
 {
 	struct strbuf text = STRBUF_INIT;
 	struct cgroup_stats st;
+	long long kib;
 	double v = 0;
 
 	if (sampler_cgroup_dir(s) && cgroup_read_stats(sampler_cgroup_dir(s), &st) == 0 &&
 	    st.limit != UINT64_MAX)
 		v = (double)st.limit / 1048576.0;
-	else if (read_host_file(s, "/proc/meminfo", &text) == 0 && proc_field(text.buf, "MemTotal", &v) == 0)
-		v /= KB_PER_MIB;
+	else if (read_host_file(s, "/proc/meminfo", &text) == 0 &&
+		 meminfo_text_field(text.buf, "MemTotal", &kib) == 0)
+		v = kib / KB_PER_MIB;
 	ocb_err_clear();
 	strbuf_release(&text);
 	return v;
@@ -254,19 +256,19 @@ static int proc_file(struct sampler *s, pid_t pid, const char *name, struct strb
 static int sample_status(struct sampler *s, const char *g, pid_t pid, struct qemu_proc *p)
 {
 	struct strbuf t = STRBUF_INIT;
-	double v;
+	long long v;
 
 	if (proc_file(s, pid, "status", &t) < 0) {
 		strbuf_release(&t);
 		return ocb_err_prefix("%s (QEMU pid %ld): ", g, (long)pid);
 	}
-	if (proc_field(t.buf, "VmRSS", &v) == 0) {
+	if (meminfo_text_field(t.buf, "VmRSS", &v) == 0) {
 		p->rss = v / KB_PER_MIB;
 		p->peak_rss = p->have_rss ? max_d(p->peak_rss, p->rss) : p->rss;
 		p->have_rss = 1;
 		sampler_putf(s, p->rss, "%s.rss_mib", g);
 	}
-	if (proc_field(t.buf, "VmSwap", &v) == 0) {
+	if (meminfo_text_field(t.buf, "VmSwap", &v) == 0) {
 		p->swap = v / KB_PER_MIB;
 		sampler_putf(s, p->swap, "%s.swap_mib", g);
 	}
@@ -278,7 +280,7 @@ static int sample_status(struct sampler *s, const char *g, pid_t pid, struct qem
 static void sample_ksm(struct sampler *s, const char *g, pid_t pid, struct qemu_proc *p)
 {
 	struct strbuf t = STRBUF_INIT;
-	double v;
+	long long v;
 
 	if (proc_file(s, pid, "ksm_merging_pages", &t) == 0) {
 		p->ksm_merging = strtod(t.buf, NULL) * page_mib();
@@ -291,9 +293,9 @@ static void sample_ksm(struct sampler *s, const char *g, pid_t pid, struct qemu_
 		for (char *c = t.buf; *c; c++)
 			if (*c == ' ' && c > t.buf && c[-1] != ' ' && c[-1] != ':')
 				*c = ':';
-		if (proc_field(t.buf, "ksm_zero_pages", &v) == 0)
+		if (meminfo_text_field(t.buf, "ksm_zero_pages", &v) == 0)
 			sampler_putf(s, v, "%s.ksm_zero_pages", g);
-		if (proc_field(t.buf, "ksm_process_profit", &v) == 0)
+		if (meminfo_text_field(t.buf, "ksm_process_profit", &v) == 0)
 			sampler_putf(s, v / 1048576.0, "%s.ksm_process_profit_mib", g);
 	}
 	ocb_err_clear();
@@ -305,16 +307,16 @@ static void sample_rollup(struct sampler *s, const char *g, pid_t pid, struct qe
 {
 	struct strbuf t = STRBUF_INIT;
 	uint64_t t0 = mono_ns(), cost, wait;
-	double v;
+	long long v;
 
 	if (proc_file(s, pid, "smaps_rollup", &t) == 0) {
-		if (proc_field(t.buf, "Pss", &v) == 0) {
+		if (meminfo_text_field(t.buf, "Pss", &v) == 0) {
 			p->pss = v / KB_PER_MIB;
 			sampler_putf(s, p->pss, "%s.pss_mib", g);
 		}
-		if (proc_field(t.buf, "AnonHugePages", &v) == 0)
+		if (meminfo_text_field(t.buf, "AnonHugePages", &v) == 0)
 			sampler_putf(s, v / KB_PER_MIB, "%s.anon_huge_mib", g);
-		if (proc_field(t.buf, "SwapPss", &v) == 0)
+		if (meminfo_text_field(t.buf, "SwapPss", &v) == 0)
 			sampler_putf(s, v / KB_PER_MIB, "%s.swap_pss_mib", g);
 	}
 	ocb_err_clear();

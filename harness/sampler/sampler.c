@@ -1,6 +1,8 @@
-/* sampler.c — see sampler.h: the loop, the schedule and the output.
- * The sources themselves are in sampler-host.c and sampler-guest.c. */
+/* sampler.c — see sampler.h: the loop, the schedule and the output, and
+ * the calls of source.h.  The sources themselves are host.c and guest.c. */
 #include "sampler/sampler.h"
+#include "sampler/guest.h"
+#include "sampler/host.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "results/results.h"
@@ -269,19 +271,4 @@ const char *sampler_cgroup_dir(const struct sampler *s)
 uint64_t sampler_now_ns(const struct sampler *s)
 {
 	return s->now_ns ? s->now_ns : mono_ns();
-}
-
-int proc_field(const char *text, const char *key, double *value)
-{
-	size_t n = strlen(key);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		char *end;
-
-		if (strncmp(p, key, n) || p[n] != ':')
-			continue;
-		*value = strtod(p + n + 1, &end);
-		return end == p + n + 1 ? -1 : 0;
-	}
-	return -1;
 }

@@ -16,12 +16,15 @@
 #include <unistd.h>
 
 #include "conform/conform.h"
+#include "conform/fixture.h"
+#include "conform/suites.h"
 #include "conform/emit.h"
 #include "util/error.h"
 #include "fake-sysfs.h"
 #include "util/runcmd.h"
 #include "host/sysfs.h"
 #include "util/units.h"
+#include "vm/libvirt.h"
 
 /* ---- a fake VM backend --------------------------------------------------- */
 

@@ -25,6 +25,8 @@
 #include "util/libvirt-conn.h"
 #include "host/sysfs.h"
 #include "vm/vm.h"
+#include "vm/libvirt.h"
+#include "vm/qemu.h"
 
 #define TEST_URI "test:///default"
 #define SSH_URI "qemu+ssh://nohost.invalid/system"

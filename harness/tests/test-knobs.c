@@ -20,6 +20,7 @@
 #include "fake-sysfs.h"
 #include "knobs/journal.h"
 #include "knobs/knobs.h"
+#include "host/ksm.h"
 #include "util/runcmd.h"
 #include "host/sysfs.h"
 

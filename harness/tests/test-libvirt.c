@@ -21,6 +21,7 @@
 #include "vm/libvirt-xml.h"
 #include "util/units.h"
 #include "vm/libvirt.h"
+#include "vm/backends.h"
 
 #define TEST_URI "test:///default"
 

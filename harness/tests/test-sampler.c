@@ -1,4 +1,4 @@
-/* Unit tests: the sampler (sampler.c, sampler-host.c, sampler-guest.c)
+/* Unit tests: the sampler (sampler/sampler.c, host.c, guest.c)
  * against a fake host tree (KSM counters, /proc/meminfo, /proc/PID/ of
  * two "QEMUs", a cgroup directory) and fake VMs (an ops table of our own
  * that answers balloon, guest-stats and agent questions and counts them). */
@@ -16,6 +16,7 @@
 #include "util/error.h"
 #include "fake-sysfs.h"
 #include "results/results.h"
+#include "sampler/guest.h"
 #include "sampler/sampler.h"
 #include "util/units.h"
 #include "vm/vm.h"
@@ -474,22 +475,6 @@ static void test_own_source(void **state)
 	sampler_free(s);
 }
 
-static void test_proc_field(void **state)
-{
-	double v = 0;
-
-	(void)state;
-	assert_int_equal(proc_field("MemTotal:  100 kB\nMemFree:   7 kB\n", "MemFree", &v), 0);
-	assert_true(v == 7);
-	/* a key is whole: "Pss" is not "Pss_Anon" nor "SwapPss" */
-	assert_int_equal(proc_field("SwapPss: 1 kB\nPss_Anon: 2 kB\nPss: 3 kB\n", "Pss", &v), 0);
-	assert_true(v == 3);
-	assert_int_equal(proc_field("MemTotal: 1 kB\n", "MemFree", &v), -1);
-	assert_int_equal(proc_field("MemFree: kB\n", "MemFree", &v), -1);
-	assert_int_equal(proc_field("", "MemFree", &v), -1);
-	assert_int_equal(proc_field(NULL, "MemFree", &v), -1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,7 +484,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_booted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_source, setup, teardown),
-		cmocka_unit_test(test_proc_field),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* Unit tests: size/duration parsing (units.c) and strbuf. */
+/* Unit tests: size/duration parsing (units.c), strbuf and xalloc. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +12,7 @@
 #include "util/fsutil.h"
 #include "util/strbuf.h"
 #include "util/units.h"
+#include "util/xalloc.h"
 
 static void test_sizes(void **state)
 {
@@ -134,6 +135,44 @@ static void test_read_empty_file(void **state)
 	strbuf_release(&sb);
 }
 
+/* ALLOC_GROW keeps what was there and doubles from 8; the x* helpers
+ * never hand back NULL, not even for 0 bytes. */
+static void test_xalloc(void **state)
+{
+	size_t n = 0, alloc = 0;
+	int *v = NULL;
+	char *s;
+
+	(void)state;
+	for (int i = 0; i < 100; i++) {
+		ALLOC_GROW(v, n + 1, alloc);
+		v[n++] = i;
+	}
+	assert_true(alloc == 128);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(v[i], i);
+	ALLOC_GROW(v, 1000, alloc);
+	assert_true(alloc == 1000);
+	assert_int_equal(v[99], 99);
+	free(v);
+	s = xstrndup("memtouch", 3);
+	assert_string_equal(s, "mem");
+	free(s);
+	s = xstrndup("ab", 10);
+	assert_string_equal(s, "ab");
+	free(s);
+	assert_null(xstrdup(NULL));
+	s = xstrdup("x");
+	assert_string_equal(s, "x");
+	free(s);
+	s = xmalloc(0);
+	assert_non_null(s);
+	free(s);
+	s = xcalloc(0, 0);
+	assert_non_null(s);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_u64_range),
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_read_empty_file),
+		cmocka_unit_test(test_xalloc),
 	};
 
 	return cmocka_run_group_tests_name("units", tests, NULL, NULL);

@@ -2,6 +2,7 @@
 #include "util/runcmd.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,28 +59,13 @@ void runcmd_kill_all(void)
 	}
 }
 
-static void *xrealloc_arr(void *p, size_t n, size_t sz)
-{
-	void *q = reallocarray(p, n, sz);
-
-	if (!q) {
-		fprintf(stderr, "ocbench: out of memory\n");
-		abort();
-	}
-	return q;
-}
-
 void strvec_push(struct strvec *sv, const char *s)
 {
 	if (sv->n + 2 > sv->alloc) {
 		sv->alloc = sv->alloc ? sv->alloc * 2 : 16;
-		sv->v = xrealloc_arr(sv->v, sv->alloc, sizeof(*sv->v));
+		sv->v = xreallocarray(sv->v, sv->alloc, sizeof(*sv->v));
 	}
-	sv->v[sv->n] = strdup(s);
-	if (!sv->v[sv->n]) {
-		fprintf(stderr, "ocbench: out of memory\n");
-		abort();
-	}
+	sv->v[sv->n] = xstrdup(s);
 	sv->n++;
 	sv->v[sv->n] = NULL;
 }

@@ -1,20 +1,10 @@
 /* strbuf.c — see strbuf.h. */
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-
-	if (!q) {
-		fprintf(stderr, "ocbench: out of memory allocating %zu bytes\n", n);
-		abort();
-	}
-	return q;
-}
 
 void strbuf_grow(struct strbuf *sb, size_t extra)
 {

@@ -1,5 +1,6 @@
 /* suggest.c — see suggest.h. */
 #include "util/suggest.h"
+#include "util/xalloc.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -10,11 +11,9 @@ size_t ocb_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	/* three rows: i-2, i-1, i (transpositions look two rows back) */
-	size_t *rows = calloc(3 * (lb + 1), sizeof(*rows));
+	size_t *rows = xcalloc(3 * (lb + 1), sizeof(*rows));
 	size_t *pp, *prev, *cur, d;
 
-	if (!rows)
-		abort();
 	pp = rows;
 	prev = rows + (lb + 1);
 	cur = rows + 2 * (lb + 1);

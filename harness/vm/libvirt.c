@@ -17,6 +17,7 @@
  * dispatched by pump() (libvirt-util.h explains the event loop).
  */
 #include "vm/libvirt.h"
+#include "guest/agent-cmds.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fsutil.h"

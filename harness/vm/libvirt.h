@@ -1,5 +1,5 @@
-/* vm-libvirt.h — the libvirt backend's pieces that tests reach directly
- * (the backend itself is vm_libvirt_ops in vm.h). */
+/* libvirt.h — the libvirt backend (vm_libvirt_ops; libvirt.c explains
+ * it), and the pieces of it that tests reach directly. */
 #ifndef OCB_VM_LIBVIRT_H
 #define OCB_VM_LIBVIRT_H
 
@@ -7,6 +7,8 @@
 #include <libvirt/libvirt.h>
 
 #include "vm/vm.h"
+
+extern const struct vm_backend_ops vm_libvirt_ops;
 
 /* "ocbench-<pid>-<4 hex>-": every domain of this process starts with it. */
 const char *lv_run_prefix(void);

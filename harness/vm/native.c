@@ -1,10 +1,10 @@
-/* vm-native.c — the "native" backend: no VM at all.  The scenario's
+/* native.c — the "native" backend: no VM at all.  The scenario's
  * workloads run directly on the host (`ocbench run --native`), with the
  * same options and the same JSON, so every guest figure can be set
  * against the bare-metal one.  Guest-agent operations become local
  * process operations; there is no balloon (balloon ops fail and the
  * runner skips balloon actions of a native run). */
-#include "vm/vm.h"
+#include "vm/native.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "guest/guest-image.h"

@@ -1,4 +1,4 @@
-/* vm-qemu.c — the qemu backend: qemu-system-x86_64 spawned from an argv,
+/* qemu.c — the qemu backend: qemu-system-x86_64 spawned from an argv,
  * QMP and the guest agent over unix sockets in a private 0700 directory.
  *
  * QEMU never outlives ocbench: it runs in its own process group (so a ^C
@@ -6,7 +6,8 @@
  * order), with PR_SET_PDEATHSIG=SIGKILL (so a SIGKILLed harness takes it
  * along), and registered with runcmd so every exit path kills it.
  */
-#include "vm/vm.h"
+#include "vm/qemu.h"
+#include "guest/agent.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -62,14 +63,10 @@ static const char *opt_value(struct strbuf *sb, const char *v)
 	return strbuf_str(sb);
 }
 
-static void build_argv(struct vm *vm, struct strvec *a)
+/* The emulator, the machine and the accelerator; the firmware when the
+ * kernel boots through PVH. */
+static void machine_args(const struct vm_config *c, struct strvec *a)
 {
-	struct strbuf v = STRBUF_INIT;
-	const struct vm_config *c = &vm->cfg;
-	struct qemu_priv *p = P(vm);
-	uint64_t mib = c->memory_bytes / MiB;
-	int direct_kernel = c->kernel[0] != '\0';
-
 	strvec_push(a, c->qemu_binary);
 	strvec_pushf(a, "-name");
 	strvec_pushf(a, "%s,process=ocbench-%s", c->name, c->name);
@@ -84,37 +81,54 @@ static void build_argv(struct vm *vm, struct strvec *a)
 	}
 	/* qboot boots an ELF vmlinux through PVH in a few ms; a bzImage or a
 	 * disk image goes through the default firmware (SeaBIOS). */
-	if (direct_kernel && guest_kernel_boots_pvh(c->kernel)) {
+	if (c->kernel[0] && guest_kernel_boots_pvh(c->kernel)) {
 		strvec_push(a, "-bios");
 		strvec_push(a, "/usr/share/qemu/qboot.rom");
 	}
+}
+
+/* Size, vCPUs, and the backend of the guest RAM unless it is anonymous. */
+static void memory_args(const struct vm_config *c, struct strvec *a, struct strbuf *v)
+{
+	uint64_t mib = c->memory_bytes / MiB;
+
 	strvec_push(a, "-m");
 	strvec_pushf(a, "%llu", (unsigned long long)mib);
 	strvec_push(a, "-smp");
 	strvec_pushf(a, "%u", c->vcpus ? c->vcpus : 1);
-	if (c->backing != BACKING_ANONYMOUS) {
-		strvec_push(a, "-object");
-		if (c->backing == BACKING_FILE)
-			strvec_pushf(a, "memory-backend-file,id=ram0,size=%lluM,mem-path=%s/ram,share=off,merge=%s",
-				     (unsigned long long)mib, opt_value(&v, c->rundir), c->mem_merge ? "on" : "off");
-		else
-			strvec_pushf(a, "memory-backend-file,id=ram0,size=%lluM,mem-path=%s,prealloc=on,share=off,merge=%s",
-				     (unsigned long long)mib,
-				     opt_value(&v, c->mem_path[0] ? c->mem_path :
-					       c->backing == BACKING_HUGETLB_1G ? "/dev/hugepages1G" :
-					       "/dev/hugepages"),
-				     c->mem_merge ? "on" : "off");
-	}
+	if (c->backing == BACKING_ANONYMOUS)
+		return;
+	strvec_push(a, "-object");
+	if (c->backing == BACKING_FILE)
+		strvec_pushf(a, "memory-backend-file,id=ram0,size=%lluM,mem-path=%s/ram,share=off,merge=%s",
+			     (unsigned long long)mib, opt_value(v, c->rundir), c->mem_merge ? "on" : "off");
+	else
+		strvec_pushf(a, "memory-backend-file,id=ram0,size=%lluM,mem-path=%s,prealloc=on,share=off,merge=%s",
+			     (unsigned long long)mib,
+			     opt_value(v, c->mem_path[0] ? c->mem_path :
+				       c->backing == BACKING_HUGETLB_1G ? "/dev/hugepages1G" :
+				       "/dev/hugepages"),
+			     c->mem_merge ? "on" : "off");
+}
+
+/* Nothing but what we add, and the serial console into the results. */
+static void console_args(const struct vm_config *c, struct strvec *a, struct strbuf *v)
+{
 	strvec_push(a, "-nodefaults");
 	strvec_push(a, "-no-user-config");
 	strvec_push(a, "-no-reboot");
 	strvec_push(a, "-display");
 	strvec_push(a, "none");
 	strvec_push(a, "-chardev");
-	strvec_pushf(a, "file,id=con0,path=%s/console.log", opt_value(&v, c->outdir));
+	strvec_pushf(a, "file,id=con0,path=%s/console.log", opt_value(v, c->outdir));
 	strvec_push(a, "-serial");
 	strvec_push(a, "chardev:con0");
-	if (direct_kernel) {
+}
+
+/* A kernel (+initrd, command line) booted directly, and/or a disk. */
+static void boot_args(const struct vm_config *c, struct strvec *a, struct strbuf *v)
+{
+	if (c->kernel[0]) {
 		strvec_push(a, "-kernel");
 		strvec_push(a, c->kernel);
 		if (c->initrd[0]) {
@@ -131,17 +145,23 @@ static void build_argv(struct vm *vm, struct strvec *a)
 		 * format is named, not probed (QEMU warns that a probed raw
 		 * image cannot be trusted with block 0). */
 		strvec_push(a, "-drive");
-		strvec_pushf(a, "file=%s,format=%s,if=none,id=disk0,snapshot=on", opt_value(&v, c->disk),
+		strvec_pushf(a, "file=%s,format=%s,if=none,id=disk0,snapshot=on", opt_value(v, c->disk),
 			     guest_disk_format(c->disk));
 		strvec_push(a, "-device");
 		strvec_pushf(a, "virtio-blk-pci,drive=disk0,addr=%s", GUEST_PCI_SLOT_DISK);
 	}
+}
+
+/* QMP and the guest agent on our sockets, and the balloon. */
+static void channel_args(const struct vm_config *c, const struct qemu_priv *p, struct strvec *a,
+			 struct strbuf *v)
+{
 	strvec_push(a, "-chardev");
-	strvec_pushf(a, "socket,id=qmp0,path=%s,server=on,wait=off", opt_value(&v, p->qmp_path));
+	strvec_pushf(a, "socket,id=qmp0,path=%s,server=on,wait=off", opt_value(v, p->qmp_path));
 	strvec_push(a, "-mon");
 	strvec_push(a, "chardev=qmp0,mode=control");
 	strvec_push(a, "-chardev");
-	strvec_pushf(a, "socket,id=qga0,path=%s,server=on,wait=off", opt_value(&v, p->qga_path));
+	strvec_pushf(a, "socket,id=qga0,path=%s,server=on,wait=off", opt_value(v, p->qga_path));
 	strvec_push(a, "-device");
 	strvec_pushf(a, "virtio-serial-pci,id=vser0,addr=%s", GUEST_PCI_SLOT_SERIAL);
 	strvec_push(a, "-device");
@@ -150,6 +170,17 @@ static void build_argv(struct vm *vm, struct strvec *a)
 		strvec_push(a, "-device");
 		strvec_pushf(a, "virtio-balloon-pci,id=balloon0,addr=%s", GUEST_PCI_SLOT_BALLOON);
 	}
+}
+
+static void build_argv(struct vm *vm, struct strvec *a)
+{
+	struct strbuf v = STRBUF_INIT;	/* opt_value's buffer */
+
+	machine_args(&vm->cfg, a);
+	memory_args(&vm->cfg, a, &v);
+	console_args(&vm->cfg, a, &v);
+	boot_args(&vm->cfg, a, &v);
+	channel_args(&vm->cfg, P(vm), a, &v);
 	strbuf_release(&v);
 }
 

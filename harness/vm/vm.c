@@ -1,4 +1,4 @@
-/* vm.c — backend registry and the struct vm life cycle. */
+/* vm.c — the struct vm life cycle (the backends by name: backends.c). */
 #include "vm/vm.h"
 #include "util/libvirt-conn.h"
 #include "util/error.h"
@@ -6,26 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const struct vm_backend_ops *const backends[] = {
-	&vm_qemu_ops,
-	&vm_libvirt_ops,
-	&vm_native_ops,
-};
-
-const struct vm_backend_ops *vm_backend_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
-		if (!strcmp(backends[i]->name, name))
-			return backends[i];
-	ocb_fail("unknown backend '%s': expected qemu, libvirt or native", name);
-	return NULL;
-}
-
-int vm_backend_known(const char *name)
-{
-	return vm_backend_find(name) != NULL;
-}
 
 const char *vm_host_uri(const struct vm *vm)
 {

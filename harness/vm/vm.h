@@ -1,8 +1,9 @@
 /* vm.h — the VM backend seam (an ops table, like fio's ioengine_ops).
  *
  * The runner and the conformance checks drive guests only through these
- * ops; `qemu` (vm-qemu.c: fork/exec qemu-system-x86_64, QMP over a unix
- * socket) and `libvirt` implement them.  A struct vm is one guest: its
+ * ops; `qemu` (qemu.h: fork/exec qemu-system-x86_64, QMP over a unix
+ * socket), `libvirt` (libvirt.h) and `native` (native.h) implement them,
+ * and backends.h finds one by name.  A struct vm is one guest: its
  * configuration (filled by the caller from a scenario), the backend's
  * private state, and what was measured while starting it.
  */
@@ -14,7 +15,7 @@
 #include <sys/types.h>
 
 #include "host/accel.h"
-#include "guest/agent.h"
+#include "guest/agent-cmds.h"
 #include "guest/guest-image.h"
 
 enum vm_backing { BACKING_ANONYMOUS, BACKING_HUGETLB_2M, BACKING_HUGETLB_1G, BACKING_FILE };
@@ -128,10 +129,6 @@ struct vm {
 	char backend_version[64];	/* e.g. QEMU "7.2.22" */
 };
 
-extern const struct vm_backend_ops vm_qemu_ops;
-extern const struct vm_backend_ops vm_libvirt_ops;
-extern const struct vm_backend_ops vm_native_ops;
-
 /* 1 when the backend has every capability in caps. */
 static inline int vm_backend_can(const struct vm_backend_ops *ops, unsigned caps)
 {
@@ -162,11 +159,6 @@ struct vm_setup {
 
 /* cfg zeroed, then named and filled from setup. */
 void vm_config_init(struct vm_config *cfg, const char *name, const struct vm_setup *setup);
-
-/* Look a backend up by name ("qemu", "libvirt"). */
-const struct vm_backend_ops *vm_backend_find(const char *name);
-/* 1 when a backend of that name exists (else 0 with the message). */
-int vm_backend_known(const char *name);
 
 struct vm *vm_new(const struct vm_backend_ops *ops, const struct vm_config *cfg);
 /* Kills the VM if it still runs, then frees everything. */

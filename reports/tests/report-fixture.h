@@ -4,7 +4,7 @@
 #ifndef OCB_TEST_REPORT_FIXTURE_H
 #define OCB_TEST_REPORT_FIXTURE_H
 
-#include "cli/cli.h"
+#include "cli/report.h"
 #include "util/runcmd.h"
 #include "synth.h"
 
@@ -26,7 +26,7 @@ static inline int report_run(const char *in, const char *out)
 {
 	char *argv[] = { (char *)"report", (char *)in, (char *)"-o", (char *)out, NULL };
 
-	return cmd_report(4, argv);
+	return cmd_report(4, argv, NULL);
 }
 
 static inline void report_fixture(const char *dir)

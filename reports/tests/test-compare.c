@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli/compare.h"
 #include "reports/compare.h"
 #include "util/error.h"
 #include "util/fsutil.h"

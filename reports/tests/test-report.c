@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli/cli.h"
+#include "cli/report.h"
 #include "util/fsutil.h"
 #include "util/runcmd.h"
 #include "report-fixture.h"
@@ -101,9 +101,9 @@ static void test_report_usage(void **state)
 	char *two[4] = { "report", "a", "b", NULL };
 
 	(void)state;
-	assert_int_equal(cmd_report(2, argv), 2);
-	assert_int_equal(cmd_report(1, argv), 2);
-	assert_int_equal(cmd_report(3, two), 2);	/* several inputs need -o */
+	assert_int_equal(cmd_report(2, argv, NULL), 2);
+	assert_int_equal(cmd_report(1, argv, NULL), 2);
+	assert_int_equal(cmd_report(3, two, NULL), 2);	/* several inputs need -o */
 }
 
 int main(void)

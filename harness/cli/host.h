@@ -1,0 +1,9 @@
+/* host.h — `ocbench host`: the host capability report. */
+#ifndef OCB_CLI_HOST_H
+#define OCB_CLI_HOST_H
+
+#include "cli/cli.h"
+
+int cmd_host(int argc, char **argv, struct cmd_env *env);
+
+#endif

@@ -1,0 +1,9 @@
+/* restore.h — `ocbench restore`: undo the host knob changes of a killed run. */
+#ifndef OCB_CLI_RESTORE_H
+#define OCB_CLI_RESTORE_H
+
+#include "cli/cli.h"
+
+int cmd_restore(int argc, char **argv, struct cmd_env *env);
+
+#endif

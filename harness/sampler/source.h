@@ -1,0 +1,44 @@
+/* source.h — what a sampler source is written against: an ops table (the
+ * seam of sampler.h) and the calls it makes back into the sampler while
+ * it samples.  The sampling loop (sampler.c) implements the calls; the
+ * built-in sources (host.h, guest.h), tests and any later source include
+ * only this, so the loop can list its sources without a circle. */
+#ifndef OCB_SAMPLER_SOURCE_H
+#define OCB_SAMPLER_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sampler;
+struct vm;
+
+struct sampler_source_ops {
+	const char *name;		/* the source column of samples.csv */
+	unsigned max_hz;		/* 0: the sampler's rate; else at most this */
+	/* 0 ready, 1 not available on this host (reason in why: recorded
+	 * once as an event), -1 error (message set; the source is dropped). */
+	int (*init)(struct sampler *s, void **state, char *why, size_t len);
+	/* One sample through sampler_put*(); -1 with a message on failure. */
+	int (*sample)(struct sampler *s, void *state);
+	/* Summary metrics through sampler_metric(); may be NULL. */
+	void (*summary)(struct sampler *s, void *state);
+	void (*fini)(void *state);
+};
+
+/* One row "t_ms,SOURCE,series,value"; SOURCE is the sampling source's
+ * name, t_ms the run clock when its sample began. */
+void sampler_put(struct sampler *s, const char *series, double value);
+void sampler_putf(struct sampler *s, double value, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A summary metric (results_metric with the run's results). */
+void sampler_metric(struct sampler *s, const char *name, double value, const char *unit,
+		    const char *better);
+const char *sampler_root(const struct sampler *s);
+size_t sampler_nvms(const struct sampler *s);
+struct vm *sampler_vm(const struct sampler *s, size_t i);
+/* 1 once the VM has booted (its channels can be used). */
+int sampler_vm_ready(const struct vm *vm);
+const char *sampler_cgroup_dir(const struct sampler *s);
+uint64_t sampler_now_ns(const struct sampler *s);
+
+#endif
