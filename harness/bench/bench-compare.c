@@ -12,7 +12,7 @@
 #include "reports/compare.h"
 #include "util/fsutil.h"
 #include "reports/resultset.h"
-#include "tests/synth.h"
+#include "reports/tests/synth.h"
 
 #define CELLS 50
 #define REPEATS 10
