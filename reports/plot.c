@@ -200,6 +200,32 @@ static void timeline_swap(struct fig *f, const struct rs_run *r)
 	}
 }
 
+/* every guest's `free -m` used and available */
+static void timeline_free(struct fig *f, const struct rs_run *r)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	for (size_t g = 0; g < r->nguests; g++) {
+		const struct rs_guest *gr = &r->guests[g];
+		int id;
+
+		if (!gr->nfree)
+			continue;
+		id = fig_block(f);
+		for (size_t i = 0; i < gr->nfree; i++)
+			strbuf_addf(&f->data, "%.6g %.6g %.6g\n", gr->free[i].t_s,
+				    gr->free[i].used, gr->free[i].available);
+		strbuf_reset(&t);
+		strbuf_addf(&t, "%s used (free -m)", gr->name);
+		fig_line(f, id, "1:2", "linespoints pt 7 ps 0.5", t.buf);
+		strbuf_addf(&f->plot, ", \\\n  $d%d using 1:3 with linespoints pt 6 ps 0.5 title ", id);
+		strbuf_reset(&t);
+		strbuf_addf(&t, "%s available (free -m)", gr->name);
+		gp_quote(&f->plot, t.buf);
+	}
+	strbuf_release(&t);
+}
+
 int plot_timeline(const char *dir, const char *name, const struct rs_run *r, const char *title)
 {
 	struct fig f = FIG_INIT;
@@ -233,24 +259,7 @@ int plot_timeline(const char *dir, const char *name, const struct rs_run *r, con
 		add_series(&f, s, 1, t.buf);
 	}
 	timeline_swap(&f, r);
-	for (size_t g = 0; g < r->nguests; g++) {
-		const struct rs_guest *gr = &r->guests[g];
-		int id;
-
-		if (!gr->nfree)
-			continue;
-		id = fig_block(&f);
-		for (size_t i = 0; i < gr->nfree; i++)
-			strbuf_addf(&f.data, "%.6g %.6g %.6g\n", gr->free[i].t_s,
-				    gr->free[i].used, gr->free[i].available);
-		strbuf_reset(&t);
-		strbuf_addf(&t, "%s used (free -m)", gr->name);
-		fig_line(&f, id, "1:2", "linespoints pt 7 ps 0.5", t.buf);
-		strbuf_addf(&f.plot, ", \\\n  $d%d using 1:3 with linespoints pt 6 ps 0.5 title ", id);
-		strbuf_reset(&t);
-		strbuf_addf(&t, "%s available (free -m)", gr->name);
-		gp_quote(&f.plot, t.buf);
-	}
+	timeline_free(&f, r);
 	if (!f.nlines)
 		goto out;
 
