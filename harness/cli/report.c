@@ -1,4 +1,5 @@
-/* cmd-report.c — `ocbench report RESULTS... [-o DIR]`. */
+/* report.c — `ocbench report RESULTS... [-o DIR]`. */
+#include "cli/report.h"
 #include "cli/cli.h"
 #include "util/error.h"
 #include "reports/report.h"
