@@ -38,7 +38,7 @@ struct side {
 static const struct side base5 = { "quickstart", "7.2.22", 5, 1000, 0.02, 500, 0.02, NULL, 0,
 				   0, 0, 0, NULL, NULL, NULL, NULL, 0, 0 };
 
-static void side_metrics(json_t *m, const struct side *s, int i, double z, int complete)
+static inline void side_metrics(json_t *m, const struct side *s, int i, double z, int complete)
 {
 	double cpu = s->sampler_cpu ? s->sampler_cpu : 3;
 
@@ -57,7 +57,7 @@ static void side_metrics(json_t *m, const struct side *s, int i, double z, int c
 }
 
 /* A set of repeats as an index directory: DIR/index.json + DIR/r0.. */
-static void make_set(const char *dir, const struct side *s, int zshift)
+static inline void make_set(const char *dir, const struct side *s, int zshift)
 {
 	char *names[16];
 	struct strbuf run = STRBUF_INIT;
@@ -91,7 +91,7 @@ static void make_set(const char *dir, const struct side *s, int zshift)
 	strbuf_release(&run);
 }
 
-static void show(const struct compare_result *res, const char *tag)
+static inline void show(const struct compare_result *res, const char *tag)
 {
 	struct strbuf text = STRBUF_INIT;
 
@@ -102,7 +102,7 @@ static void show(const struct compare_result *res, const char *tag)
 
 /* Compare b and c as DIR/TAG-base and DIR/TAG-cand; keeps res and both
  * sets for inspection (release them). */
-static int compare_keep(const struct side *b, const struct side *c, const struct compare_opts *o,
+static inline int compare_keep(const struct side *b, const struct side *c, const struct compare_opts *o,
 			struct compare_result *res, struct result_set *bs, struct result_set *cs,
 			const char *tag)
 {
@@ -130,7 +130,7 @@ static int compare_keep(const struct side *b, const struct side *c, const struct
 	return compare_exit_code(res);
 }
 
-static void release3(struct compare_result *res, struct result_set *bs, struct result_set *cs)
+static inline void release3(struct compare_result *res, struct result_set *bs, struct result_set *cs)
 {
 	compare_release(res);
 	resultset_release(bs);
@@ -138,7 +138,7 @@ static void release3(struct compare_result *res, struct result_set *bs, struct r
 }
 
 /* compare_keep, released at once: the exit code only */
-static int compare_dirs(const struct side *b, const struct side *c, const struct compare_opts *o,
+static inline int compare_dirs(const struct side *b, const struct side *c, const struct compare_opts *o,
 			const char *tag)
 {
 	struct result_set bs = RESULTSET_INIT, cs = RESULTSET_INIT;
@@ -149,7 +149,7 @@ static int compare_dirs(const struct side *b, const struct side *c, const struct
 	return code;
 }
 
-static const struct compare_row *find_row(const struct compare_result *r, const char *name)
+static inline const struct compare_row *find_row(const struct compare_result *r, const char *name)
 {
 	for (size_t i = 0; i < r->n; i++)
 		if (!strcmp(r->rows[i].name, name))
