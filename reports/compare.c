@@ -184,7 +184,7 @@ static void cell_gap(struct compare_result *res, int side, const struct compare_
 {
 	if (n->complete >= n->requested)
 		return;
-	strbuf_addf(&res->gaps, "%s %s: ", side_name[side], cell_label(c->cell));
+	strbuf_addf(&res->gaps, "%s [%s]: ", side_name[side], cell_label(c->cell));
 	tally_describe(n, &res->gaps);
 	strbuf_adds(&res->gaps, ": fewer complete runs than requested\n");
 }
@@ -340,7 +340,7 @@ static void count_rows(struct compare_result *res)
 		if (r->verdict != VERDICT_INCONCLUSIVE)
 			continue;
 		res->inconclusive++;
-		strbuf_addf(&res->gaps, "metric %s (%s): %s\n", r->name, cell_label(r->cell),
+		strbuf_addf(&res->gaps, "metric %s [%s]: %s\n", r->name, cell_label(r->cell),
 			    r->note ? r->note : "inconclusive");
 	}
 }

@@ -64,14 +64,13 @@ static void first_failing_cell(const struct compare_result *res, struct strbuf *
 
 		if (!c->failure_regression)
 			continue;
-		strbuf_addf(out, "the candidate's runs fail more often (%s: candidate ",
+		strbuf_addf(out, "the candidate's runs fail more often in [%s]: candidate ",
 			    cell_label(c->cell));
 		tally_describe(&c->cand, out);
 		strbuf_adds(out, ", baseline ");
 		tally_describe(&c->base, out);
-		strbuf_adds(out, ")");
 		if (res->failure_regressions > 1)
-			strbuf_addf(out, " in %zu cells", res->failure_regressions);
+			strbuf_addf(out, " (and in %zu more cells)", res->failure_regressions - 1);
 		return;
 	}
 }

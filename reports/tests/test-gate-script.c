@@ -152,7 +152,7 @@ static void test_gate_flaky_candidate(void **state)
 
 	(void)state;
 	assert_int_equal(gate("flaky", "ccccc", "cfcfc", &base5, NULL, &log), 1);
-	expect(&log, "gate: FAIL: regression: verdict: REGRESSION (exit 1): the candidate's runs fail more often");
+	expect(&log, "gate: FAIL: regression: verdict: REGRESSION (exit 1): the candidate's runs fail more often in [(no matrix)]");
 	expect(&log, "candidate 3/5 complete, 2 failed");
 	strbuf_release(&log);
 }
@@ -165,14 +165,14 @@ static void test_gate_inconclusive(void **state)
 	/* the baseline lost a run: nothing says the candidate is fine */
 	assert_int_equal(gate("base-failed", "ccfcc", "ccccc", &base5, NULL, &log), 3);
 	expect(&log, "gate: FAIL: inconclusive");
-	expect(&log, "baseline (no matrix): 4/5 complete, 1 failed");
+	expect(&log, "baseline [(no matrix)]: 4/5 complete, 1 failed");
 	setenv("GATE_ALLOW_INCONCLUSIVE", "1", 1);
 	assert_int_equal(gate("base-failed-env", "ccfcc", "ccccc", &base5, NULL, &log), 0);
 	expect(&log, "gate: PASS: verdict: INCONCLUSIVE, allowed by --allow-inconclusive (exit 0)");
 	assert_int_equal(gate("base-failed-flag", "ccfcc", "ccccc", &base5, "--allow-inconclusive", &log), 0);
 	/* a repeat that recorded nothing at all: REPEAT says 5 were asked for */
 	assert_int_equal(gate("lost", "ccccc", "cccc-", &base5, NULL, &log), 3);
-	expect(&log, "candidate (no matrix): 4/5 complete, 1 missing");
+	expect(&log, "candidate [(no matrix)]: 4/5 complete, 1 missing");
 	strbuf_release(&log);
 }
 
