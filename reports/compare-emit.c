@@ -382,9 +382,10 @@ static json_t *jtally(int present, const struct tally_counts *n)
 {
 	if (!present)
 		return json_null();
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:b,s:f}", "requested", (json_int_t)n->requested,
-			 "complete", (json_int_t)n->complete, "failed", (json_int_t)n->failed,
-			 "incomplete", (json_int_t)n->incomplete, "missing", (json_int_t)tally_missing(n),
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:b,s:f}", "runs_requested", (json_int_t)n->requested,
+			 "runs_complete", (json_int_t)n->complete, "runs_failed", (json_int_t)n->failed,
+			 "runs_incomplete", (json_int_t)n->incomplete,
+			 "runs_missing", (json_int_t)tally_missing(n),
 			 "requested_known", !n->requested_unknown, "failure_rate", tally_failure_rate(n));
 }
 

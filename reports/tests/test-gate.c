@@ -58,6 +58,8 @@ static void assert_failure_first(const struct compare_result *res)
 	assert_true(key_index(j, "runs") < key_index(j, "rows"));
 	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(j, "runs"), 0),
 						 "failure_regression")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_array_get(
+		json_object_get(j, "runs"), 0), "candidate"), "runs_complete")), res->cells[0].cand.complete);
 	json_decref(j);
 	strbuf_release(&text);
 	strbuf_release(&md);
