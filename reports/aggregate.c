@@ -37,6 +37,22 @@ static int cmp_tuple(const void *x, const void *y)
 	return c;
 }
 
+static int same_cell(const struct agg_entry *x, const struct agg_entry *y)
+{
+	return !strcmp(x->scenario, y->scenario) && !strcmp(x->cell, y->cell);
+}
+
+/* Once per cell (entries come sorted by cell): runs x cells, not x metrics. */
+static size_t cell_runs(const struct result_set *rs, const struct agg_entry *e)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < rs->n; r++)
+		n += run_is_complete(&rs->runs[r]) && !strcmp(rs->runs[r].scenario, e->scenario) &&
+		     !strcmp(rs->runs[r].cell, e->cell);
+	return n;
+}
+
 void agg_build(const struct result_set *rs, struct agg *a)
 {
 	struct tuple *t;
@@ -77,12 +93,16 @@ void agg_build(const struct result_set *rs, struct agg *a)
 		e->name = t[i].m->name;
 		e->unit = t[i].m->unit;
 		e->better = t[i].m->better;
+		e->gate = 0;
 		e->vals = malloc((j - i) * sizeof(double));
 		if (!e->vals)
 			abort();
-		for (size_t k = i; k < j; k++)
+		for (size_t k = i; k < j; k++) {
 			e->vals[k - i] = t[k].m->value;
+			e->gate |= t[k].m->gate;
+		}
 		stats_summarize(e->vals, j - i, &e->s);
+		e->runs = a->n > 1 && same_cell(e, e - 1) ? e[-1].runs : cell_runs(rs, e);
 		i = j;
 	}
 	free(t);

@@ -3,7 +3,10 @@
  * Both the report tables and compare work on these: every complete run's
  * metrics grouped by (scenario, matrix cell, metric name).  Runs that are
  * not complete are left out (and counted) — a failed run's figures are
- * not a sample of the same distribution.
+ * not a sample of the same distribution; compare counts them as failures
+ * (reports/tally.h).  A metric absent from some complete runs of its cell
+ * has s.n < runs: its mean is over fewer runs, which the tables and compare
+ * say (issue 14: never average over a silently smaller set).
  */
 #ifndef OCB_AGGREGATE_H
 #define OCB_AGGREGATE_H
@@ -17,8 +20,10 @@ struct agg_entry {
 	const char *name;
 	const char *unit;
 	enum better better;
+	int gate;		/* gated in at least one run (resultset.h) */
 	double *vals;		/* one per repeat, owned */
 	struct stats_summary s;
+	size_t runs;		/* complete runs of the cell; runs - s.n lack the metric */
 };
 
 struct agg {

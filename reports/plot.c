@@ -4,7 +4,6 @@
 #include "util/fsutil.h"
 #include "util/runcmd.h"
 #include "reports/stats.h"
-#include "util/xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -201,44 +200,7 @@ static void timeline_swap(struct fig *f, const struct rs_run *r)
 	}
 }
 
-/* Balloon actual and QEMU RSS per guest, KSM's merged memory, and host
- * MemAvailable on the right axis; 1 when that axis is used. */
-static int timeline_memory(struct fig *f, const struct rs_run *r)
-{
-	struct strbuf t = STRBUF_INIT;
-	int y2 = 0;
-
-	for (size_t i = 0; i < r->nseries; i++) {
-		const struct rs_series *s = &r->series[i];
-		size_t base_len = strlen(s->name);
-
-		strbuf_reset(&t);
-		if (!strcmp(s->source, "balloon") && ends_with(s->name, ".actual_mib")) {
-			strbuf_addf(&t, "balloon actual %.*s", (int)(base_len - 11), s->name);
-		} else if (!strcmp(s->source, "qemu") && ends_with(s->name, ".rss_mib")) {
-			strbuf_addf(&t, "QEMU RSS %.*s", (int)(base_len - 8), s->name);
-		} else if (!strcmp(s->source, "host") && !strcmp(s->name, "MemAvailable_mib")) {
-			/* host-sized: its own axis, or it flattens every guest line */
-			int id = fig_block(f);
-
-			for (size_t k = 0; k < s->n; k++)
-				strbuf_addf(&f->data, "%.6g %.6g\n", s->pts[k].t_s, s->pts[k].v);
-			fig_line(f, id, "1:2 axes x1y2", "lines lw 2 dt 4", "host MemAvailable (right axis)");
-			y2 = 1;
-			continue;
-		} else if (!strcmp(s->source, "ksm") && !strcmp(s->name, "pages_sharing")) {
-			add_series(f, s, KSM_PAGE_MIB, "KSM merged (pages_sharing x 4 KiB)");
-			continue;
-		} else {
-			continue;
-		}
-		add_series(f, s, 1, t.buf);
-	}
-	strbuf_release(&t);
-	return y2;
-}
-
-/* Each guest's `free -m`: used and available. */
+/* every guest's `free -m` used and available */
 static void timeline_free(struct fig *f, const struct rs_run *r)
 {
 	struct strbuf t = STRBUF_INIT;
@@ -264,11 +226,49 @@ static void timeline_free(struct fig *f, const struct rs_run *r)
 	strbuf_release(&t);
 }
 
-/* A vertical mark with its label at every timeline action and error. */
-static void timeline_marks(struct strbuf *set, const struct rs_run *r)
+int plot_timeline(const char *dir, const char *name, const struct rs_run *r, const char *title)
 {
-	int nmarks = 0;
+	struct fig f = FIG_INIT;
+	struct strbuf set = STRBUF_INIT, t = STRBUF_INIT;
+	int rc = 0, nmarks = 0, y2 = 0;
 
+	for (size_t i = 0; i < r->nseries; i++) {
+		const struct rs_series *s = &r->series[i];
+		size_t base_len = strlen(s->name);
+
+		strbuf_reset(&t);
+		if (!strcmp(s->source, "balloon") && ends_with(s->name, ".actual_mib")) {
+			strbuf_addf(&t, "balloon actual %.*s", (int)(base_len - 11), s->name);
+		} else if (!strcmp(s->source, "qemu") && ends_with(s->name, ".rss_mib")) {
+			strbuf_addf(&t, "QEMU RSS %.*s", (int)(base_len - 8), s->name);
+		} else if (!strcmp(s->source, "host") && !strcmp(s->name, "MemAvailable_mib")) {
+			/* host-sized: its own axis, or it flattens every guest line */
+			int id = fig_block(&f);
+
+			for (size_t k = 0; k < s->n; k++)
+				strbuf_addf(&f.data, "%.6g %.6g\n", s->pts[k].t_s, s->pts[k].v);
+			fig_line(&f, id, "1:2 axes x1y2", "lines lw 2 dt 4", "host MemAvailable (right axis)");
+			y2 = 1;
+			continue;
+		} else if (!strcmp(s->source, "ksm") && !strcmp(s->name, "pages_sharing")) {
+			add_series(&f, s, KSM_PAGE_MIB, "KSM merged (pages_sharing x 4 KiB)");
+			continue;
+		} else {
+			continue;
+		}
+		add_series(&f, s, 1, t.buf);
+	}
+	timeline_swap(&f, r);
+	timeline_free(&f, r);
+	if (!f.nlines)
+		goto out;
+
+	set_str(&set, "set title", title);
+	strbuf_adds(&set, "set xlabel 'time since run start (s)'\nset ylabel 'memory (MiB)'\n"
+			  "set key outside right top vertical font ',9'\nset yrange [0:*]\n");
+	if (y2)
+		strbuf_adds(&set, "set y2label 'host memory (MiB)'\nset y2tics\nset ytics nomirror\n"
+				  "set y2range [0:*]\n");
 	for (size_t i = 0; i < r->nevents; i++) {
 		const struct rs_event *e = &r->events[i];
 		int is_err = !strcmp(e->type, "error");
@@ -276,36 +276,18 @@ static void timeline_marks(struct strbuf *set, const struct rs_run *r)
 		if (strcmp(e->type, "action") && !is_err)
 			continue;
 		nmarks++;
-		strbuf_addf(set, "set arrow from %.6g, graph 0 to %.6g, graph 1 nohead dt 2 lc rgb '%s'\n",
+		strbuf_addf(&set, "set arrow from %.6g, graph 0 to %.6g, graph 1 nohead dt 2 lc rgb '%s'\n",
 			    e->t_s, e->t_s, is_err ? "#cc0000" : "#777777");
-		strbuf_addf(set, "set label %d ", nmarks);
-		gp_quote(set, e->label);
-		strbuf_addf(set, " at %.6g, graph 0.98 rotate by 90 right font ',8' tc rgb '%s' offset -0.6,0\n",
+		strbuf_addf(&set, "set label %d ", nmarks);
+		gp_quote(&set, e->label);
+		strbuf_addf(&set, " at %.6g, graph 0.98 rotate by 90 right font ',8' tc rgb '%s' offset -0.6,0\n",
 			    e->t_s, is_err ? "#cc0000" : "#444444");
 	}
-}
-
-int plot_timeline(const char *dir, const char *name, const struct rs_run *r, const char *title)
-{
-	struct fig f = FIG_INIT;
-	struct strbuf set = STRBUF_INIT;
-	int rc = 0, y2;
-
-	y2 = timeline_memory(&f, r);
-	timeline_swap(&f, r);
-	timeline_free(&f, r);
-	if (f.nlines) {
-		set_str(&set, "set title", title);
-		strbuf_adds(&set, "set xlabel 'time since run start (s)'\nset ylabel 'memory (MiB)'\n"
-				  "set key outside right top vertical font ',9'\nset yrange [0:*]\n");
-		if (y2)
-			strbuf_adds(&set, "set y2label 'host memory (MiB)'\nset y2tics\nset ytics nomirror\n"
-					  "set y2range [0:*]\n");
-		timeline_marks(&set, r);
-		rc = fig_render(&f, dir, name, set.buf);
-	}
+	rc = fig_render(&f, dir, name, set.buf);
+out:
 	fig_release(&f);
 	strbuf_release(&set);
+	strbuf_release(&t);
 	return rc;
 }
 
@@ -361,7 +343,12 @@ static size_t guest_groups(const struct result_set *rs, int (*want)(const struct
 				    !strcmp(g[j].program, gr->program))
 					break;
 			if (j == ng) {
-				ALLOC_GROW(g, ng + 1, alloc);
+				if (ng >= alloc) {
+					alloc = alloc ? 2 * alloc : 8;
+					g = realloc(g, alloc * sizeof(*g));
+					if (!g)
+						abort();
+				}
 				memset(&g[ng], 0, sizeof(*g));
 				g[ng].scenario = run->scenario;
 				g[ng].cell = run->cell;
@@ -370,8 +357,10 @@ static size_t guest_groups(const struct result_set *rs, int (*want)(const struct
 			}
 			if (g[j].n >= g[j].alloc) {
 				g[j].alloc = g[j].alloc ? 2 * g[j].alloc : 8;
-				g[j].run_idx = xreallocarray(g[j].run_idx, g[j].alloc, sizeof(size_t));
-				g[j].guest_idx = xreallocarray(g[j].guest_idx, g[j].alloc, sizeof(size_t));
+				g[j].run_idx = realloc(g[j].run_idx, g[j].alloc * sizeof(size_t));
+				g[j].guest_idx = realloc(g[j].guest_idx, g[j].alloc * sizeof(size_t));
+				if (!g[j].run_idx || !g[j].guest_idx)
+					abort();
 			}
 			g[j].run_idx[g[j].n] = r;
 			g[j].guest_idx[g[j].n++] = k;
@@ -450,10 +439,12 @@ int plot_percentiles(const char *dir, const char *name, const struct result_set 
 		int id = fig_block(&f);
 
 		for (int k = 0; k < RESULT_NPCT; k++) {
-			double *v = xmallocarray(g[i].n, sizeof(double));
+			double *v = malloc(g[i].n * sizeof(double));
 			size_t nv = 0;
 			struct stats_summary s;
 
+			if (!v)
+				abort();
 			for (size_t j = 0; j < g[i].n; j++) {
 				double x = rs->runs[g[i].run_idx[j]].guests[g[i].guest_idx[j]].pct[k];
 
@@ -503,7 +494,9 @@ int plot_cdf(const char *dir, const char *name, const struct result_set *rs)
 		for (size_t j = 0; j < g[i].n; j++) {
 			const struct rs_guest *gr = &rs->runs[g[i].run_idx[j]].guests[g[i].guest_idx[j]];
 
-			all = xreallocarray(all, n + gr->nhist, sizeof(*all));
+			all = realloc(all, (n + gr->nhist) * sizeof(*all));
+			if (!all)
+				abort();
 			memcpy(all + n, gr->hist, gr->nhist * sizeof(*all));
 			n += gr->nhist;
 		}

@@ -322,7 +322,7 @@ static void section_metrics(struct doc *d, const struct result_set *rs)
 
 		if (i == 0 || strcmp(a.e[i - 1].cell, e->cell) || strcmp(a.e[i - 1].scenario, e->scenario)) {
 			strbuf_reset(&rows);
-			strbuf_adds(&rows, "metric\tunit\tbetter\tmean\tsd\tn\tmin\tmax\n");
+			strbuf_adds(&rows, "metric\tunit\tbetter\tgate\tmean\tsd\tn\tmin\tmax\n");
 		}
 		for (size_t k = 0; k < e->s.n; k++) {
 			mn = fmin(mn, e->vals[k]);
@@ -333,8 +333,13 @@ static void section_metrics(struct doc *d, const struct result_set *rs)
 			snprintf(sd, sizeof(sd), "%.3g", e->s.sd);
 		else
 			snprintf(sd, sizeof(sd), "-");
-		strbuf_addf(&rows, "%s\t%s\t%s\t%.4g\t%s\t%zu\t%.4g\t%.4g\n", e->name, e->unit,
-			    better_name(e->better), e->s.mean, sd, e->s.n, mn, mx);
+		/* n against the cell's complete runs: a mean over fewer says so */
+		strbuf_addf(&rows, "%s\t%s\t%s\t%s\t%.4g\t%s\t%zu", e->name, e->unit,
+			    better_name(e->better), e->gate ? "yes" : "no (informational)", e->s.mean, sd,
+			    e->s.n);
+		if (e->runs > e->s.n)
+			strbuf_addf(&rows, " of %zu (missing in %zu)", e->runs, e->runs - e->s.n);
+		strbuf_addf(&rows, "\t%.4g\t%.4g\n", mn, mx);
 		if (i + 1 == a.n || strcmp(a.e[i + 1].cell, e->cell) ||
 		    strcmp(a.e[i + 1].scenario, e->scenario)) {
 			strbuf_reset(&t);
@@ -342,7 +347,7 @@ static void section_metrics(struct doc *d, const struct result_set *rs)
 				strbuf_addf(&t, "%s: ", e->scenario);
 			strbuf_addf(&t, "Cell: %s", cell_label(e->cell));
 			heading(d, 3, t.buf);
-			table(d, rows.buf, 3);
+			table(d, rows.buf, 4);
 		}
 	}
 	agg_release(&a);

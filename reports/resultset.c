@@ -1,5 +1,6 @@
 /* resultset.c — see resultset.h. */
 #include "reports/resultset.h"
+#include "results/gate.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/strbuf.h"
@@ -159,6 +160,10 @@ static int load_metrics(struct rs_run *r, const char *file)
 		mt->unit = xstrdup(json_is_object(m) ? jstr(m, "unit") : "");
 		mt->value = json_number_value(val);
 		mt->better = json_is_object(m) ? better_parse(jstr(m, "better")) : BETTER_UNKNOWN;
+		/* run.json written before "gate" existed: the writer's table */
+		mt->gate = json_is_boolean(json_object_get(m, "gate"))
+				   ? json_is_true(json_object_get(m, "gate"))
+				   : results_metric_gated(name);
 	}
 	return 0;
 }
@@ -511,6 +516,7 @@ static int load_run(struct result_set *rs, const char *dir, unsigned flags)
 		r.status = "incomplete";
 	r.reason = jstr(r.json, "reason");
 	r.repeat = (int)json_integer_value(json_object_get(r.json, "repeat"));
+	r.runs_requested = (int)json_integer_value(json_object_get(r.json, "runs_requested"));
 	r.cell = matrix_cell(json_object_get(r.json, "matrix"));
 	if (load_metrics(&r, file.buf) < 0)
 		goto out;

@@ -29,6 +29,7 @@ struct rs_metric {
 	char *unit;		/* "" when absent */
 	double value;
 	enum better better;
+	int gate;		/* run.json's "gate"; results/gate.h's table when absent */
 };
 
 struct rs_point {
@@ -81,6 +82,7 @@ struct rs_run {
 	const char *status;	/* "complete", "failed", "incomplete" */
 	const char *reason;	/* "" when absent */
 	int repeat;
+	int runs_requested;	/* runs its `ocbench run` planned; 0 when not recorded */
 	char *cell;		/* "host.ksm=on host.thp=never"; "" without a matrix */
 	struct rs_metric *metrics;
 	size_t nmetrics;

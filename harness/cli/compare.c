@@ -1,8 +1,10 @@
-/* cmd-compare.c — `ocbench compare BASELINE CANDIDATE`. */
+/* compare.c — `ocbench compare BASELINE CANDIDATE`. */
 #include "cli/compare.h"
+#include "cli/cli.h"
 #include "reports/compare.h"
-#include "util/error.h"
+#include "reports/like.h"
 #include "reports/resultset.h"
+#include "util/error.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -14,18 +16,29 @@ static void compare_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ocbench compare BASELINE CANDIDATE [--threshold PCT] [--format text|md|json]\n"
-		"                       [--allow-host-change[=FIELD,...]]\n\n"
+		"                       [--allow-host-change[=FIELD,...]] [--allow-inconclusive]\n"
+		"                       [--expect-runs N]\n\n"
 		"BASELINE and CANDIDATE are run directories or index directories (sets of\n"
-		"repeats).  Metrics are matched by name and matrix cell.  A regression is a\n"
-		"change in the metric's worse direction that is significant (Welch's t-test,\n"
-		"p < 0.05; exact permutation test below %d repeats) and larger than\n"
-		"max(threshold, 2 x baseline coefficient of variation).\n\n"
+		"repeats).  Failed and incomplete runs count: a higher failure rate in any\n"
+		"matrix cell of the candidate is a regression.  Metrics are matched by name\n"
+		"and matrix cell; a gated metric regresses when its change in the worse\n"
+		"direction is significant (Welch's t-test, p < 0.05; exact permutation test\n"
+		"below %d repeats) and larger than max(threshold, 2 x baseline coefficient of\n"
+		"variation).  Informational metrics (ocbench's own cost) are never gated.\n\n"
 		"  --threshold PCT        smallest change that counts (default 5%%)\n"
 		"  --format FMT           text (default), md or json\n"
-		"  --allow-host-change    compare even if the host fingerprint differs; with\n"
-		"                         =FIELDS only those (cpu.vendor, cpu.model_name, kernel,\n"
-		"                         qemu_version)\n\n"
-		"Exit: 0 no regression, 1 regression, 2 incomparable inputs or usage error.\n",
+		"  --allow-host-change    compare although the host fingerprint (cpu.vendor,\n"
+		"                         cpu.model_name, kernel, qemu_version) differs; with\n"
+		"                         =FIELDS exactly those of cpu.vendor, cpu.model_name,\n"
+		"                         kernel, qemu_version, accel, backend, quick,\n"
+		"                         guest_image, knobs (the verdict lists each one)\n"
+		"  --allow-inconclusive   exit 0 instead of 3 when evidence is missing\n"
+		"  --expect-runs N        every matrix cell needs N complete runs on each side\n"
+		"                         (besides what run.json says was requested)\n\n"
+		"Exit: 0 no regression, 1 regression (runs failing more often or a gated\n"
+		"metric), 2 incomparable inputs or usage error, 3 inconclusive: fewer complete\n"
+		"runs than requested, runs never recorded, a gated metric missing from runs\n"
+		"or not decidable (0 with --allow-inconclusive).\n",
 		COMPARE_SMALL_N);
 }
 
@@ -39,90 +52,80 @@ static int parse_threshold(const char *s, double *pct)
 	return 0;
 }
 
-static int check_fields(const char *list)
+static int parse_runs(const char *s, size_t *n)
 {
-	const char *p = list;
+	char *end;
+	long v = strtol(s, &end, 10);
 
-	while (*p) {
-		const char *comma = strchr(p, ',');
-		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-		int ok = 0;
-
-		for (int i = 0; i < HOST_NFIELDS; i++)
-			ok |= strlen(host_field_names[i]) == n && !strncmp(host_field_names[i], p, n);
-		if (!ok)
-			return ocb_fail("--allow-host-change: unknown field '%.*s': expected "
-					"cpu.vendor, cpu.model_name, kernel or qemu_version", (int)n, p);
-		p += n + (comma ? 1 : 0);
-	}
+	if (end == s || *end || v < 1 || v > 100000)
+		return ocb_fail("--expect-runs '%s': expected a number of runs from 1 to 100000", s);
+	*n = (size_t)v;
 	return 0;
 }
 
-int cmd_compare(int argc, char **argv)
+struct compare_args {
+	struct compare_opts opts;
+	const char *format;
+};
+
+/* One option; 0, 1 for --help, -1 after saying what was wrong. */
+static int take_option(int c, struct compare_args *a)
+{
+	switch (c) {
+	case 't':
+		return parse_threshold(optarg, &a->opts.threshold_pct);
+	case 'f':
+		a->format = optarg;
+		if (strcmp(optarg, "text") && strcmp(optarg, "md") && strcmp(optarg, "json"))
+			return ocb_fail("--format '%s': expected text, md or json", optarg);
+		return 0;
+	case 'A':
+		if (!optarg) {
+			a->opts.allow_host_change = 1;
+			return 0;
+		}
+		a->opts.allow_fields = optarg;
+		return like_check_names(optarg) < 0 ? ocb_err_prefix("--allow-host-change: ") : 0;
+	case 'I':
+		a->opts.allow_inconclusive = 1;
+		return 0;
+	case 'R':
+		return parse_runs(optarg, &a->opts.expect_runs);
+	case 'h':
+		return 1;
+	default:
+		return ocb_fail("unknown option or missing argument (see ocbench compare --help)");
+	}
+}
+
+static int parse_args(int argc, char **argv, struct compare_args *a)
 {
 	static const struct option longopts[] = {
 		{ "threshold", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "allow-host-change", optional_argument, NULL, 'A' },
+		{ "allow-inconclusive", no_argument, NULL, 'I' },
+		{ "expect-runs", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct compare_opts opts = COMPARE_OPTS_INIT;
-	struct result_set base = RESULTSET_INIT, cand = RESULTSET_INIT;
-	struct compare_result res;
-	struct strbuf out = STRBUF_INIT;
-	const char *format = "text";
-	int c, rc = OCB_EXIT_USAGE;
+	int c, r;
 
 	optind = 0;	/* reinitialise getopt: tests call this more than once */
-	while ((c = getopt_long(argc, argv, "t:f:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			if (parse_threshold(optarg, &opts.threshold_pct) < 0) {
-				fprintf(stderr, "ocbench compare: %s\n", ocb_errmsg());
-				return OCB_EXIT_USAGE;
-			}
-			break;
-		case 'f':
-			format = optarg;
-			if (strcmp(format, "text") && strcmp(format, "md") && strcmp(format, "json")) {
-				fprintf(stderr, "ocbench compare: --format '%s': expected text, md or json\n",
-					format);
-				return OCB_EXIT_USAGE;
-			}
-			break;
-		case 'A':
-			if (!optarg) {
-				opts.allow_host_change = 1;
-			} else if (check_fields(optarg) < 0) {
-				fprintf(stderr, "ocbench compare: %s\n", ocb_errmsg());
-				return OCB_EXIT_USAGE;
-			} else {
-				opts.allow_fields = optarg;
-			}
-			break;
-		case 'h':
-			compare_usage(stdout);
-			return OCB_EXIT_OK;
-		default:
-			compare_usage(stderr);
-			return OCB_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "ocbench compare: expected BASELINE and CANDIDATE, got %d argument(s)\n\n",
-			argc - optind);
-		compare_usage(stderr);
-		return OCB_EXIT_USAGE;
-	}
-	if (resultset_load(&base, argv[optind], 0) < 0 ||
-	    resultset_load(&cand, argv[optind + 1], 0) < 0) {
-		fprintf(stderr, "ocbench compare: %s\n", ocb_errmsg());
-		goto out;
-	}
-	compare_sets(&base, &cand, &opts, &res);
+	while ((c = getopt_long(argc, argv, "t:f:h", longopts, NULL)) != -1)
+		if ((r = take_option(c, a)) != 0)
+			return r;
+	if (argc - optind != 2)
+		return ocb_fail("expected BASELINE and CANDIDATE, got %d argument(s)", argc - optind);
+	return 0;
+}
+
+static void emit(const struct compare_result *res, const char *format)
+{
+	struct strbuf out = STRBUF_INIT;
+
 	if (!strcmp(format, "json")) {
-		json_t *j = compare_to_json(&res);
+		json_t *j = compare_to_json(res);
 		char *s = json_dumps(j, JSON_INDENT(2));
 
 		if (s)
@@ -131,18 +134,50 @@ int cmd_compare(int argc, char **argv)
 		json_decref(j);
 	} else {
 		if (!strcmp(format, "md"))
-			compare_format_md(&res, &out);
+			compare_format_md(res, &out);
 		else
-			compare_format_text(&res, &out);
-		fputs(out.buf, stdout);
+			compare_format_text(res, &out);
+		fputs(strbuf_str(&out), stdout);
 	}
 	fflush(stdout);
-	if (res.incomparable)
-		fprintf(stderr, "ocbench compare: incomparable inputs:\n%s", res.problems.buf);
+	strbuf_release(&out);
+}
+
+int cmd_compare(int argc, char **argv, struct cmd_env *env)
+{
+	struct compare_args a = { COMPARE_OPTS_INIT, "text" };
+	struct result_set base = RESULTSET_INIT, cand = RESULTSET_INIT;
+	struct compare_result res;
+	int rc = parse_args(argc, argv, &a);
+
+	if (rc != 0) {
+		if (rc > 0) {
+			compare_usage(stdout);
+			return OCB_EXIT_OK;
+		}
+		fprintf(stderr, "ocbench compare: %s\n\n", ocb_errmsg());
+		compare_usage(stderr);
+		return OCB_EXIT_USAGE;
+	}
+	if (resultset_load(&base, argv[optind], 0) < 0 ||
+	    resultset_load(&cand, argv[optind + 1], 0) < 0) {
+		fprintf(stderr, "ocbench compare: %s\n", ocb_errmsg());
+		rc = COMPARE_EXIT_INCOMPARABLE;
+		goto out;
+	}
+	compare_sets(&base, &cand, &a.opts, &res);
+	emit(&res, a.format);
+	/* the reason on stderr too, where a pipeline's log shows it */
+	if (compare_exit_code(&res) != COMPARE_EXIT_OK) {
+		struct strbuf h = STRBUF_INIT;
+
+		compare_headline(&res, &h);
+		fprintf(stderr, "ocbench compare: %s\n", h.buf);
+		strbuf_release(&h);
+	}
 	rc = compare_exit_code(&res);
 	compare_release(&res);
 out:
-	strbuf_release(&out);
 	resultset_release(&base);
 	resultset_release(&cand);
 	return rc;

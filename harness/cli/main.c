@@ -24,12 +24,6 @@ struct subcommand {
 	const char *summary;
 };
 
-/* cli/compare.c takes no environment yet (its row has no flags). */
-static int run_compare(int argc, char **argv, struct cmd_env *env)
-{
-	return cmd_compare(argc, argv);
-}
-
 static const struct subcommand subcommands[] = {
 	{ "run", cmd_run, CMD_NEEDS_CLEAN_HOST | CMD_SHOWS_PROGRESS,
 	  "run scenarios: boot guests, drive the timeline, write results" },
@@ -40,7 +34,7 @@ static const struct subcommand subcommands[] = {
 	 * (knob_set_begin), so the checks that change nothing still run. */
 	{ "conform", cmd_conform, CMD_NEEDS_STATE_DIR,
 	  "conformance checks: balloon, KSM, THP, hugetlb, EPT/VPID (JUnit/TAP/JSON)" },
-	{ "compare", run_compare, 0, "compare two result sets; exit 1 on a regression" },
+	{ "compare", cmd_compare, 0, "compare two result sets; exit 1 on a regression" },
 	{ "report", cmd_report, 0, "turn results into HTML/Markdown reports with plots" },
 };
 

@@ -1,5 +1,6 @@
 /* report.c — `ocbench report RESULTS... [-o DIR]`. */
 #include "cli/report.h"
+#include "cli/cli.h"
 #include "util/error.h"
 #include "reports/report.h"
 #include "reports/resultset.h"

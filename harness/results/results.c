@@ -1,5 +1,6 @@
 /* results.c — see results.h. */
 #include "results/results.h"
+#include "results/gate.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -99,7 +100,21 @@ void results_metric(struct results_run *r, const char *name, double value, const
 		    const char *better)
 {
 	json_object_set_new(r->metrics, name,
-			    json_pack("{s:f, s:s, s:s}", "value", value, "unit", unit, "better", better));
+			    json_pack("{s:f, s:s, s:s, s:b}", "value", value, "unit", unit, "better", better,
+				      "gate", results_metric_gated(name)));
+}
+
+/* Metrics that reach run.json without results_metric() (a workload's own,
+ * copied from its workload.json) get "gate" here, from the same table: the
+ * table decides, never the document the metric came from. */
+static void stamp_gates(json_t *metrics)
+{
+	const char *name;
+	json_t *m;
+
+	json_object_foreach(metrics, name, m)
+		if (json_is_object(m))
+			json_object_set_new(m, "gate", json_boolean(results_metric_gated(name)));
 }
 
 static struct results_file *file_for(struct results_run *r, const char *relpath)
@@ -149,6 +164,7 @@ int results_flush(struct results_run *r)
 	}
 	strbuf_reset(&p);
 	strbuf_addf(&p, "%s/run.json", r->dir);
+	stamp_gates(r->metrics);
 	if (results_write_json(p.buf, r->run) < 0)
 		rc = -1;
 	strbuf_release(&p);

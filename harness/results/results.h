@@ -40,7 +40,9 @@ int results_open(struct results_run *r, const char *dir, json_t *fields);
 uint64_t results_t_ms(const struct results_run *r);
 /* Append {"t_ms":..., "type": type, ...fields} to events.jsonl. */
 void results_event(struct results_run *r, const char *type, json_t *fields);
-/* metrics[name] = {value, unit, better}. better: "lower" or "higher". */
+/* metrics[name] = {value, unit, better, gate}. better: "lower" or
+ * "higher"; gate comes from results/gate.h's table (results_flush() sets it
+ * on metrics put into r->metrics any other way too). */
 void results_metric(struct results_run *r, const char *name, double value, const char *unit,
 		    const char *better);
 /* Append a line to a buffered file (relative to the run dir); the header

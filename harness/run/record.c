@@ -2,6 +2,7 @@
 #include "run/record.h"
 #include "host/cgroup.h"
 #include "knobs/knobs.h"
+#include "results/image-id.h"
 #include "run/loop.h"
 #include "sampler/sampler.h"
 #include "util/clock.h"
@@ -33,8 +34,18 @@ json_t *run_fields(struct run_ctx *c, const struct accel_choice *accel)
 		      "quick", s->quick, "accel", "name", accel_name(accel->kind), "reason", accel->reason,
 		      "backend", c->opt->backend);
 	json_object_set_new(f, "scenario_file", json_string(s->file));
+	/* compare: runs never recorded (killed before run.json) are missing
+	 * evidence, counted against what the invocation asked for */
+	json_object_set_new(f, "runs_requested", json_integer((json_int_t)(s->n_runs ? s->n_runs : 1)));
 	/* The fingerprint compare uses to refuse apples-to-oranges. */
 	json_object_set_new(f, "host", knob_host_fingerprint(c->opt->root));
+	/* ... and the guest image by content, not by path */
+	json_object_set_new(f, "guest_image", json_object());
+	for (size_t i = 0; i < c->n; i++)
+		if (vm_can(c->gs[i].vm, VM_CAP_GUEST_IMAGE))
+			json_object_set_new(json_object_get(f, "guest_image"), c->gs[i].g->name,
+					    results_image_identity(c->gs[i].vm->cfg.kernel, c->gs[i].vm->cfg.initrd,
+								   c->gs[i].vm->cfg.append, c->gs[i].vm->cfg.disk));
 	return f;
 }
 

@@ -76,8 +76,11 @@ static void test_report_files(void **state)
 	assert_non_null(strstr(html.buf, "host.ksm"));
 	assert_non_null(strstr(html.buf, "Cell: host.ksm=on"));
 	assert_non_null(strstr(html.buf, "guest-1.balloon_inflate_s"));
-	assert_non_null(strstr(md.buf, "| ksm\\_settle\\_s | s | lower | 4.5 | 0.707 | 2 |"));
-	assert_non_null(strstr(html.buf, "interrupted by SIGINT"));	/* the failed run */
+	assert_non_null(strstr(md.buf, "| ksm\\_settle\\_s | s | lower | yes | 4.5 | 0.707 | 2 |"));
+	/* informational metrics say so; n says when a mean is over fewer runs */
+	assert_non_null(strstr(md.buf, "| sampler\\_cpu\\_pct | % | lower | no (informational) |"));
+	assert_non_null(strstr(md.buf, "| 80 | - | 1 of 2 (missing in 1) |"));
+	assert_non_null(strstr(html.buf, "QEMU exited with status 1"));	/* the failed run */
 	assert_null(strstr(html.buf, "http://"));
 	assert_null(strstr(html.buf, "https://"));
 	/* the timeline marks the actions */

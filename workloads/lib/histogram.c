@@ -42,6 +42,23 @@ void hist_merge(struct hist *dst, const struct hist *src)
 		dst->max = src->max;
 }
 
+/* ceil(p / 100 * count) in integers: in doubles 99.9 / 100 is
+ * 0.99900000000000011, so 1000 values gave rank 1000 for p99.9 instead of
+ * 999 (issue 14).  p is taken to 4 decimals (parts per million of the
+ * whole), exact for every percentile anyone asks for. */
+uint64_t hist_rank(double p, uint64_t count)
+{
+	unsigned __int128 ppm, r;
+
+	if (!(p > 0))
+		return count ? 1 : 0;
+	if (p >= 100.0)
+		return count;
+	ppm = (unsigned __int128)llround(p * 10000.0);
+	r = (ppm * count + 999999u) / 1000000u;
+	return r < 1 ? 1 : (uint64_t)r;
+}
+
 uint64_t hist_percentile(const struct hist *h, double p)
 {
 	uint64_t rank, seen = 0, lo, hi, mid;
@@ -50,9 +67,7 @@ uint64_t hist_percentile(const struct hist *h, double p)
 		return 0;
 	if (p >= 100.0)
 		return h->max;
-	rank = (uint64_t)ceil(p / 100.0 * (double)h->count);
-	if (rank < 1)
-		rank = 1;
+	rank = hist_rank(p, h->count);
 	for (size_t i = 0; i < HIST_BUCKETS; i++) {
 		seen += h->counts[i];
 		if (seen < rank)

@@ -70,6 +70,10 @@ void hist_merge(struct hist *dst, const struct hist *src);
  * such that at least p % of the values are <= it (the "nearest rank"
  * definition), within HIST_REL_ERROR.  0 when empty. */
 uint64_t hist_percentile(const struct hist *h, double p);
+/* The nearest rank (1-based) of percentile p among count values:
+ * ceil(p / 100 * count) computed exactly, p taken to 4 decimals; at least
+ * 1 (for count > 0) and at most count. */
+uint64_t hist_rank(double p, uint64_t count);
 double hist_mean(const struct hist *h);
 
 #endif
