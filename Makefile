@@ -186,18 +186,21 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(OCBENCH) run scenarios/quickstart.ini
 
-# make check: set-up, build, then every test through ci/run-tests, which
+# make check: set-up, build, the layering check (ci/check-layers, and its
+# own test that breaks each rule once), then every test through ci/run-tests, which
 # prints one closing line "check: N passed, N failed, N skipped".  The
 # benchmarks are compiled too (never run: timings have no place here), so
 # `make bench` cannot stop building unnoticed.
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(WL_TESTS) $(BENCHES)
+	$(Q)ci/check-layers && ci/test-check-layers >/dev/null
 	$(Q)ci/start-libvirtd || echo "check: libvirtd could not be started: the libvirt tests will skip"
 	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" \
 		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
 
 # Unit tests only (no guest boots): quick edit-compile-test loop.
 check-unit: $(UNIT_TESTS) $(WL_TESTS)
+	$(Q)ci/check-layers && ci/test-check-layers >/dev/null
 	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" OCB_UNIT_ONLY=1 \
 		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
 
