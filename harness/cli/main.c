@@ -25,7 +25,7 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
-	{ "run", cmd_run, CMD_NEEDS_CLEAN_HOST | CMD_SHOWS_PROGRESS,
+	{ "run", cmd_run, CMD_NEEDS_STATE_DIR | CMD_NEEDS_CLEAN_HOST | CMD_SHOWS_PROGRESS,
 	  "run scenarios: boot guests, drive the timeline, write results" },
 	{ "host", cmd_host, 0, "host capability report: CPU, KVM, KSM/THP/hugetlb/swap settings" },
 	{ "restore", cmd_restore, CMD_NEEDS_STATE_DIR,
