@@ -41,9 +41,9 @@ static unsigned *key_line(struct build *b, enum sc_section sec, size_t guest,
 
 static void add_host(struct scenario *s, const char *key, const char *value, unsigned line)
 {
-	s->host = sc_xrealloc(s->host, (s->n_host + 1) * sizeof(*s->host));
-	s->host[s->n_host].key = sc_xstrdup(key);
-	s->host[s->n_host].value = sc_xstrdup(value);
+	s->host = xrealloc(s->host, (s->n_host + 1) * sizeof(*s->host));
+	s->host[s->n_host].key = xstrdup(key);
+	s->host[s->n_host].value = xstrdup(value);
 	s->host[s->n_host].file = s->file;
 	s->host[s->n_host].line = line;
 	s->n_host++;
@@ -172,7 +172,7 @@ static int make_guests(struct build *b)
 			return -1;
 		n += s->specs[i].count;
 	}
-	s->guests = sc_xcalloc(n, sizeof(*s->guests));
+	s->guests = xcalloc(n, sizeof(*s->guests));
 	for (size_t i = 0; i < s->n_specs; i++) {
 		for (unsigned j = 1; j <= s->specs[i].count; j++, k++) {
 			struct strbuf sb = STRBUF_INIT;
@@ -227,24 +227,24 @@ static int add_timeline(struct build *b)
 struct scenario *sc_build(const struct scenario_doc *d, const struct scenario_hooks *hooks,
 			  const struct sc_override *ov, size_t n_ov, int quick)
 {
-	struct scenario *s = sc_xcalloc(1, sizeof(*s));
+	struct scenario *s = xcalloc(1, sizeof(*s));
 	struct build b = { .s = s, .doc = d, .hooks = hooks, .ov = ov, .n_ov = n_ov };
 
-	s->file = sc_xstrdup(d->file);
+	s->file = xstrdup(d->file);
 	if (hooks)
 		s->hooks = *hooks;
 	s->quick = quick;
 	sc_key_defaults(SC_SEC_SCENARIO, s);
-	s->name = sc_xstrdup(d->default_name);
-	s->specs = sc_xcalloc(d->n_guests, sizeof(*s->specs));
+	s->name = xstrdup(d->default_name);
+	s->specs = xcalloc(d->n_guests, sizeof(*s->specs));
 	s->n_specs = d->n_guests;
 	for (size_t i = 0; i < d->n_guests; i++) {
-		s->specs[i].name = sc_xstrdup(d->guests[i].name);
+		s->specs[i].name = xstrdup(d->guests[i].name);
 		s->specs[i].line = d->guests[i].line;
 		sc_key_defaults(SC_SEC_GUEST, &s->specs[i]);
 	}
-	b.ov_used = sc_xcalloc(n_ov, 1);
-	b.lines = sc_xcalloc((1 + d->n_guests) * sc_key_count(), sizeof(*b.lines));
+	b.ov_used = xcalloc(n_ov, 1);
+	b.lines = xcalloc((1 + d->n_guests) * sc_key_count(), sizeof(*b.lines));
 	if (apply_records(&b) < 0 || make_guests(&b) < 0 || add_timeline(&b) < 0) {
 		scenario_free(s);
 		s = NULL;

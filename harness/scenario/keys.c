@@ -172,7 +172,7 @@ static int set_workload(struct scenario_guest_spec *g, const char *value,
 	}
 	free(g->workload);
 	scenario_argv_free(g->workload_argv);
-	g->workload = sc_xstrdup(value);
+	g->workload = xstrdup(value);
 	g->workload_argv = argv;
 	return 0;
 }
@@ -188,7 +188,7 @@ int sc_key_set(const struct sc_key *k, void *base, const char *value,
 	switch (k->type) {
 	case KT_STRING:
 		free(*(char **)field);
-		*(char **)field = sc_xstrdup(value);
+		*(char **)field = xstrdup(value);
 		return 0;
 	case KT_UINT:
 		if (parse_u64_range(value, k->min, k->max, &v) < 0)

@@ -92,7 +92,7 @@ static int resolve_target(const struct scenario_doc *d, const struct scenario_ho
 			return sc_fail_unknown("section", sec, targets);
 		}
 	}
-	a->key = sc_xstrdup(rest);
+	a->key = xstrdup(rest);
 	return 0;
 }
 
@@ -104,10 +104,8 @@ static void add_value(struct sc_axis *a, const char *v, size_t n)
 	}
 	while (n && isspace((unsigned char)v[n - 1]))
 		n--;
-	a->values = sc_xrealloc(a->values, (a->n_values + 1) * sizeof(*a->values));
-	a->values[a->n_values] = strndup(v, n);
-	if (!a->values[a->n_values])
-		abort();
+	a->values = xrealloc(a->values, (a->n_values + 1) * sizeof(*a->values));
+	a->values[a->n_values] = xstrndup(v, n);
 	a->n_values++;
 }
 
@@ -116,7 +114,7 @@ static int resolve_axis(const struct scenario_doc *d, const struct scenario_hook
 {
 	if (resolve_target(d, hooks, r, a) < 0)
 		return -1;
-	a->axis = sc_xstrdup(r->key);
+	a->axis = xstrdup(r->key);
 	a->line = r->line;
 	if (r->section == SC_SEC_QUICK) {
 		add_value(a, r->value, strlen(r->value));
@@ -141,8 +139,8 @@ static int resolve_axis(const struct scenario_doc *d, const struct scenario_hook
 
 int sc_resolve_axes(struct scenario_doc *d, const struct scenario_hooks *hooks)
 {
-	d->matrix = sc_xcalloc(d->n_raw, sizeof(*d->matrix));
-	d->quick = sc_xcalloc(d->n_raw, sizeof(*d->quick));
+	d->matrix = xcalloc(d->n_raw, sizeof(*d->matrix));
+	d->quick = xcalloc(d->n_raw, sizeof(*d->quick));
 	for (size_t i = 0; i < d->n_raw; i++) {
 		const struct sc_raw_axis *r = &d->raw[i];
 		int m = r->section == SC_SEC_MATRIX;
@@ -213,8 +211,8 @@ static struct scenario *build_combo(const struct scenario *s, size_t c)
 {
 	const struct scenario_doc *d = s->doc;
 	size_t n = 0, rem = c;
-	struct sc_override *ov = sc_xcalloc(d->n_quick + d->n_matrix, sizeof(*ov));
-	size_t *idx = sc_xcalloc(d->n_matrix, sizeof(*idx));
+	struct sc_override *ov = xcalloc(d->n_quick + d->n_matrix, sizeof(*ov));
+	size_t *idx = xcalloc(d->n_matrix, sizeof(*idx));
 	struct scenario *r;
 
 	for (size_t i = d->n_matrix; i-- > 0;) {
@@ -230,11 +228,11 @@ static struct scenario *build_combo(const struct scenario *s, size_t c)
 	}
 	r = sc_build(d, &s->hooks, ov, n, s->quick);
 	if (r) {
-		r->axes = sc_xcalloc(d->n_matrix, sizeof(*r->axes));
+		r->axes = xcalloc(d->n_matrix, sizeof(*r->axes));
 		r->n_axes = d->n_matrix;
 		for (size_t i = 0; i < d->n_matrix; i++) {
-			r->axes[i].axis = sc_xstrdup(d->matrix[i].axis);
-			r->axes[i].value = sc_xstrdup(d->matrix[i].values[idx[i]]);
+			r->axes[i].axis = xstrdup(d->matrix[i].axis);
+			r->axes[i].value = xstrdup(d->matrix[i].values[idx[i]]);
 		}
 	} else {
 		struct strbuf sb = STRBUF_INIT;
@@ -276,7 +274,7 @@ int scenario_expand(const struct scenario *s, size_t max_runs, int allow_many,
 	}
 	if (total == SIZE_MAX || total > SIZE_MAX / sizeof(*runs))
 		return ocb_fail("%s: the matrix expands to too many runs", s->file);
-	runs = sc_xcalloc(total, sizeof(*runs));
+	runs = xcalloc(total, sizeof(*runs));
 	/* repeat outermost: combinations interleave, host drift spreads evenly */
 	for (unsigned r = 1; r <= s->repeat; r++) {
 		for (size_t c = 0; c < combos; c++, k++) {

@@ -82,8 +82,8 @@ static int guest_section(struct parse_ctx *p, char **w, size_t nw, const char *i
 		if (strcmp(d->guests[i].name, w[1]) == 0)
 			return ocb_fail("duplicate guest '%s' (first defined on line %u)", w[1],
 					d->guests[i].line);
-	d->guests = sc_grow(d->guests, sizeof(*d->guests), d->n_guests + 1, &d->a_guests);
-	d->guests[d->n_guests].name = sc_xstrdup(w[1]);
+	d->guests = xgrow(d->guests, sizeof(*d->guests), d->n_guests + 1, &d->a_guests);
+	d->guests[d->n_guests].name = xstrdup(w[1]);
 	d->guests[d->n_guests].line = p->lineno;
 	p->guest = d->n_guests++;
 	return 0;
@@ -142,9 +142,7 @@ static int section_header(struct parse_ctx *p, const char *line)
 			n--;
 		return ocb_fail("unexpected text '%.*s' after the section header", (int)n, after);
 	}
-	inner = strndup(line + 1, (size_t)(end - line - 1));
-	if (!inner)
-		abort();
+	inner = xstrndup(line + 1, (size_t)(end - line - 1));
 	rc = scenario_split_argv(inner, &w, &nw) < 0 ? -1 : enter_section(p, w, nw, inner);
 	scenario_argv_free(w);
 	free(inner);
@@ -201,10 +199,10 @@ static int record(struct parse_ctx *p, const char *name, const char *value)
 				"[guest NAME], [timeline], [matrix] or [quick] first)", name);
 	case SC_SEC_MATRIX:
 	case SC_SEC_QUICK:
-		d->raw = sc_grow(d->raw, sizeof(*d->raw), d->n_raw + 1, &d->a_raw);
+		d->raw = xgrow(d->raw, sizeof(*d->raw), d->n_raw + 1, &d->a_raw);
 		d->raw[d->n_raw].section = p->sec;
-		d->raw[d->n_raw].key = sc_xstrdup(name);
-		d->raw[d->n_raw].value = sc_xstrdup(value);
+		d->raw[d->n_raw].key = xstrdup(name);
+		d->raw[d->n_raw].value = xstrdup(value);
 		d->raw[d->n_raw].line = p->lineno;
 		d->n_raw++;
 		return 0;
@@ -231,12 +229,12 @@ static int record(struct parse_ctx *p, const char *name, const char *value)
 						r->line);
 		}
 	}
-	d->recs = sc_grow(d->recs, sizeof(*d->recs), d->n_recs + 1, &d->a_recs);
+	d->recs = xgrow(d->recs, sizeof(*d->recs), d->n_recs + 1, &d->a_recs);
 	r = &d->recs[d->n_recs++];
 	r->section = p->sec;
 	r->guest = p->sec == SC_SEC_GUEST ? p->guest : 0;
-	r->key = sc_xstrdup(name);
-	r->value = sc_xstrdup(value);
+	r->key = xstrdup(name);
+	r->value = xstrdup(value);
 	r->line = p->lineno;
 	return 0;
 }
@@ -279,9 +277,7 @@ static char *line_text(const char *buf, size_t len, unsigned n)
 		p++;
 		len--;
 	}
-	char *s = strndup(p, len);
-	if (!s)
-		abort();
+	char *s = xstrndup(p, len);
 	return s;
 }
 
@@ -337,21 +333,19 @@ static char *default_name(const char *file)
 	n = strlen(b);
 	if (n > 4 && strcmp(b + n - 4, ".ini") == 0)
 		n -= 4;
-	char *s = strndup(b, n);
-	if (!s)
-		abort();
+	char *s = xstrndup(b, n);
 	return s;
 }
 
 static struct scenario_doc *doc_parse(const char *buf, size_t len, const char *file,
 				      const struct scenario_hooks *hooks)
 {
-	struct scenario_doc *d = sc_xcalloc(1, sizeof(*d));
+	struct scenario_doc *d = xcalloc(1, sizeof(*d));
 	struct parse_ctx p = { .doc = d, .buf = buf, .len = len };
 	struct ini_opts o;
 	int rc;
 
-	d->file = sc_xstrdup(file);
+	d->file = xstrdup(file);
 	d->default_name = default_name(file);
 	ini_opts_push(&o);
 	rc = ini_parse_stream(reader, &p, handler, &p);
@@ -387,7 +381,7 @@ fail:
 static struct scenario *load_doc(struct scenario_doc *d, const struct scenario_hooks *hooks,
 				 int quick)
 {
-	struct sc_override *ov = sc_xcalloc(d->n_quick + 1, sizeof(*ov));
+	struct sc_override *ov = xcalloc(d->n_quick + 1, sizeof(*ov));
 	size_t nq = sc_quick_overrides(d, ov);
 	struct scenario *s = NULL, *t;
 

@@ -20,6 +20,8 @@
 #ifndef OCB_SCENARIO_INTERNAL_H
 #define OCB_SCENARIO_INTERNAL_H
 
+#include "util/xalloc.h"
+
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,44 +96,6 @@ struct sc_override {
 	const char *value;
 	const char *origin;		/* "matrix" or "quick" */
 };
-
-/* ---- allocation: like strbuf, failure to allocate aborts */
-static inline void *sc_xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-static inline void *sc_xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static inline char *sc_xstrdup(const char *s)
-{
-	char *d = s ? strdup(s) : NULL;
-
-	if (s && !d)
-		abort();
-	return d;
-}
-
-/* Grow *arr (element size sz, capacity *alloc) to hold at least n. */
-static inline void *sc_grow(void *arr, size_t sz, size_t n, size_t *alloc)
-{
-	if (n <= *alloc)
-		return arr;
-	*alloc = *alloc ? *alloc * 2 : 8;
-	if (*alloc < n)
-		*alloc = n;
-	return sc_xrealloc(arr, *alloc * sz);
-}
 
 /* ---- words.c */
 

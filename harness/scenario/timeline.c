@@ -34,17 +34,17 @@ static int parse_host(struct timeline_entry *e, char *const *args, size_t n,
 {
 	if (sc_validate_host(hooks, args[0], args[1]) < 0)
 		return ocb_err_prefix("host %s: ", args[0]);
-	e->key = sc_xstrdup(args[0]);
-	e->value = sc_xstrdup(args[1]);
+	e->key = xstrdup(args[0]);
+	e->value = xstrdup(args[1]);
 	return 0;
 }
 
 static int parse_exec(struct timeline_entry *e, char *const *args, size_t n,
 		      const struct scenario_hooks *hooks)
 {
-	e->argv = sc_xcalloc(n + 1, sizeof(*e->argv));
+	e->argv = xcalloc(n + 1, sizeof(*e->argv));
 	for (size_t i = 0; i < n; i++)
-		e->argv[i] = sc_xstrdup(args[i]);
+		e->argv[i] = xstrdup(args[i]);
 	return 0;
 }
 
@@ -308,7 +308,7 @@ static int check_guests(const struct scenario *s, const struct timeline_entry *e
 	}
 	if (!(e->action->flags & TLA_WORKLOAD))
 		return 0;
-	m = sc_xcalloc(n, sizeof(*m));
+	m = xcalloc(n, sizeof(*m));
 	scenario_match_guests(s, e->glob, m, n);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (!m[i]->spec->workload_argv)
@@ -342,7 +342,7 @@ static int parse_action(const struct scenario *s, char *const *w, size_t argc,
 		if (i < u.n && usage_word_literal(&u, i))
 			continue;
 		if (i < u.n && usage_word_is(&u, i, "GLOB"))
-			e->glob = sc_xstrdup(w[i]);
+			e->glob = xstrdup(w[i]);
 		else
 			args[n++] = w[i];
 	}
@@ -367,9 +367,7 @@ static char *trimmed(const char *a, const char *b)
 		a++;
 	while (b > a && (isspace((unsigned char)b[-1]) || b[-1] == ','))
 		b--;
-	char *s = strndup(a, (size_t)(b - a));
-	if (!s)
-		abort();
+	char *s = xstrndup(a, (size_t)(b - a));
 	return s;
 }
 
@@ -413,7 +411,7 @@ int sc_timeline_add(struct scenario *s, const char *where, const char *key, cons
 			goto fail;
 		}
 		scenario_argv_free(w);
-		s->timeline = sc_xrealloc(s->timeline, (s->n_timeline + 1) * sizeof(*s->timeline));
+		s->timeline = xrealloc(s->timeline, (s->n_timeline + 1) * sizeof(*s->timeline));
 		s->timeline[s->n_timeline++] = e;
 		if (p > start && p[-1] == ',' && !*p) {
 			ocb_fail("%s:%u: %s: empty action after the last ','", s->file, line,

@@ -32,10 +32,10 @@ int sc_split_words(const char **pp, int stop_at_comma, char ***argv_out, size_t 
 
 		if (c == '\0' || (stop_at_comma && c == ',') || isspace((unsigned char)c)) {
 			if (in_word) {
-				argv = sc_grow(argv, sizeof(*argv), argc + 2, &alloc);
+				argv = xgrow(argv, sizeof(*argv), argc + 2, &alloc);
 				argv[argc++] = strbuf_detach(&w);
 				if (!argv[argc - 1])
-					argv[argc - 1] = sc_xstrdup("");
+					argv[argc - 1] = xstrdup("");
 				in_word = 0;
 			}
 			if (c == '\0')
@@ -66,7 +66,7 @@ int sc_split_words(const char **pp, int stop_at_comma, char ***argv_out, size_t 
 		strbuf_addch(&w, c);
 		p++;
 	}
-	argv = sc_grow(argv, sizeof(*argv), argc + 1, &alloc);
+	argv = xgrow(argv, sizeof(*argv), argc + 1, &alloc);
 	argv[argc] = NULL;
 	*argv_out = argv;
 	*argc_out = argc;
