@@ -49,17 +49,24 @@ int diag_has(const json_t *diag, const char *code)
 
 size_t diag_text(const json_t *diag, struct strbuf *out)
 {
-	static const char *const order[] = { DIAG_CAUSE, DIAG_FACTOR, DIAG_UNKNOWN };
+	static const char *const rest[] = { DIAG_FACTOR, DIAG_UNKNOWN };
 	json_t *fs = json_object_get(diag, "findings"), *f;
-	size_t i, n = 0;
+	size_t i, causes = diag_count(diag, DIAG_CAUSE), n = 0;
 
-	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+	/* A cause explains it all: the factors (max_page_sharing reached by
+	 * some other process's pages...) would only blur it; they stay in the
+	 * diagnosis object. */
+	for (size_t k = 0; k < (causes ? 1 : 1 + sizeof(rest) / sizeof(rest[0])); k++)
 		json_array_foreach(fs, i, f) {
-			if (strcmp(json_string_value(json_object_get(f, "kind")), order[k]))
+			const char *kind = json_string_value(json_object_get(f, "kind"));
+
+			if (strcmp(kind, k == 0 ? DIAG_CAUSE : rest[k - 1]))
 				continue;
-			strbuf_addf(out, "%s%s", n++ ? "; " : "", json_string_value(json_object_get(f, "text")));
+			if (!n++ && !causes)
+				strbuf_adds(out, "no cause found");
+			strbuf_addf(out, "%s%s", n > 1 || !causes ? "; " : "", json_string_value(json_object_get(f, "text")));
 		}
 	if (!n)
 		strbuf_adds(out, "no cause found");
-	return diag_count(diag, DIAG_CAUSE);
+	return causes;
 }

@@ -30,9 +30,9 @@ void diag_add(json_t *diag, const char *kind, const char *code, const char *gues
 size_t diag_count(const json_t *diag, const char *kind);
 /* 1 when a finding has that code. */
 int diag_has(const json_t *diag, const char *code);
-/* The findings as one line: causes first, then factors, then what could
- * not be looked at, "; "-separated (appended to out).  "no cause found"
- * when there is none.  Returns the number of causes. */
+/* The findings as one line (appended to out): the causes when there are
+ * any, "; "-separated; else "no cause found", then the factors and what
+ * could not be looked at.  Returns the number of causes. */
 size_t diag_text(const json_t *diag, struct strbuf *out);
 
 #endif
