@@ -192,29 +192,36 @@ static struct vm **slot_of(struct conform_ctx *c, const char *name)
 	return NULL;
 }
 
-struct vm *conform_guest(struct conform_ctx *c, const struct conform_guest_spec *sp)
+/* A free slot for guest sp (a dead one of that name is stopped first);
+ * NULL with a message when all are taken. */
+static struct vm **free_slot(struct conform_ctx *c, const struct conform_guest_spec *sp)
 {
 	struct vm **slot = slot_of(c, sp->name);
-	struct vm_config cfg;
-	struct vm *vm;
 
-	if (slot && (*slot)->ops->alive(*slot))
-		return *slot;
 	if (slot)
 		conform_guest_stop(c, sp->name);	/* died: boot a fresh one */
-	for (size_t i = 0; i < CONFORM_MAX_GUESTS && !slot; i++)
+	for (size_t i = 0; i < CONFORM_MAX_GUESTS; i++)
 		if (!c->guests[i])
-			slot = &c->guests[i];
-	if (!slot) {
-		ocb_fail("guest %s: more than %d fixture guests at once", sp->name, CONFORM_MAX_GUESTS);
-		return NULL;
-	}
+			return &c->guests[i];
+	ocb_fail("guest %s: more than %d fixture guests at once", sp->name, CONFORM_MAX_GUESTS);
+	return NULL;
+}
+
+/* Created and launched (started, for a backend that cannot launch
+ * without waiting); NULL with a message. */
+static struct vm *launch(struct conform_ctx *c, const struct conform_guest_spec *sp)
+{
+	struct vm_config cfg;
+	struct vm *vm;
+	int rc;
+
 	if (guest_config(c, sp, &cfg) < 0)
 		return NULL;
 	vm = vm_new(c->opt.backend, &cfg);
 	if (!vm)
 		return NULL;
-	if (vm->ops->start(vm) < 0) {
+	rc = vm->ops->launch ? vm->ops->launch(vm) : vm->ops->start(vm);
+	if (rc < 0) {
 		char msg[OCB_ERR_MAX];
 
 		snprintf(msg, sizeof(msg), "%s", ocb_errmsg());
@@ -222,11 +229,55 @@ struct vm *conform_guest(struct conform_ctx *c, const struct conform_guest_spec 
 		ocb_fail("%s", msg);
 		return NULL;
 	}
+	return vm;
+}
+
+static int ready(struct conform_ctx *c, struct vm *vm, const struct conform_guest_spec *sp)
+{
+	if (vm->ops->launch && vm->ops->wait_ready(vm) < 0)
+		return -1;
 	conform_progress(c, "%s: booted in %.2f s (%.0f MiB, %s%s%s)", sp->name, ns_to_s(vm->boot_ns),
 			 bytes_to_mib(sp->memory_bytes), accel_name(c->accel.kind),
 			 sp->balloon ? ", balloon" : "", sp->mem_merge ? "" : ", mem-merge off");
-	*slot = vm;
-	return vm;
+	return 0;
+}
+
+int conform_guests(struct conform_ctx *c, const struct conform_guest_spec *const *sp, size_t n, struct vm **out)
+{
+	struct vm **slot[CONFORM_MAX_GUESTS];
+	int rc = 0, fresh[CONFORM_MAX_GUESTS] = { 0 };
+
+	if (n > CONFORM_MAX_GUESTS)
+		return ocb_fail("%zu fixture guests at once: at most %d", n, CONFORM_MAX_GUESTS);
+	/* Launch every guest not running yet, then wait for them all: they
+	 * boot side by side (a TCG boot is CPU-bound, and there are cores). */
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		slot[i] = slot_of(c, sp[i]->name);
+		if (slot[i] && (*slot[i])->ops->alive(*slot[i]))
+			continue;
+		slot[i] = free_slot(c, sp[i]);
+		if (!slot[i] || !(*slot[i] = launch(c, sp[i])))
+			rc = -1;
+		fresh[i] = 1;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (fresh[i] && ready(c, *slot[i], sp[i]) < 0)
+			rc = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (rc < 0 && fresh[i] && slot[i] && *slot[i]) {
+			vm_free(*slot[i]);	/* kills it: a half-booted set is no fixture */
+			*slot[i] = NULL;
+		}
+		out[i] = rc < 0 ? NULL : *slot[i];
+	}
+	return rc;
+}
+
+struct vm *conform_guest(struct conform_ctx *c, const struct conform_guest_spec *sp)
+{
+	struct vm *vm;
+
+	return conform_guests(c, &sp, 1, &vm) < 0 ? NULL : vm;
 }
 
 void conform_guest_stop(struct conform_ctx *c, const char *name)
@@ -278,6 +329,10 @@ int conform_hugetlbfs(struct conform_ctx *c, const char *pagesize, char *out, si
 		return ocb_fail("too many hugetlbfs mounts");
 	if (mkdir(out, 0700) < 0 && errno != EEXIST)
 		return ocb_fail_errno("cannot create %s", out);
+	/* A fake host tree (tests): its guests are fakes too, a directory
+	 * stands for the mount. */
+	if (strcmp(c->opt.root, "/"))
+		return 0;
 	/* A private mount, not /dev/hugepages: nothing of the host's changes,
 	 * and it disappears with the run directory. */
 	snprintf(opts, sizeof(opts), "pagesize=%s", pagesize);

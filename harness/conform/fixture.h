@@ -55,6 +55,10 @@ extern const struct ksm_probe_ops ksm_probe_sysfs;
 /* The fixture guest of that name, booted on first use.  NULL with a
  * message naming the guest when it cannot boot. */
 struct vm *conform_guest(struct conform_ctx *c, const struct conform_guest_spec *spec);
+/* The fixture guests of those names, the ones not running booted side
+ * by side; out[i] for sp[i].  -1 with a message naming the guest that
+ * could not boot (those booted for the call are stopped again). */
+int conform_guests(struct conform_ctx *c, const struct conform_guest_spec *const *sp, size_t n, struct vm **out);
 /* Stop one fixture guest (when running) or all of them. */
 void conform_guest_stop(struct conform_ctx *c, const char *name);
 void conform_guests_stop_all(struct conform_ctx *c);

@@ -1,20 +1,20 @@
 /* ksm.c — KSM-001..005: KSM merges what two guests share, run=2
  * unmerges and gives the memory back to use, mem-merge=off keeps a guest
  * out, copy-on-write after a merge keeps every page's content, UKSM's
- * knobs are honoured.
- *
- * Figures are per guest: /proc/PID/ksm_merging_pages of its QEMU (the
- * global counters also count every other QEMU on the host).  Progress is
- * judged by full_scans (identical content is merged once it has advanced
- * by 2), polled with a sleep: busy-polling the counters slows KSM 5-6x.
- * All readings go through struct ksm_probe so tests inject a fake.
+ * knobs are honoured.  The measuring (probes, full scans, one ksmfill run
+ * watched from the host, the diagnosis when nothing merges) is
+ * ksmfill.c's.
  *
  * Fixture: guests ksm-a and ksm-b (512 MiB each) for KSM-001..004, and
- * ksm-c (mem-merge off) for KSM-003.  KSM-004 reuses KSM-001's ksmfill
- * run (it was started with --cow) when there was one.
+ * ksm-c (mem-merge off) for KSM-003.  KSM-004 judges KSM-001's ksmfill
+ * run (started with --cow), or runs KSM-001 first when alone.
  */
 #include "conform/ksm.h"
+#include "conform/diagnose.h"
 #include "conform/fixture.h"
+#include "conform/ksmfill.h"
+#include "host/sysfs.h"
+#include "host/uksm.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/units.h"
@@ -27,9 +27,16 @@
 #define FILL "96M"
 #define SEED "4242"
 #define HOLD "6s"		/* ksmfill holds this long after its fill: merge (2 scans) + 2 more */
-#define SHORT_HOLD "4s"
-#define SCAN_POLL_NS (50 * 1000000ull)	/* a sleep, never a busy poll */
-#define KSM_REL 0.05		/* stated floor: KSM within 5 % */
+/* KSM-003's fill: a seed no other check writes, so its identical pages
+ * are new content that only the fill of this check can merge with (with
+ * KSM-001's seed, the control's writes landed on guest pages holding the
+ * same content, merged already, and it "gained" nothing). */
+#define SEED_003 "3003"
+#define FILL_003 "64M"
+/* Long enough for a loaded host; the check ends the holds itself once
+ * the control merged, so a passing run never waits it out. */
+#define HOLD_003 "30s"
+#define SCAN_POLL_NS (50 * 1000000ull)
 #define K_SIGMA 3.0
 #define PAGE_KIB 4
 
@@ -43,82 +50,15 @@ static const struct conform_guest_spec guest_c = {
 	.name = "ksm-c", .memory_bytes = GUEST_MEM, .mem_merge = 0,
 };
 
-static const struct ksm_probe sysfs_probe = { &ksm_probe_sysfs, NULL };
-
-static const struct ksm_probe *probe(struct conform_ctx *c)
+/* ksm-a, ksm-b and ksm-c into vm[0..2]: booted together the first
+ * time (side by side they take little more than one boot), so KSM-003
+ * does not wait for ksm-c; ksm-c merges nothing and changes no figure of
+ * the other checks. */
+static int boot_guests(struct conform_ctx *c, struct conform_result *r, struct vm **vm)
 {
-	return c->opt.ksm ? c->opt.ksm : &sysfs_probe;
-}
+	static const struct conform_guest_spec *const specs[] = { &guest_a, &guest_b, &guest_c };
 
-static int counter(struct conform_ctx *c, const char *name, unsigned long long *v)
-{
-	const struct ksm_probe *p = probe(c);
-
-	if (p->ops->counter(p->opaque, c->opt.root, name, v) < 0)
-		return ocb_err_prefix("KSM counter %s: ", name);
-	return 0;
-}
-
-static int merging(struct conform_ctx *c, struct vm *vm, long long *pages)
-{
-	const struct ksm_probe *p = probe(c);
-
-	if (p->ops->merging_pages(p->opaque, c->opt.root, vm->ops->pid(vm), pages) < 0)
-		return ocb_err_prefix("%s: ", vm->cfg.name);
-	return 0;
-}
-
-/* KSM on and fast (FACTS: 100 MiB merge in 0.29 s at 4000 / 10 ms);
- * zero pages are merged as ordinary pages so they count per process;
- * smart_scan off (6.7+), because it skips pages that did not merge in
- * recent scans for up to several scans, so content written after a
- * quiet baseline would merge late by an amount no one can predict. */
-static int ksm_setup(struct conform_ctx *c, struct conform_result *r)
-{
-	static const char *const kv[][2] = {
-		{ "ksm.pages_to_scan", "4000" }, { "ksm.sleep_millisecs", "10" },
-		{ "ksm.use_zero_pages", "off" }, { "ksm.smart_scan", "off" }, { "ksm", "on" },
-	};
-	char why[256];
-
-	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
-		int k = conform_knob(c, kv[i][0], kv[i][1], why, sizeof(why));
-
-		if (k < 0 || (k == 1 && !strcmp(kv[i][0], "ksm"))) {
-			conform_error(r, "setting %s = %s: %s", kv[i][0], kv[i][1], k < 0 ? ocb_errmsg() : why);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Wait until full_scans has advanced by n; the time it took into *s. */
-static int wait_scans(struct conform_ctx *c, unsigned n, double *s)
-{
-	unsigned long long f0, f;
-	uint64_t t0 = mono_ns();
-
-	if (counter(c, "full_scans", &f0) < 0)
-		return -1;
-	for (;;) {
-		if (conform_sleep(c, SCAN_POLL_NS) < 0 || counter(c, "full_scans", &f) < 0)
-			return -1;
-		if (f >= f0 + n)
-			break;
-		if (mono_ns() - t0 > c->opt.ksm_timeout_ns)
-			return ocb_fail("KSM full_scans advanced by %llu, not %u, within %.0f s", f - f0, n,
-					ns_to_s(c->opt.ksm_timeout_ns));
-	}
-	if (s)
-		*s = ns_to_s(mono_ns() - t0);
-	return 0;
-}
-
-static int boot_pair(struct conform_ctx *c, struct conform_result *r, struct vm **a, struct vm **b)
-{
-	*a = conform_guest(c, &guest_a);
-	*b = *a ? conform_guest(c, &guest_b) : NULL;
-	if (!*b) {
+	if (conform_guests(c, specs, 3, vm) < 0) {
 		conform_error(r, "cannot boot the KSM guests: %s", ocb_errmsg());
 		return -1;
 	}
@@ -127,239 +67,69 @@ static int boot_pair(struct conform_ctx *c, struct conform_result *r, struct vm 
 
 /* ---- KSM-001 ------------------------------------------------------------ */
 
-struct fill_run {
-	struct vm *vm[2];
-	long long pid[2];
-	int exited[2];				/* agent_poll said so: res holds it */
-	struct agent_exec_result res[2];
-	double base_mean[2], base_sd[2];	/* merging pages before the fill */
-	double low[2];				/* lowest reading while filling */
-	double expected_approx;
-	json_t *trace;				/* [t_s, a, b, full_scans] rows */
-};
-
-/* Merging pages of both guests at three consecutive full scans: the
- * baseline and its noise. */
-static int baseline(struct conform_ctx *c, struct fill_run *f)
-{
-	double v[2][3];
-
-	if (wait_scans(c, 2, NULL) < 0)
-		return -1;
-	for (int s = 0; s < 3; s++) {
-		for (int g = 0; g < 2; g++) {
-			long long m;
-
-			if (merging(c, f->vm[g], &m) < 0)
-				return -1;
-			v[g][s] = (double)m;
-		}
-		if (s < 2 && wait_scans(c, 1, NULL) < 0)
-			return -1;
-	}
-	for (int g = 0; g < 2; g++) {
-		conform_stats(v[g], 3, &f->base_mean[g], &f->base_sd[g]);
-		f->low[g] = f->base_mean[g];
-	}
-	return 0;
-}
-
-/* Poll until both guests gained ~expected merged pages; returns 1
- * settled, 0 not (ksmfill ended or timeout), -1 error.  The readings at
- * settle and at the next two full scans go into got[g][0..2]. */
-static int wait_merged(struct conform_ctx *c, struct fill_run *f, double got[2][3], double *settle_s)
-{
-	uint64_t t0 = mono_ns();
-	double low = f->expected_approx * (1.0 - KSM_REL);
-
-	for (;;) {
-		long long m[2];
-		unsigned long long fs;
-		int ok = 1;
-
-		for (int g = 0; g < 2; g++)
-			if (merging(c, f->vm[g], &m[g]) < 0)
-				return -1;
-		if (counter(c, "full_scans", &fs) < 0)
-			return -1;
-		json_array_append_new(f->trace, json_pack("[f, I, I, I]", ns_to_s(mono_ns() - t0), m[0], m[1],
-							  (json_int_t)fs));
-		for (int g = 0; g < 2; g++) {
-			if ((double)m[g] < f->low[g])
-				f->low[g] = (double)m[g];
-			if ((double)m[g] - f->low[g] < low)
-				ok = 0;
-		}
-		if (ok)
-			break;
-		if (mono_ns() - t0 > c->opt.ksm_timeout_ns)
-			return 0;
-		for (int g = 0; g < 2; g++) {
-			/* The agent reports an exit once, then forgets the pid. */
-			int st = f->vm[g]->ops->agent_poll(f->vm[g], f->pid[g], &f->res[g]);
-
-			if (st < 0)
-				return -1;
-			if (st == 1) {
-				f->exited[g] = 1;
-				return 0;	/* the hold is over: it will not merge now */
-			}
-			agent_exec_result_release(&f->res[g]);
-		}
-		if (conform_sleep(c, 4 * SCAN_POLL_NS) < 0)
-			return -1;
-	}
-	*settle_s = ns_to_s(mono_ns() - t0);
-	for (int s = 0; s < 3; s++) {
-		if (s && wait_scans(c, 1, NULL) < 0)
-			return -1;
-		for (int g = 0; g < 2; g++) {
-			long long m;
-
-			if (merging(c, f->vm[g], &m) < 0)
-				return -1;
-			got[g][s] = (double)m;
-		}
-	}
-	return 1;
-}
-
-/* ksmfill's identical + zero pages: what KSM must merge in each guest. */
-static double fill_expected(json_t *doc)
-{
-	json_t *p = json_object_get(doc, "pages");
-
-	return (double)(json_integer_value(json_object_get(p, "identical")) +
-			json_integer_value(json_object_get(p, "zero")));
-}
-
-static int fill_collect(struct conform_ctx *c, struct fill_run *f, json_t *docs[2])
-{
-	for (int g = 0; g < 2; g++) {
-		const char *tag = g ? "ksm-b" : "ksm-a";
-
-		docs[g] = NULL;
-		if (f->exited[g]) {
-			if (conform_workload_result(c, f->vm[g], tag, &docs[g]) < 0)
-				return -1;
-		} else if (conform_workload_wait(c, f->vm[g], tag, f->pid[g], 120 * 1000000000ull, &f->res[g],
-						 &docs[g]) < 0) {
-			return -1;
-		}
-		f->exited[g] = 1;
-		if (!docs[g])
-			return ocb_fail("%s: ksmfill left no results (exit %d: %.200s)", f->vm[g]->cfg.name,
-					f->res[g].exitcode, strbuf_str(&f->res[g].err));
-	}
-	return 0;
-}
-
-/* KSM set up, both guests booted, their baseline taken, ksmfill started
- * in each; -1 with r's error set. */
-static int fill_start(struct conform_ctx *c, struct conform_result *r, struct fill_run *f,
-		      const char *const *argv)
-{
-	json_t *ev = r->evidence;
-
-	if (ksm_setup(c, r) < 0 || boot_pair(c, r, &f->vm[0], &f->vm[1]) < 0)
-		return -1;
-	f->trace = json_array();
-	json_object_set_new(ev, "trace_columns", json_pack("[s,s,s,s]", "t_s", "ksm-a", "ksm-b", "full_scans"));
-	json_object_set_new(ev, "trace", f->trace);
-	if (baseline(c, f) < 0) {
-		conform_error(r, "KSM baseline: %s", ocb_errmsg());
-		return -1;
-	}
-	f->expected_approx = (double)(96 * MiB / 4096) * 0.75;
-	for (int g = 0; g < 2; g++)
-		if (conform_workload_spawn(c, f->vm[g], g ? "ksm-b" : "ksm-a", argv, &f->pid[g]) < 0) {
-			conform_error(r, "%s", ocb_errmsg());
-			return -1;
-		}
-	return 0;
-}
-
-/* Each guest's gain in merged pages against what its ksmfill made
- * mergeable, into ev's "guests" and gained[]; how many are off. */
-static int judge_gains(const struct fill_run *f, json_t *const docs[2], double got[2][3], int settled,
-		       json_t *ev, double gained[2])
-{
-	json_t *per = json_object();
-	int bad = 0;
-
-	json_object_set_new(ev, "guests", per);
-	for (int g = 0; g < 2; g++) {
-		double exp = fill_expected(docs[g]), mean, sd, tol, gain, reused;
-		char key[32];
-
-		if (settled)
-			conform_stats(got[g], 3, &mean, &sd);
-		else
-			mean = json_number_value(json_array_get(json_array_get(f->trace, json_array_size(f->trace) - 1),
-								(size_t)g + 1)), sd = 0;
-		/* ksmfill gets some free guest pages whose old content (the
-		 * freed initramfs, mostly) was merged in the baseline: writing
-		 * them unmerges them, seen as a dip before the fill merges.
-		 * Gain is counted from that low point. */
-		reused = f->base_mean[g] - f->low[g];
-		gain = mean - f->low[g];
-		gained[g] = gain;
-		snprintf(key, sizeof(key), "%s_tolerance", f->vm[g]->cfg.name);
-		tol = conform_tolerance(ev, key, exp, KSM_REL, 0, K_SIGMA,
-					sqrt(sd * sd + f->base_sd[g] * f->base_sd[g]), "pages");
-		json_object_set_new(per, f->vm[g]->cfg.name,
-				    json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "baseline_pages", f->base_mean[g],
-					      "baseline_stddev", f->base_sd[g], "reused_merged_pages", reused,
-					      "merged_pages", mean, "gained_pages", gain, "expected_pages", exp,
-					      "error_pages", gain - exp));
-		if (!settled || fabs(gain - exp) > tol)
-			bad++;
-	}
-	return bad;
-}
-
-static void ksm_001(struct conform_ctx *c, struct conform_result *r)
+/* The fill, measured and judged: r's verdict. */
+static void ksm_001_run(struct conform_ctx *c, struct conform_result *r, struct ksm_fill *f)
 {
 	/* No zero pages: thousands of mappings of one content form KSM
 	 * chains (max_page_sharing) whose merging is a different story. */
 	const char *const argv[] = { "ksmfill", "--size", FILL, "--seed", SEED, "--identical", "0.75", "--zero", "0",
 				     "--duration", HOLD, "--cow", NULL };
-	struct fill_run f;
-	double got[2][3], settle = 0, gained[2] = { 0, 0 };
-	json_t *docs[2] = { NULL, NULL }, *ev = r->evidence;
-	int settled, bad;
+	double gained[2] = { 0, 0 };
+	json_t *ev = r->evidence;
+	int bad;
 
-	memset(&f, 0, sizeof(f));
-	if (fill_start(c, r, &f, argv) < 0)
+	f->n = f->n_merge = 2;
+	f->tag[0] = "ksm-a";
+	f->tag[1] = "ksm-b";
+	f->expected_approx = (double)(96 * MiB / 4096) * 0.75;
+	if (ksm_setup(c, r) < 0 || boot_guests(c, r, f->vm) < 0 || ksm_precheck(c, r, f->vm, 2) ||
+	    ksm_fill_start(c, r, f, argv) < 0)
 		return;
-	settled = wait_merged(c, &f, got, &settle);
-	if (settled < 0 || fill_collect(c, &f, docs) < 0) {
+	if (ksm_fill_wait(c, f) < 0 || ksm_fill_collect(c, f) < 0) {
 		conform_error(r, "%s", ocb_errmsg());
-		goto out;
+		return;
 	}
 	json_object_set_new(ev, "ksmfill", json_pack("{s:s, s:s, s:s}", "size", FILL, "seed", SEED, "hold", HOLD));
-	bad = judge_gains(&f, docs, got, settled, ev, gained);
-	json_object_set_new(ev, "settled", json_boolean(settled));
-	json_object_set_new(ev, "settle_s", settled ? json_real(settle) : json_null());
-	json_object_set_new(c->shared, "ksmfill", json_pack("{s:O, s:O, s:f}", "ksm-a", docs[0], "ksm-b", docs[1],
-							     "settle_s", settle));
+	bad = ksm_fill_judge(f, ev, gained);
+	json_object_set_new(ev, "settled", json_boolean(f->settled));
+	json_object_set_new(ev, "settle_s", f->settled ? json_real(f->settle_s) : json_null());
+	json_object_set_new(ev, "gained_pages", json_pack("[f, f]", gained[0], gained[1]));
 	conform_summary(r, "%s; merged +%.0f / +%.0f pages per guest, expected %.0f",
-			settled ? "settled" : "never settled", gained[0], gained[1], fill_expected(docs[0]));
-	if (settled)
+			f->settled ? "settled" : "never settled", gained[0], gained[1], ksm_fill_expected(f->docs[0]));
+	if (f->settled)
 		snprintf(r->summary + strlen(r->summary), sizeof(r->summary) - strlen(r->summary), " in %.2f s",
-			 settle);
-	if (bad)
-		conform_failf(r, "KSM did not merge the expected pages of %s%s: see guests.*.gained_pages vs "
-			      "expected_pages%s", bad == 2 ? "either guest" : "one guest",
-			      settled ? "" : " before ksmfill's hold ended", "");
-	else
+			 f->settle_s);
+	if (bad) {
+		char what[256];
+
+		snprintf(what, sizeof(what), "KSM did not merge the expected pages of %s%s: see guests.*.gained_pages "
+			 "vs expected_pages", bad == 2 ? "either guest" : "one guest",
+			 f->settled ? "" : " before ksmfill's hold ended");
+		ksm_fail_diagnosed(c, r, f->vm, 2, what);
+	} else {
 		conform_pass(r, "%s", "");
-out:
-	for (int g = 0; g < 2; g++)
-		if (f.exited[g])
-			agent_exec_result_release(&f.res[g]);
-	json_decref(docs[0]);
-	json_decref(docs[1]);
+	}
+}
+
+/* What KSM-004 judges: KSM-001's verdict, and its ksmfill results only
+ * when the fill ran (a failed merge is handed on as such, never as a
+ * set-up that worked). */
+static void ksm_001(struct conform_ctx *c, struct conform_result *r)
+{
+	struct ksm_fill f;
+	json_t *share;
+
+	memset(&f, 0, sizeof(f));
+	ksm_001_run(c, r, &f);
+	share = json_pack("{s:s, s:s, s:b}", "status", conform_status_name(r->status), "reason", r->reason, "settled",
+			  f.settled);
+	if (f.docs[0] && f.docs[1]) {
+		json_object_set(share, "ksm-a", f.docs[0]);
+		json_object_set(share, "ksm-b", f.docs[1]);
+		json_object_set(share, "gained_pages", json_object_get(r->evidence, "gained_pages"));
+	}
+	json_object_set_new(c->shared, "ksmfill", share);
+	ksm_fill_release(&f);
 }
 
 /* ---- KSM-002: unmerge --------------------------------------------------- */
@@ -368,15 +138,15 @@ out:
  * mapped by k processes counts 1/k to each, so unmerging raises PSS by
  * what the merge saved, attributed to the guests themselves (global
  * counters also move with every other QEMU on the host). */
-static int pss_sample(struct conform_ctx *c, struct vm *a, struct vm *b, double *mean, double *sd)
+static int pss_sample(struct conform_ctx *c, struct vm *const *vm, double *mean, double *sd)
 {
 	double v[3];
 
 	for (int i = 0; i < 3; i++) {
 		unsigned long long pa, pb;
 
-		if (conform_proc_kib(c, a->ops->pid(a), "smaps_rollup", "Pss", &pa) < 0 ||
-		    conform_proc_kib(c, b->ops->pid(b), "smaps_rollup", "Pss", &pb) < 0)
+		if (conform_proc_kib(c, vm[0]->ops->pid(vm[0]), "smaps_rollup", "Pss", &pa) < 0 ||
+		    conform_proc_kib(c, vm[1]->ops->pid(vm[1]), "smaps_rollup", "Pss", &pb) < 0)
 			return -1;
 		v[i] = (double)(pa + pb) / 1024.0;
 	}
@@ -384,67 +154,106 @@ static int pss_sample(struct conform_ctx *c, struct vm *a, struct vm *b, double 
 	return 0;
 }
 
-static void ksm_002(struct conform_ctx *c, struct conform_result *r)
-{
-	struct vm *a, *b;
-	unsigned long long sharing0, sharing1;
-	long long ma, mb, ma1, mb1;
-	double pss0, sd0, pss1, sd1, merged, rose, tol, s = 0, lo, hi;
-	uint64_t t0;
-	char why[256];
-	json_t *ev = r->evidence;
+struct unmerge {
+	unsigned long long sharing[2];	/* pages_sharing before, after */
+	long long merged[2][2];		/* [guest][before, after] */
+	double pss[2], sd[2], seconds;
+};
 
-	if (ksm_setup(c, r) < 0 || boot_pair(c, r, &a, &b) < 0)
-		return;
-	if (wait_scans(c, 2, NULL) < 0 || counter(c, "pages_sharing", &sharing0) < 0 ||
-	    merging(c, a, &ma) < 0 || merging(c, b, &mb) < 0 || pss_sample(c, a, b, &pss0, &sd0) < 0) {
+/* Something merged two full scans after boot (else FAIL: KSM merges
+ * nothing, with the diagnosis).  0, or -1 with r's verdict set. */
+static int ksm_002_before(struct conform_ctx *c, struct conform_result *r, struct vm *const *vm,
+			  struct unmerge *u)
+{
+	int w = ksm_wait_scans(c, 2, NULL);
+
+	if (w == 1) {
+		char msg[OCB_ERR_MAX];
+
+		snprintf(msg, sizeof(msg), "before unmerging: %s", ocb_errmsg());
+		ksm_fail_diagnosed(c, r, vm, 2, msg);
+		return -1;
+	}
+	if (w < 0 || ksm_counter(c, "pages_sharing", &u->sharing[0]) < 0 || ksm_merging(c, vm[0], &u->merged[0][0]) < 0 ||
+	    ksm_merging(c, vm[1], &u->merged[1][0]) < 0 || pss_sample(c, vm, &u->pss[0], &u->sd[0]) < 0) {
 		conform_error(r, "before unmerging: %s", ocb_errmsg());
-		return;
+		return -1;
 	}
-	if (!sharing0 || !(ma + mb)) {
-		conform_error(r, "nothing of the guests is merged two full scans after boot: cannot test unmerging");
-		return;
+	if (!u->sharing[0] || !(u->merged[0][0] + u->merged[1][0])) {
+		ksm_fail_diagnosed(c, r, vm, 2, "nothing of the guests is merged two full scans after boot: KSM merges "
+				   "nothing, so unmerging cannot be shown");
+		return -1;
 	}
-	t0 = mono_ns();
+	return 0;
+}
+
+/* run=2, then pages_sharing watched down to 0.  0, or -1 with ERROR. */
+static int ksm_002_unmerge(struct conform_ctx *c, struct conform_result *r, struct vm *const *vm,
+			   struct unmerge *u)
+{
+	uint64_t t0 = mono_ns();
+	char why[256];
+
 	if (conform_knob(c, "ksm", "unmerge", why, sizeof(why)) != 0) {
 		conform_error(r, "ksm = unmerge: %s", ocb_errmsg());
-		return;
+		return -1;
 	}
+	/* The kernel unmerges every KSM page on the host before the write of
+	 * run=2 returns; the watch is for a kernel that would not. */
 	do {
-		if (counter(c, "pages_sharing", &sharing1) < 0) {
+		if (ksm_counter(c, "pages_sharing", &u->sharing[1]) < 0) {
 			conform_error(r, "%s", ocb_errmsg());
-			return;
+			return -1;
 		}
-		s = ns_to_s(mono_ns() - t0);
-	} while (sharing1 > sharing0 / 100 && s < ns_to_s(c->opt.ksm_timeout_ns) && conform_sleep(c, SCAN_POLL_NS) == 0);
-	if (merging(c, a, &ma1) < 0 || merging(c, b, &mb1) < 0 || pss_sample(c, a, b, &pss1, &sd1) < 0) {
+		u->seconds = ns_to_s(mono_ns() - t0);
+	} while (u->sharing[1] && u->seconds < ns_to_s(c->opt.ksm_timeout_ns) && conform_sleep(c, SCAN_POLL_NS) == 0);
+	if (ksm_merging(c, vm[0], &u->merged[0][1]) < 0 || ksm_merging(c, vm[1], &u->merged[1][1]) < 0 ||
+	    pss_sample(c, vm, &u->pss[1], &u->sd[1]) < 0) {
 		conform_error(r, "after unmerging: %s", ocb_errmsg());
-		return;
+		return -1;
 	}
+	return 0;
+}
+
+static void ksm_002(struct conform_ctx *c, struct conform_result *r)
+{
+	struct vm *vm[3];
+	struct unmerge u;
+	double merged, rose, tol, lo, hi;
+	json_t *ev = r->evidence;
+
+	memset(&u, 0, sizeof(u));
+	if (ksm_setup(c, r) < 0 || boot_guests(c, r, vm) < 0 || ksm_002_before(c, r, vm, &u) < 0 ||
+	    ksm_002_unmerge(c, r, vm, &u) < 0)
+		return;
 	/* Each merged mapping of a page shared by k >= 2 costs 1 - 1/k of a
 	 * page once private again: the rise lies in [merged/2, merged]. */
-	merged = (double)(ma + mb) * PAGE_KIB / 1024.0;
-	rose = pss1 - pss0;
-	tol = conform_tolerance(ev, "tolerance", merged, KSM_REL, 0, K_SIGMA, sqrt(sd0 * sd0 + sd1 * sd1), "MiB");
+	merged = (double)(u.merged[0][0] + u.merged[1][0]) * PAGE_KIB / 1024.0;
+	rose = u.pss[1] - u.pss[0];
+	tol = conform_tolerance(ev, "tolerance", merged, KSM_REL, 0, K_SIGMA, sqrt(u.sd[0] * u.sd[0] + u.sd[1] * u.sd[1]),
+				"MiB");
 	lo = merged / 2 - tol;
 	hi = merged + tol;
-	json_object_set_new(ev, "pages_sharing", json_pack("{s:I, s:I, s:f, s:s}", "before", (json_int_t)sharing0,
-							   "after", (json_int_t)sharing1, "tolerance_rel", 0.01,
-							   "note", "global: every process on the host unmerges"));
+	json_object_set_new(ev, "pages_sharing", json_pack("{s:I, s:I, s:i, s:s}", "before", (json_int_t)u.sharing[0],
+							   "after", (json_int_t)u.sharing[1], "expected_after", 0,
+							   "note", "global: run=2 unmerges every process on the host"));
 	json_object_set_new(ev, "merging_pages", json_pack("{s:{s:I, s:I}, s:{s:I, s:I}}", "ksm-a", "before",
-							   (json_int_t)ma, "after", (json_int_t)ma1, "ksm-b",
-							   "before", (json_int_t)mb, "after", (json_int_t)mb1));
-	json_object_set_new(ev, "qemu_pss_mib", json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:s}", "before", pss0,
-							  "after", pss1, "rose", rose, "merged_mib", merged,
-							  "expected_low", lo, "expected_high", hi, "stddev", sd1,
+							   (json_int_t)u.merged[0][0], "after", (json_int_t)u.merged[0][1],
+							   "ksm-b", "before", (json_int_t)u.merged[1][0], "after",
+							   (json_int_t)u.merged[1][1]));
+	json_object_set_new(ev, "qemu_pss_mib", json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:s}", "before", u.pss[0],
+							  "after", u.pss[1], "rose", rose, "merged_mib", merged,
+							  "expected_low", lo, "expected_high", hi, "stddev", u.sd[1],
 							  "rule", "merged/2 - tol <= rise <= merged + tol"));
-	json_object_set_new(ev, "unmerge_s", json_real(s));
+	json_object_set_new(ev, "unmerge_s", json_real(u.seconds));
 	conform_summary(r, "pages_sharing %llu->%llu in %.2f s; guests' PSS +%.0f MiB (expected %.0f..%.0f)",
-			sharing0, sharing1, s, rose, lo, hi);
-	if (sharing1 > sharing0 / 100)
-		conform_failf(r, "pages_sharing still %llu (of %llu) %.1f s after run=2", sharing1, sharing0, s);
-	else if (ma1 || mb1)
-		conform_failf(r, "guest pages still merged after run=2: ksm-a %lld, ksm-b %lld", ma1, mb1);
+			u.sharing[0], u.sharing[1], u.seconds, rose, lo, hi);
+	if (u.sharing[1])
+		conform_failf(r, "pages_sharing is still %llu (of %llu) %.1f s after run=2; expected 0", u.sharing[1],
+			      u.sharing[0], u.seconds);
+	else if (u.merged[0][1] || u.merged[1][1])
+		conform_failf(r, "guest pages still merged after run=2: ksm-a %lld, ksm-b %lld", u.merged[0][1],
+			      u.merged[1][1]);
 	else if (rose < lo || rose > hi)
 		conform_failf(r, "the guests' PSS rose by %.0f MiB after unmerging %.0f MiB of merged mappings; "
 			      "expected %.0f..%.0f MiB", rose, merged, lo, hi);
@@ -454,82 +263,63 @@ static void ksm_002(struct conform_ctx *c, struct conform_result *r)
 
 /* ---- KSM-003: mem-merge off --------------------------------------------- */
 
+/* ksm-a and ksm-b (the control) and ksm-c (mem-merge off) run the same
+ * fill of new content: the control must merge it as KSM-001 does, ksm-c
+ * must never show a merged page.  Without a control that merges, "never
+ * merged" would prove nothing. */
+static void ksm_003_verdict(struct conform_ctx *c, struct conform_result *r, struct ksm_fill *f, int bad)
+{
+	json_t *ev = r->evidence;
+	long long off = f->max_seen[2];
+
+	json_object_set_new(ev, "ksm-c", json_pack("{s:b, s:I, s:i}", "mem_merge", 0, "max_merging_pages",
+						    (json_int_t)off, "tolerance_pages", 0));
+	json_object_set_new(ev, "ksm-c_diagnosis", conform_ksm_diagnosis(c, &f->vm[2], 1));
+	conform_summary(r, "mem-merge=off guest: %lld merged pages at most; control guests merged %s", off,
+			bad ? "short of their fill" : "their fill");
+	if (off > 0) {
+		conform_failf(r, "%s (mem-merge=off) had %lld merged pages; expected 0 (see ksm-c_diagnosis for the "
+			      "VmFlags of its RAM)", f->vm[2]->cfg.name, off);
+	} else if (bad) {
+		ksm_fail_diagnosed(c, r, f->vm, 2, "the control guests (mem-merge on, the same fill) did not merge "
+				   "their fill, so mem-merge=off keeping ksm-c out shows nothing");
+	} else {
+		conform_pass(r, "%s", "");
+	}
+}
+
 static void ksm_003(struct conform_ctx *c, struct conform_result *r)
 {
-	const char *const argv[] = { "ksmfill", "--size", "64M", "--seed", SEED, "--duration", SHORT_HOLD, NULL };
-	struct vm *a, *b, *off;
-	long long pa, po, base_a, m, max_off = 0, max_a = 0;
-	unsigned long long f0, f1;
-	json_t *doc;
-	int done[2] = { 0, 0 };
+	const char *const argv[] = { "ksmfill", "--size", FILL_003, "--seed", SEED_003, "--identical", "0.75",
+				     "--zero", "0", "--duration", HOLD_003, NULL };
+	struct ksm_fill f;
+	int bad;
 
-	if (ksm_setup(c, r) < 0 || boot_pair(c, r, &a, &b) < 0)
+	memset(&f, 0, sizeof(f));
+	f.n = 3;
+	f.n_merge = 2;
+	f.tag[0] = "ksm-003-a";
+	f.tag[1] = "ksm-003-b";
+	f.tag[2] = "ksm-003-c";
+	f.expected_approx = (double)(64 * MiB / 4096) * 0.75;
+	if (ksm_setup(c, r) < 0 || boot_guests(c, r, f.vm) < 0)
 		return;
-	off = conform_guest(c, &guest_c);
-	if (!off) {
-		conform_error(r, "cannot boot %s: %s", guest_c.name, ocb_errmsg());
-		return;
-	}
-	if (wait_scans(c, 2, NULL) < 0 || merging(c, a, &base_a) < 0 || counter(c, "full_scans", &f0) < 0 ||
-	    conform_workload_spawn(c, a, "ksm-003-a", argv, &pa) < 0 ||
-	    conform_workload_spawn(c, off, "ksm-003-c", argv, &po) < 0) {
+	if (ksm_precheck(c, r, f.vm, 2) || ksm_fill_start(c, r, &f, argv) < 0)
+		goto out;
+	/* Watched until the control merged and two full scans more: had
+	 * ksm-c's RAM been mergeable, its copy of the same content would have
+	 * merged in the same scans.  Then the holds end at once. */
+	if (ksm_fill_wait(c, &f) < 0 || ksm_fill_stop(c, &f) < 0 || ksm_fill_collect(c, &f) < 0) {
 		conform_error(r, "%s", ocb_errmsg());
-		return;
+		goto out;
 	}
-	/* Watch both for the whole hold: the control must merge, ksm-c never. */
-	while (!done[0] || !done[1]) {
-		struct vm *vms[2] = { a, off };
-		long long pids[2] = { pa, po };
-
-		if (merging(c, off, &m) < 0)
-			goto err;
-		max_off = m > max_off ? m : max_off;
-		if (merging(c, a, &m) < 0)
-			goto err;
-		max_a = m - base_a > max_a ? m - base_a : max_a;
-		for (int g = 0; g < 2; g++) {
-			struct agent_exec_result res;
-			int st;
-
-			if (done[g])
-				continue;
-			st = vms[g]->ops->agent_poll(vms[g], pids[g], &res);
-			agent_exec_result_release(&res);
-			if (st < 0)
-				goto err;
-			done[g] = st == 1;
-		}
-		if (conform_sleep(c, 4 * SCAN_POLL_NS) < 0)
-			goto err;
-	}
-	if (counter(c, "full_scans", &f1) < 0)
-		goto err;
-	for (int g = 0; g < 2; g++) {
-		struct agent_exec_result res;
-
-		if (conform_workload_wait(c, g ? off : a, g ? "ksm-003-c" : "ksm-003-a", g ? po : pa,
-					  1000000000ull, &res, &doc) == 0) {
-			agent_exec_result_release(&res);
-			json_decref(doc);
-		}
-	}
-	json_object_set_new(r->evidence, "ksm-c", json_pack("{s:b, s:I, s:i}", "mem_merge", 0, "max_merging_pages",
-							     (json_int_t)max_off, "tolerance_pages", 0));
-	json_object_set_new(r->evidence, "control_ksm-a", json_pack("{s:b, s:I}", "mem_merge", 1,
-								     "max_gained_pages", (json_int_t)max_a));
-	json_object_set_new(r->evidence, "full_scans_during", json_integer((json_int_t)(f1 - f0)));
-	conform_summary(r, "mem-merge=off guest: %lld merged pages (control guest: +%lld) over %llu scans",
-			max_off, max_a, f1 - f0);
-	if (max_off > 0)
-		conform_failf(r, "%s (mem-merge=off) had %lld merged pages; expected 0", off->cfg.name, max_off);
-	else if (max_a <= 0 || f1 - f0 < 2)
-		conform_error(r, "inconclusive: the control guest gained %lld merged pages over %llu full scans",
-			      max_a, f1 - f0);
-	else
-		conform_pass(r, "%s", "");
-	return;
-err:
-	conform_error(r, "%s", ocb_errmsg());
+	json_object_set_new(r->evidence, "ksmfill", json_pack("{s:s, s:s, s:s}", "size", FILL_003, "seed", SEED_003,
+							       "hold", HOLD_003));
+	bad = ksm_fill_judge(&f, r->evidence, NULL);
+	json_object_set_new(r->evidence, "settled", json_boolean(f.settled));
+	ksm_003_verdict(c, r, &f, bad);
+out:
+	ksm_fill_release(&f);
 }
 
 /* ---- KSM-004: COW after merge ------------------------------------------- */
@@ -546,15 +336,14 @@ static json_int_t hist_count(json_t *doc, const char *hist)
 	return json_integer_value(json_object_get(json_object_get(json_object_get(doc, "histograms"), hist), "count"));
 }
 
-static void ksm_004(struct conform_ctx *c, struct conform_result *r)
+/* KSM-001's fill, run now when KSM-004 runs alone; NULL with r's verdict
+ * set when the merge before the copy-on-write did not happen. */
+static json_t *merged_fill(struct conform_ctx *c, struct conform_result *r)
 {
-	static const char *const names[] = { "ksm-a", "ksm-b" };
-	json_t *fills = json_object_get(c->shared, "ksmfill"), *per = json_object();
-	int bad = 0;
-	double p50 = 0;
+	json_t *fills = json_object_get(c->shared, "ksmfill");
+	const char *st;
 
 	if (!fills) {
-		/* Alone: KSM-001's fill (with --cow) is the set-up. */
 		struct conform_result tmp;
 
 		memset(&tmp, 0, sizeof(tmp));
@@ -563,53 +352,104 @@ static void ksm_004(struct conform_ctx *c, struct conform_result *r)
 		ksm_001(c, &tmp);
 		json_object_set_new(r->evidence, "setup_ksm_001", tmp.evidence);
 		fills = json_object_get(c->shared, "ksmfill");
-		if (!fills || tmp.status != CONFORM_PASS) {
-			json_decref(per);
-			conform_error(r, "the merge before the copy-on-write did not happen: %s", tmp.reason);
-			return;
-		}
 	}
-	json_object_set_new(r->evidence, "guests", per);
-	for (int g = 0; g < 2; g++) {
-		json_t *doc = json_object_get(fills, names[g]), *v = json_object_get(doc, "verify");
-		json_int_t mism = json_integer_value(json_object_get(v, "mismatched_pages"));
-		json_int_t writes = hist_count(doc, "cow_break_merged") + hist_count(doc, "cow_write_unmerged") +
-				    hist_count(doc, "cow_write_unknown");
-		/* In a guest pagemap cannot see host merging: every write shows
-		 * as "unmerged" there, yet breaks a host KSM page. */
-		double w50 = pct(doc, "cow_write_unmerged", "p50"), w99 = pct(doc, "cow_write_unmerged", "p99");
+	st = json_string_value(json_object_get(fills, "status"));
+	if (st && !strcmp(st, "pass"))
+		return fills;
+	/* The same verdict: a merge that failed is KSM failing, one that
+	 * could not be set up is not KSM's. */
+	if (st && !strcmp(st, "fail"))
+		conform_failf(r, "the merge before the copy-on-write did not happen (KSM-001: %s)",
+			      json_string_value(json_object_get(fills, "reason")));
+	else
+		conform_error(r, "the merge before the copy-on-write could not be set up (KSM-001: %s)",
+			      fills ? json_string_value(json_object_get(fills, "reason")) : "no result");
+	return NULL;
+}
 
-		json_object_set_new(per, names[g], json_pack("{s:I, s:I, s:I, s:f, s:f, s:O?}", "verified_pages",
-							      json_integer_value(json_object_get(v, "pages")),
-							      "mismatched_pages", mism, "cow_writes", writes,
-							      "cow_write_p50_ns", w50, "cow_write_p99_ns", w99,
-							      "first_mismatches",
-							      json_object_get(v, "first_mismatches")));
-		if (!v || mism || !writes)
-			bad++;
+/* One guest's ksmfill --cow results: every page verified, every
+ * identical and zero page written, no page changed.  1 when bad. */
+static int cow_judge(json_t *doc, const char *name, json_t *per, double *w50)
+{
+	json_t *v = json_object_get(doc, "verify"), *pages = json_object_get(doc, "pages");
+	json_int_t mism = json_integer_value(json_object_get(v, "mismatched_pages"));
+	json_int_t verified = json_integer_value(json_object_get(v, "pages"));
+	json_int_t total = json_integer_value(json_object_get(pages, "total"));
+	json_int_t want = (json_int_t)ksm_fill_expected(doc);
+	json_int_t writes = hist_count(doc, "cow_break_merged") + hist_count(doc, "cow_write_unmerged") +
+			    hist_count(doc, "cow_write_unknown");
+
+	/* In a guest pagemap cannot see host merging: every write shows as
+	 * "unmerged" there, yet breaks a host KSM page. */
+	*w50 = pct(doc, "cow_write_unmerged", "p50");
+	json_object_set_new(per, name, json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:O?}", "fill_pages", total,
+						  "verified_pages", verified, "mismatched_pages", mism, "cow_writes",
+						  writes, "expected_cow_writes", want, "cow_write_p50_ns", *w50,
+						  "cow_write_p99_ns", pct(doc, "cow_write_unmerged", "p99"),
+						  "first_mismatches", json_object_get(v, "first_mismatches")));
+	return !v || !total || verified != total || mism || writes != want;
+}
+
+static void ksm_004(struct conform_ctx *c, struct conform_result *r)
+{
+	static const char *const names[] = { "ksm-a", "ksm-b" };
+	json_t *fills = merged_fill(c, r), *per;
+	int bad = 0;
+	double p50 = 0, w50;
+
+	if (!fills)
+		return;
+	per = json_object();
+	json_object_set_new(r->evidence, "guests", per);
+	json_object_set(r->evidence, "merged_before_cow", json_object_get(fills, "gained_pages"));
+	for (int g = 0; g < 2; g++) {
+		bad += cow_judge(json_object_get(fills, names[g]), names[g], per, &w50);
 		p50 = g ? (p50 + w50) / 2 : w50;
 	}
 	json_object_set_new(r->evidence, "tolerance", json_pack("{s:i, s:s}", "mismatched_pages", 0, "rule",
-								 "exact: merging must never change data"));
+								 "exact: every page of the fill verified, every merged "
+								 "(identical) page written, no page changed"));
 	conform_summary(r, "content kept; COW break p50 %.0f ns (guest-side, includes TCG)", p50);
 	if (bad)
-		conform_failf(r, "after copy-on-write of merged pages: pages differ or no COW writes happened "
-			      "(see guests.*.mismatched_pages)");
+		conform_failf(r, "after copy-on-write of merged pages: pages differ, or not every page of the fill was "
+			      "written and verified (see guests.*: mismatched_pages, verified_pages vs fill_pages, "
+			      "cow_writes vs expected_cow_writes)");
 	else
 		conform_pass(r, "%s", "");
 }
 
 /* ---- KSM-005: UKSM ------------------------------------------------------ */
 
+/* UKSM's full_scans before and after a wait; -1 with r's verdict set. */
+static int uksm_scans(struct conform_ctx *c, struct conform_result *r, unsigned long long *f0, unsigned long long *f)
+{
+	uint64_t t0;
+
+	if (ksm_counter(c, "../uksm/full_scans", f0) < 0) {
+		/* A UKSM without its scan counter cannot show it honours anything. */
+		if (!sysfs_exists(c->opt.root, UKSM_DIR "/full_scans"))
+			conform_failf(r, "UKSM has no %s/full_scans: its scanning cannot be shown", UKSM_DIR);
+		else
+			conform_error(r, "%s", ocb_errmsg());
+		return -1;
+	}
+	t0 = mono_ns();
+	do {
+		if (conform_sleep(c, SCAN_POLL_NS) < 0 || ksm_counter(c, "../uksm/full_scans", f) < 0) {
+			conform_error(r, "%s", ocb_errmsg());
+			return -1;
+		}
+	} while (*f == *f0 && mono_ns() - t0 < c->opt.ksm_timeout_ns);
+	return 0;
+}
+
 static void ksm_005(struct conform_ctx *c, struct conform_result *r)
 {
 	static const char *const kv[][2] = {
 		{ "uksm.max_cpu_percentage", "50" }, { "uksm.cpu_governor", "medium" }, { "uksm", "on" },
 	};
-	const struct ksm_probe *p = probe(c);
 	char why[256];
 	unsigned long long f0, f;
-	uint64_t t0;
 
 	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
 		int k = conform_knob(c, kv[i][0], kv[i][1], why, sizeof(why));
@@ -626,18 +466,8 @@ static void ksm_005(struct conform_ctx *c, struct conform_result *r)
 	json_object_set_new(r->evidence, "applied", json_pack("{s:s, s:s}", "max_cpu_percentage", "50",
 							      "cpu_governor", "medium"));
 	/* Honoured = read back (knob_apply did) and scanning under them. */
-	if (p->ops->counter(p->opaque, c->opt.root, "../uksm/full_scans", &f0) < 0) {
-		conform_pass(r, "knobs read back; UKSM has no full_scans counter to watch");
+	if (uksm_scans(c, r, &f0, &f) < 0)
 		return;
-	}
-	t0 = mono_ns();
-	do {
-		if (conform_sleep(c, SCAN_POLL_NS) < 0 ||
-		    p->ops->counter(p->opaque, c->opt.root, "../uksm/full_scans", &f) < 0) {
-			conform_error(r, "%s", ocb_errmsg());
-			return;
-		}
-	} while (f == f0 && mono_ns() - t0 < c->opt.ksm_timeout_ns);
 	json_object_set_new(r->evidence, "full_scans", json_pack("{s:I, s:I}", "before", (json_int_t)f0, "after",
 								  (json_int_t)f));
 	conform_summary(r, "knobs read back; full_scans %llu->%llu", f0, f);
