@@ -1,0 +1,540 @@
+/* fake-guest.h — a fake VM backend and KSM probe for the unit tests of
+ * the conformance checks (test-conform*.c): guests that boot at once with
+ * a balloon, /proc/meminfo, balloon guest-stats, a guest agent (exec,
+ * files, the workloads ksmfill, pressure, memtouch and memlat), the
+ * /proc/PID files of their "QEMU" in the fake host tree (smaps,
+ * smaps_rollup, status), hugetlb pools that guests use, and a KSM that
+ * merges what the guests fill.
+ *
+ * Every mechanism works unless a field of fake_world (W) breaks it, so a
+ * test sets one field to see a check fail.  Header-only: each test
+ * program is one file.  Include after cmocka and fake-sysfs.h.
+ */
+#ifndef OCB_FAKE_GUEST_H
+#define OCB_FAKE_GUEST_H
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conform/conform.h"
+#include "host/sysfs.h"
+#include "util/error.h"
+#include "util/units.h"
+#include "vm/vm.h"
+
+#define FAKE_GUESTS 8
+#define FAKE_WLS 8
+#define FAKE_RESERVE_MIB 84	/* what the guest kernel keeps of its memory */
+#define FAKE_HOLD_POLLS 4	/* polls a ksmfill holds before it exits */
+
+struct fake_wl {
+	long long pid;
+	char prog[32], json[256], seed[16];
+	unsigned polls;
+	int killed, exited, cow;
+	long long pages;	/* ksmfill: pages of its fill */
+	char *doc;		/* what it left at json (malloc'd) */
+};
+
+struct fake_guest {
+	struct vm *vm;			/* NULL once it is freed */
+	uint64_t memory;		/* its configuration, kept past vm_free */
+	enum vm_backing backing;
+	int mem_merge;
+	pid_t pid;
+	int alive;
+	uint64_t actual;		/* the balloon */
+	long long pressure_mib;		/* held by a running pressure */
+	long long fill_merged;		/* pages of its fills KSM merged */
+	unsigned long long ahp_kib, rss_kib, pss_kib;	/* its QEMU's smaps_rollup */
+	unsigned long long htlb_pages;	/* pages of a hugetlb pool it holds */
+	struct fake_wl wl[FAKE_WLS];
+	size_t n_wl;
+};
+
+static struct fake_world {
+	char root[64];
+	/* What is broken (0: it works). */
+	int balloon_stuck;		/* the balloon never moves */
+	int balloon_overshoot;		/* a target above memory is taken as is */
+	const char *no_balloon_error;	/* balloon_set's error without a device (NULL: QMP's DeviceNotActive) */
+	int balloon_no_irq;		/* /proc/interrupts counts 0 for it */
+	int no_stats;			/* no balloon guest-stats */
+	int pressure_short;		/* pressure gets 100 MiB of its 1024 */
+	int balloon_deaf_under_pressure;	/* the balloon stays put while pressure runs */
+	int ksm_no_merge;		/* KSM scans but merges nothing */
+	int ram_unmergeable;		/* QEMU's RAM mapping without mg */
+	int merge_off_ignored;		/* mem-merge=off guests merge too */
+	int unmerge_keeps;		/* run=2 leaves pages shared */
+	int cow_mismatch;		/* ksmfill's verify finds changed pages */
+	int cow_short;			/* ksmfill verifies half of its pages */
+	int uksm_stuck;			/* UKSM's full_scans never moves */
+	int ram_file;			/* QEMU's RAM is a file mapping */
+	int thp_ignores_never;		/* huge pages under THP=never */
+	int htlb_short;			/* the pool fills 2 pages short */
+	int htlb_leak;			/* a page stays used after shutdown */
+	double memlat_ns;		/* memlat's result (0: none) */
+	/* State. */
+	struct fake_guest g[FAKE_GUESTS];
+	size_t n;
+	long long next_wl;
+} W;
+
+/* ---- the fake host tree ------------------------------------------------ */
+
+static inline void fw_writef(const char *rel, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline void fw_writef(const char *rel, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	fake_write(W.root, rel, sb.buf);
+	strbuf_release(&sb);
+}
+
+static inline long long fw_read(const char *rel)
+{
+	unsigned long long v = 0;
+
+	if (sysfs_read_u64(W.root, rel, &v) < 0)
+		return -1;
+	return (long long)v;
+}
+
+static inline int fw_thp_never(void)
+{
+	struct strbuf v = STRBUF_INIT;
+	int never = sysfs_read(W.root, "/sys/kernel/mm/transparent_hugepage/enabled", &v) == 0 &&
+		    !strcmp(v.buf, "never");
+
+	strbuf_release(&v);
+	return never;
+}
+
+/* Its QEMU's smaps (the code buffer and the guest RAM), smaps_rollup and
+ * status. */
+static inline void fw_proc(struct fake_guest *g)
+{
+	char rel[64];
+	unsigned long long kib = g->memory / 1024;
+	int htlb = g->backing == BACKING_HUGETLB_2M || g->backing == BACKING_HUGETLB_1G;
+
+	snprintf(rel, sizeof(rel), "/proc/%ld/smaps", (long)g->pid);
+	fw_writef(rel, "7ff408000000-7ff447fff000 rwxp 00000000 00:00 0 \nSize: 1048572 kB\n"
+		  "KernelPageSize: 4 kB\nVmFlags: rd wr ex mr mw me ac hg \n"
+		  "7f0000000000-%llx rw-p 00000000 00:00 0   %s\nSize: %llu kB\nKernelPageSize: %d kB\n"
+		  "Rss: %llu kB\nAnonHugePages: %llu kB\nVmFlags: rd wr mr mw me dc ac%s%s%s\n",
+		  0x7f0000000000ull + kib * 1024,
+		  htlb ? "/tmp/hugetlbfs/qemu_back_mem.ram0 (deleted)" :
+		  W.ram_file ? "/tmp/qemu_back_mem.pc.ram.Fake (deleted)" : "",
+		  kib, htlb ? 2048 : 4, g->rss_kib, g->ahp_kib, htlb ? " ht" : "", W.ram_file || htlb ? "" : " hg",
+		  g->mem_merge && !W.ram_unmergeable ? " mg" : "");
+	snprintf(rel, sizeof(rel), "/proc/%ld/smaps_rollup", (long)g->pid);
+	fw_writef(rel, "00400000-7fff00000000 ---p 00000000 00:00 0  [rollup]\nRss: %llu kB\nPss: %llu kB\n"
+		  "AnonHugePages: %llu kB\n", g->rss_kib, g->pss_kib, g->ahp_kib);
+	snprintf(rel, sizeof(rel), "/proc/%ld/status", (long)g->pid);
+	fw_writef(rel, "Name:\tqemu-system-x86\nTHP_enabled:\t1\n");
+}
+
+static inline struct fake_guest *fw_guest(pid_t pid)
+{
+	for (size_t i = 0; i < W.n; i++)
+		if (W.g[i].pid == pid)
+			return &W.g[i];
+	return NULL;
+}
+
+/* ---- KSM ---------------------------------------------------------------- */
+
+static inline int fw_ksm_run(void)
+{
+	return (int)fw_read("/sys/kernel/mm/ksm/run");
+}
+
+static inline int fw_mergeable(const struct fake_guest *g)
+{
+	return (g->mem_merge || W.merge_off_ignored) && !W.ram_unmergeable && !W.ksm_no_merge;
+}
+
+/* The probe: every look at full_scans sees one more scan (KSM scans). */
+static inline int fw_counter(void *opaque, const char *root, const char *name, unsigned long long *v)
+{
+	char rel[256], val[32];
+
+	(void)opaque;
+	snprintf(rel, sizeof(rel), "/sys/kernel/mm/ksm/%s", name);
+	if (sysfs_read_u64(root, rel, v) < 0)
+		return -1;
+	if (strstr(name, "full_scans") && (strcmp(name, "../uksm/full_scans") || !W.uksm_stuck)) {
+		snprintf(val, sizeof(val), "%llu\n", *v + 1);
+		fake_write(root, rel, val);
+	}
+	return 0;
+}
+
+/* 1000 pages of boot content, and the fills it merged. */
+static inline int fw_merging(void *opaque, const char *root, pid_t pid, long long *pages)
+{
+	struct fake_guest *g = fw_guest(pid);
+	int run = fw_ksm_run();
+
+	(void)opaque;
+	(void)root;
+	if (!g)
+		return ocb_fail("no fake guest with pid %ld", (long)pid);
+	if (run == 2)
+		*pages = W.unmerge_keeps && fw_mergeable(g) ? 300 : 0;
+	else
+		*pages = run == 1 && fw_mergeable(g) ? 1000 + g->fill_merged : 0;
+	return 0;
+}
+
+static const struct ksm_probe_ops fw_probe_ops = { fw_counter, fw_merging };
+static const struct ksm_probe fw_probe = { &fw_probe_ops, NULL };
+
+/* After every write of the fake tree: what the kernel would do. */
+static inline void fw_hook(const char *path, const char *value)
+{
+	if (strstr(path, "/sys/kernel/mm/ksm/run") && !strcmp(value, "2")) {
+		/* Unmerging makes every merged mapping private again. */
+		fake_write(W.root, "/sys/kernel/mm/ksm/pages_sharing", W.unmerge_keeps ? "345\n" : "0\n");
+		for (size_t i = 0; i < W.n; i++)
+			if (W.g[i].alive && fw_mergeable(&W.g[i])) {
+				W.g[i].pss_kib += (unsigned long long)((1000 + W.g[i].fill_merged) * 4 * 3 / 4);
+				fw_proc(&W.g[i]);
+			}
+	}
+	if (strstr(path, "hugepages-2048kB/nr_hugepages") || strstr(path, "hugepages-1048576kB/nr_hugepages")) {
+		char dir[512], rel[600];
+		long long nr = atoll(value), used = 0;
+		unsigned long long page = strstr(path, "2048kB") ? 2 * MiB : GiB;
+
+		for (size_t i = 0; i < W.n; i++)
+			if ((W.g[i].backing == BACKING_HUGETLB_2M) == (page == 2 * MiB))
+				used += (long long)W.g[i].htlb_pages;
+		if (W.htlb_short && nr > 2)
+			nr -= 2;
+		snprintf(dir, sizeof(dir), "/sys/kernel/mm/hugepages/hugepages-%s", page == 2 * MiB ? "2048kB" : "1048576kB");
+		snprintf(rel, sizeof(rel), "%s/nr_hugepages", dir);
+		fw_writef(rel, "%lld\n", nr);
+		snprintf(rel, sizeof(rel), "%s/free_hugepages", dir);
+		fw_writef(rel, "%lld\n", nr - used > 0 ? nr - used : 0);
+	}
+}
+
+/* A guest on a hugetlb pool takes (or gives back) its pages. */
+static inline void fw_pool(struct fake_guest *g, int take)
+{
+	const char *rel = g->backing == BACKING_HUGETLB_2M ?
+			  "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages" :
+			  "/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages";
+	unsigned long long n = g->memory / (g->backing == BACKING_HUGETLB_2M ? 2 * MiB : GiB);
+	long long free;
+
+	if (g->backing != BACKING_HUGETLB_2M && g->backing != BACKING_HUGETLB_1G)
+		return;
+	free = fw_read(rel);
+	if (take) {
+		g->htlb_pages = n;
+		free -= (long long)n;
+	} else {
+		free += (long long)(W.htlb_leak ? n - 1 : n);
+		g->htlb_pages = W.htlb_leak ? 1 : 0;
+	}
+	fw_writef(rel, "%lld\n", free > 0 ? free : 0);
+}
+
+/* ---- the backend -------------------------------------------------------- */
+
+static inline struct fake_guest *G(struct vm *vm)
+{
+	return vm->priv;
+}
+
+static inline int f_start(struct vm *vm)
+{
+	struct fake_guest *g;
+
+	if (W.n >= FAKE_GUESTS)
+		return ocb_fail("more than %d fake guests", FAKE_GUESTS);
+	g = &W.g[W.n++];
+	memset(g, 0, sizeof(*g));
+	g->vm = vm;
+	g->memory = vm->cfg.memory_bytes;
+	g->backing = vm->cfg.backing;
+	g->mem_merge = vm->cfg.mem_merge;
+	g->pid = (pid_t)(5000 + W.n);
+	g->alive = 1;
+	g->actual = vm->cfg.memory_bytes;
+	g->rss_kib = 200 * 1024;
+	g->pss_kib = 300 * 1024;
+	g->ahp_kib = fw_thp_never() && !W.thp_ignores_never ? 0 : 100 * 1024;
+	vm->priv = g;
+	vm->boot_ns = 1000000;
+	fw_pool(g, 1);
+	fw_proc(g);
+	return 0;
+}
+
+static inline void f_kill(struct vm *vm)
+{
+	struct fake_guest *g = G(vm);
+
+	if (g && g->alive) {
+		g->alive = 0;
+		g->vm = NULL;
+		fw_pool(g, 0);
+		for (size_t i = 0; i < g->n_wl; i++)
+			free(g->wl[i].doc);
+		g->n_wl = 0;
+	}
+}
+
+static inline int f_stop(struct vm *vm)
+{
+	f_kill(vm);
+	return 0;
+}
+
+static inline int f_balloon_set(struct vm *vm, uint64_t t)
+{
+	struct fake_guest *g = G(vm);
+
+	if (!vm->cfg.balloon)
+		return ocb_fail("%s: balloon to %.0f MiB: %s", vm->cfg.name, bytes_to_mib(t),
+				W.no_balloon_error ? W.no_balloon_error :
+				"QMP: command 'balloon' failed: DeviceNotActive: No balloon device has been activated");
+	if (W.balloon_stuck || (W.balloon_deaf_under_pressure && g->pressure_mib))
+		return 0;
+	g->actual = t > vm->cfg.memory_bytes && !W.balloon_overshoot ? vm->cfg.memory_bytes : t;
+	/* Under pressure the guest gives what it has spare. */
+	if (g->pressure_mib && g->actual < (uint64_t)(g->pressure_mib + 300) * MiB)
+		g->actual = (uint64_t)(g->pressure_mib + 300) * MiB;
+	return 0;
+}
+
+static inline int f_balloon_get(struct vm *vm, uint64_t *actual)
+{
+	if (!vm->cfg.balloon)
+		return ocb_fail("QMP of %s: command 'query-balloon' failed: DeviceNotActive: No balloon device has "
+				"been activated", vm->cfg.name);
+	*actual = G(vm)->actual;
+	return 0;
+}
+
+static inline long long fw_total_kib(struct fake_guest *g)
+{
+	return (long long)(g->actual / 1024) - FAKE_RESERVE_MIB * 1024;
+}
+
+static inline int f_balloon_stats(struct vm *vm, json_t **stats)
+{
+	struct fake_guest *g = G(vm);
+	long long t = fw_total_kib(g) * 1024;
+
+	*stats = W.no_stats ? json_object() :
+		 json_pack("{s:I, s:I, s:I}", "stat-total-memory", (json_int_t)t, "stat-free-memory",
+			   (json_int_t)(t - (100 + g->pressure_mib) * (long long)MiB), "stat-available-memory",
+			   (json_int_t)(t - (50 + g->pressure_mib) * (long long)MiB));
+	return 0;
+}
+
+static inline struct fake_wl *fw_wl(struct fake_guest *g, long long pid)
+{
+	for (size_t i = 0; i < g->n_wl; i++)
+		if (g->wl[i].pid == pid)
+			return &g->wl[i];
+	return NULL;
+}
+
+static inline int f_agent_exec(struct vm *vm, const char *const *argv, uint64_t t, struct agent_exec_result *res)
+{
+	struct fake_guest *g = G(vm);
+
+	(void)t;
+	memset(res, 0, sizeof(*res));
+	res->exited = 1;
+	if (!strcmp(argv[0], "kill")) {
+		struct fake_wl *w = fw_wl(g, atoll(argv[2]));
+
+		if (w)
+			w->killed = 1;
+		res->exitcode = w ? 0 : 1;
+	} else if (!strcmp(argv[0], "ls") && !strcmp(argv[1], "/sys/bus/virtio/devices")) {
+		strbuf_adds(&res->out, vm->cfg.balloon ? "virtio0\nvirtio1\n" : "virtio1\n");
+	} else if (!strcmp(argv[0], "ls") && !strcmp(argv[1], "/sys/bus/virtio/drivers/virtio_balloon")) {
+		strbuf_adds(&res->out, vm->cfg.balloon ? "bind\nmodule\nuevent\nunbind\nvirtio0\n" : "bind\nuevent\n");
+	} else if (strcmp(argv[0], "true")) {
+		res->exitcode = 1;
+	}
+	return 0;
+}
+
+static inline int f_read_file(struct vm *vm, const char *path, struct strbuf *out, uint64_t t)
+{
+	struct fake_guest *g = G(vm);
+	long long total = fw_total_kib(g);
+
+	(void)t;
+	if (!strcmp(path, "/proc/meminfo")) {
+		strbuf_addf(out, "MemTotal: %lld kB\nMemFree: %lld kB\nMemAvailable: %lld kB\n", total,
+			    total - (100 + g->pressure_mib) * 1024, total - (50 + g->pressure_mib) * 1024);
+		return 0;
+	}
+	if (!strcmp(path, "/proc/interrupts")) {
+		strbuf_addf(out, "           CPU0\n  0:  518  IO-APIC   2-edge  timer\n"
+			    " 10:  %d  IO-APIC  10-edge      virtio0\n 24: 40  PCI-MSI 65536-edge  virtio1-config\n",
+			    W.balloon_no_irq ? 0 : 1234);
+		return 0;
+	}
+	if (!strcmp(path, "/sys/bus/virtio/devices/virtio0/device") && vm->cfg.balloon) {
+		strbuf_adds(out, "0x0005\n");
+		return 0;
+	}
+	if (!strcmp(path, "/sys/bus/virtio/devices/virtio1/device")) {
+		strbuf_adds(out, "0x0003\n");
+		return 0;
+	}
+	for (size_t i = 0; i < g->n_wl; i++)
+		if (g->wl[i].exited && g->wl[i].doc && !strcmp(g->wl[i].json, path)) {
+			strbuf_adds(out, g->wl[i].doc);
+			return 0;
+		}
+	return ocb_fail("%s: no such file in the fake guest", path);
+}
+
+/* "96M" into 4 KiB pages. */
+static inline long long fw_pages(const char *size)
+{
+	return atoll(size) * (strchr(size, 'G') ? 262144 : 256);
+}
+
+static inline int f_spawn(struct vm *vm, const char *const *argv, long long *pid)
+{
+	struct fake_guest *g = G(vm);
+	struct fake_wl *w;
+	const char *slash = strrchr(argv[0], '/');
+
+	if (g->n_wl >= FAKE_WLS)
+		return ocb_fail("too many fake workloads");
+	w = &g->wl[g->n_wl++];
+	memset(w, 0, sizeof(*w));
+	w->pid = *pid = ++W.next_wl;
+	snprintf(w->prog, sizeof(w->prog), "%s", slash ? slash + 1 : argv[0]);
+	for (size_t i = 1; argv[i]; i++) {
+		if (!strcmp(argv[i], "--json") && argv[i + 1])
+			snprintf(w->json, sizeof(w->json), "%s", argv[i + 1]);
+		if (!strcmp(argv[i], "--seed") && argv[i + 1])
+			snprintf(w->seed, sizeof(w->seed), "%s", argv[i + 1]);
+		if (!strcmp(argv[i], "--size") && argv[i + 1])
+			w->pages = fw_pages(argv[i + 1]);
+		w->cow |= !strcmp(argv[i], "--cow");
+	}
+	if (!strcmp(w->prog, "pressure"))
+		g->pressure_mib = W.pressure_short ? 100 : 1024;
+	return 0;
+}
+
+/* What a workload leaves when it exits, and what it did to its guest. */
+static inline void fw_exit(struct fake_guest *g, struct fake_wl *w)
+{
+	json_t *doc = json_pack("{s:s}", "status", "ok");
+
+	w->exited = 1;
+	if (!strcmp(w->prog, "ksmfill")) {
+		long long idn = w->pages * 3 / 4;
+
+		json_object_set_new(doc, "pages", json_pack("{s:I, s:I, s:i, s:I}", "total", (json_int_t)w->pages,
+							     "identical", (json_int_t)idn, "zero", 0, "unique",
+							     (json_int_t)(w->pages - idn)));
+		if (!w->killed)
+			json_object_set_new(doc, "verify", json_pack("{s:I, s:i}", "pages",
+								     (json_int_t)(W.cow_short ? w->pages / 2 : w->pages),
+								     "mismatched_pages", W.cow_mismatch ? 3 : 0));
+		if (w->cow)
+			json_object_set_new(doc, "histograms", json_pack("{s:{s:I, s:{s:i, s:i}}}", "cow_write_unmerged",
+									  "count", (json_int_t)idn, "percentiles",
+									  "p50", 5000, "p99", 9000));
+	} else if (!strcmp(w->prog, "pressure")) {
+		g->pressure_mib = 0;
+	} else if (!strcmp(w->prog, "memtouch")) {
+		/* 384 MiB faulted in: as huge pages when THP allows it. */
+		g->rss_kib += 384 * 1024;
+		if (!W.ram_file && (!fw_thp_never() || W.thp_ignores_never))
+			g->ahp_kib += 384 * 1024;
+		fw_proc(g);
+	} else if (!strcmp(w->prog, "memlat") && W.memlat_ns > 0) {
+		json_object_set_new(doc, "metrics", json_pack("{s:{s:f}}", "ns_per_access", "value", W.memlat_ns));
+	}
+	w->doc = json_dumps(doc, 0);
+	json_decref(doc);
+}
+
+static inline int f_poll(struct vm *vm, long long pid, struct agent_exec_result *res)
+{
+	struct fake_guest *g = G(vm);
+	struct fake_wl *w = fw_wl(g, pid);
+
+	memset(res, 0, sizeof(*res));
+	if (!w || w->exited)
+		return ocb_fail("%s: no running fake workload %lld", vm->cfg.name, pid);
+	w->polls++;
+	/* A fill merges once KSM had a look (after the first poll). */
+	if (!strcmp(w->prog, "ksmfill") && w->polls == 1 && fw_ksm_run() == 1 && fw_mergeable(g))
+		g->fill_merged += w->pages * 3 / 4;
+	if (w->killed || (!strcmp(w->prog, "ksmfill") && w->polls >= FAKE_HOLD_POLLS) ||
+	    (strcmp(w->prog, "ksmfill") && strcmp(w->prog, "pressure"))) {
+		fw_exit(g, w);
+		res->exited = 1;
+		strbuf_addf(&res->out, "%s: done\n", w->prog);
+		return 1;
+	}
+	return 0;
+}
+
+static inline int f_pump(struct vm *vm, uint64_t t)
+{
+	(void)vm;
+	(void)t;
+	return 0;
+}
+
+static inline pid_t f_pid(struct vm *vm)
+{
+	return G(vm)->pid;
+}
+
+static inline int f_alive(struct vm *vm)
+{
+	return G(vm) && G(vm)->alive;
+}
+
+static inline void f_describe(struct vm *vm, json_t *g)
+{
+	(void)vm;
+	(void)g;
+}
+
+static const struct vm_backend_ops fake_ops = {
+	.name = "fake", .flags = VM_CAP_BALLOON | VM_CAP_LOCAL_PROCESS, .start = f_start, .stop = f_stop,
+	.kill = f_kill, .balloon_set = f_balloon_set, .balloon_get = f_balloon_get, .balloon_stats = f_balloon_stats,
+	.agent_exec = f_agent_exec, .agent_read_file = f_read_file, .agent_spawn = f_spawn, .agent_poll = f_poll,
+	.pump = f_pump, .pid = f_pid, .alive = f_alive, .describe = f_describe,
+};
+
+/* A fresh world: every mechanism works, no guest yet, the hook on. */
+static inline void fw_reset(const char *root)
+{
+	memset(&W, 0, sizeof(W));
+	snprintf(W.root, sizeof(W.root), "%s", root);
+	W.memlat_ns = 90.0;
+	W.next_wl = 100;
+	sysfs_set_fake_hook(fw_hook);
+}
+
+#endif
