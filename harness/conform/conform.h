@@ -15,9 +15,16 @@
  * Results are data (struct conform_report); the text table, JUnit XML,
  * TAP 13 and JSON are emitters over them (emit.h).
  *
+ * The rule for the verdict: ERROR only when ocbench could not carry the
+ * check out (a guest did not boot, a fixture or knob failed); the host or
+ * emulator misbehaving in the way the check is about is a FAIL, and when
+ * a mechanism did not act the reason names what diagnose.h found.
+ *
  * The folder in layers, each including only those above it in this list:
  *   conform.h   this: what a check is and reports (conform.c);
  *   fixture.h   the context, fixture guests, knobs and guest helpers;
+ *   diagnose.h  the diagnoses of host/ and vm/ run on fixture guests;
+ *   ksmfill.h   what the KSM checks share (probes, scans, one fill run);
  *   balloon.h, ksm.h, thp.h, hugetlb.h, ept.h   one suite each;
  *   suites.h    every suite in order, selection, requirements, the run;
  *   emit.h      the output formats.

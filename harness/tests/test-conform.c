@@ -146,6 +146,36 @@ static void test_selection_errors(void **state)
 	assert_non_null(strstr(ocb_errmsg(), "BAL-999"));
 }
 
+/* README.md's check table has a row per check, each with what passing
+ * proves and when it fails (the tests run from the top of the tree). */
+static void test_readme_lists_every_check(void **state)
+{
+	const struct conform_suite *const *suites = conform_suites();
+	struct strbuf readme = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(read_file("README.md", &readme), 0);
+	assert_non_null(strstr(readme.buf, "| ID | What passing proves | Fails when |"));
+	for (size_t s = 0; suites[s]; s++)
+		for (size_t i = 0; i < suites[s]->n; i++) {
+			char head[32];
+			const char *row, *end;
+			int bars = 0;
+
+			snprintf(head, sizeof(head), "\n| %s | ", suites[s]->checks[i].id);
+			row = strstr(readme.buf, head);
+			if (!row)
+				fail_msg("README.md's check table has no row for %s", suites[s]->checks[i].id);
+			end = strchr(row + 1, '\n');
+			for (const char *p = row + 1; p < end; p++)
+				bars += *p == '|';
+			if (bars != 4)
+				fail_msg("README.md: the row of %s needs 3 columns (ID, what passing proves, fails when)",
+					 suites[s]->checks[i].id);
+		}
+	strbuf_release(&readme);
+}
+
 /* ---- emitters ------------------------------------------------------------- */
 
 static const struct conform_check syn[] = {
@@ -298,6 +328,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_knobs_restored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requirements_skip, setup, teardown),
 		cmocka_unit_test(test_selection_errors),
+		cmocka_unit_test(test_readme_lists_every_check),
 		cmocka_unit_test(test_junit_well_formed),
 		cmocka_unit_test(test_tap_format),
 		cmocka_unit_test(test_json_output),
