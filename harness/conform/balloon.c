@@ -457,12 +457,16 @@ static int wait_pressure(struct conform_ctx *c, struct vm *vm, double avail0, do
 	}
 }
 
-/* Inflate while probing the agent; max answer time into *worst. */
+/* Inflate while probing the agent; max answer time into *worst.  0, -2
+ * when the agent did not answer (the guest is not responsive: what the
+ * check is about), -1 on another error (message). */
 static int inflate_probing(struct conform_ctx *c, struct vm *vm, struct move *m, double *worst,
 			   int *probes)
 {
 	static const char *const argv[] = { "true", NULL };
-	uint64_t t0 = mono_ns();
+	/* The balloon's timeout bounds it too (tests shorten it). */
+	uint64_t t0 = mono_ns(), hold = PRESSURE_HOLD_NS < c->opt.balloon_timeout_ns ? PRESSURE_HOLD_NS :
+					c->opt.balloon_timeout_ns;
 
 	memset(m, 0, sizeof(*m));
 	m->target = SMALL;
@@ -470,14 +474,15 @@ static int inflate_probing(struct conform_ctx *c, struct vm *vm, struct move *m,
 	*probes = 0;
 	if (vm->ops->balloon_get(vm, &m->from) < 0 || vm->ops->balloon_set(vm, SMALL) < 0)
 		return -1;
-	/* The balloon's timeout bounds it too (tests shorten it). */
-	while (mono_ns() - t0 < (PRESSURE_HOLD_NS < c->opt.balloon_timeout_ns ? PRESSURE_HOLD_NS : c->opt.balloon_timeout_ns)) {
+	while (mono_ns() - t0 < hold) {
 		struct agent_exec_result res;
 		uint64_t p0 = mono_ns();
 		double s;
 
-		if (vm->ops->agent_exec(vm, argv, c->opt.cmd_timeout_ns, &res) < 0)
-			return ocb_err_prefix("%s: guest agent did not answer during the inflate: ", vm->cfg.name);
+		if (vm->ops->agent_exec(vm, argv, c->opt.cmd_timeout_ns, &res) < 0) {
+			ocb_err_prefix("%s: guest agent did not answer during the inflate: ", vm->cfg.name);
+			return -2;
+		}
 		agent_exec_result_release(&res);
 		s = ns_to_s(mono_ns() - p0);
 		if (s > *worst)
@@ -571,18 +576,23 @@ static void bal_006(struct conform_ctx *c, struct conform_result *r)
 	struct move m;
 	long long pid;
 	json_t *doc = NULL;
-	int probes = 0, took;
+	int probes = 0, took, rc;
 
 	if (!vm || ensure_at(c, vm, BOOT_MEM, r) < 0 || start_pressure(c, r, vm, &pid, &held) < 0)
 		return;
-	if (inflate_probing(c, vm, &m, &worst, &probes) < 0) {
+	rc = inflate_probing(c, vm, &m, &worst, &probes);
+	if (rc < 0) {
 		char msg[OCB_ERR_MAX];
 
 		snprintf(msg, sizeof(msg), "%s", ocb_errmsg());
+		/* A guest that stops answering or dies under the inflate is the
+		 * failure; a monitor command that fails is ours. */
 		if (!vm->ops->alive(vm))
 			conform_failf(r, "%s (and then: %s)", msg, ocb_errmsg());
-		else
+		else if (rc == -2)
 			conform_failf(r, "%s", msg);
+		else
+			conform_error(r, "%s", msg);
 		return;
 	}
 	if (stop_workload(c, vm, pid, &doc, &res) == 0) {

@@ -64,6 +64,7 @@ static struct fake_world {
 	int no_stats;			/* no balloon guest-stats */
 	int pressure_short;		/* pressure gets 100 MiB of its 1024 */
 	int balloon_deaf_under_pressure;	/* the balloon stays put while pressure runs */
+	int agent_dead_under_pressure;	/* the agent stops answering while pressure runs */
 	int ksm_no_merge;		/* KSM scans but merges nothing */
 	int ram_unmergeable;		/* QEMU's RAM mapping without mg */
 	int merge_off_ignored;		/* mem-merge=off guests merge too */
@@ -358,6 +359,8 @@ static inline int f_agent_exec(struct vm *vm, const char *const *argv, uint64_t 
 
 	(void)t;
 	memset(res, 0, sizeof(*res));
+	if (W.agent_dead_under_pressure && g->pressure_mib && !strcmp(argv[0], "true"))
+		return ocb_fail("guest agent of %s: no reply to guest-exec within 30 s", vm->cfg.name);
 	res->exited = 1;
 	if (!strcmp(argv[0], "kill")) {
 		struct fake_wl *w = fw_wl(g, atoll(argv[2]));

@@ -82,6 +82,12 @@ static void deaf_under_pressure(struct fx *f)
 	W.balloon_deaf_under_pressure = W.balloon_no_irq = 1;
 }
 
+static void agent_dead_under_pressure(struct fx *f)
+{
+	(void)f;
+	W.agent_dead_under_pressure = 1;
+}
+
 static void ksm_no_merge(struct fx *f)
 {
 	(void)f;
@@ -198,6 +204,7 @@ static const struct row rows[] = {
 	{ "BAL-006", NULL, CONFORM_PASS, "", NULL },
 	{ "BAL-006", deaf_under_pressure, CONFORM_FAIL, "under pressure the balloon did not move at all",
 	  "interrupt-not-delivered" },
+	{ "BAL-006", agent_dead_under_pressure, CONFORM_FAIL, "bal: guest agent did not answer during the inflate", NULL },
 	{ "KSM-001", NULL, CONFORM_PASS, "", NULL },
 	{ "KSM-001", ksm_no_merge, CONFORM_FAIL, "KSM did not merge the expected pages of either guest", NULL },
 	{ "KSM-001", ram_unmergeable, CONFORM_FAIL, "KSM cannot merge the guests' RAM", "ram-not-mergeable" },
