@@ -207,6 +207,12 @@ static struct vm **free_slot(struct conform_ctx *c, const struct conform_guest_s
 	return NULL;
 }
 
+/* A backend that can launch a guest and wait for it apart. */
+static int launches(const struct vm *vm)
+{
+	return vm->ops->launch && vm->ops->wait_ready;
+}
+
 /* Created and launched (started, for a backend that cannot launch
  * without waiting); NULL with a message. */
 static struct vm *launch(struct conform_ctx *c, const struct conform_guest_spec *sp)
@@ -220,7 +226,7 @@ static struct vm *launch(struct conform_ctx *c, const struct conform_guest_spec 
 	vm = vm_new(c->opt.backend, &cfg);
 	if (!vm)
 		return NULL;
-	rc = vm->ops->launch ? vm->ops->launch(vm) : vm->ops->start(vm);
+	rc = launches(vm) ? vm->ops->launch(vm) : vm->ops->start(vm);
 	if (rc < 0) {
 		char msg[OCB_ERR_MAX];
 
@@ -234,7 +240,7 @@ static struct vm *launch(struct conform_ctx *c, const struct conform_guest_spec 
 
 static int ready(struct conform_ctx *c, struct vm *vm, const struct conform_guest_spec *sp)
 {
-	if (vm->ops->launch && vm->ops->wait_ready(vm) < 0)
+	if (launches(vm) && vm->ops->wait_ready(vm) < 0)
 		return -1;
 	conform_progress(c, "%s: booted in %.2f s (%.0f MiB, %s%s%s)", sp->name, ns_to_s(vm->boot_ns),
 			 bytes_to_mib(sp->memory_bytes), accel_name(c->accel.kind),
