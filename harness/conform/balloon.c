@@ -286,14 +286,18 @@ static void bal_003(struct conform_ctx *c, struct conform_result *r)
 }
 
 /* BAL-004: no device.  What a backend answers when the guest has none:
- * QEMU's QMP error class DeviceNotActive, or libvirt's refusal (which is
- * libvirt's word for QEMU's DeviceNotActive).  A timeout or any other
- * balloon error is not it, though its message also says "balloon". */
+ * QEMU's QMP error class DeviceNotActive, or, through libvirt, its
+ * refusal of the request (libvirt's word for QEMU's DeviceNotActive) and
+ * no balloon size in its memory stats (libvirt's query never fails; the
+ * backend says the domain has no device).  A timeout or any other balloon
+ * error is not it, though its message also says "balloon". */
 static const struct {
-	const char *needle, *source;
+	const char *cmd, *needle, *source;
 } no_device[] = {
-	{ ": DeviceNotActive: ", "QEMU's QMP error class DeviceNotActive" },
-	{ "without the balloon device", "libvirt's refusal for a domain without a balloon device" },
+	{ "balloon", ": DeviceNotActive: ", "QEMU's QMP error class DeviceNotActive" },
+	{ "query-balloon", ": DeviceNotActive: ", "QEMU's QMP error class DeviceNotActive" },
+	{ "balloon", "without the balloon device", "libvirt's refusal for a domain without a balloon device" },
+	{ "query-balloon", "no balloon size for domain", "libvirt's stats without a balloon size" },
 };
 
 /* ocbench's own message for one refused command, as a user of `ocbench
@@ -302,7 +306,7 @@ static const struct {
 static int says_no_device(const struct vm *vm, const char *msg, const char *cmd, json_t *ev)
 {
 	for (size_t i = 0; i < sizeof(no_device) / sizeof(no_device[0]); i++)
-		if (strstr(msg, no_device[i].needle) && strstr(msg, vm->cfg.name)) {
+		if (!strcmp(no_device[i].cmd, cmd) && strstr(msg, no_device[i].needle) && strstr(msg, vm->cfg.name)) {
 			json_object_set_new(ev, cmd, json_pack("{s:s, s:s}", "message", msg, "recognised_as",
 								no_device[i].source));
 			return 1;
