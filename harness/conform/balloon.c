@@ -390,7 +390,8 @@ static void bal_005(struct conform_ctx *c, struct conform_result *r)
 		{ "stat-available-memory", "MemAvailable" },
 	};
 	struct vm *vm = fixture(c, r);
-	uint64_t deadline, wait_ns = c->opt.balloon_timeout_ns < STATS_WAIT_NS ? c->opt.balloon_timeout_ns : STATS_WAIT_NS;
+	uint64_t deadline, wait_ns = c->opt.balloon_timeout_ns < STATS_WAIT_NS ? c->opt.balloon_timeout_ns :
+				     STATS_WAIT_NS;
 	json_t *stats = NULL, *total;
 	int bad = 0;
 
@@ -415,8 +416,8 @@ static void bal_005(struct conform_ctx *c, struct conform_result *r)
 			json_object_set(r->evidence, "stats", stats);
 			json_decref(stats);
 			conform_diagnosis_note(r->evidence, conform_balloon_diagnosis(c, vm), &d);
-			conform_failf(r, "%s: no balloon guest-stats within %.1f s (polling every %u s); %s", vm->cfg.name,
-				      ns_to_s(wait_ns), balloon_guest.stats_period_s, d.buf);
+			conform_failf(r, "%s: no balloon guest-stats within %.1f s (polling every %u s); %s",
+				      vm->cfg.name, ns_to_s(wait_ns), balloon_guest.stats_period_s, d.buf);
 			strbuf_release(&d);
 			return;
 		}

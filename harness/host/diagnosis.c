@@ -64,7 +64,8 @@ size_t diag_text(const json_t *diag, struct strbuf *out)
 				continue;
 			if (!n++ && !causes)
 				strbuf_adds(out, "no cause found");
-			strbuf_addf(out, "%s%s", n > 1 || !causes ? "; " : "", json_string_value(json_object_get(f, "text")));
+			strbuf_addf(out, "%s%s", n > 1 || !causes ? "; " : "",
+				    json_string_value(json_object_get(f, "text")));
 		}
 	if (!n)
 		strbuf_adds(out, "no cause found");
