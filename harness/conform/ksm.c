@@ -36,6 +36,7 @@
 /* Long enough for a loaded host; the check ends the holds itself once
  * the control merged, so a passing run never waits it out. */
 #define HOLD_003 "30s"
+#define CONTROL_FRAC 0.5	/* of its fill a control guest must be seen to merge */
 #define SCAN_POLL_NS (50 * 1000000ull)
 #define K_SIGMA 3.0
 #define PAGE_KIB 4
@@ -263,7 +264,7 @@ static void ksm_002(struct conform_ctx *c, struct conform_result *r)
 /* ---- KSM-003: mem-merge off --------------------------------------------- */
 
 /* ksm-a and ksm-b (the control) and ksm-c (mem-merge off) run the same
- * fill of new content: the control must merge it as KSM-001 does, ksm-c
+ * fill of new content: the control must merge at least half of it, ksm-c
  * must never show a merged page.  Without a control that merges, "never
  * merged" would prove nothing. */
 static void ksm_003_verdict(struct conform_ctx *c, struct conform_result *r, struct ksm_fill *f, int bad)
@@ -301,6 +302,12 @@ static void ksm_003(struct conform_ctx *c, struct conform_result *r)
 	f.tag[1] = "ksm-003-b";
 	f.tag[2] = "ksm-003-c";
 	f.expected_approx = (double)(64 * MiB / 4096) * 0.75;
+	/* The control shows that KSM merges this content here and now, so
+	 * that ksm-c's 0 means something; how much KSM merges is KSM-001's
+	 * question.  After KSM-001 and -002 most of the fill lands on guest
+	 * pages merged before, and the guests' own writes meanwhile unmerge
+	 * a few hundred more (measured: 93-99 % of the fill counted). */
+	f.min_frac = CONTROL_FRAC;
 	if (ksm_setup(c, r) < 0 || boot_guests(c, r, f.vm, 3) < 0)
 		return;
 	if (ksm_precheck(c, r, f.vm, 2) || ksm_fill_start(c, r, &f, argv) < 0)

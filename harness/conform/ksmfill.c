@@ -250,7 +250,7 @@ static int fill_ended(struct ksm_fill *f)
 int ksm_fill_wait(struct conform_ctx *c, struct ksm_fill *f)
 {
 	uint64_t t0 = mono_ns();
-	double low = f->expected_approx * (1.0 - KSM_REL);
+	double low = f->expected_approx * (f->min_frac > 0 ? f->min_frac : 1.0 - KSM_REL);
 
 	for (;;) {
 		int ok = read_all(c, f, t0, low), end;
@@ -334,7 +334,7 @@ int ksm_fill_judge(const struct ksm_fill *f, json_t *ev, double *gained)
 
 	json_object_set_new(ev, "guests", per);
 	for (size_t g = 0; g < f->n_merge; g++) {
-		double exp = ksm_fill_expected(f->docs[g]), mean, sd, tol, gain;
+		double exp = ksm_fill_expected(f->docs[g]), mean, sd, tol = 0, gain;
 		char key[80];
 
 		if (f->settled)
@@ -350,14 +350,18 @@ int ksm_fill_judge(const struct ksm_fill *f, json_t *ev, double *gained)
 		if (gained)
 			gained[g] = gain;
 		snprintf(key, sizeof(key), "%s_tolerance", f->vm[g]->cfg.name);
-		tol = conform_tolerance(ev, key, exp, KSM_REL, 0, K_SIGMA,
-					sqrt(sd * sd + f->base_sd[g] * f->base_sd[g]), "pages");
+		if (f->min_frac > 0)
+			json_object_set_new(ev, key, json_pack("{s:f, s:s, s:s}", "value", f->min_frac, "unit", "ratio",
+								"rule", "gained_pages >= value x expected_pages"));
+		else
+			tol = conform_tolerance(ev, key, exp, KSM_REL, 0, K_SIGMA,
+						sqrt(sd * sd + f->base_sd[g] * f->base_sd[g]), "pages");
 		json_object_set_new(per, f->vm[g]->cfg.name,
 				    json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "baseline_pages", f->base_mean[g],
 					      "baseline_stddev", f->base_sd[g], "reused_merged_pages",
 					      f->base_mean[g] - f->low[g], "merged_pages", mean, "gained_pages", gain,
 					      "expected_pages", exp, "error_pages", gain - exp));
-		if (!f->settled || fabs(gain - exp) > tol)
+		if (!f->settled || (f->min_frac > 0 ? gain < f->min_frac * exp : fabs(gain - exp) > tol))
 			bad++;
 	}
 	return bad;

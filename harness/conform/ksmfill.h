@@ -38,6 +38,10 @@ struct ksm_fill {
 	long long max_seen[KSM_FILL_MAX];	/* highest reading */
 	double got[KSM_FILL_MAX][3];		/* at settling and 2 full scans on */
 	double expected_approx;			/* pages, to know when to stop */
+	/* 0: a gain within max(5 %, 3 sd) of the fill's mergeable pages
+	 * (KSM-001's rule); else the fraction of them a gain must reach, also
+	 * to stop waiting (KSM-003's control). */
+	double min_frac;
 	double settle_s;
 	int settled;
 	json_t *trace;				/* [t_s, guest..., full_scans] rows */
@@ -67,8 +71,9 @@ int ksm_precheck(struct conform_ctx *c, struct conform_result *r, struct vm *con
  * each.  -1 with r's verdict set (ERROR, or FAIL when KSM does not scan). */
 int ksm_fill_start(struct conform_ctx *c, struct conform_result *r, struct ksm_fill *f,
 		   const char *const *argv);
-/* Until the merging guests gained ~expected_approx pages each: 1 settled,
- * 0 not (a fill ended first, or the KSM timeout), -1 error. */
+/* Until the merging guests gained ~expected_approx pages each (min_frac
+ * of it when set): 1 settled, 0 not (a fill ended first, or the KSM
+ * timeout), -1 error. */
 int ksm_fill_wait(struct conform_ctx *c, struct ksm_fill *f);
 /* End every hold now (SIGTERM: ksmfill writes its results and exits);
  * -1 when the agent failed. */
@@ -77,7 +82,7 @@ int ksm_fill_stop(struct conform_ctx *c, struct ksm_fill *f);
  * none. */
 int ksm_fill_collect(struct conform_ctx *c, struct ksm_fill *f);
 /* Each merging guest's gain against what its ksmfill made mergeable
- * (identical + zero pages) within max(5 %, 3 sd) into ev's "guests";
+ * (identical + zero pages), by the rule of min_frac, into ev's "guests";
  * gained[] (may be NULL) the gains.  Returns how many are off. */
 int ksm_fill_judge(const struct ksm_fill *f, json_t *ev, double *gained);
 /* ksmfill's identical + zero pages of doc: what KSM must merge. */
