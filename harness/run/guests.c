@@ -180,6 +180,7 @@ static int wait_wave(struct run_ctx *c, size_t first, size_t last)
 		}
 		if (c->sampler)
 			sampler_tick(c->sampler);
+		results_sync_due(&c->res);
 	}
 	return 0;
 }

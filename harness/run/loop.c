@@ -59,6 +59,7 @@ int run_idle(struct run_ctx *c, uint64_t ns)
 		if (run_stop_requested(c))
 			return -1;
 		sampler_tick(c->sampler);	/* cheap when nothing is due */
+		results_sync_due(&c->res);	/* the CSVs reach the disk each second */
 		{
 			uint64_t now = mono_ns();
 
