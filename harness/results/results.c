@@ -114,6 +114,14 @@ void results_metric(struct results_run *r, const char *name, double value, const
 				      "gate", results_metric_gated(name)));
 }
 
+void results_metric_missing(struct results_run *r, const char *name, const char *unit,
+			    const char *better, const char *reason)
+{
+	json_object_set_new(r->metrics, name,
+			    json_pack("{s:n, s:s, s:s, s:b, s:s}", "value", "unit", unit, "better", better,
+				      "gate", results_metric_gated(name), "reason", reason));
+}
+
 /* Metrics that reach run.json without results_metric() (a workload's own,
  * copied from its workload.json) get "gate" here, from the same table: the
  * table decides, never the document the metric came from. */

@@ -47,6 +47,11 @@ void results_event(struct results_run *r, const char *type, json_t *fields);
  * on metrics put into r->metrics any other way too). */
 void results_metric(struct results_run *r, const char *name, double value, const char *unit,
 		    const char *better);
+/* A metric this run can produce but could not measure: written anyway,
+ * {"value": null, ..., "reason": why}, so that every run of a scenario
+ * has the same metrics and a mean never silently leaves a run out. */
+void results_metric_missing(struct results_run *r, const char *name, const char *unit,
+			    const char *better, const char *reason);
 /* Append a line to a streamed file (relative to the run dir); the header
  * is written first when the file is new.  A file that cannot be written
  * is reported once on stderr and results_flush() then fails. */

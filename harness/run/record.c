@@ -103,6 +103,10 @@ void run_summarize(struct run_ctx *c)
 		} else {
 			n = snprintf(line, sizeof(line), "%s: did not boot", g->g->name);
 		}
+		if (g->balloon_waits) {
+			snprintf(name, sizeof(name), "%s.balloon_reached_pct", g->g->name);
+			results_metric(&c->res, name, g->reached_pct_min, "%", "higher");
+		}
 		if (g->have_inflate && n > 0 && (size_t)n < sizeof(line))
 			snprintf(line + n, sizeof(line) - (size_t)n, " (balloon %.0f → %.0f MiB in %.2f s)",
 				 bytes_to_mib(g->first_inflate_from), bytes_to_mib(g->first_inflate_target),

@@ -234,6 +234,7 @@ static void guest_fini(void *state)
 
 const struct sampler_source_ops sampler_guest_source = {
 	.name = "guest",
+	.flags = SAMPLER_SRC_SLOW,	/* agent round trips */
 	.init = guest_init,
 	.sample = guest_sample,
 	.fini = guest_fini,

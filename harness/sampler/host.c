@@ -348,7 +348,7 @@ static int qemu_sample(struct sampler *s, void *state)
 			continue;
 		}
 		sample_ksm(s, vm->cfg.name, pid, p);
-		if (!rolled && now >= p->next_rollup_ns) {
+		if (!rolled && now >= p->next_rollup_ns && !sampler_slow_held(s)) {
 			sample_rollup(s, vm->cfg.name, pid, p);
 			q->rollup_next = (i + 1) % q->n;
 			rolled = 1;
@@ -372,6 +372,16 @@ static int qemu_sample(struct sampler *s, void *state)
 	return rc;
 }
 
+#define NO_KSM_MERGING "no /proc/PID/ksm_merging_pages for the QEMU processes (Linux 6.1+)"
+
+static int any_ksm_merging(const struct qemu_state *q)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (q->p[i].ksm_merging >= 0)
+			return 1;
+	return 0;
+}
+
 static void qemu_summary(struct sampler *s, void *state)
 {
 	struct qemu_state *q = state;
@@ -385,10 +395,12 @@ static void qemu_summary(struct sampler *s, void *state)
 			continue;
 		snprintf(name, sizeof(name), "%s.qemu_rss_peak_mib", g);
 		sampler_metric(s, name, q->p[i].peak_rss, "MiB", "lower");
-		if (q->p[i].peak_ksm_merging > 0) {
-			snprintf(name, sizeof(name), "%s.ksm_merging_peak_mib", g);
+		/* 0 merged is a measurement too: written in every run */
+		snprintf(name, sizeof(name), "%s.ksm_merging_peak_mib", g);
+		if (q->p[i].ksm_merging >= 0)
 			sampler_metric(s, name, q->p[i].peak_ksm_merging, "MiB", "higher");
-		}
+		else
+			sampler_metric_missing(s, name, "MiB", "higher", NO_KSM_MERGING);
 	}
 	if (q->peak_rss_sum <= 0)
 		return;
@@ -396,8 +408,10 @@ static void qemu_summary(struct sampler *s, void *state)
 	if (q->have_pss)
 		sampler_metric(s, "qemu_pss_peak_mib", q->peak_pss_sum, "MiB", "lower");
 	sampler_metric(s, "qemu_swap_peak_mib", q->peak_swap_sum, "MiB", "lower");
-	if (q->peak_ksm_sum > 0)
+	if (any_ksm_merging(q))
 		sampler_metric(s, "ksm_merging_peak_mib", q->peak_ksm_sum, "MiB", "higher");
+	else
+		sampler_metric_missing(s, "ksm_merging_peak_mib", "MiB", "higher", NO_KSM_MERGING);
 	sampler_metric(s, "guest_memory_declared_mib", q->declared_mib, "MiB", "higher");
 	if (q->cap_mib > 0)
 		sampler_metric(s, "overcommit_declared", q->declared_mib / q->cap_mib, "x", "higher");

@@ -60,6 +60,12 @@ int sampler_add_source(struct sampler *s, const struct sampler_source_ops *ops);
 /* Sample every source whose period has elapsed; cheap when none has.
  * Returns how many sources were sampled. */
 int sampler_tick(struct sampler *s);
+/* Hold (1) or release (0) the slow sources (SAMPLER_SRC_SLOW): while a
+ * balloon wait measures how long the balloon takes, nothing may sit in
+ * the loop between the balloon reaching its target and the poll that
+ * sees it; the held sources catch up right after the release.  Returns
+ * the previous state. */
+int sampler_hold_slow(struct sampler *s, int hold);
 /* Summary metrics into run.json (results_metric), each with unit and
  * better-direction; call once, after the last tick. */
 void sampler_summary(struct sampler *s);
