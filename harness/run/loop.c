@@ -3,12 +3,14 @@
 #include "sampler/sampler.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/jsontext.h"
 #include "util/interrupt.h"
 #include "util/progress.h"
 #include "vm/vm.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #define PUMP_SLICE_NS (20 * 1000000ull)
 
@@ -29,7 +31,8 @@ int run_fail(struct run_ctx *c, const char *msg)
 	if (!c->failed) {
 		c->failed = 1;
 		snprintf(c->reason, sizeof(c->reason), "%s", msg);
-		results_event(&c->res, "error", json_pack("{s:s}", "message", msg));
+		/* the message may quote a guest's stderr: any bytes */
+		results_event(&c->res, "error", json_pack("{s:o}", "message", json_text(msg, strlen(msg))));
 		if (progress_is_tty())
 			progress_line("%s", "");
 		fprintf(stderr, "ocbench: %s\n", msg);

@@ -24,7 +24,8 @@
  *   qemu,GUEST.rss_mib .swap_mib .pss_mib .anon_huge_mib .swap_pss_mib
  *        .ksm_merging_pages .ksm_zero_pages .ksm_process_profit_mib
  *   balloon,GUEST.actual_mib
- *   balloonstats,GUEST.stat-free-memory ... (as QEMU reports them)
+ *   balloonstats,GUEST.stat-free-memory_mib ... (QEMU's byte figures in
+ *        MiB, with _mib) and GUEST.stat-major-faults ... (counts as they are)
  *   guest,GUEST.free_used_mib .free_available_mib .free_total_mib ...
  *        (`free -m`) and GUEST.MemAvailable_mib ... (/proc/meminfo)
  *   cgroup,memory_current_mib max_events oom_events oom_kill
