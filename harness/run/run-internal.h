@@ -74,6 +74,9 @@ struct run_ctx {
 	 * actions closer to it.  Boot is measured on its own (boot_s). */
 	uint64_t timeline_t0_ns;
 	uint64_t late_max_ns;		/* the latest action's lateness */
+	/* the last `workload start`: when content for KSM to merge began to
+	 * be written (the KSM merge times count from it) */
+	uint64_t content_t0_ns;
 };
 
 /* Pending balloons are polled at 200 Hz: a reached time is known to 5 ms. */

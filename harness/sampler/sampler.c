@@ -254,6 +254,14 @@ void sampler_free(struct sampler *s)
 	free(s);
 }
 
+void *sampler_source_state(struct sampler *s, const struct sampler_source_ops *ops)
+{
+	for (size_t i = 0; s && i < s->nsrc; i++)
+		if (s->src[i].ops == ops)
+			return s->src[i].state;
+	return NULL;
+}
+
 int sampler_hold_slow(struct sampler *s, int hold)
 {
 	int was;

@@ -46,6 +46,8 @@ void sampler_metric_missing(struct sampler *s, const char *name, const char *uni
  * cheap and a slow part (the QEMU source's smaps_rollup walk) skips the
  * slow part then. */
 int sampler_slow_held(const struct sampler *s);
+/* The state of the source with these ops, NULL when it is not sampling. */
+void *sampler_source_state(struct sampler *s, const struct sampler_source_ops *ops);
 const char *sampler_root(const struct sampler *s);
 size_t sampler_nvms(const struct sampler *s);
 struct vm *sampler_vm(const struct sampler *s, size_t i);
