@@ -263,6 +263,7 @@ struct qemu_proc {
 	double peak_rss, peak_ksm_merging;
 	uint64_t next_rollup_ns;
 	int have_rss;
+	int rolled;		/* its PSS was read in the current round */
 };
 
 struct qemu_state {
@@ -421,12 +422,12 @@ static int qemu_sample(struct sampler *s, void *state)
 		if (!rolled && now >= p->next_rollup_ns && !sampler_slow_held(s)) {
 			sample_rollup(s, vm->cfg.name, pid, p);
 			q->rollup_next = (i + 1) % q->n;
-			rolled = 1;
+			p->rolled = rolled = 1;
 		}
 		rss += p->rss;
 		swap += p->swap;
 		ksm += p->ksm_merging > 0 ? p->ksm_merging : 0;
-		if (p->pss < 0)
+		if (p->pss < 0 || !p->rolled)
 			have_pss = 0;
 		else
 			pss += p->pss;
@@ -434,10 +435,15 @@ static int qemu_sample(struct sampler *s, void *state)
 	q->peak_rss_sum = max_d(q->peak_rss_sum, rss);
 	q->peak_swap_sum = max_d(q->peak_swap_sum, swap);
 	q->peak_ksm_sum = max_d(q->peak_ksm_sum, ksm);
-	/* a sum over some QEMUs only would understate the peak */
+	/* PSS is read for one QEMU a tick: the sum counts once a round has
+	 * read every QEMU, so its terms are at most one round apart, never a
+	 * stale value mixed with newer ones of the others (a sum over some
+	 * QEMUs only would understate the peak) */
 	if (have_pss && q->n) {
 		q->peak_pss_sum = max_d(q->peak_pss_sum, pss);
 		q->have_pss = 1;
+		for (size_t i = 0; i < q->n; i++)
+			q->p[i].rolled = 0;
 	}
 	return rc;
 }
