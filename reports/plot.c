@@ -4,6 +4,7 @@
 #include "util/fsutil.h"
 #include "util/runcmd.h"
 #include "reports/stats.h"
+#include "util/xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -343,12 +344,7 @@ static size_t guest_groups(const struct result_set *rs, int (*want)(const struct
 				    !strcmp(g[j].program, gr->program))
 					break;
 			if (j == ng) {
-				if (ng >= alloc) {
-					alloc = alloc ? 2 * alloc : 8;
-					g = realloc(g, alloc * sizeof(*g));
-					if (!g)
-						abort();
-				}
+				ALLOC_GROW(g, ng + 1, alloc);
 				memset(&g[ng], 0, sizeof(*g));
 				g[ng].scenario = run->scenario;
 				g[ng].cell = run->cell;
@@ -356,11 +352,11 @@ static size_t guest_groups(const struct result_set *rs, int (*want)(const struct
 				ng++;
 			}
 			if (g[j].n >= g[j].alloc) {
-				g[j].alloc = g[j].alloc ? 2 * g[j].alloc : 8;
-				g[j].run_idx = realloc(g[j].run_idx, g[j].alloc * sizeof(size_t));
-				g[j].guest_idx = realloc(g[j].guest_idx, g[j].alloc * sizeof(size_t));
-				if (!g[j].run_idx || !g[j].guest_idx)
-					abort();
+				size_t alloc_guests = g[j].alloc;
+
+				/* two arrays of one capacity: both grow to the same */
+				ALLOC_GROW(g[j].run_idx, g[j].n + 1, g[j].alloc);
+				ALLOC_GROW(g[j].guest_idx, g[j].n + 1, alloc_guests);
 			}
 			g[j].run_idx[g[j].n] = r;
 			g[j].guest_idx[g[j].n++] = k;
@@ -439,12 +435,10 @@ int plot_percentiles(const char *dir, const char *name, const struct result_set 
 		int id = fig_block(&f);
 
 		for (int k = 0; k < RESULT_NPCT; k++) {
-			double *v = malloc(g[i].n * sizeof(double));
+			double *v = xmallocarray(g[i].n, sizeof(double));
 			size_t nv = 0;
 			struct stats_summary s;
 
-			if (!v)
-				abort();
 			for (size_t j = 0; j < g[i].n; j++) {
 				double x = rs->runs[g[i].run_idx[j]].guests[g[i].guest_idx[j]].pct[k];
 
@@ -494,9 +488,7 @@ int plot_cdf(const char *dir, const char *name, const struct result_set *rs)
 		for (size_t j = 0; j < g[i].n; j++) {
 			const struct rs_guest *gr = &rs->runs[g[i].run_idx[j]].guests[g[i].guest_idx[j]];
 
-			all = realloc(all, (n + gr->nhist) * sizeof(*all));
-			if (!all)
-				abort();
+			all = xreallocarray(all, n + gr->nhist, sizeof(*all));
 			memcpy(all + n, gr->hist, gr->nhist * sizeof(*all));
 			n += gr->nhist;
 		}
