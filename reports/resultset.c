@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char *const result_pct_names[RESULT_NPCT] = { "p50", "p90", "p99", "p99.9", "max" };
 const char *const host_field_names[HOST_NFIELDS] = { "cpu.vendor", "cpu.model_name", "kernel",
 						     "qemu_version" };
 
@@ -310,6 +309,7 @@ static int load_events(struct rs_run *r)
 		e->t_s = json_number_value(json_object_get(ev, "t_ms")) / 1000.0;
 		e->type = xstrdup(jstr(ev, "type"));
 		e->label = xstrdup(label);
+		e->guest = xstrdup(jstr(ev, "guest"));
 		json_decref(ev);
 	}
 out:
@@ -369,39 +369,6 @@ out:
 	strbuf_release(&sb);
 }
 
-static void load_workload(struct rs_guest *g, const char *path)
-{
-	json_t *w = json_load_file(path, 0, NULL), *pct, *hist, *b;
-	size_t i, alloc = 0;
-
-	if (!json_is_object(w))
-		goto out;
-	g->program = xstrdup(jstr(w, "program"));
-	pct = json_object_get(w, "percentiles");
-	for (i = 0; i < RESULT_NPCT; i++) {
-		json_t *v = json_object_get(pct, result_pct_names[i]);
-
-		if (json_is_number(v))
-			g->pct[i] = json_number_value(v);
-	}
-	hist = json_object_get(w, "histogram");
-	if (json_is_object(hist))
-		hist = json_object_get(hist, "buckets");
-	json_array_foreach(hist, i, b) {
-		json_t *v = json_object_get(b, "value_ns"), *c = json_object_get(b, "count");
-
-		if (!v)
-			v = json_object_get(b, "value");
-		if (!json_is_number(v) || !json_is_number(c) || json_number_value(c) <= 0)
-			continue;
-		ALLOC_GROW(g->hist, g->nhist + 1, alloc);
-		g->hist[g->nhist].value_ns = json_number_value(v);
-		g->hist[g->nhist++].count = json_number_value(c);
-	}
-out:
-	json_decref(w);
-}
-
 static int cmp_dirent_name(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
@@ -412,6 +379,28 @@ static int is_dir(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* run.json's guests[] gives this guest a workload to run */
+static int guest_wants_workload(const struct rs_run *r, const char *name)
+{
+	json_t *g;
+	size_t i;
+
+	json_array_foreach(json_object_get(r->json, "guests"), i, g)
+		if (!strcmp(jstr(g, "name"), name))
+			return *jstr(g, "workload") != '\0';
+	return 0;
+}
+
+/* When the guest's workload started, on the run's clock (its series
+ * count from there); the first start when it was started again. */
+static double workload_start(const struct rs_run *r, const char *name)
+{
+	for (size_t i = 0; i < r->nevents; i++)
+		if (!strcmp(r->events[i].type, "workload_start") && !strcmp(r->events[i].guest, name))
+			return r->events[i].t_s;
+	return NAN;
 }
 
 static void load_guests(struct rs_run *r)
@@ -436,11 +425,11 @@ static void load_guests(struct rs_run *r)
 		g = &r->guests[r->nguests++];
 		memset(g, 0, sizeof(*g));
 		g->name = xstrdup(ents[i]->d_name);
-		for (int k = 0; k < RESULT_NPCT; k++)
-			g->pct[k] = NAN;
+		g->wanted = guest_wants_workload(r, g->name);
+		g->start_s = workload_start(r, g->name);
 		strbuf_addf(&p, "/workload.json");
 		if (path_exists(p.buf))
-			load_workload(g, p.buf);
+			workload_load(&g->w, p.buf);
 		strbuf_reset(&p);
 		strbuf_addf(&p, "%s/%s/free.csv", dir.buf, ents[i]->d_name);
 		if (path_exists(p.buf))
@@ -472,12 +461,12 @@ static void run_release(struct rs_run *r)
 	for (size_t i = 0; i < r->nevents; i++) {
 		free(r->events[i].type);
 		free(r->events[i].label);
+		free(r->events[i].guest);
 	}
 	free(r->events);
 	for (size_t i = 0; i < r->nguests; i++) {
 		free(r->guests[i].name);
-		free(r->guests[i].program);
-		free(r->guests[i].hist);
+		workload_release(&r->guests[i].w);
 		free(r->guests[i].free);
 	}
 	free(r->guests);

@@ -18,6 +18,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "reports/workload.h"
+
 enum better {
 	BETTER_UNKNOWN = 0,
 	BETTER_LOWER,
@@ -32,11 +34,6 @@ struct rs_metric {
 	int gate;		/* run.json's "gate"; results/gate.h's table when absent */
 };
 
-struct rs_point {
-	double t_s;
-	double v;
-};
-
 /* one (source, series) of samples.csv */
 struct rs_series {
 	char *source;
@@ -49,6 +46,7 @@ struct rs_event {
 	double t_s;
 	char *type;
 	char *label;	/* action text, event name or error message */
+	char *guest;	/* "" when the event is not a guest's */
 };
 
 /* a guest's `free -m` row, MiB */
@@ -56,20 +54,11 @@ struct rs_free_row {
 	double t_s, total, used, free, shared, buff_cache, available;
 };
 
-struct rs_hist_bucket {
-	double value_ns;
-	double count;
-};
-
-#define RESULT_NPCT 5
-extern const char *const result_pct_names[RESULT_NPCT];	/* p50 .. max */
-
 struct rs_guest {
 	char *name;
-	char *program;		/* NULL when no workload.json */
-	double pct[RESULT_NPCT];	/* ns, NAN when absent */
-	struct rs_hist_bucket *hist;
-	size_t nhist;
+	int wanted;		/* run.json gives it a workload */
+	struct rs_workload w;	/* its workload.json (w.program NULL: none) */
+	double start_s;		/* run clock of its workload_start event; NAN */
 	struct rs_free_row *free;
 	size_t nfree;
 };
