@@ -113,7 +113,7 @@ void dt_cell(struct doc_table *t, unsigned flags, const char *text)
 {
 	int head = t->nrows == 0;
 	const char *tag = head ? "th" : flags & DT_KEY ? "th scope=\"row\"" : "td";
-	int classes = !head && (flags & (DT_NUM | DT_BEST | DT_MISSING));
+	int classes = flags & (DT_NUM | DT_BEST | DT_MISSING) && (!head || flags & DT_NUM);
 
 	if (head && t->ncells < 64)
 		t->head[t->ncells] = flags;
@@ -122,7 +122,9 @@ void dt_cell(struct doc_table *t, unsigned flags, const char *text)
 		strbuf_adds(&t->md, "|");
 	}
 	strbuf_addf(&t->html, "<%s", tag);
-	if (classes)
+	if (classes && head)
+		strbuf_adds(&t->html, " class=\"num\"");
+	else if (classes)
 		strbuf_addf(&t->html, " class=\"%s%s%s\"", flags & DT_NUM ? "num" : "",
 			    flags & DT_BEST ? " best" : "", flags & DT_MISSING ? " missing" : "");
 	strbuf_adds(&t->html, ">");

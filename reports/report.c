@@ -37,7 +37,7 @@ static const char html_style[] =
 	/* host fields and run directories: long values without spaces */
 	"table.fields td,table.runs td,table.host td,th{overflow-wrap:anywhere}\n"
 	"th{background:#f3f3f3;font-weight:600}th[scope=row]{background:#fafafa;font-weight:normal}\n"
-	"td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"td.best{font-weight:bold;background:#e6f2e8}td.missing{color:#888;font-style:italic}\n"
 	"table.results td,table.results th{font-size:.95em}\n"
 	"figure.plot{margin:.8em 0 1.6em}figure.plot img{max-width:100%;height:auto;"
