@@ -17,9 +17,10 @@ struct item {
 	const char *name;	/* as the run names it */
 	const char *folded;	/* its group's name ("busy-*.x"), or name */
 	const char *unit;
-	double v;
+	double v;		/* NAN: the run could not measure it */
 	enum better better;
 	int latency;
+	const char *reason;	/* why not, for a NAN */
 };
 
 typedef void (*item_fn)(void *ctx, const struct item *it);
@@ -65,7 +66,7 @@ static void latency_items(const struct rs_run *r, item_fn fn, void *ctx)
 
 		for (size_t h = 0; w->program && h < w->nhist; h++) {
 			for (int k = 0; k < RESULT_NPCT; k++) {
-				struct item it = { NULL, NULL, "ns", w->hist[h].pct[k], BETTER_LOWER, 1 };
+				struct item it = { NULL, NULL, "ns", w->hist[h].pct[k], BETTER_LOWER, 1, NULL };
 
 				if (isnan(it.v))
 					continue;
@@ -89,9 +90,17 @@ static void run_items(const struct rs_run *r, item_fn fn, void *ctx)
 
 	for (size_t i = 0; i < r->nmetrics; i++) {
 		const struct rs_metric *m = &r->metrics[i];
-		struct item it = { m->name, NULL, m->unit, m->value, m->better, 0 };
+		struct item it = { m->name, NULL, m->unit, m->value, m->better, 0, NULL };
 
 		fold(r, m->name, &folded);
+		it.folded = folded.buf;
+		fn(ctx, &it);
+	}
+	for (size_t i = 0; i < r->nunmeasured; i++) {
+		const struct rs_unmeasured *u = &r->unmeasured[i];
+		struct item it = { u->name, NULL, u->unit, NAN, u->better, 0, u->reason };
+
+		fold(r, u->name, &folded);
 		it.folded = folded.buf;
 		fn(ctx, &it);
 	}
@@ -273,8 +282,12 @@ static void fill_item(void *ctx, const struct item *it)
 	for (size_t i = 0; i < f->h->n; i++) {
 		struct hl_row *row = &f->h->rows[i];
 
-		if (row->kind == HL_METRIC && !strcmp(row->key, row->folded ? it->folded : it->name))
+		if (row->kind != HL_METRIC || strcmp(row->key, row->folded ? it->folded : it->name))
+			continue;
+		if (!isnan(it->v))
 			push(&row->val[f->cell], it->v);
+		else if (!row->val[f->cell].reason && it->reason && *it->reason)
+			row->val[f->cell].reason = it->reason;
 	}
 }
 

@@ -15,8 +15,9 @@
  * row holds every guest of a [guest NAME] section: its mean, sd and n are
  * over the guests of every complete run of the cell, and n is shown
  * against the values expected (guests x runs) — a value missing from some
- * guest or run reads "n=2 of 3", and a cell without any reads "missing";
- * nothing is averaged away.  A pattern that matches a guest's own name
+ * guest or run reads "n=2 of 3", and a cell without any reads "missing"
+ * (with the reason a run gave for its null value); nothing is averaged
+ * away.  A pattern that matches a guest's own name
  * ("busy-1.*") and not the folded one keeps that guest apart.
  *
  * Rows come in the order of the patterns (names sorted within one), the
@@ -56,6 +57,7 @@ struct hl_val {
 	size_t nv, alloc;
 	struct stats_summary s;
 	size_t want;		/* values expected: guests x complete runs, or runs */
+	const char *reason;	/* why a run could not measure it (run.json), or NULL */
 };
 
 struct hl_row {

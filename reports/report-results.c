@@ -123,6 +123,8 @@ static unsigned value(const struct hl_row *row, const struct hl_val *v, const st
 	if (!v->nv) {
 		if (!cc->complete)
 			strbuf_adds(sb, "missing (no complete run)");
+		else if (v->reason)
+			strbuf_addf(sb, "missing (n=0 of %zu): %s", v->want, v->reason);
 		else
 			strbuf_addf(sb, "missing (n=0 of %zu)", v->want);
 		return DT_NUM | DT_MISSING;

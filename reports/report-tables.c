@@ -47,17 +47,38 @@ static void header(struct doc_table *t, const struct cells *cs, const char *extr
 	dt_row(t);
 }
 
-static void values(struct doc_table *t, const struct agg *a, const struct cells *cs,
+/* Why the complete runs of a cell have no value of name (run.json's
+ * reason of the first that gave one), or NULL. */
+static const char *reason(const struct result_set *rs, const struct cell_col *cc, const char *name)
+{
+	for (size_t r = 0; r < rs->n; r++) {
+		const struct rs_run *run = &rs->runs[r];
+		const char *why;
+
+		if (run_is_complete(run) && !strcmp(run->scenario, cc->scenario) &&
+		    !strcmp(run->cell, cc->cell) && (why = run_unmeasured(run, name)) && *why)
+			return why;
+	}
+	return NULL;
+}
+
+static void values(struct doc_table *t, const struct agg *a, const struct report_ctx *c,
 		   const char *name, size_t from, size_t to)
 {
+	const struct cells *cs = c->cs;
 	struct strbuf sb = STRBUF_INIT;
 
-	for (size_t c = from; c < to; c++) {
-		const struct agg_entry *e = agg_find(a, cs->c[c].scenario, cs->c[c].cell, name);
+	for (size_t k = from; k < to; k++) {
+		const struct agg_entry *e = agg_find(a, cs->c[k].scenario, cs->c[k].cell, name);
+		const char *why;
 
 		strbuf_reset(&sb);
 		if (!e) {
-			dt_cell(t, DT_NUM | DT_MISSING, cs->c[c].complete ? "missing" : "no complete run");
+			why = cs->c[k].complete ? reason(c->rs, &cs->c[k], name) : NULL;
+			if (why)
+				strbuf_addf(&sb, "missing: %s", why);
+			dt_cell(t, DT_NUM | DT_MISSING, why ? sb.buf : cs->c[k].complete ? "missing"
+											  : "no complete run");
 			continue;
 		}
 		fmt_mean_sd(&sb, e->s.mean, e->s.sd, e->s.n, 1);
@@ -93,7 +114,7 @@ static void metric_rows(struct report_ctx *c, const struct agg *a, const struct 
 		dt_cell(&t, DT_KEY, v[i]->name);
 		dt_cell(&t, 0, v[i]->unit);
 		dt_cell(&t, 0, gated ? better_name(v[i]->better) : why ? why : "run.json says \"gate\": false");
-		values(&t, a, c->cs, v[i]->name, from, to);
+		values(&t, a, c, v[i]->name, from, to);
 		dt_row(&t);
 	}
 	dt_emit(c->d, &t, gated ? "metrics" : "overhead");

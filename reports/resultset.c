@@ -52,6 +52,14 @@ const struct rs_metric *run_metric(const struct rs_run *r, const char *name)
 	return NULL;
 }
 
+const char *run_unmeasured(const struct rs_run *r, const char *name)
+{
+	for (size_t i = 0; i < r->nunmeasured; i++)
+		if (!strcmp(r->unmeasured[i].name, name))
+			return r->unmeasured[i].reason;
+	return NULL;
+}
+
 const struct rs_series *run_series(const struct rs_run *r, const char *source, const char *name)
 {
 	for (size_t i = 0; i < r->nseries; i++)
@@ -137,11 +145,23 @@ static char *matrix_cell(json_t *matrix)
 	return strbuf_detach(&sb);
 }
 
+static void add_unmeasured(struct rs_run *r, size_t *alloc, const char *name, json_t *m)
+{
+	struct rs_unmeasured *u;
+
+	ALLOC_GROW(r->unmeasured, r->nunmeasured + 1, *alloc);
+	u = &r->unmeasured[r->nunmeasured++];
+	u->name = name;
+	u->unit = jstr(m, "unit");
+	u->reason = jstr(m, "reason");
+	u->better = better_parse(jstr(m, "better"));
+}
+
 static int load_metrics(struct rs_run *r, const char *file)
 {
 	json_t *metrics = json_object_get(r->json, "metrics"), *m;
 	const char *name;
-	size_t alloc = 0;
+	size_t alloc = 0, ualloc = 0;
 
 	if (!metrics)
 		return 0;
@@ -151,8 +171,12 @@ static int load_metrics(struct rs_run *r, const char *file)
 		json_t *val = json_is_object(m) ? json_object_get(m, "value") : m;
 		struct rs_metric *mt;
 
-		if (!json_is_number(val))
-			continue;	/* null: the run could not measure it */
+		if (!json_is_number(val)) {
+			/* null: the run could not measure it (and says why) */
+			if (json_is_object(m))
+				add_unmeasured(r, &ualloc, name, m);
+			continue;
+		}
 		ALLOC_GROW(r->metrics, r->nmetrics + 1, alloc);
 		mt = &r->metrics[r->nmetrics++];
 		mt->name = xstrdup(name);
@@ -452,6 +476,7 @@ static void run_release(struct rs_run *r)
 		free(r->metrics[i].unit);
 	}
 	free(r->metrics);
+	free(r->unmeasured);
 	for (size_t i = 0; i < r->nseries; i++) {
 		free(r->series[i].source);
 		free(r->series[i].name);

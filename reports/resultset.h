@@ -34,6 +34,15 @@ struct rs_metric {
 	int gate;		/* run.json's "gate"; results/gate.h's table when absent */
 };
 
+/* A metric the run could not measure: run.json's {"value": null,
+ * "reason": why}.  The strings point into run.json. */
+struct rs_unmeasured {
+	const char *name;
+	const char *unit;
+	const char *reason;	/* "" when run.json gives none */
+	enum better better;
+};
+
 /* one (source, series) of samples.csv */
 struct rs_series {
 	char *source;
@@ -75,6 +84,8 @@ struct rs_run {
 	char *cell;		/* "host.ksm=on host.thp=never"; "" without a matrix */
 	struct rs_metric *metrics;
 	size_t nmetrics;
+	struct rs_unmeasured *unmeasured;	/* never in metrics[], never averaged */
+	size_t nunmeasured;
 	/* RESULTSET_SERIES only */
 	struct rs_series *series;
 	size_t nseries;
@@ -100,6 +111,9 @@ void resultset_release(struct result_set *rs);
 
 int run_is_complete(const struct rs_run *r);
 const struct rs_metric *run_metric(const struct rs_run *r, const char *name);
+/* Why the run has no value of name ("" when it gave no reason), or NULL
+ * when run.json does not list it as unmeasured. */
+const char *run_unmeasured(const struct rs_run *r, const char *name);
 const struct rs_series *run_series(const struct rs_run *r, const char *source,
 				const char *name);
 /* The matrix cell of a run shown to people: the cell, or "(no matrix)". */

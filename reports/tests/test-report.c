@@ -141,6 +141,11 @@ static void test_report_files(void **state)
 	has(&md, "report.md", "| guest-\\*: pressure access latency p50 | ns | **★ 180" NBSP "±" NBSP
 			      "0.71 (n=2)** | 220" NBSP "±" NBSP "0.71 (n=2) |");
 	has(&md, "report.md", "| runs failed or incomplete | runs | 1 of 3 | 0 of 2 |");
+	/* a value the run could not measure: missing, with the run's reason */
+	has(&md, "report.md", "| ksm\\_settle\\_s | s | 4.5" NBSP "±" NBSP "0.71 (n=2) | missing (n=0 of 2): "
+			      "KSM is off: nothing to settle |");
+	has(&md, "report.md", "| ksm\\_settle\\_s | s | lower | 4.5" NBSP "±" NBSP "0.71 (n=2) | missing: KSM "
+			      "is off: nothing to settle |");
 	has(&md, "report.md", "| workloads not ok (failed, killed or no result) | workloads | 0 of 2 | 0 of 2 |");
 	has(&html, "index.html", "<td class=\"num best\">★ 0.505");
 	has(&html, "index.html", "<td class=\"num missing\">missing (n=0 of 2)</td>");
