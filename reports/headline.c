@@ -158,17 +158,33 @@ static void label_row(struct hl_row *row, const char *program, const char *hist,
 	row->label = strbuf_detach(&sb);
 }
 
+/* The length of a latency key without its ".PCT" (PCT may hold a dot:
+ * "p99.9"), or 0 when it ends in no percentile name. */
+static size_t latency_stem(const char *key)
+{
+	size_t n = strlen(key), best = 0;
+
+	for (int k = 0; k < RESULT_NPCT; k++) {
+		size_t p = strlen(result_pct_names[k]);
+
+		if (n > p + 1 && key[n - p - 1] == '.' && !strcmp(key + n - p, result_pct_names[k]) &&
+		    (!best || n - p - 1 < best))
+			best = n - p - 1;
+	}
+	return best;
+}
+
 /* "G.PROGRAM.latency.HIST.PCT": the parts for the label */
 static void label_latency(struct hl_row *row)
 {
 	char prog[128] = "", hist[128] = "", pct[16] = "";
 	const char *p = strchr(row->key, '.'), *l = strstr(row->key, ".latency.");
-	const char *last = strrchr(row->key, '.');
+	size_t stem = latency_stem(row->key);
 
-	if (p && l && last > l + 8) {
+	if (p && l && stem > (size_t)(l + 9 - row->key)) {
 		snprintf(prog, sizeof(prog), "%.*s", (int)(l - p - 1), p + 1);
-		snprintf(hist, sizeof(hist), "%.*s", (int)(last - l - 9), l + 9);
-		snprintf(pct, sizeof(pct), "%s", last + 1);
+		snprintf(hist, sizeof(hist), "%.*s", (int)(row->key + stem - l - 9), l + 9);
+		snprintf(pct, sizeof(pct), "%s", row->key + stem + 1);
 	}
 	label_row(row, prog, hist, pct);
 }
@@ -249,10 +265,10 @@ static void group_latency(struct headline *h)
 		placed[i] = 1;
 		if (!h->rows[i].latency)
 			continue;
-		stem = (size_t)(strrchr(h->rows[i].key, '.') - h->rows[i].key);
-		for (size_t j = i + 1; j < h->n; j++)
-			if (!placed[j] && h->rows[j].latency && !strncmp(h->rows[j].key, h->rows[i].key, stem + 1) &&
-			    !strchr(h->rows[j].key + stem + 1, '.')) {
+		stem = latency_stem(h->rows[i].key);
+		for (size_t j = i + 1; j < h->n && stem; j++)
+			if (!placed[j] && h->rows[j].latency && latency_stem(h->rows[j].key) == stem &&
+			    !strncmp(h->rows[j].key, h->rows[i].key, stem)) {
 				out[k++] = h->rows[j];
 				placed[j] = 1;
 			}
