@@ -329,6 +329,7 @@ void scenario_free(struct scenario *s)
 	sc_doc_free(s->doc);
 	free(s->name);
 	free(s->description);
+	free(s->report_headline);
 	free(s->file);
 	free(s);
 }

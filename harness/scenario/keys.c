@@ -34,7 +34,7 @@ enum key_type {
 #define KEY_NO_AXIS 1	/* not allowed as a [matrix] axis */
 
 struct sc_key {
-	enum sc_section section;	/* SC_SEC_SCENARIO or SC_SEC_GUEST */
+	enum sc_section section;	/* SC_SEC_SCENARIO, SC_SEC_REPORT or SC_SEC_GUEST */
 	const char *name;
 	enum key_type type;
 	size_t offset;			/* in struct scenario / scenario_guest_spec */
@@ -76,6 +76,11 @@ static const struct sc_key keys[] = {
 	{ .section = SC_SEC_SCENARIO, .name = "boot_timeout", .type = KT_DURATION,
 	  .offset = SOFF(boot_timeout_ns), .def = "60s",
 	  .help = "time a guest may take until its agent answers" },
+
+	{ .section = SC_SEC_REPORT, .name = "headline", .type = KT_STRING,
+	  .offset = SOFF(report_headline), .def_text = "the report's default", .flags = KEY_NO_AXIS,
+	  .metavar = "PATTERN, ...",
+	  .help = "metrics the report shows first (globs over metric names, e.g. *.balloon_inflate_s)" },
 
 	{ .section = SC_SEC_GUEST, .name = "count", .type = KT_UINT, .offset = GOFF(count),
 	  .def = "1", .min = 1, .max = 256,
@@ -122,8 +127,8 @@ const struct sc_key *sc_key_find(enum sc_section sec, const char *name)
 /* NULL-terminated names of a section's keys (static storage). */
 const char *const *sc_key_names(enum sc_section sec)
 {
-	static const char *names[2][N_KEYS + 1];
-	const char **v = names[sec == SC_SEC_GUEST];
+	static const char *names[SC_SEC_REPORT + 1][N_KEYS + 1];
+	const char **v = names[sec];
 	size_t n = 0;
 
 	for (size_t i = 0; i < N_KEYS; i++)
@@ -254,6 +259,7 @@ const char *sc_section_label(const struct scenario_doc *d, enum sc_section sec, 
 	case SC_SEC_TIMELINE: return "timeline";
 	case SC_SEC_MATRIX: return "matrix";
 	case SC_SEC_QUICK: return "quick";
+	case SC_SEC_REPORT: return "report";
 	case SC_SEC_NONE: break;
 	}
 	return "";
@@ -333,7 +339,8 @@ void scenario_print_keys(FILE *f, const struct scenario_hooks *hooks)
 		const struct sc_key *k = &keys[i];
 
 		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n",
-			k->section == SC_SEC_GUEST ? "[guest NAME]" : "[scenario]", wk, k->name, wv,
+			k->section == SC_SEC_GUEST ? "[guest NAME]" : k->section == SC_SEC_REPORT ? "[report]"
+										   : "[scenario]", wk, k->name, wv,
 			v[i].buf, wd, k->def ? k->def : k->def_text, k->help);
 		strbuf_release(&v[i]);
 	}

@@ -39,6 +39,7 @@ enum sc_section {
 	SC_SEC_TIMELINE,
 	SC_SEC_MATRIX,
 	SC_SEC_QUICK,
+	SC_SEC_REPORT,
 };
 
 /* One KEY = VALUE line of [scenario], [host], [guest NAME] or [timeline]. */
