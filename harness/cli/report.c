@@ -26,9 +26,9 @@ static void report_usage(FILE *f)
 		"Exit: 0 written, 1 rendering failed, 2 usage error or unreadable results.\n");
 }
 
-/* The headline and the question of the scenario the runs ran, from the
- * file their run.json names (relative to where `ocbench run` ran, which is
- * usually here).  Without the file the report uses its defaults: the
+/* The headline and the question of the scenario the runs ran: from
+ * run.json, or for results older than that, from the file their run.json
+ * names (relative to where `ocbench run` ran, which is usually here).  Without the file the report uses its defaults: the
  * results are what it reports, the file only says what to show first. */
 static struct scenario *scenario_of(const struct result_set *rs, struct report_opts *o)
 {
@@ -36,6 +36,11 @@ static struct scenario *scenario_of(const struct result_set *rs, struct report_o
 	struct scenario *s;
 
 	if (!rs->n)
+		return NULL;
+	/* run.json carries them since the runner records them */
+	o->headline = json_string_value(json_object_get(json_object_get(rs->runs[0].json, "report"), "headline"));
+	o->description = json_string_value(json_object_get(rs->runs[0].json, "description"));
+	if (o->headline || o->description)
 		return NULL;
 	file = json_string_value(json_object_get(rs->runs[0].json, "scenario_file"));
 	if (!file || !path_exists(file))
