@@ -193,6 +193,35 @@ static void notes(struct report_ctx *c, const struct headline *h)
 	strbuf_release(&sb);
 }
 
+/* Runs whose timeline ran late (an action > 1 s after its time, because
+ * an earlier one overran): their actions were not where the scenario put
+ * them, which a reader of the figures must know before comparing cells. */
+static void late_warning(struct report_ctx *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->rs->n; i++) {
+		const struct rs_run *r = &c->rs->runs[i];
+		const struct rs_metric *m = run_metric(r, "timeline_late_max_ms");
+
+		if (!m || m->value <= 1000.0)
+			continue;
+		strbuf_addf(&sb, "%s%s (%s%s%s) %.1f s", n++ ? ", " : "", r->run_id ? r->run_id : r->dir,
+			    r->cell[0] ? r->cell : "", r->cell[0] ? ", " : "", r->status, m->value / 1000.0);
+	}
+	if (n) {
+		struct strbuf msg = STRBUF_INIT;
+
+		strbuf_addf(&msg, "Warning: in %zu run(s) an action of the timeline started more than 1 s "
+			    "after its time, because an action before it ran past it (the latest, per run: "
+			    "%s). Compare their timings with care.", n, sb.buf);
+		doc_para(c->d, "warning", msg.buf);
+		strbuf_release(&msg);
+	}
+	strbuf_release(&sb);
+}
+
 int report_results(struct report_ctx *c)
 {
 	struct headline h;
@@ -200,6 +229,7 @@ int report_results(struct report_ctx *c)
 
 	doc_section(c->d, "results", "Results");
 	context(c);
+	late_warning(c);
 	headline_build(c->rs, c->cs, c->opts ? c->opts->headline : NULL, &h);
 	if (!h.n)
 		doc_para(c->d, NULL, "No headline metric: no complete run recorded one.");

@@ -199,6 +199,7 @@ static void test_headline_from_scenario(void **state)
 		   "[report]\nheadline = ksm_settle_s, *.latency.*.p99, runs_failed, *.p99.9, no_such_metric\n");
 	synth_metric(m, "ksm_settle_s", 4.5, "s", "lower");
 	synth_metric(m, "guest-1.balloon_inflate_s", 0.5, "s", "lower");
+	synth_metric(m, "timeline_late_max_ms", 2500, "ms", "lower");	/* 2.5 s late */
 	o.scenario = "mine";
 	o.series = 1;
 	o.scenario_file = sc.buf;
@@ -220,6 +221,9 @@ static void test_headline_from_scenario(void **state)
 	assert_null(strstr(md.buf, "| guest-\\*: balloon\\_inflate\\_s |"));
 	has(&md, "report.md", "the scenario's \\[report\\] headline");
 	has(&md, "report.md", "no\\_such\\_metric.");
+	/* a run whose timeline ran late says so before anything is compared */
+	has(&md, "report.md", "Warning: in 1 run(s) an action of the timeline started more than 1 s");
+	has(&md, "report.md", ") 2.5 s).");
 	strbuf_release(&dir);
 	strbuf_release(&sc);
 	strbuf_release(&out);
