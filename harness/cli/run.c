@@ -74,10 +74,7 @@ static int make_index_dir(const char *out, const char *name, char *dir, size_t l
 
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
-	snprintf(dir, len, "%s/%s-%s", out, name, stamp);
-	for (int i = 2; path_exists(dir) && i < 100; i++)
-		snprintf(dir, len, "%s/%s-%s-%d", out, name, stamp, i);
-	if (mkdir_p(dir, 0755) < 0)
+	if (results_make_index_dir(out, name, stamp, dir, len) < 0)
 		return -1;
 	/* Absolute: the path goes into QEMU's argv and run.json. */
 	if (!realpath(dir, abs))
@@ -115,6 +112,10 @@ static int run_scenario(const char *path, const char *out, int quick, int yes, u
 	if (!s) {
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
 		return OCB_EXIT_USAGE;
+	}
+	if (scenario_check_runnable(s) < 0) {
+		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
+		goto out;
 	}
 	if (repeat)
 		s->repeat = repeat;	/* --repeat overrides the scenario's */
