@@ -6,10 +6,12 @@
 #include "util/fsutil.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A CSV streamed as it is taken: lines collect in pending and go to the
@@ -274,4 +276,29 @@ int results_write_index(const char *dir, const char *scenario, json_t *runs)
 	json_decref(doc);
 	strbuf_release(&p);
 	return rc;
+}
+
+int results_make_index_dir(const char *out, const char *name, const char *stamp, char *dir,
+			   size_t len)
+{
+	int n;
+
+	if (mkdir_p(out, 0755) < 0)
+		return ocb_err_prefix("results directory: ");
+	for (int i = 1; i < 100; i++) {
+		if (i == 1)
+			n = snprintf(dir, len, "%s/%s-%s", out, name, stamp);
+		else
+			n = snprintf(dir, len, "%s/%s-%s-%d", out, name, stamp, i);
+		if (n < 0 || (size_t)n >= len)
+			return ocb_fail("results directory %s/%s-%s: path longer than %zu bytes", out,
+					name, stamp, len - 1);
+		/* no existence check first: mkdir itself says whether it is ours */
+		if (mkdir(dir, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return ocb_fail_errno("cannot create results directory %s", dir);
+	}
+	return ocb_fail("cannot create results directory %s/%s-%s: it and -2 ... -99 exist", out,
+			name, stamp);
 }

@@ -65,6 +65,15 @@ int results_flush(struct results_run *r);
 /* Set status (+ reason when not complete), flush, close. */
 int results_close(struct results_run *r, const char *status, const char *reason);
 
+/* Create OUT/NAME-STAMP (or NAME-STAMP-2 ... -99 when taken) into dir
+ * (len bytes), OUT itself with its parents when missing.  Race-free: the
+ * final directory is made with one mkdir(2) and a name that exists in any
+ * form (directory, file, dangling symlink) is never reused, so two runs
+ * started in the same second, or a link planted in OUT, cannot share or
+ * redirect it.  NAME must be a plain file-name component (the scenario
+ * layer checks it).  -1 with a message naming the path. */
+int results_make_index_dir(const char *out, const char *name, const char *stamp, char *dir,
+			   size_t len);
 /* Write an index.json listing runs (array of objects, stolen). */
 int results_write_index(const char *dir, const char *scenario, json_t *runs);
 /* Write a JSON document atomically. */

@@ -32,6 +32,7 @@ enum key_type {
 };
 
 #define KEY_NO_AXIS 1	/* not allowed as a [matrix] axis */
+#define KEY_FILE_NAME 2	/* a plain file-name component (sc_valid_name) */
 
 struct sc_key {
 	enum sc_section section;	/* SC_SEC_SCENARIO, SC_SEC_REPORT or SC_SEC_GUEST */
@@ -56,7 +57,8 @@ static const char *const onoff_names[] = { "off", "on", NULL };
 
 static const struct sc_key keys[] = {
 	{ .section = SC_SEC_SCENARIO, .name = "name", .type = KT_STRING, .offset = SOFF(name),
-	  .def_text = "file name without .ini", .flags = KEY_NO_AXIS, .metavar = "TEXT",
+	  .def_text = "file name without .ini", .flags = KEY_NO_AXIS | KEY_FILE_NAME,
+	  .metavar = "NAME",
 	  .help = "name of the scenario in results and reports" },
 	{ .section = SC_SEC_SCENARIO, .name = "description", .type = KT_STRING,
 	  .offset = SOFF(description), .def_text = "none", .metavar = "TEXT",
@@ -192,6 +194,10 @@ int sc_key_set(const struct sc_key *k, void *base, const char *value,
 
 	switch (k->type) {
 	case KT_STRING:
+		/* the scenario name becomes results/NAME-TIMESTAMP: a '/' or
+		 * ".." in it would write outside -o */
+		if ((k->flags & KEY_FILE_NAME) && !sc_valid_name(value))
+			return ocb_fail("invalid name '%s': " SC_NAME_RULE, value);
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
 		return 0;

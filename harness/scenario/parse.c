@@ -59,16 +59,6 @@ static int parse_fail_at(struct parse_ctx *p)
 	return ocb_err_prefix("%s:%u: ", p->doc->file, p->lineno);
 }
 
-static int valid_guest_name(const char *s)
-{
-	if (!isalnum((unsigned char)*s))
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
-			return 0;
-	return 1;
-}
-
 /* [guest NAME]: a NAME that is new and makes good guest names (NAME-1). */
 static int guest_section(struct parse_ctx *p, char **w, size_t nw, const char *inner)
 {
@@ -76,9 +66,8 @@ static int guest_section(struct parse_ctx *p, char **w, size_t nw, const char *i
 
 	if (nw != 2)
 		return ocb_fail("expected [guest NAME] with one NAME, got '[%s]'", inner);
-	if (!valid_guest_name(w[1]))
-		return ocb_fail("invalid guest name '%s': expected letters, digits, '-' and '_', "
-				"starting with a letter or digit", w[1]);
+	if (!sc_valid_name(w[1]))
+		return ocb_fail("invalid guest name '%s': " SC_NAME_RULE, w[1]);
 	for (size_t i = 0; i < d->n_guests; i++)
 		if (strcmp(d->guests[i].name, w[1]) == 0)
 			return ocb_fail("duplicate guest '%s' (first defined on line %u)", w[1],

@@ -19,6 +19,8 @@
 #include "util/fsutil.h"
 #include "util/strbuf.h"
 
+#include <sys/stat.h>
+
 static char tmpdir[] = "/tmp/ocb-test-results-XXXXXX";
 
 static int setup(void **state)
@@ -265,6 +267,43 @@ static void test_image_identity(void **state)
 	strbuf_release(&d);
 }
 
+/* A name that exists in any form is never reused, nor followed: old
+ * code checked existence (following links) and then mkdir -p'd, so a
+ * dangling link planted as NAME-STAMP failed the run, and a directory
+ * made between the check and the mkdir was shared. */
+static void test_index_dir(void **state)
+{
+	struct strbuf out = STRBUF_INIT, p = STRBUF_INIT;
+	char dir[512], small[16];
+	struct stat st;
+
+	(void)state;
+	strbuf_addf(&out, "%s/idx/results", tmpdir);
+	assert_int_equal(results_make_index_dir(out.buf, "sc", "20260101T000000", dir, sizeof(dir)), 0);
+	strbuf_addf(&p, "%s/sc-20260101T000000", out.buf);
+	assert_string_equal(dir, p.buf);
+	assert_int_equal(lstat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	/* taken by the run above; -2 by a dangling link; -3 by a file */
+	strbuf_addf(&p, "-2");
+	assert_int_equal(symlink("/nonexistent/ocb-elsewhere", p.buf), 0);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/sc-20260101T000000-3", out.buf);
+	assert_int_equal(write_file_atomic(p.buf, "x", 1, 0644), 0);
+	assert_int_equal(results_make_index_dir(out.buf, "sc", "20260101T000000", dir, sizeof(dir)), 0);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/sc-20260101T000000-4", out.buf);
+	assert_string_equal(dir, p.buf);
+	assert_int_equal(lstat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	/* a path that does not fit says so instead of truncating */
+	assert_int_equal(results_make_index_dir(out.buf, "sc", "20260101T000000", small,
+						sizeof(small)), -1);
+	assert_non_null(strstr(ocb_errmsg(), "path longer than 15 bytes"));
+	strbuf_release(&out);
+	strbuf_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_sha256_file),
 		cmocka_unit_test(test_image_identity),
+		cmocka_unit_test(test_index_dir),
 	};
 
 	return cmocka_run_group_tests_name("results", tests, setup, teardown);

@@ -552,7 +552,7 @@ static int agent_command_libvirt(void *ctx, const char *cmd, json_t *args, json_
 
 static struct agent_via via_of(struct vm *vm)
 {
-	struct agent_via v = { agent_command_libvirt, vm, P(vm)->label, NULL };
+	struct agent_via v = { agent_command_libvirt, vm, P(vm)->label, NULL, NULL };
 
 	return v;
 }
