@@ -2,6 +2,7 @@
  * qsort over every (run, metric) pair keeps a thousand runs well under the
  * compare time budget and the order deterministic. */
 #include "reports/aggregate.h"
+#include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,10 +64,8 @@ void agg_build(const struct result_set *rs, struct agg *a)
 		if (run_is_complete(&rs->runs[r]))
 			total += rs->runs[r].nmetrics;
 	}
-	t = malloc((total ? total : 1) * sizeof(*t));
-	a->e = malloc((total ? total : 1) * sizeof(*a->e));
-	if (!t || !a->e)
-		abort();
+	t = xmallocarray(total, sizeof(*t));
+	a->e = xmallocarray(total, sizeof(*a->e));
 	for (size_t r = 0; r < rs->n; r++) {
 		const struct rs_run *run = &rs->runs[r];
 
@@ -94,9 +93,7 @@ void agg_build(const struct result_set *rs, struct agg *a)
 		e->unit = t[i].m->unit;
 		e->better = t[i].m->better;
 		e->gate = 0;
-		e->vals = malloc((j - i) * sizeof(double));
-		if (!e->vals)
-			abort();
+		e->vals = xmallocarray(j - i, sizeof(double));
 		for (size_t k = i; k < j; k++) {
 			e->vals[k - i] = t[k].m->value;
 			e->gate |= t[k].m->gate;

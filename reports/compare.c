@@ -2,6 +2,7 @@
 #include "reports/compare.h"
 #include "reports/like.h"
 #include "results/gate.h"
+#include "util/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -18,12 +19,7 @@ static struct compare_row *add_row(struct compare_result *res)
 {
 	struct compare_row *r;
 
-	if (res->n >= res->alloc) {
-		res->alloc = res->alloc ? 2 * res->alloc : 32;
-		res->rows = realloc(res->rows, res->alloc * sizeof(*res->rows));
-		if (!res->rows)
-			abort();
-	}
+	ALLOC_GROW(res->rows, res->n + 1, res->alloc);
 	r = &res->rows[res->n++];
 	memset(r, 0, sizeof(*r));
 	r->delta_pct = r->p = r->p_welch = r->limit_pct = NAN;
@@ -158,9 +154,7 @@ static void merge_cells(struct compare_result *res)
 	const struct tally *b = &res->base_tally, *c = &res->cand_tally;
 	size_t i = 0, j = 0;
 
-	res->cells = calloc(b->ncells + c->ncells + 1, sizeof(*res->cells));
-	if (!res->cells)
-		abort();
+	res->cells = xcalloc(b->ncells + c->ncells + 1, sizeof(*res->cells));
 	while (i < b->ncells || j < c->ncells) {
 		struct compare_cell *out = &res->cells[res->ncells++];
 		int k = i >= b->ncells ? 1 : j >= c->ncells ? -1 : cmp_cells(&b->cells[i], &c->cells[j]);

@@ -3,15 +3,26 @@
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/runcmd.h"
-#include "reports/stats.h"
+#include "util/xalloc.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#define KSM_PAGE_MIB (4096.0 / 1048576.0)
 #define GNUPLOT_TIMEOUT_NS (120ull * 1000000000ull)
+
+/* Okabe & Ito's palette, ordered so the first colours are the most
+ * distinct on white; yellow last (it is faint on a white background). */
+const char *const plot_palette[PLOT_MAX_SERIES] = {
+	"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
+};
+
+/* Pixels around the panels of a figure. */
+#define TITLE_PX 44		/* the figure's title */
+#define BOTTOM_PX 46		/* the last panel's x tics and label */
+#define PANEL_GAP_PX 60		/* a panel's title and the x tics of the one above */
+#define KEY_PX 300		/* the legend right of stacked panels */
+#define LEFT_PX 84
 
 void gp_quote(struct strbuf *sb, const char *s)
 {
@@ -25,6 +36,190 @@ void gp_quote(struct strbuf *sb, const char *s)
 	strbuf_addch(sb, '\'');
 }
 
+void gp_set_str(struct strbuf *sb, const char *cmd, const char *text)
+{
+	strbuf_addf(sb, "%s ", cmd);
+	gp_quote(sb, text);
+	strbuf_addch(sb, '\n');
+}
+
+void plot_init(struct plot *p, const char *title, int columns, int panel_px)
+{
+	memset(p, 0, sizeof(*p));
+	p->title = xstrdup(title);
+	p->columns = columns < 1 ? 1 : columns;
+	p->panel_px = panel_px;
+}
+
+void plot_release(struct plot *p)
+{
+	for (size_t i = 0; i < p->npanels; i++) {
+		strbuf_release(&p->panels[i].set);
+		strbuf_release(&p->panels[i].items);
+	}
+	free(p->panels);
+	free(p->title);
+	strbuf_release(&p->data);
+	memset(p, 0, sizeof(*p));
+}
+
+int plot_block_begin(struct plot *p)
+{
+	strbuf_addf(&p->data, "$d%d << EOD\n", p->nblocks);
+	return p->nblocks++;
+}
+
+void plot_block_end(struct plot *p)
+{
+	strbuf_adds(&p->data, "EOD\n");
+}
+
+struct plot_panel *plot_panel(struct plot *p, double weight)
+{
+	struct plot_panel *pp;
+
+	ALLOC_GROW(p->panels, p->npanels + 1, p->alloc);
+	pp = &p->panels[p->npanels++];
+	memset(pp, 0, sizeof(*pp));
+	pp->weight = weight;
+	return pp;
+}
+
+static struct plot_panel *current(struct plot *p)
+{
+	return p->npanels ? &p->panels[p->npanels - 1] : plot_panel(p, 1);
+}
+
+static void item(struct plot_panel *pp, int block, const char *using, const char *style,
+		 const char *colour, const char *title)
+{
+	strbuf_adds(&pp->items, pp->nitems ? ", \\\n  " : "plot \\\n  ");
+	strbuf_addf(&pp->items, "$d%d using %s with %s lc rgb '%s' ", block, using, style, colour);
+	if (title) {
+		strbuf_adds(&pp->items, "title ");
+		gp_quote(&pp->items, title);
+	} else {
+		strbuf_adds(&pp->items, "notitle");
+	}
+	pp->nitems++;
+}
+
+int plot_series(struct plot *p, int block, const char *using, const char *style, const char *title)
+{
+	struct plot_panel *pp = current(p);
+
+	if (pp->nseries >= PLOT_MAX_SERIES) {
+		pp->dropped++;
+		return -1;
+	}
+	item(pp, block, using, style, plot_palette[pp->nseries], title);
+	pp->nseries++;
+	return 0;
+}
+
+void plot_series_more(struct plot *p, int block, const char *using, const char *style)
+{
+	struct plot_panel *pp = current(p);
+
+	if (!pp->nseries || pp->dropped)
+		return;	/* the series it belongs to was not drawn */
+	item(pp, block, using, style, plot_palette[pp->nseries - 1], NULL);
+}
+
+void plot_extra(struct plot *p, int block, const char *using, const char *style, const char *colour)
+{
+	item(current(p), block, using, style, colour, NULL);
+}
+
+/* ---- layout and rendering ---- */
+
+static int drawn(const struct plot_panel *pp)
+{
+	return pp->nitems > 0;
+}
+
+/* Height in pixels of the whole figure. */
+static int figure_px(const struct plot *p)
+{
+	double h = TITLE_PX + BOTTOM_PX, row = 0;
+	int col = 0;
+
+	for (size_t i = 0; i < p->npanels; i++) {
+		if (!drawn(&p->panels[i]))
+			continue;
+		if (p->columns == 1) {
+			h += p->panels[i].weight * p->panel_px;
+			continue;
+		}
+		if (p->panels[i].weight * p->panel_px > row)
+			row = p->panels[i].weight * p->panel_px;
+		if (++col == p->columns) {
+			h += row;
+			row = 0;
+			col = 0;
+		}
+	}
+	return (int)(h + row);
+}
+
+/* Margins "at screen" of panel k (k-th drawn one): stacked panels share
+ * the left and right edges exactly, so their time axes line up. */
+static void margins(const struct plot *p, size_t k, double y0_px, double h_px, int H,
+		    struct strbuf *out)
+{
+	double left, right, top, bottom;
+
+	if (p->columns == 1) {
+		left = (double)LEFT_PX / PLOT_WIDTH;
+		right = 1.0 - (double)KEY_PX / PLOT_WIDTH;
+	} else {
+		double w = 1.0 / p->columns;
+		size_t c = k % (size_t)p->columns;
+
+		left = c * w + (double)LEFT_PX / PLOT_WIDTH;
+		right = (c + 1) * w - 0.02;
+	}
+	top = 1.0 - (y0_px + PANEL_GAP_PX) / H;
+	bottom = 1.0 - (y0_px + h_px) / H;
+	strbuf_addf(out, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+			 "set tmargin at screen %.4f\nset bmargin at screen %.4f\n",
+		    left, right, top, bottom);
+}
+
+static void draw(const struct plot *p, int H, struct strbuf *out)
+{
+	double y = TITLE_PX, row = 0;
+	size_t k = 0;
+
+	strbuf_adds(out, "set multiplot title ");
+	gp_quote(out, p->title);
+	strbuf_adds(out, " font ',13'\n");
+	for (size_t i = 0; i < p->npanels; i++) {
+		const struct plot_panel *pp = &p->panels[i];
+		double h = pp->weight * p->panel_px;
+
+		if (!drawn(pp))
+			continue;
+		/* every panel from a clean state: the PNG pass replays the SVG's */
+		strbuf_adds(out, "reset\nset grid\n");
+		margins(p, k, y, h, H, out);
+		strbuf_adds(out, pp->set.buf);
+		strbuf_adds(out, pp->items.buf);
+		strbuf_adds(out, "\n");
+		if (p->columns == 1) {
+			y += h;
+		} else {
+			row = h > row ? h : row;
+			if ((k + 1) % (size_t)p->columns == 0) {
+				y += row;
+				row = 0;
+			}
+		}
+		k++;
+	}
+	strbuf_adds(out, "unset multiplot\n");
+}
+
 static int file_nonempty(const char *path)
 {
 	struct stat st;
@@ -32,13 +227,57 @@ static int file_nonempty(const char *path)
 	return stat(path, &st) == 0 && st.st_size > 0;
 }
 
-int plot_render(const char *dir, const char *name, const char *body)
+static void script(const struct plot *p, const char *dir, const char *name, struct strbuf *s)
 {
-	struct strbuf script = STRBUF_INIT, path = STRBUF_INIT, out = STRBUF_INIT,
-		      gp = STRBUF_INIT, img = STRBUF_INIT;
-	const char *argv[3];
-	int rc = -1, code;
+	struct strbuf img = STRBUF_INIT;
+	int H = figure_px(p);
 
+	strbuf_adds(s, "# generated by ocbench report; run: gnuplot THIS_FILE\nset encoding utf8\n");
+	strbuf_adds(s, p->data.buf);
+	strbuf_addf(s, "set terminal svg size %d,%d dynamic noenhanced font 'sans,11' "
+		       "background '#ffffff'\nset output ", PLOT_WIDTH, H);
+	strbuf_addf(&img, "%s/%s.svg", dir, name);
+	gp_quote(s, img.buf);
+	strbuf_addch(s, '\n');
+	draw(p, H, s);
+	strbuf_addf(s, "set output\nset terminal pngcairo size %d,%d noenhanced font 'sans,10' "
+		       "background '#ffffff'\nset output ", PLOT_WIDTH, H);
+	strbuf_reset(&img);
+	strbuf_addf(&img, "%s/%s.png", dir, name);
+	gp_quote(s, img.buf);
+	strbuf_addch(s, '\n');
+	draw(p, H, s);
+	strbuf_adds(s, "set output\n");
+	strbuf_release(&img);
+}
+
+/* gnuplot wrote both images, or say which it did not and what it said. */
+static int check_images(const char *dir, const char *name, const char *gp, const char *said)
+{
+	static const char *const ext[] = { "svg", "png" };
+	struct strbuf img = STRBUF_INIT;
+	int rc = 0;
+
+	for (int i = 0; i < 2 && rc == 0; i++) {
+		strbuf_reset(&img);
+		strbuf_addf(&img, "%s/%s.%s", dir, name, ext[i]);
+		if (!file_nonempty(img.buf))
+			rc = ocb_fail("gnuplot %s wrote no %s (expected an image): %s", gp, img.buf, said);
+	}
+	strbuf_release(&img);
+	return rc;
+}
+
+int plot_write(struct plot *p, const char *dir, const char *name)
+{
+	struct strbuf s = STRBUF_INIT, path = STRBUF_INIT, out = STRBUF_INIT, gp = STRBUF_INIT;
+	const char *argv[3];
+	int rc = -1, code, any = 0;
+
+	for (size_t i = 0; i < p->npanels; i++)
+		any |= p->panels[i].nseries > 0;
+	if (!any)
+		return 0;
 	if (find_program("gnuplot", &gp) < 0) {
 		ocb_fail("gnuplot not found in PATH: install gnuplot-nox (ci/install-deps)");
 		goto out;
@@ -47,519 +286,24 @@ int plot_render(const char *dir, const char *name, const char *body)
 	if (mkdir_p(path.buf, 0755) < 0)
 		goto out;
 	strbuf_addf(&path, "/%s.gp", name);
-
-	strbuf_adds(&script, "# generated by ocbench report; run: gnuplot THIS_FILE\n"
-			     "set encoding utf8\n"
-			     "set terminal svg size 1100,650 dynamic noenhanced font 'sans,11' "
-			     "background '#ffffff'\nset output ");
-	strbuf_addf(&img, "%s/%s.svg", dir, name);
-	gp_quote(&script, img.buf);
-	strbuf_adds(&script, "\nset grid\n");
-	strbuf_adds(&script, body);
-	strbuf_adds(&script, "set output\nset terminal pngcairo size 1100,650 noenhanced "
-			     "font 'sans,10' background '#ffffff'\nset output ");
-	strbuf_reset(&img);
-	strbuf_addf(&img, "%s/%s.png", dir, name);
-	gp_quote(&script, img.buf);
-	strbuf_adds(&script, "\nreplot\nset output\n");
-	if (write_file_atomic(path.buf, script.buf, script.len, 0644) < 0)
+	script(p, dir, name, &s);
+	if (write_file_atomic(path.buf, s.buf, s.len, 0644) < 0)
 		goto out;
-
 	argv[0] = gp.buf;
 	argv[1] = path.buf;
 	argv[2] = NULL;
 	code = run_capture(argv, &out, GNUPLOT_TIMEOUT_NS);
-	if (code != 0) {
-		strbuf_rtrim(&out);
-		if (code > 0)
-			ocb_fail("gnuplot %s exited with %d: %s", path.buf, code, out.buf);
-		else
-			ocb_err_prefix("plot %s: ", name);
-		goto out;
-	}
-	strbuf_reset(&img);
-	strbuf_addf(&img, "%s/%s.svg", dir, name);
-	if (!file_nonempty(img.buf)) {
-		ocb_fail("gnuplot %s wrote no %s: %s", path.buf, img.buf, out.buf);
-		goto out;
-	}
-	strbuf_reset(&img);
-	strbuf_addf(&img, "%s/%s.png", dir, name);
-	if (!file_nonempty(img.buf)) {
-		ocb_fail("gnuplot %s wrote no %s: %s", path.buf, img.buf, out.buf);
-		goto out;
-	}
-	rc = 0;
+	strbuf_rtrim(&out);
+	if (code > 0)
+		ocb_fail("gnuplot %s exited with %d (expected 0): %s", path.buf, code, out.buf);
+	else if (code < 0)
+		ocb_err_prefix("plot %s: ", name);
+	else
+		rc = check_images(dir, name, path.buf, out.buf) < 0 ? -1 : 1;
 out:
-	strbuf_release(&script);
+	strbuf_release(&s);
 	strbuf_release(&path);
 	strbuf_release(&out);
 	strbuf_release(&gp);
-	strbuf_release(&img);
-	return rc;
-}
-
-/* A figure being built: datablocks first, then one plot command. */
-struct fig {
-	struct strbuf data;
-	struct strbuf plot;
-	int nlines;
-	int dropped;
-};
-
-#define FIG_INIT { STRBUF_INIT, STRBUF_INIT, 0, 0 }
-
-static void fig_release(struct fig *f)
-{
-	strbuf_release(&f->data);
-	strbuf_release(&f->plot);
-}
-
-/* Start datablock $dN; returns its number (the caller adds rows, then EOD). */
-static int fig_block(struct fig *f)
-{
-	int id = f->nlines;
-
-	strbuf_addf(&f->data, "$d%d << EOD\n", id);
-	return id;
-}
-
-static void fig_line(struct fig *f, int id, const char *using, const char *style,
-		     const char *title)
-{
-	strbuf_adds(&f->data, "EOD\n");
-	strbuf_adds(&f->plot, f->nlines ? ", \\\n  " : "plot ");
-	strbuf_addf(&f->plot, "$d%d using %s with %s title ", id, using, style);
-	gp_quote(&f->plot, title);
-	f->nlines++;
-}
-
-static void set_str(struct strbuf *sb, const char *cmd, const char *s)
-{
-	strbuf_addf(sb, "%s ", cmd);
-	gp_quote(sb, s);
-	strbuf_addch(sb, '\n');
-}
-
-static int fig_render(struct fig *f, const char *dir, const char *name, const char *settings)
-{
-	struct strbuf body = STRBUF_INIT;
-	int rc;
-
-	strbuf_adds(&body, f->data.buf);
-	strbuf_adds(&body, settings);
-	strbuf_adds(&body, f->plot.buf);
-	strbuf_addch(&body, '\n');
-	rc = plot_render(dir, name, body.buf);
-	strbuf_release(&body);
-	return rc < 0 ? -1 : 1;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-
-	return a >= b && !strcmp(s + a - b, suffix);
-}
-
-static void add_series(struct fig *f, const struct rs_series *s, double scale, const char *title)
-{
-	int id = fig_block(f);
-
-	for (size_t i = 0; i < s->n; i++)
-		strbuf_addf(&f->data, "%.6g %.6g\n", s->pts[i].t_s, s->pts[i].v * scale);
-	fig_line(f, id, "1:2", "lines lw 2", title);
-}
-
-static void timeline_swap(struct fig *f, const struct rs_run *r)
-{
-	const struct rs_series *total = run_series(r, "host", "SwapTotal_mib");
-	const struct rs_series *freeser = run_series(r, "host", "SwapFree_mib");
-
-	if (total && freeser && total->n && freeser->n) {
-		int id = fig_block(f);
-		size_t j = 0;
-
-		/* pair SwapFree with the latest SwapTotal at or before it */
-		for (size_t i = 0; i < freeser->n; i++) {
-			while (j + 1 < total->n && total->pts[j + 1].t_s <= freeser->pts[i].t_s)
-				j++;
-			strbuf_addf(&f->data, "%.6g %.6g\n", freeser->pts[i].t_s,
-				    total->pts[j].v - freeser->pts[i].v);
-		}
-		fig_line(f, id, "1:2", "lines lw 2 dt 3", "host swap used");
-		return;
-	}
-	for (size_t i = 0; i < r->nseries; i++) {
-		const struct rs_series *s = &r->series[i];
-
-		if (!strcmp(s->source, "host") && strcasestr(s->name, "swap") &&
-		    ends_with(s->name, "_mib") && !strcasestr(s->name, "total") &&
-		    !strcasestr(s->name, "free"))
-			add_series(f, s, 1, "host swap used");
-	}
-}
-
-/* every guest's `free -m` used and available */
-static void timeline_free(struct fig *f, const struct rs_run *r)
-{
-	struct strbuf t = STRBUF_INIT;
-
-	for (size_t g = 0; g < r->nguests; g++) {
-		const struct rs_guest *gr = &r->guests[g];
-		int id;
-
-		if (!gr->nfree)
-			continue;
-		id = fig_block(f);
-		for (size_t i = 0; i < gr->nfree; i++)
-			strbuf_addf(&f->data, "%.6g %.6g %.6g\n", gr->free[i].t_s,
-				    gr->free[i].used, gr->free[i].available);
-		strbuf_reset(&t);
-		strbuf_addf(&t, "%s used (free -m)", gr->name);
-		fig_line(f, id, "1:2", "linespoints pt 7 ps 0.5", t.buf);
-		strbuf_addf(&f->plot, ", \\\n  $d%d using 1:3 with linespoints pt 6 ps 0.5 title ", id);
-		strbuf_reset(&t);
-		strbuf_addf(&t, "%s available (free -m)", gr->name);
-		gp_quote(&f->plot, t.buf);
-	}
-	strbuf_release(&t);
-}
-
-int plot_timeline(const char *dir, const char *name, const struct rs_run *r, const char *title)
-{
-	struct fig f = FIG_INIT;
-	struct strbuf set = STRBUF_INIT, t = STRBUF_INIT;
-	int rc = 0, nmarks = 0, y2 = 0;
-
-	for (size_t i = 0; i < r->nseries; i++) {
-		const struct rs_series *s = &r->series[i];
-		size_t base_len = strlen(s->name);
-
-		strbuf_reset(&t);
-		if (!strcmp(s->source, "balloon") && ends_with(s->name, ".actual_mib")) {
-			strbuf_addf(&t, "balloon actual %.*s", (int)(base_len - 11), s->name);
-		} else if (!strcmp(s->source, "qemu") && ends_with(s->name, ".rss_mib")) {
-			strbuf_addf(&t, "QEMU RSS %.*s", (int)(base_len - 8), s->name);
-		} else if (!strcmp(s->source, "host") && !strcmp(s->name, "MemAvailable_mib")) {
-			/* host-sized: its own axis, or it flattens every guest line */
-			int id = fig_block(&f);
-
-			for (size_t k = 0; k < s->n; k++)
-				strbuf_addf(&f.data, "%.6g %.6g\n", s->pts[k].t_s, s->pts[k].v);
-			fig_line(&f, id, "1:2 axes x1y2", "lines lw 2 dt 4", "host MemAvailable (right axis)");
-			y2 = 1;
-			continue;
-		} else if (!strcmp(s->source, "ksm") && !strcmp(s->name, "pages_sharing")) {
-			add_series(&f, s, KSM_PAGE_MIB, "KSM merged (pages_sharing x 4 KiB)");
-			continue;
-		} else {
-			continue;
-		}
-		add_series(&f, s, 1, t.buf);
-	}
-	timeline_swap(&f, r);
-	timeline_free(&f, r);
-	if (!f.nlines)
-		goto out;
-
-	set_str(&set, "set title", title);
-	strbuf_adds(&set, "set xlabel 'time since run start (s)'\nset ylabel 'memory (MiB)'\n"
-			  "set key outside right top vertical font ',9'\nset yrange [0:*]\n");
-	if (y2)
-		strbuf_adds(&set, "set y2label 'host memory (MiB)'\nset y2tics\nset ytics nomirror\n"
-				  "set y2range [0:*]\n");
-	for (size_t i = 0; i < r->nevents; i++) {
-		const struct rs_event *e = &r->events[i];
-		int is_err = !strcmp(e->type, "error");
-
-		if (strcmp(e->type, "action") && !is_err)
-			continue;
-		nmarks++;
-		strbuf_addf(&set, "set arrow from %.6g, graph 0 to %.6g, graph 1 nohead dt 2 lc rgb '%s'\n",
-			    e->t_s, e->t_s, is_err ? "#cc0000" : "#777777");
-		strbuf_addf(&set, "set label %d ", nmarks);
-		gp_quote(&set, e->label);
-		strbuf_addf(&set, " at %.6g, graph 0.98 rotate by 90 right font ',8' tc rgb '%s' offset -0.6,0\n",
-			    e->t_s, is_err ? "#cc0000" : "#444444");
-	}
-	rc = fig_render(&f, dir, name, set.buf);
-out:
-	fig_release(&f);
-	strbuf_release(&set);
-	strbuf_release(&t);
-	return rc;
-}
-
-/* ---- groups of guests over runs: (scenario, cell, program) ---- */
-
-struct ggroup {
-	const char *scenario, *cell, *program;
-	size_t *run_idx, *guest_idx;
-	size_t n, alloc;
-};
-
-static int use_run(const struct result_set *rs, size_t i, int any_complete)
-{
-	return !any_complete || run_is_complete(&rs->runs[i]);
-}
-
-static int any_complete(const struct result_set *rs)
-{
-	for (size_t i = 0; i < rs->n; i++)
-		if (run_is_complete(&rs->runs[i]))
-			return 1;
-	return 0;
-}
-
-static int multi_scenario(const struct result_set *rs)
-{
-	for (size_t i = 1; i < rs->n; i++)
-		if (strcmp(rs->runs[i].scenario, rs->runs[0].scenario))
-			return 1;
-	return 0;
-}
-
-static size_t guest_groups(const struct result_set *rs, int (*want)(const struct rs_guest *),
-			   struct ggroup **out)
-{
-	struct ggroup *g = NULL;
-	size_t ng = 0, alloc = 0;
-	int ac = any_complete(rs);
-
-	for (size_t r = 0; r < rs->n; r++) {
-		const struct rs_run *run = &rs->runs[r];
-
-		if (!use_run(rs, r, ac))
-			continue;
-		for (size_t k = 0; k < run->nguests; k++) {
-			const struct rs_guest *gr = &run->guests[k];
-			size_t j;
-
-			if (!gr->program || !want(gr))
-				continue;
-			for (j = 0; j < ng; j++)
-				if (!strcmp(g[j].scenario, run->scenario) && !strcmp(g[j].cell, run->cell) &&
-				    !strcmp(g[j].program, gr->program))
-					break;
-			if (j == ng) {
-				if (ng >= alloc) {
-					alloc = alloc ? 2 * alloc : 8;
-					g = realloc(g, alloc * sizeof(*g));
-					if (!g)
-						abort();
-				}
-				memset(&g[ng], 0, sizeof(*g));
-				g[ng].scenario = run->scenario;
-				g[ng].cell = run->cell;
-				g[ng].program = gr->program;
-				ng++;
-			}
-			if (g[j].n >= g[j].alloc) {
-				g[j].alloc = g[j].alloc ? 2 * g[j].alloc : 8;
-				g[j].run_idx = realloc(g[j].run_idx, g[j].alloc * sizeof(size_t));
-				g[j].guest_idx = realloc(g[j].guest_idx, g[j].alloc * sizeof(size_t));
-				if (!g[j].run_idx || !g[j].guest_idx)
-					abort();
-			}
-			g[j].run_idx[g[j].n] = r;
-			g[j].guest_idx[g[j].n++] = k;
-		}
-	}
-	*out = g;
-	return ng;
-}
-
-static void groups_free(struct ggroup *g, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(g[i].run_idx);
-		free(g[i].guest_idx);
-	}
-	free(g);
-}
-
-static void group_title(struct strbuf *t, const struct ggroup *g, int with_scenario)
-{
-	strbuf_reset(t);
-	if (with_scenario)
-		strbuf_addf(t, "%s: ", g->scenario);
-	strbuf_addf(t, "%s - %s", cell_label(g->cell), g->program);
-}
-
-static int has_pct(const struct rs_guest *g)
-{
-	for (int k = 0; k < RESULT_NPCT; k++)
-		if (g->pct[k] > 0)
-			return 1;
-	return 0;
-}
-
-static int has_hist(const struct rs_guest *g)
-{
-	return g->nhist > 0;
-}
-
-static void cut_note(struct strbuf *title, size_t ng)
-{
-	if (ng > PLOT_MAX_LINES)
-		strbuf_addf(title, " (first %d of %zu)", PLOT_MAX_LINES, ng);
-}
-
-/* Render a figure that has lines: its title (with the cut note when
- * there were more groups than lines) and its axis settings.  0 when
- * there was nothing to draw. */
-static int fig_finish(struct fig *f, const char *dir, const char *name, const char *title,
-		      size_t ngroups, const char *axes)
-{
-	struct strbuf t = STRBUF_INIT, set = STRBUF_INIT;
-	int rc;
-
-	if (!f->nlines)
-		return 0;
-	strbuf_adds(&t, title);
-	cut_note(&t, ngroups);
-	set_str(&set, "set title", t.buf);
-	strbuf_adds(&set, axes);
-	rc = fig_render(f, dir, name, set.buf);
-	strbuf_release(&t);
-	strbuf_release(&set);
-	return rc;
-}
-
-int plot_percentiles(const char *dir, const char *name, const struct result_set *rs)
-{
-	struct ggroup *g;
-	size_t ng = guest_groups(rs, has_pct, &g);
-	struct fig f = FIG_INIT;
-	struct strbuf t = STRBUF_INIT;
-	int ms = multi_scenario(rs), rc = 0;
-
-	for (size_t i = 0; i < ng && i < PLOT_MAX_LINES; i++) {
-		int id = fig_block(&f);
-
-		for (int k = 0; k < RESULT_NPCT; k++) {
-			double *v = malloc(g[i].n * sizeof(double));
-			size_t nv = 0;
-			struct stats_summary s;
-
-			if (!v)
-				abort();
-			for (size_t j = 0; j < g[i].n; j++) {
-				double x = rs->runs[g[i].run_idx[j]].guests[g[i].guest_idx[j]].pct[k];
-
-				if (x > 0)
-					v[nv++] = x;
-			}
-			stats_summarize(v, nv, &s);
-			if (nv)
-				strbuf_addf(&f.data, "%s %.6g %.6g\n", result_pct_names[k], s.mean, s.sd);
-			free(v);
-		}
-		group_title(&t, &g[i], ms);
-		strbuf_addf(&t, " (n=%zu)", g[i].n);
-		fig_line(&f, id, "0:2:3:xtic(1)", "yerrorlines lw 2 pt 7", t.buf);
-	}
-	rc = fig_finish(&f, dir, name, "Latency percentiles per matrix cell (mean ± sd over repeats and guests)", ng,
-			"set xlabel 'percentile'\nset ylabel 'latency (ns, log scale)'\n"
-			 "set logscale y\nset offsets 0.3, 0.3, 0, 0\n"
-			 "set key outside right top vertical font ',9'\n");
-	groups_free(g, ng);
-	fig_release(&f);
-	strbuf_release(&t);
-	return rc;
-}
-
-static int cmp_bucket(const void *a, const void *b)
-{
-	double x = ((const struct rs_hist_bucket *)a)->value_ns, y = ((const struct rs_hist_bucket *)b)->value_ns;
-
-	return x < y ? -1 : x > y;
-}
-
-int plot_cdf(const char *dir, const char *name, const struct result_set *rs)
-{
-	struct ggroup *g;
-	size_t ng = guest_groups(rs, has_hist, &g);
-	struct fig f = FIG_INIT;
-	struct strbuf t = STRBUF_INIT;
-	int ms = multi_scenario(rs), rc = 0;
-
-	for (size_t i = 0; i < ng && i < PLOT_MAX_LINES; i++) {
-		struct rs_hist_bucket *all = NULL;
-		size_t n = 0;
-		double total = 0, cum = 0;
-		int id;
-
-		for (size_t j = 0; j < g[i].n; j++) {
-			const struct rs_guest *gr = &rs->runs[g[i].run_idx[j]].guests[g[i].guest_idx[j]];
-
-			all = realloc(all, (n + gr->nhist) * sizeof(*all));
-			if (!all)
-				abort();
-			memcpy(all + n, gr->hist, gr->nhist * sizeof(*all));
-			n += gr->nhist;
-		}
-		qsort(all, n, sizeof(*all), cmp_bucket);
-		for (size_t k = 0; k < n; k++)
-			total += all[k].count;
-		id = fig_block(&f);
-		for (size_t k = 0; k < n; k++) {
-			cum += all[k].count;
-			if (k + 1 < n && all[k + 1].value_ns == all[k].value_ns)
-				continue;	/* merge equal buckets of several runs */
-			if (all[k].value_ns > 0)
-				strbuf_addf(&f.data, "%.6g %.8g\n", all[k].value_ns, cum / total);
-		}
-		free(all);
-		group_title(&t, &g[i], ms);
-		strbuf_addf(&t, " (n=%zu)", g[i].n);
-		fig_line(&f, id, "1:2", "steps lw 2", t.buf);
-	}
-	rc = fig_finish(&f, dir, name, "Latency CDF per matrix cell (histograms merged over repeats and guests)", ng,
-			"set xlabel 'latency (ns, log scale)'\n"
-			 "set ylabel 'fraction of samples at or below'\n"
-			 "set logscale x\nset yrange [0:1.02]\n"
-			 "set key outside right top vertical font ',9'\n");
-	groups_free(g, ng);
-	fig_release(&f);
-	strbuf_release(&t);
-	return rc;
-}
-
-int plot_ksm(const char *dir, const char *name, const struct result_set *rs)
-{
-	struct fig f = FIG_INIT;
-	struct strbuf t = STRBUF_INIT;
-	int ms = multi_scenario(rs), ac = any_complete(rs), rc = 0;
-	size_t cells = 0;
-
-	/* one line per (scenario, cell): its first run that sampled KSM */
-	for (size_t r = 0; r < rs->n; r++) {
-		const struct rs_run *run = &rs->runs[r];
-		const struct rs_series *s = run_series(run, "ksm", "pages_sharing");
-		int seen = 0;
-
-		if (!s || !use_run(rs, r, ac))
-			continue;
-		for (size_t q = 0; q < r && !seen; q++)
-			seen = use_run(rs, q, ac) && run_series(&rs->runs[q], "ksm", "pages_sharing") &&
-			       !strcmp(rs->runs[q].scenario, run->scenario) &&
-			       !strcmp(rs->runs[q].cell, run->cell);
-		if (seen)
-			continue;
-		if (++cells > PLOT_MAX_LINES)
-			continue;
-		strbuf_reset(&t);
-		if (ms)
-			strbuf_addf(&t, "%s: ", run->scenario);
-		strbuf_addf(&t, "%s (repeat %d)", cell_label(run->cell), run->repeat);
-		add_series(&f, s, KSM_PAGE_MIB, t.buf);
-	}
-	rc = fig_finish(&f, dir, name, "KSM merged memory over time (pages_sharing x 4 KiB)", cells,
-			"set xlabel 'time since run start (s)'\nset ylabel 'KSM merged (MiB)'\n"
-			 "set yrange [0:*]\nset key outside right top vertical font ',9'\n");
-	fig_release(&f);
-	strbuf_release(&t);
 	return rc;
 }

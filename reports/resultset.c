@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char *const result_pct_names[RESULT_NPCT] = { "p50", "p90", "p99", "p99.9", "max" };
 const char *const host_field_names[HOST_NFIELDS] = { "cpu.vendor", "cpu.model_name", "kernel",
 						     "qemu_version" };
 
@@ -50,6 +49,14 @@ const struct rs_metric *run_metric(const struct rs_run *r, const char *name)
 	for (size_t i = 0; i < r->nmetrics; i++)
 		if (!strcmp(r->metrics[i].name, name))
 			return &r->metrics[i];
+	return NULL;
+}
+
+const char *run_unmeasured(const struct rs_run *r, const char *name)
+{
+	for (size_t i = 0; i < r->nunmeasured; i++)
+		if (!strcmp(r->unmeasured[i].name, name))
+			return r->unmeasured[i].reason;
 	return NULL;
 }
 
@@ -138,11 +145,23 @@ static char *matrix_cell(json_t *matrix)
 	return strbuf_detach(&sb);
 }
 
+static void add_unmeasured(struct rs_run *r, size_t *alloc, const char *name, json_t *m)
+{
+	struct rs_unmeasured *u;
+
+	ALLOC_GROW(r->unmeasured, r->nunmeasured + 1, *alloc);
+	u = &r->unmeasured[r->nunmeasured++];
+	u->name = name;
+	u->unit = jstr(m, "unit");
+	u->reason = jstr(m, "reason");
+	u->better = better_parse(jstr(m, "better"));
+}
+
 static int load_metrics(struct rs_run *r, const char *file)
 {
 	json_t *metrics = json_object_get(r->json, "metrics"), *m;
 	const char *name;
-	size_t alloc = 0;
+	size_t alloc = 0, ualloc = 0;
 
 	if (!metrics)
 		return 0;
@@ -152,8 +171,12 @@ static int load_metrics(struct rs_run *r, const char *file)
 		json_t *val = json_is_object(m) ? json_object_get(m, "value") : m;
 		struct rs_metric *mt;
 
-		if (!json_is_number(val))
-			continue;	/* null: the run could not measure it */
+		if (!json_is_number(val)) {
+			/* null: the run could not measure it (and says why) */
+			if (json_is_object(m))
+				add_unmeasured(r, &ualloc, name, m);
+			continue;
+		}
 		ALLOC_GROW(r->metrics, r->nmetrics + 1, alloc);
 		mt = &r->metrics[r->nmetrics++];
 		mt->name = xstrdup(name);
@@ -310,6 +333,7 @@ static int load_events(struct rs_run *r)
 		e->t_s = json_number_value(json_object_get(ev, "t_ms")) / 1000.0;
 		e->type = xstrdup(jstr(ev, "type"));
 		e->label = xstrdup(label);
+		e->guest = xstrdup(jstr(ev, "guest"));
 		json_decref(ev);
 	}
 out:
@@ -369,39 +393,6 @@ out:
 	strbuf_release(&sb);
 }
 
-static void load_workload(struct rs_guest *g, const char *path)
-{
-	json_t *w = json_load_file(path, 0, NULL), *pct, *hist, *b;
-	size_t i, alloc = 0;
-
-	if (!json_is_object(w))
-		goto out;
-	g->program = xstrdup(jstr(w, "program"));
-	pct = json_object_get(w, "percentiles");
-	for (i = 0; i < RESULT_NPCT; i++) {
-		json_t *v = json_object_get(pct, result_pct_names[i]);
-
-		if (json_is_number(v))
-			g->pct[i] = json_number_value(v);
-	}
-	hist = json_object_get(w, "histogram");
-	if (json_is_object(hist))
-		hist = json_object_get(hist, "buckets");
-	json_array_foreach(hist, i, b) {
-		json_t *v = json_object_get(b, "value_ns"), *c = json_object_get(b, "count");
-
-		if (!v)
-			v = json_object_get(b, "value");
-		if (!json_is_number(v) || !json_is_number(c) || json_number_value(c) <= 0)
-			continue;
-		ALLOC_GROW(g->hist, g->nhist + 1, alloc);
-		g->hist[g->nhist].value_ns = json_number_value(v);
-		g->hist[g->nhist++].count = json_number_value(c);
-	}
-out:
-	json_decref(w);
-}
-
 static int cmp_dirent_name(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
@@ -412,6 +403,28 @@ static int is_dir(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* run.json's guests[] gives this guest a workload to run */
+static int guest_wants_workload(const struct rs_run *r, const char *name)
+{
+	json_t *g;
+	size_t i;
+
+	json_array_foreach(json_object_get(r->json, "guests"), i, g)
+		if (!strcmp(jstr(g, "name"), name))
+			return *jstr(g, "workload") != '\0';
+	return 0;
+}
+
+/* When the guest's workload started, on the run's clock (its series
+ * count from there); the first start when it was started again. */
+static double workload_start(const struct rs_run *r, const char *name)
+{
+	for (size_t i = 0; i < r->nevents; i++)
+		if (!strcmp(r->events[i].type, "workload_start") && !strcmp(r->events[i].guest, name))
+			return r->events[i].t_s;
+	return NAN;
 }
 
 static void load_guests(struct rs_run *r)
@@ -436,11 +449,11 @@ static void load_guests(struct rs_run *r)
 		g = &r->guests[r->nguests++];
 		memset(g, 0, sizeof(*g));
 		g->name = xstrdup(ents[i]->d_name);
-		for (int k = 0; k < RESULT_NPCT; k++)
-			g->pct[k] = NAN;
+		g->wanted = guest_wants_workload(r, g->name);
+		g->start_s = workload_start(r, g->name);
 		strbuf_addf(&p, "/workload.json");
 		if (path_exists(p.buf))
-			load_workload(g, p.buf);
+			workload_load(&g->w, p.buf);
 		strbuf_reset(&p);
 		strbuf_addf(&p, "%s/%s/free.csv", dir.buf, ents[i]->d_name);
 		if (path_exists(p.buf))
@@ -463,6 +476,7 @@ static void run_release(struct rs_run *r)
 		free(r->metrics[i].unit);
 	}
 	free(r->metrics);
+	free(r->unmeasured);
 	for (size_t i = 0; i < r->nseries; i++) {
 		free(r->series[i].source);
 		free(r->series[i].name);
@@ -472,12 +486,12 @@ static void run_release(struct rs_run *r)
 	for (size_t i = 0; i < r->nevents; i++) {
 		free(r->events[i].type);
 		free(r->events[i].label);
+		free(r->events[i].guest);
 	}
 	free(r->events);
 	for (size_t i = 0; i < r->nguests; i++) {
 		free(r->guests[i].name);
-		free(r->guests[i].program);
-		free(r->guests[i].hist);
+		workload_release(&r->guests[i].w);
 		free(r->guests[i].free);
 	}
 	free(r->guests);

@@ -18,6 +18,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "reports/workload.h"
+
 enum better {
 	BETTER_UNKNOWN = 0,
 	BETTER_LOWER,
@@ -32,9 +34,13 @@ struct rs_metric {
 	int gate;		/* run.json's "gate"; results/gate.h's table when absent */
 };
 
-struct rs_point {
-	double t_s;
-	double v;
+/* A metric the run could not measure: run.json's {"value": null,
+ * "reason": why}.  The strings point into run.json. */
+struct rs_unmeasured {
+	const char *name;
+	const char *unit;
+	const char *reason;	/* "" when run.json gives none */
+	enum better better;
 };
 
 /* one (source, series) of samples.csv */
@@ -49,6 +55,7 @@ struct rs_event {
 	double t_s;
 	char *type;
 	char *label;	/* action text, event name or error message */
+	char *guest;	/* "" when the event is not a guest's */
 };
 
 /* a guest's `free -m` row, MiB */
@@ -56,20 +63,11 @@ struct rs_free_row {
 	double t_s, total, used, free, shared, buff_cache, available;
 };
 
-struct rs_hist_bucket {
-	double value_ns;
-	double count;
-};
-
-#define RESULT_NPCT 5
-extern const char *const result_pct_names[RESULT_NPCT];	/* p50 .. max */
-
 struct rs_guest {
 	char *name;
-	char *program;		/* NULL when no workload.json */
-	double pct[RESULT_NPCT];	/* ns, NAN when absent */
-	struct rs_hist_bucket *hist;
-	size_t nhist;
+	int wanted;		/* run.json gives it a workload */
+	struct rs_workload w;	/* its workload.json (w.program NULL: none) */
+	double start_s;		/* run clock of its workload_start event; NAN */
 	struct rs_free_row *free;
 	size_t nfree;
 };
@@ -86,6 +84,8 @@ struct rs_run {
 	char *cell;		/* "host.ksm=on host.thp=never"; "" without a matrix */
 	struct rs_metric *metrics;
 	size_t nmetrics;
+	struct rs_unmeasured *unmeasured;	/* never in metrics[], never averaged */
+	size_t nunmeasured;
 	/* RESULTSET_SERIES only */
 	struct rs_series *series;
 	size_t nseries;
@@ -111,6 +111,9 @@ void resultset_release(struct result_set *rs);
 
 int run_is_complete(const struct rs_run *r);
 const struct rs_metric *run_metric(const struct rs_run *r, const char *name);
+/* Why the run has no value of name ("" when it gave no reason), or NULL
+ * when run.json does not list it as unmeasured. */
+const char *run_unmeasured(const struct rs_run *r, const char *name);
 const struct rs_series *run_series(const struct rs_run *r, const char *source,
 				const char *name);
 /* The matrix cell of a run shown to people: the cell, or "(no matrix)". */

@@ -1,17 +1,10 @@
 /* tally.c — see tally.h. */
 #include "reports/tally.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
 
 /* The group of a run: the directory its run directory sits in. */
 static size_t group_of(struct tally *t, size_t *alloc, const struct rs_run *r)
@@ -23,15 +16,10 @@ static size_t group_of(struct tally *t, size_t *alloc, const struct rs_run *r)
 	for (size_t i = 0; i < t->ngroups; i++)
 		if (strlen(t->groups[i].dir) == len && !strncmp(t->groups[i].dir, r->dir, len))
 			return i;
-	if (t->ngroups >= *alloc) {
-		*alloc = *alloc ? 2 * *alloc : 8;
-		t->groups = xrealloc(t->groups, *alloc * sizeof(*t->groups));
-	}
+	ALLOC_GROW(t->groups, t->ngroups + 1, *alloc);
 	g = &t->groups[t->ngroups];
 	memset(g, 0, sizeof(*g));
-	g->dir = strndup(slash ? r->dir : ".", slash ? len : 1);
-	if (!g->dir)
-		abort();
+	g->dir = xstrndup(slash ? r->dir : ".", slash ? len : 1);
 	return t->ngroups++;
 }
 
@@ -42,10 +30,7 @@ static size_t cell_of(struct tally *t, size_t *alloc, const struct rs_run *r)
 	for (size_t i = 0; i < t->ncells; i++)
 		if (!strcmp(t->cells[i].scenario, r->scenario) && !strcmp(t->cells[i].cell, r->cell))
 			return i;
-	if (t->ncells >= *alloc) {
-		*alloc = *alloc ? 2 * *alloc : 8;
-		t->cells = xrealloc(t->cells, *alloc * sizeof(*t->cells));
-	}
+	ALLOC_GROW(t->cells, t->ncells + 1, *alloc);
 	c = &t->cells[t->ncells];
 	memset(c, 0, sizeof(*c));
 	c->scenario = r->scenario;
@@ -59,7 +44,7 @@ static size_t cell_of(struct tally *t, size_t *alloc, const struct rs_run *r)
 static void share_requests(struct tally *t, const struct result_set *rs, const size_t *gi,
 			   const size_t *ci)
 {
-	size_t *seen = xrealloc(NULL, t->ncells * sizeof(*seen));
+	size_t *seen = xmallocarray(t->ncells, sizeof(*seen));
 
 	for (size_t g = 0; g < t->ngroups; g++) {
 		size_t ncells = 0, share;
@@ -93,7 +78,7 @@ static int cmp_cell(const void *x, const void *y)
 
 void tally_build(const struct result_set *rs, size_t expect_runs, struct tally *t)
 {
-	size_t *gi = xrealloc(NULL, rs->n * sizeof(*gi)), *ci = xrealloc(NULL, rs->n * sizeof(*ci));
+	size_t *gi = xmallocarray(rs->n, sizeof(*gi)), *ci = xmallocarray(rs->n, sizeof(*ci));
 	size_t group_alloc = 0, cell_alloc = 0;
 
 	memset(t, 0, sizeof(*t));

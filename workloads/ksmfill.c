@@ -295,10 +295,15 @@ int main(int argc, char **argv)
 	fill(reg.base, pages, c.seed);
 	report_fill(root, pages, c.seed, merge_ok, timer_ns() - t0);
 	merged = hold(&c, root);
-	json_object_set_new(root, "ksm_merging_pages_max", merged >= 0 ? json_integer(merged) : json_null());
+	/* /proc/self/ksm_merging_pages is the kernel ksmfill runs on: in a
+	 * guest that is the guest's own KSM, not the host's merging of the
+	 * guest's RAM, so the name says whose it is */
+	json_object_set_new(root, "own_kernel_ksm_merging_pages_max",
+			    merged >= 0 ? json_integer(merged) : json_null());
 	if (merged >= 0)
-		wljson_metric(root, "ksm_merging_pages_max", (double)merged, "pages", "higher");
-	printf("  KSM merging pages (max while holding): %s%" PRId64 "\n", merged < 0 ? "n/a " : "", merged);
+		wljson_metric(root, "own_kernel_ksm_merging_pages_max", (double)merged, "pages", "higher");
+	printf("  KSM merging pages of ksmfill's own kernel (max while holding): %s%" PRId64 "\n",
+	       merged < 0 ? "n/a " : "", merged);
 	if (o.cow) {
 		cow(reg.base, pages, c.seed, h);
 		report_cow(root, h);

@@ -2,6 +2,7 @@
 #include "cli/compare.h"
 #include "cli/cli.h"
 #include "reports/compare.h"
+#include "reports/compare-html.h"
 #include "reports/like.h"
 #include "reports/resultset.h"
 #include "util/error.h"
@@ -15,7 +16,7 @@
 static void compare_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ocbench compare BASELINE CANDIDATE [--threshold PCT] [--format text|md|json]\n"
+		"usage: ocbench compare BASELINE CANDIDATE [--threshold PCT] [--format text|md|json|html]\n"
 		"                       [--allow-host-change[=FIELD,...]] [--allow-inconclusive]\n"
 		"                       [--expect-runs N]\n\n"
 		"BASELINE and CANDIDATE are run directories or index directories (sets of\n"
@@ -26,7 +27,8 @@ static void compare_usage(FILE *f)
 		"below %d repeats) and larger than max(threshold, 2 x baseline coefficient of\n"
 		"variation).  Informational metrics (ocbench's own cost) are never gated.\n\n"
 		"  --threshold PCT        smallest change that counts (default 5%%)\n"
-		"  --format FMT           text (default), md or json\n"
+		"  --format FMT           text (default), md, json, or html (one page: the\n"
+		"                         verdict first, then each metric's change as a bar)\n"
 		"  --allow-host-change    compare although the host fingerprint (cpu.vendor,\n"
 		"                         cpu.model_name, kernel, qemu_version) differs; with\n"
 		"                         =FIELDS exactly those of cpu.vendor, cpu.model_name,\n"
@@ -76,8 +78,9 @@ static int take_option(int c, struct compare_args *a)
 		return parse_threshold(optarg, &a->opts.threshold_pct);
 	case 'f':
 		a->format = optarg;
-		if (strcmp(optarg, "text") && strcmp(optarg, "md") && strcmp(optarg, "json"))
-			return ocb_fail("--format '%s': expected text, md or json", optarg);
+		if (strcmp(optarg, "text") && strcmp(optarg, "md") && strcmp(optarg, "json") &&
+		    strcmp(optarg, "html"))
+			return ocb_fail("--format '%s': expected text, md, json or html", optarg);
 		return 0;
 	case 'A':
 		if (!optarg) {
@@ -135,6 +138,8 @@ static void emit(const struct compare_result *res, const char *format)
 	} else {
 		if (!strcmp(format, "md"))
 			compare_format_md(res, &out);
+		else if (!strcmp(format, "html"))
+			compare_format_html(res, &out);
 		else
 			compare_format_text(res, &out);
 		fputs(strbuf_str(&out), stdout);

@@ -11,6 +11,7 @@
 #include "conform/suites.h"
 #include "conform/emit.h"
 #include "vm/backends.h"
+#include "knobs/hostlock.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/interrupt.h"
@@ -46,6 +47,8 @@ static void conform_usage(FILE *f)
 		"      --allow-module-reload  EPT-003 may reload kvm_intel/kvm_amd\n"
 		"      --state-dir DIR   knob journal directory (default: $OCBENCH_STATE_DIR\n"
 		"                        or /var/lib/ocbench)\n"
+		"      --no-wait         fail instead of waiting while another ocbench changes\n"
+		"                        host knobs (it holds the host-wide lock)\n"
 		"      --force           start although a killed run's knob journal exists\n"
 		"      --workdir DIR     keep the guests' console and QEMU logs in DIR\n"
 		"      --root DIR        host filesystem root (tests: a fake tree)\n"
@@ -120,7 +123,8 @@ static int parse(int argc, char **argv, struct cli *cl, struct cmd_env *env)
 		{ "backend", required_argument, NULL, 'b' }, { "uri", required_argument, NULL, 'U' }, { "qemu", required_argument, NULL, 'Q' },
 		{ "accel", required_argument, NULL, 'a' }, { "image", required_argument, NULL, 'i' },
 		{ "allow-module-reload", no_argument, NULL, 'M' }, { "state-dir", required_argument, NULL, 's' },
-		{ "force", no_argument, NULL, 'f' }, { "workdir", required_argument, NULL, 'w' },
+		{ "force", no_argument, NULL, 'f' }, { "no-wait", no_argument, NULL, 'W' },
+		{ "workdir", required_argument, NULL, 'w' },
 		{ "root", required_argument, NULL, 'r' }, { "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
@@ -149,6 +153,7 @@ static int parse(int argc, char **argv, struct cli *cl, struct cmd_env *env)
 		case 'M': cl->opt.allow_module_reload = 1; break;
 		case 's': env->state_dir = optarg; break;
 		case 'f': env->force = 1; break;
+		case 'W': hostlock_set_wait(0); break;
 		case 'w': cl->opt.workdir = optarg; break;
 		case 'r': env->root = optarg; break;
 		case 'q': cl->opt.quiet = 1; break;

@@ -4,6 +4,8 @@
 #include "util/error.h"
 #include "reports/report.h"
 #include "reports/resultset.h"
+#include "scenario/scenario.h"
+#include "util/fsutil.h"
 #include "util/strbuf.h"
 
 #include <getopt.h>
@@ -16,10 +18,42 @@ static void report_usage(FILE *f)
 		"usage: ocbench report RESULTS... [-o DIR]\n\n"
 		"RESULTS are run directories or index directories (a sweep).  Writes\n"
 		"DIR/index.html (self-contained), DIR/report.md and the figures as SVG and\n"
-		"PNG (gnuplot).  Repeats of a matrix cell are aggregated (mean, sd, n).\n\n"
+		"PNG (gnuplot).  Repeats of a matrix cell are aggregated (mean, sd, n).\n"
+		"The Results section shows the scenario's [report] headline metrics (read\n"
+		"from the scenario file run.json names, when it is there), else a default.\n\n"
 		"  -o, --output DIR   where to write (default: RESULTS/report for one input;\n"
 		"                     required for several)\n\n"
 		"Exit: 0 written, 1 rendering failed, 2 usage error or unreadable results.\n");
+}
+
+/* The headline and the question of the scenario the runs ran: from
+ * run.json, or for results older than that, from the file their run.json
+ * names (relative to where `ocbench run` ran, which is usually here).  Without the file the report uses its defaults: the
+ * results are what it reports, the file only says what to show first. */
+static struct scenario *scenario_of(const struct result_set *rs, struct report_opts *o)
+{
+	const char *file;
+	struct scenario *s;
+
+	if (!rs->n)
+		return NULL;
+	/* run.json carries them since the runner records them */
+	o->headline = json_string_value(json_object_get(json_object_get(rs->runs[0].json, "report"), "headline"));
+	o->description = json_string_value(json_object_get(rs->runs[0].json, "description"));
+	if (o->headline || o->description)
+		return NULL;
+	file = json_string_value(json_object_get(rs->runs[0].json, "scenario_file"));
+	if (!file || !path_exists(file))
+		return NULL;
+	s = scenario_load(file, NULL, 0);
+	if (!s) {
+		fprintf(stderr, "ocbench report: %s: %s (the report uses its default headline)\n", file,
+			ocb_errmsg());
+		return NULL;
+	}
+	o->headline = s->report_headline;
+	o->description = s->description;
+	return s;
 }
 
 int cmd_report(int argc, char **argv, struct cmd_env *env)
@@ -32,6 +66,8 @@ int cmd_report(int argc, char **argv, struct cmd_env *env)
 	struct result_set rs = RESULTSET_INIT;
 	struct strbuf out = STRBUF_INIT;
 	struct report_info info = { 0, 0 };
+	struct report_opts opts = { NULL, NULL };
+	struct scenario *sc = NULL;
 	const char *outdir = NULL;
 	int c, rc = OCB_EXIT_USAGE;
 
@@ -72,8 +108,9 @@ int cmd_report(int argc, char **argv, struct cmd_env *env)
 			fprintf(stderr, "ocbench report: %s\n", ocb_errmsg());
 			goto done;
 		}
+	sc = scenario_of(&rs, &opts);
 	if (report_write(&rs, (const char *const *)argv + optind, (size_t)(argc - optind), out.buf,
-			 &info) < 0) {
+			 &opts, &info) < 0) {
 		fprintf(stderr, "ocbench report: %s\n", ocb_errmsg());
 		rc = OCB_EXIT_FAIL;
 		goto done;
@@ -82,6 +119,7 @@ int cmd_report(int argc, char **argv, struct cmd_env *env)
 	       info.runs, info.figures);
 	rc = OCB_EXIT_OK;
 done:
+	scenario_free(sc);
 	resultset_release(&rs);
 	strbuf_release(&out);
 	return rc;

@@ -3,6 +3,7 @@
 #include "host/cgroup.h"
 #include "cli/restore.h"
 #include "util/error.h"
+#include "knobs/hostlock.h"
 #include "knobs/journal.h"
 #include "knobs/remote.h"
 #include "knobs/knobs.h"
@@ -12,7 +13,7 @@
 
 static void restore_usage(FILE *f)
 {
-	fprintf(f, "usage: ocbench restore [--state-dir DIR] [--root DIR]\n\n"
+	fprintf(f, "usage: ocbench restore [--state-dir DIR] [--root DIR] [--no-wait]\n\n"
 		   "Undo the host knob changes of an ocbench run that was killed (SIGKILL,\n"
 		   "power cut), from the journal in the state directory ($OCBENCH_STATE_DIR,\n"
 		   "default " OCB_DEFAULT_STATE_DIR ").  Knobs a run changed on remote hosts\n"
@@ -22,7 +23,9 @@ static void restore_usage(FILE *f)
 		   "there is nothing to do.\n\n"
 		   "  --state-dir DIR  where the journal is\n"
 		   "  --root DIR       the tree the journal's paths are under (default: the\n"
-		   "                   one recorded in the journal)\n");
+		   "                   one recorded in the journal)\n"
+		   "  --no-wait        fail instead of waiting while another ocbench changes\n"
+		   "                   host knobs (it holds the host-wide lock)\n");
 }
 
 /* Knobs a killed run set on remote hosts over libvirt (knob-remote.h). */
@@ -54,6 +57,7 @@ int cmd_restore(int argc, char **argv, struct cmd_env *env)
 	static const struct option opts[] = {
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "no-wait", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -68,6 +72,7 @@ int cmd_restore(int argc, char **argv, struct cmd_env *env)
 		switch (c) {
 		case 's': state_dir = optarg; break;
 		case 'r': root = optarg; break;
+		case 'W': hostlock_set_wait(0); break;
 		case 'h': restore_usage(stdout); return OCB_EXIT_OK;
 		default: restore_usage(stderr); return OCB_EXIT_USAGE;
 		}

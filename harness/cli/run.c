@@ -5,6 +5,7 @@
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/interrupt.h"
+#include "knobs/hostlock.h"
 #include "knobs/knobs.h"
 #include "util/progress.h"
 #include "results/results.h"
@@ -49,6 +50,9 @@ static void run_usage(FILE *f)
 		"                        (only while no VM runs; journaled like every knob)\n"
 		"      --state-dir DIR   knob journal directory (default: $OCBENCH_STATE_DIR\n"
 		"                        or /var/lib/ocbench)\n"
+		"      --no-wait         exit 2 instead of waiting when another ocbench\n"
+		"                        changes host knobs (holds $OCBENCH_LOCK_DIR/host.lock,\n"
+		"                        default /run/ocbench/host.lock)\n"
 		"      --root DIR        host filesystem root for knobs (tests: a fake tree)\n"
 		"      --list-keys       print every scenario key and timeline action\n"
 		"  -h, --help\n"
@@ -74,10 +78,7 @@ static int make_index_dir(const char *out, const char *name, char *dir, size_t l
 
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
-	snprintf(dir, len, "%s/%s-%s", out, name, stamp);
-	for (int i = 2; path_exists(dir) && i < 100; i++)
-		snprintf(dir, len, "%s/%s-%s-%d", out, name, stamp, i);
-	if (mkdir_p(dir, 0755) < 0)
+	if (results_make_index_dir(out, name, stamp, dir, len) < 0)
 		return -1;
 	/* Absolute: the path goes into QEMU's argv and run.json. */
 	if (!realpath(dir, abs))
@@ -102,6 +103,22 @@ static void table_add(struct strbuf *t, size_t i, json_t *matrix, const struct r
 	strbuf_addch(t, '\n');
 }
 
+/* The host-wide lock when any run sets a [host] knob (on this host or
+ * over libvirt), before anything starts: the wait (or --no-wait's exit 2)
+ * comes here, not in the middle of a run. */
+static int hold_lock_if_knobs(struct scenario *const *runs, size_t n, int *locked)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!runs[i]->n_host)
+			continue;
+		if (hostlock_hold() < 0)
+			return -1;
+		*locked = 1;
+		return 0;
+	}
+	return 0;
+}
+
 static int run_scenario(const char *path, const char *out, int quick, int yes, unsigned repeat,
 			const struct run_options *ro)
 {
@@ -110,11 +127,11 @@ static int run_scenario(const char *path, const char *out, int quick, int yes, u
 	json_t *index = NULL;
 	struct strbuf table = STRBUF_INIT;
 	size_t n = 0, failed = 0, done = 0;
-	int rc = OCB_EXIT_USAGE;
+	int rc = OCB_EXIT_USAGE, locked = 0;
 
-	if (!s) {
+	if (!s || scenario_check_runnable(s) < 0) {
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
-		return OCB_EXIT_USAGE;
+		goto out;
 	}
 	if (repeat)
 		s->repeat = repeat;	/* --repeat overrides the scenario's */
@@ -122,7 +139,8 @@ static int run_scenario(const char *path, const char *out, int quick, int yes, u
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
 		goto out;
 	}
-	if (make_index_dir(out, s->name, index_dir, sizeof(index_dir)) < 0) {
+	if (hold_lock_if_knobs(runs, n, &locked) < 0 ||
+	    make_index_dir(out, s->name, index_dir, sizeof(index_dir)) < 0) {
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
 		goto out;
 	}
@@ -165,6 +183,8 @@ static int run_scenario(const char *path, const char *out, int quick, int yes, u
 	printf("%s: %zu of %zu run(s) complete; results in %s\n", s->name, done - failed, n, index_dir);
 	rc = (failed || done < n) ? OCB_EXIT_FAIL : OCB_EXIT_OK;
 out:
+	if (locked)
+		hostlock_drop();
 	strbuf_release(&table);
 	json_decref(index);
 	scenario_free_runs(runs, n);
@@ -214,6 +234,7 @@ static enum parsed parse_run_options(int argc, char **argv, struct run_cli *cl, 
 		{ "force", no_argument, NULL, 'f' },
 		{ "allow-module-reload", no_argument, NULL, 'M' },
 		{ "state-dir", required_argument, NULL, 's' },
+		{ "no-wait", no_argument, NULL, 'W' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "list-keys", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
@@ -243,6 +264,7 @@ static enum parsed parse_run_options(int argc, char **argv, struct run_cli *cl, 
 		case 'f': env->force = 1; break;
 		case 'M': cl->ro.allow_module_reload = 1; break;
 		case 's': env->state_dir = optarg; break;
+		case 'W': hostlock_set_wait(0); break;
 		case 'r': env->root = optarg; break;
 		case 'L': scenario_print_keys(stdout, &hooks); return PARSED_DONE;
 		case 'h': run_usage(stdout); return PARSED_DONE;

@@ -12,6 +12,27 @@
 #define EXEC_POLL_NS (5 * 1000000ull)
 #define FILE_CHUNK 65536
 
+const struct agent_limits agent_default_limits = {
+	.reply = AGENT_MAX_REPLY,
+	.file = AGENT_MAX_FILE,
+	.exec_output = AGENT_MAX_EXEC_OUTPUT,
+};
+
+static const struct agent_limits *limits_of(const struct agent_via *v)
+{
+	return v->limits ? v->limits : &agent_default_limits;
+}
+
+/* Bytes base64 text of len characters decodes to, at least (padding
+ * takes up to 2 of each last 3): checked before decoding so an oversized
+ * answer costs no allocation; the exact size is checked after. */
+static size_t b64_decoded_min(size_t len)
+{
+	size_t max = (len + 3) / 4 * 3;
+
+	return max < 2 ? 0 : max - 2;
+}
+
 json_t *agent_request(const char *cmd, json_t *args)
 {
 	json_t *req = json_pack("{s:s}", "execute", cmd);
@@ -46,12 +67,23 @@ static int via_command(const struct agent_via *v, const char *cmd, json_t *args,
 	return v->command(v->ctx, cmd, args, ret, timeout_ns);
 }
 
-static int decode_field(json_t *status, const char *key, struct strbuf *out, const char *label)
+/* Decode one output stream of guest-exec-status, checked against the cap
+ * before anything is decoded. */
+static int decode_field(const struct agent_via *v, json_t *status, const char *key,
+			long long pid, struct strbuf *out)
 {
 	const char *b64 = json_string_value(json_object_get(status, key));
+	size_t len = b64 ? strlen(b64) : 0, cap = limits_of(v)->exec_output;
 
+	if (b64_decoded_min(len) > cap)
+		return ocb_fail("%s: output of guest pid %lld (%s) is at least %zu bytes, over the cap "
+				"of %zu bytes on one command's output", v->label, pid, key,
+				b64_decoded_min(len), cap);
 	if (b64 && base64_decode(b64, out) < 0)
-		return ocb_err_prefix("%s: %s: ", label, key);
+		return ocb_err_prefix("%s: %s: ", v->label, key);
+	if (out->len > cap)
+		return ocb_fail("%s: output of guest pid %lld (%s) is %zu bytes, over the cap of %zu "
+				"bytes on one command's output", v->label, pid, key, out->len, cap);
 	return 0;
 }
 
@@ -89,8 +121,8 @@ int agent_via_exec_poll(const struct agent_via *v, long long pid, uint64_t timeo
 		if (!json_object_get(st, "exitcode") && res->signal)
 			res->exitcode = -1;
 		rc = 1;
-		if (decode_field(st, "out-data", &res->out, v->label) < 0 ||
-		    decode_field(st, "err-data", &res->err, v->label) < 0)
+		if (decode_field(v, st, "out-data", pid, &res->out) < 0 ||
+		    decode_field(v, st, "err-data", pid, &res->err) < 0)
 			rc = -1;
 	}
 	json_decref(st);
@@ -127,10 +159,30 @@ void agent_exec_result_release(struct agent_exec_result *res)
 	strbuf_release(&res->err);
 }
 
+/* One guest-file-read chunk into out, which already holds got bytes of
+ * the file: checked against the cap on the whole file before decoding. */
+static int add_chunk(const struct agent_via *v, const char *path, const char *b64,
+		     size_t got, struct strbuf *out)
+{
+	size_t cap = limits_of(v)->file, before = out->len;
+
+	if (got + b64_decoded_min(strlen(b64)) <= cap) {
+		if (base64_decode(b64, out) < 0)
+			return ocb_err_prefix("%s: %s: ", v->label, path);
+		if (got + (out->len - before) <= cap)
+			return 0;
+	}
+	return ocb_fail("%s: %s is larger than the cap of %zu bytes on a file read from the guest "
+			"(%zu bytes read, a chunk of %zu base64 characters more)", v->label, path, cap,
+			got, strlen(b64));
+}
+
 /* guest-file-read until EOF: 0, or -1 with the message. */
 static int read_chunks(const struct agent_via *v, json_int_t handle, const char *path,
 		       struct strbuf *out, uint64_t deadline)
 {
+	size_t start = out->len;
+
 	for (;;) {
 		uint64_t now = mono_ns();
 		json_t *ret = NULL;
@@ -145,9 +197,9 @@ static int read_chunks(const struct agent_via *v, json_int_t handle, const char 
 			return ocb_err_prefix("reading %s in the guest: ", path);
 		b64 = json_string_value(json_object_get(ret, "buf-b64"));
 		eof = json_is_true(json_object_get(ret, "eof"));
-		if (b64 && base64_decode(b64, out) < 0) {
+		if (b64 && add_chunk(v, path, b64, out->len - start, out) < 0) {
 			json_decref(ret);
-			return ocb_err_prefix("%s: %s: ", v->label, path);
+			return -1;
 		}
 		empty = !b64 || !*b64;
 		json_decref(ret);

@@ -15,6 +15,26 @@
 
 #include "util/strbuf.h"
 
+/* Caps on what a guest sends: the guest is untrusted, and each of these
+ * streams would otherwise grow the harness's memory without bound.
+ * One reply (the socket client's line cap): room for both exec streams
+ * at their cap, base64-encoded (4/3), plus the JSON around them. */
+#define AGENT_MAX_REPLY ((size_t)16 << 20)
+/* The whole of one guest-file-read (its chunks concatenated): the files
+ * ocbench reads are /proc/meminfo and a workload's JSON document. */
+#define AGENT_MAX_FILE ((size_t)32 << 20)
+/* Each of stdout and stderr of one guest-exec (decoded). */
+#define AGENT_MAX_EXEC_OUTPUT ((size_t)4 << 20)
+
+/* The caps in force; tests lower them to exceed them cheaply. */
+struct agent_limits {
+	size_t reply;		/* one reply line (socket client only) */
+	size_t file;		/* one whole file read */
+	size_t exec_output;	/* one output stream of one command */
+};
+
+extern const struct agent_limits agent_default_limits;
+
 struct agent_exec_result {
 	int exited;		/* 0 when it was still running at the timeout */
 	int exitcode;		/* valid when exited and !signal */
@@ -34,6 +54,8 @@ struct agent_via {
 	/* May a clean-up command (guest-file-close) still be sent after an
 	 * error?  NULL: always. */
 	int (*usable)(void *ctx);
+	/* NULL: agent_default_limits */
+	const struct agent_limits *limits;
 };
 
 /* {"execute": cmd, "arguments": args} (args stolen, may be NULL). */

@@ -13,6 +13,7 @@ struct agent {
 	struct jsonchan ch;
 	uint64_t token;
 	int synced;
+	const struct agent_limits *limits;
 };
 
 struct agent *agent_new(int fd, const char *label)
@@ -26,6 +27,7 @@ struct agent *agent_new(int fd, const char *label)
 	}
 	snprintf(l, sizeof(l), "guest agent of %s", label);
 	jsonchan_init(&a->ch, fd, l);
+	agent_set_limits(a, &agent_default_limits);
 	a->token = mono_ns() ^ ((uint64_t)getpid() << 32);
 	return a;
 }
@@ -36,6 +38,12 @@ void agent_free(struct agent *a)
 		return;
 	jsonchan_release(&a->ch);
 	free(a);
+}
+
+void agent_set_limits(struct agent *a, const struct agent_limits *lim)
+{
+	a->limits = lim;
+	jsonchan_set_max_line(&a->ch, lim->reply);
 }
 
 void agent_set_token_seed(struct agent *a, uint64_t seed)
@@ -132,7 +140,7 @@ static int socket_usable(void *ctx)
 
 static struct agent_via via_of(struct agent *a)
 {
-	struct agent_via v = { socket_command, a, a->ch.label, socket_usable };
+	struct agent_via v = { socket_command, a, a->ch.label, socket_usable, a->limits };
 
 	return v;
 }

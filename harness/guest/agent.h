@@ -24,6 +24,9 @@ struct agent;
 /* Takes ownership of fd; label names the guest in messages. */
 struct agent *agent_new(int fd, const char *label);
 void agent_free(struct agent *a);
+/* Replace the caps on what the guest sends (agent_default_limits; tests
+ * lower them); *lim must outlive a. */
+void agent_set_limits(struct agent *a, const struct agent_limits *lim);
 /* Seed the sync token (tests use a fixed one). */
 void agent_set_token_seed(struct agent *a, uint64_t seed);
 

@@ -1,5 +1,6 @@
 /* journal.c — see journal.h. */
 #include "knobs/journal.h"
+#include "knobs/hostlock.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/xalloc.h"
@@ -209,9 +210,10 @@ struct journal *journal_create(const char *state_dir, const char *root)
 	struct journal *j;
 	struct strbuf line = STRBUF_INIT;
 
-	if (mkdir_p(state_dir, 0700) < 0)
+	if (mkdir_p(state_dir, 0700) < 0 || hostlock_hold() < 0)
 		return NULL;
 	j = journal_new(state_dir);
+	j->host_lock = 1;
 	j->root = xstrdup(root && *root ? root : "/");
 	j->pid = (long)getpid();
 	j->lock_fd = take_lock(state_dir);
@@ -374,14 +376,18 @@ int journal_load(const char *state_dir, struct journal **out)
 	strbuf_release(&p);
 	if (!rc)
 		return 0;
-	lock_fd = take_lock(state_dir);
-	if (lock_fd < 0)
+	if (hostlock_hold() < 0)
 		return -1;
-	rc = load_file(state_dir, out);
-	if (rc == 1)
+	lock_fd = take_lock(state_dir);
+	rc = lock_fd < 0 ? -1 : load_file(state_dir, out);
+	if (rc == 1) {
 		(*out)->lock_fd = lock_fd;
-	else
+		(*out)->host_lock = 1;
+		return 1;
+	}
+	if (lock_fd >= 0)
 		close(lock_fd);
+	hostlock_drop();
 	return rc;
 }
 
@@ -434,6 +440,8 @@ void journal_free(struct journal *j)
 		close(j->fd);
 	if (j->lock_fd >= 0)
 		close(j->lock_fd);
+	if (j->host_lock)
+		hostlock_drop();
 	for (size_t i = 0; i < j->n; i++) {
 		free(j->e[i].kind);
 		free(j->e[i].path);

@@ -42,6 +42,7 @@ struct journal {
 	long pid;		/* process that wrote it */
 	int fd;			/* O_APPEND, -1 when loaded read-only */
 	int lock_fd;
+	int host_lock;		/* holds a count of the host-wide lock (hostlock.h) */
 	struct journal_entry *e;
 	size_t n, alloc;
 };
@@ -58,15 +59,18 @@ enum journal_state {
 /* What the state directory holds now (no message is set). */
 enum journal_state journal_state(const char *state_dir);
 
-/* Start a journal for a session changing files under root.  Returns NULL
- * with a message when a journal is already there (a killed run: restore
- * first) or another ocbench holds the state directory. */
+/* Start a journal for a session changing files under root.  Takes the
+ * host-wide lock first (hostlock.h: waits, or fails with --no-wait), so
+ * nothing is read as "previous" while another ocbench changes the host.
+ * Returns NULL with a message when a journal is already there (a killed
+ * run: restore first) or another ocbench holds the state directory. */
 struct journal *journal_create(const char *state_dir, const char *root);
 /* Append and fsync one record.  -1 (nothing may be written then). */
 int journal_append(struct journal *j, const char *kind, const char *path, const char *prev);
 
-/* Open the journal a previous process left.  1 loaded (*out set), 0 there
- * is none, -1 error (unreadable, or a live ocbench holds the lock). */
+/* Open the journal a previous process left, holding the host-wide lock
+ * (its undo writes knobs).  1 loaded (*out set), 0 there is none, -1
+ * error (unreadable, or a live ocbench holds the lock). */
 int journal_load(const char *state_dir, struct journal **out);
 
 typedef int (*journal_undo_fn)(const char *root, const struct journal_entry *e, void *arg);

@@ -6,17 +6,29 @@
 #include "util/fsutil.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+/* A CSV streamed as it is taken: lines collect in pending and go to the
+ * file (O_APPEND, whole lines per write(2)) at least every
+ * RESULTS_SYNC_NS, so a run killed with SIGKILL keeps all but its last
+ * second and the harness's memory stays flat however long the run. */
 struct results_file {
 	char relpath[256];
-	struct strbuf data;
+	int fd;				/* -1 until the first line, or after an error */
+	int failed;			/* an error was reported: no more tries */
+	struct strbuf pending;
+	uint64_t synced_ns;
 	struct results_file *next;
 };
+
+#define RESULTS_SYNC_NS (1000000000ull)
+#define RESULTS_PENDING_MAX (64 * 1024)
 
 int results_write_json(const char *path, json_t *doc)
 {
@@ -104,6 +116,14 @@ void results_metric(struct results_run *r, const char *name, double value, const
 				      "gate", results_metric_gated(name)));
 }
 
+void results_metric_missing(struct results_run *r, const char *name, const char *unit,
+			    const char *better, const char *reason)
+{
+	json_object_set_new(r->metrics, name,
+			    json_pack("{s:n, s:s, s:s, s:b, s:s}", "value", "unit", unit, "better", better,
+				      "gate", results_metric_gated(name), "reason", reason));
+}
+
 /* Metrics that reach run.json without results_metric() (a workload's own,
  * copied from its workload.json) get "gate" here, from the same table: the
  * table decides, never the document the metric came from. */
@@ -126,9 +146,52 @@ static struct results_file *file_for(struct results_run *r, const char *relpath)
 			return f;
 	f = xcalloc(1, sizeof(*f));
 	snprintf(f->relpath, sizeof(f->relpath), "%s", relpath);
+	f->fd = -1;
+	f->pending = (struct strbuf)STRBUF_INIT;
 	f->next = r->files;
 	r->files = f;
 	return f;
+}
+
+/* Create the file (and its directory) on its first line. */
+static int file_open(struct results_run *r, struct results_file *f)
+{
+	struct strbuf p = STRBUF_INIT;
+	char *slash;
+	int rc = 0;
+
+	strbuf_addf(&p, "%s/%s", r->dir, f->relpath);
+	slash = strrchr(p.buf, '/');
+	*slash = '\0';
+	if (mkdir_p(p.buf, 0755) < 0)
+		rc = -1;
+	*slash = '/';
+	if (rc == 0) {
+		f->fd = open(p.buf, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+		if (f->fd < 0)
+			rc = ocb_fail_errno("cannot create %s", p.buf);
+	}
+	strbuf_release(&p);
+	return rc;
+}
+
+/* Write what is pending; -1 (reported once) when the file cannot take it. */
+static int file_sync(struct results_run *r, struct results_file *f)
+{
+	if (f->failed)
+		return -1;
+	f->synced_ns = mono_ns();
+	if (f->pending.len == 0)
+		return 0;
+	if ((f->fd < 0 && file_open(r, f) < 0) || write_all(f->fd, f->pending.buf, f->pending.len) < 0) {
+		f->failed = 1;
+		if (f->fd >= 0)
+			ocb_fail_errno("cannot write %s/%s", r->dir, f->relpath);
+		fprintf(stderr, "ocbench: %s (its series are lost from here on)\n", ocb_errmsg());
+		return -1;
+	}
+	strbuf_reset(&f->pending);
+	return 0;
 }
 
 void results_append(struct results_run *r, const char *relpath, const char *header,
@@ -136,12 +199,25 @@ void results_append(struct results_run *r, const char *relpath, const char *head
 {
 	struct results_file *f = file_for(r, relpath);
 
-	if (f->data.len == 0 && header) {
-		strbuf_adds(&f->data, header);
-		strbuf_addch(&f->data, '\n');
+	if (f->failed)
+		return;
+	if (f->fd < 0 && f->pending.len == 0 && header) {
+		strbuf_adds(&f->pending, header);
+		strbuf_addch(&f->pending, '\n');
 	}
-	strbuf_adds(&f->data, line);
-	strbuf_addch(&f->data, '\n');
+	strbuf_adds(&f->pending, line);
+	strbuf_addch(&f->pending, '\n');
+	if (f->pending.len >= RESULTS_PENDING_MAX || mono_ns() - f->synced_ns >= RESULTS_SYNC_NS)
+		file_sync(r, f);
+}
+
+void results_sync_due(struct results_run *r)
+{
+	uint64_t now = mono_ns();
+
+	for (struct results_file *f = r->files; f; f = f->next)
+		if (f->pending.len && now - f->synced_ns >= RESULTS_SYNC_NS)
+			file_sync(r, f);
 }
 
 int results_flush(struct results_run *r)
@@ -149,20 +225,9 @@ int results_flush(struct results_run *r)
 	struct strbuf p = STRBUF_INIT;
 	int rc = 0;
 
-	for (struct results_file *f = r->files; f; f = f->next) {
-		char *slash;
-
-		strbuf_reset(&p);
-		strbuf_addf(&p, "%s/%s", r->dir, f->relpath);
-		slash = strrchr(p.buf, '/');
-		*slash = '\0';
-		if (mkdir_p(p.buf, 0755) < 0)
+	for (struct results_file *f = r->files; f; f = f->next)
+		if (file_sync(r, f) < 0)
 			rc = -1;
-		*slash = '/';
-		if (rc == 0 && write_file_atomic(p.buf, f->data.buf, f->data.len, 0644) < 0)
-			rc = -1;
-	}
-	strbuf_reset(&p);
 	strbuf_addf(&p, "%s/run.json", r->dir);
 	stamp_gates(r->metrics);
 	if (results_write_json(p.buf, r->run) < 0)
@@ -189,7 +254,9 @@ int results_close(struct results_run *r, const char *status, const char *reason)
 		struct results_file *f = r->files;
 
 		r->files = f->next;
-		strbuf_release(&f->data);
+		if (f->fd >= 0 && close(f->fd) < 0 && rc == 0)
+			rc = ocb_fail_errno("cannot close %s/%s", r->dir, f->relpath);
+		strbuf_release(&f->pending);
 		free(f);
 	}
 	json_decref(r->run);
@@ -209,4 +276,29 @@ int results_write_index(const char *dir, const char *scenario, json_t *runs)
 	json_decref(doc);
 	strbuf_release(&p);
 	return rc;
+}
+
+int results_make_index_dir(const char *out, const char *name, const char *stamp, char *dir,
+			   size_t len)
+{
+	int n;
+
+	if (mkdir_p(out, 0755) < 0)
+		return ocb_err_prefix("results directory: ");
+	for (int i = 1; i < 100; i++) {
+		if (i == 1)
+			n = snprintf(dir, len, "%s/%s-%s", out, name, stamp);
+		else
+			n = snprintf(dir, len, "%s/%s-%s-%d", out, name, stamp, i);
+		if (n < 0 || (size_t)n >= len)
+			return ocb_fail("results directory %s/%s-%s: path longer than %zu bytes", out,
+					name, stamp, len - 1);
+		/* no existence check first: mkdir itself says whether it is ours */
+		if (mkdir(dir, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return ocb_fail_errno("cannot create results directory %s", dir);
+	}
+	return ocb_fail("cannot create results directory %s/%s-%s: it and -2 ... -99 exist", out,
+			name, stamp);
 }

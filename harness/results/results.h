@@ -7,9 +7,11 @@
  *   RUN/samples.csv    t_ms,source,series,value
  *   RUN/guests/NAME/   free.csv, console.log, qemu.log, workload.json
  *
- * CSV files are kept in memory and written atomically (temp + rename) by
- * results_flush(), which the runner calls at the end and on every error
- * and signal path.  All times are ms on the run's monotonic clock.
+ * CSV files are streamed: appended as they are taken and written out at
+ * least every second (results_sync_due() from the run's loop, or the next
+ * append), in whole lines, so a run killed even with SIGKILL keeps them up
+ * to its last second; run.json is rewritten atomically (temp + rename).
+ * All times are ms on the run's monotonic clock.
  */
 #ifndef OCB_RESULTS_H
 #define OCB_RESULTS_H
@@ -45,15 +47,33 @@ void results_event(struct results_run *r, const char *type, json_t *fields);
  * on metrics put into r->metrics any other way too). */
 void results_metric(struct results_run *r, const char *name, double value, const char *unit,
 		    const char *better);
-/* Append a line to a buffered file (relative to the run dir); the header
- * is written first when the file is new. */
+/* A metric this run can produce but could not measure: written anyway,
+ * {"value": null, ..., "reason": why}, so that every run of a scenario
+ * has the same metrics and a mean never silently leaves a run out. */
+void results_metric_missing(struct results_run *r, const char *name, const char *unit,
+			    const char *better, const char *reason);
+/* Append a line to a streamed file (relative to the run dir); the header
+ * is written first when the file is new.  A file that cannot be written
+ * is reported once on stderr and results_flush() then fails. */
 void results_append(struct results_run *r, const char *relpath, const char *header,
 		    const char *line);
-/* Write run.json and the buffered files atomically. */
+/* Write out the streamed lines older than a second (cheap otherwise). */
+void results_sync_due(struct results_run *r);
+/* Write out every streamed line and rewrite run.json atomically.  -1 when
+ * anything of the run could not be written. */
 int results_flush(struct results_run *r);
 /* Set status (+ reason when not complete), flush, close. */
 int results_close(struct results_run *r, const char *status, const char *reason);
 
+/* Create OUT/NAME-STAMP (or NAME-STAMP-2 ... -99 when taken) into dir
+ * (len bytes), OUT itself with its parents when missing.  Race-free: the
+ * final directory is made with one mkdir(2) and a name that exists in any
+ * form (directory, file, dangling symlink) is never reused, so two runs
+ * started in the same second, or a link planted in OUT, cannot share or
+ * redirect it.  NAME must be a plain file-name component (the scenario
+ * layer checks it).  -1 with a message naming the path. */
+int results_make_index_dir(const char *out, const char *name, const char *stamp, char *dir,
+			   size_t len);
 /* Write an index.json listing runs (array of objects, stolen). */
 int results_write_index(const char *dir, const char *scenario, json_t *runs);
 /* Write a JSON document atomically. */

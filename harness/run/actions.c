@@ -7,6 +7,7 @@
 #include "run/workload.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/jsontext.h"
 #include "vm/vm.h"
 
 #include <fnmatch.h>
@@ -57,10 +58,11 @@ static int do_exec(struct run_ctx *c, struct guest_state *g, char **argv)
 
 	if (g->vm->ops->agent_exec(g->vm, (const char *const *)argv, EXEC_TIMEOUT_NS, &r) < 0)
 		return run_guest_failed(c, g);
+	/* the guest's output as it is, invalid UTF-8 and all (util/jsontext.h) */
 	results_event(&c->res, "exec",
-		      json_pack("{s:s, s:s, s:i, s:s%, s:s%}", "guest", g->g->name, "command", argv[0],
-				"exitcode", r.exitcode, "stdout", strbuf_str(&r.out), r.out.len, "stderr",
-				strbuf_str(&r.err), r.err.len));
+		      json_pack("{s:s, s:s, s:i, s:o, s:o}", "guest", g->g->name, "command", argv[0],
+				"exitcode", r.exitcode, "stdout", json_text(r.out.buf, r.out.len), "stderr",
+				json_text(r.err.buf, r.err.len)));
 	if (r.exitcode != 0) {
 		char msg[512];
 

@@ -3,12 +3,14 @@
 #include "sampler/sampler.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/jsontext.h"
 #include "util/interrupt.h"
 #include "util/progress.h"
 #include "vm/vm.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #define PUMP_SLICE_NS (20 * 1000000ull)
 
@@ -29,7 +31,8 @@ int run_fail(struct run_ctx *c, const char *msg)
 	if (!c->failed) {
 		c->failed = 1;
 		snprintf(c->reason, sizeof(c->reason), "%s", msg);
-		results_event(&c->res, "error", json_pack("{s:s}", "message", msg));
+		/* the message may quote a guest's stderr: any bytes */
+		results_event(&c->res, "error", json_pack("{s:o}", "message", json_text(msg, strlen(msg))));
 		if (progress_is_tty())
 			progress_line("%s", "");
 		fprintf(stderr, "ocbench: %s\n", msg);
@@ -43,9 +46,54 @@ int run_stop_requested(struct run_ctx *c)
 }
 
 /* Let events flow and notice dead guests for up to ns. */
+/* One look at a pending balloon: the time taken as soon as QEMU (or
+ * libvirt) answered, nothing in between. */
+static int balloon_look(struct run_ctx *c, struct guest_state *g, uint64_t now)
+{
+	uint64_t actual = 0, t, diff, moved;
+
+	g->last_poll_ns = now;
+	if (g->vm->ops->balloon_get(g->vm, &actual) < 0)
+		return run_guest_failed(c, g);
+	t = mono_ns();
+	g->polls++;
+	g->actual = actual;
+	moved = actual > g->from ? actual - g->from : g->from - actual;
+	if (!g->moved_ns && moved > g->tolerance)
+		g->moved_ns = t;
+	diff = actual > g->target ? actual - g->target : g->target - actual;
+	if (diff <= g->tolerance)
+		g->reached_ns = t;
+	return 0;
+}
+
+/* Every pending balloon whose poll is due is looked at; the slow sampler
+ * sources are held while any is pending.  In the loop itself, so the
+ * reached time is the balloon's, not when the timeline next looked.
+ * Returns how many are pending, -1 when a guest failed. */
+static int watch_balloons(struct run_ctx *c)
+{
+	uint64_t now = mono_ns();
+	int watching = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		struct guest_state *g = &c->gs[i];
+
+		if (!g->pending || g->reached_ns)
+			continue;
+		watching++;
+		if (now - g->last_poll_ns >= RUN_BALLOON_POLL_NS && balloon_look(c, g, now) < 0)
+			return -1;
+	}
+	/* nothing slow in the loop while a balloon is timed */
+	sampler_hold_slow(c->sampler, watching > 0);
+	return watching;
+}
+
 int run_idle(struct run_ctx *c, uint64_t ns)
 {
 	uint64_t end = mono_ns() + ns;
+	int watching;
 
 	do {
 		for (size_t i = 0; i < c->n; i++) {
@@ -58,13 +106,17 @@ int run_idle(struct run_ctx *c, uint64_t ns)
 		}
 		if (run_stop_requested(c))
 			return -1;
+		watching = watch_balloons(c);
+		if (watching < 0)
+			return -1;
 		sampler_tick(c->sampler);	/* cheap when nothing is due */
+		results_sync_due(&c->res);	/* the CSVs reach the disk each second */
 		{
-			uint64_t now = mono_ns();
+			uint64_t now = mono_ns(), slice = watching ? RUN_BALLOON_POLL_NS : PUMP_SLICE_NS;
 
 			if (now >= end)
 				break;
-			sleep_ns(end - now < PUMP_SLICE_NS ? end - now : PUMP_SLICE_NS, &ocb_interrupted);
+			sleep_ns(end - now < slice ? end - now : slice, &ocb_interrupted);
 		}
 	} while (mono_ns() < end);
 	return 0;

@@ -17,8 +17,10 @@ void run_progress(struct run_ctx *c, const char *fmt, ...) __attribute__((format
 int run_fail(struct run_ctx *c, const char *msg);
 /* SIGINT/SIGTERM arrived. */
 int run_stop_requested(struct run_ctx *c);
-/* Let events flow and notice dead guests for up to ns: 0, or -1 when the
- * run failed or was interrupted meanwhile. */
+/* Let events flow, notice dead guests, time pending balloons (each polled
+ * every RUN_BALLOON_POLL_NS, the slow sampler sources held meanwhile) and
+ * tick the sampler, for up to ns: 0, or -1 when the run failed or was
+ * interrupted meanwhile. */
 int run_idle(struct run_ctx *c, uint64_t ns);
 /* A guest operation failed: fail the run with the better explanation
  * (a dead QEMU's exit beats the closed socket it caused); -1. */

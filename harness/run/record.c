@@ -34,6 +34,12 @@ json_t *run_fields(struct run_ctx *c, const struct accel_choice *accel)
 		      "quick", s->quick, "accel", "name", accel_name(accel->kind), "reason", accel->reason,
 		      "backend", c->opt->backend);
 	json_object_set_new(f, "scenario_file", json_string(s->file));
+	/* what the report shows first travels with the results, so a report
+	 * made elsewhere does not need the scenario file */
+	if (s->description)
+		json_object_set_new(f, "description", json_string(s->description));
+	if (s->report_headline)
+		json_object_set_new(f, "report", json_pack("{s:s}", "headline", s->report_headline));
 	/* compare: runs never recorded (killed before run.json) are missing
 	 * evidence, counted against what the invocation asked for */
 	json_object_set_new(f, "runs_requested", json_integer((json_int_t)(s->n_runs ? s->n_runs : 1)));
@@ -102,6 +108,10 @@ void run_summarize(struct run_ctx *c)
 				     ns_to_s(g->vm->boot_ns));
 		} else {
 			n = snprintf(line, sizeof(line), "%s: did not boot", g->g->name);
+		}
+		if (g->balloon_waits) {
+			snprintf(name, sizeof(name), "%s.balloon_reached_pct", g->g->name);
+			results_metric(&c->res, name, g->reached_pct_min, "%", "higher");
 		}
 		if (g->have_inflate && n > 0 && (size_t)n < sizeof(line))
 			snprintf(line + n, sizeof(line) - (size_t)n, " (balloon %.0f → %.0f MiB in %.2f s)",

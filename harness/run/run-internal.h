@@ -30,9 +30,17 @@ struct guest_state {
 	const struct scenario_guest *g;
 	/* balloon: the last request and what was measured */
 	uint64_t target, from, t_request;
+	/* watched from the run's loop (run_balloon_watch): the last answer,
+	 * and when it first moved and reached its target (0: not yet) */
+	uint64_t actual, moved_ns, reached_ns, last_poll_ns;
+	unsigned polls;
 	int pending, clamped;
 	uint64_t tolerance;
 	int have_inflate, have_deflate;
+	/* every `wait balloon` of it: the least share of the way reached
+	 * (100 when each reached its target), balloon_reached_pct */
+	int balloon_waits;
+	double reached_pct_min;
 	uint64_t first_inflate_from, first_inflate_target;
 	double first_inflate_s;
 	/* free -m */
@@ -66,7 +74,13 @@ struct run_ctx {
 	 * actions closer to it.  Boot is measured on its own (boot_s). */
 	uint64_t timeline_t0_ns;
 	uint64_t late_max_ns;		/* the latest action's lateness */
+	/* the last `workload start`: when content for KSM to merge began to
+	 * be written (the KSM merge times count from it) */
+	uint64_t content_t0_ns;
 };
+
+/* Pending balloons are polled at 200 Hz: a reached time is known to 5 ms. */
+#define RUN_BALLOON_POLL_NS (5 * 1000000ull)
 
 /* An action that starts more than this after its time is a warning. */
 #define ACTION_LATE_WARN_NS (1000000000ull)

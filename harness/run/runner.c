@@ -129,8 +129,14 @@ static int conclude(struct run_ctx *c, struct run_outcome *out)
 	}
 	progress_end_run();
 	json_object_set(c->res.run, "summary", c->summary);
-	if (results_close(&c->res, out->status, out->reason) < 0)
+	/* A run whose results could not be written is not a complete run,
+	 * whatever happened in it: nobody can read what it measured. */
+	if (results_close(&c->res, out->status, out->reason) < 0) {
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
+		snprintf(out->reason, sizeof(out->reason), "its results could not be written: %s",
+			 ocb_errmsg());
+		snprintf(out->status, sizeof(out->status), "failed");
+	}
 	return strcmp(out->status, "complete") ? 1 : 0;
 }
 

@@ -28,6 +28,7 @@ int run_workload_start(struct run_ctx *c, struct guest_state *g)
 	if (workload_spawn(g->vm, (const char *const *)wargv, g->wl_json, &g->wl_pid) < 0)
 		return run_guest_failed(c, g);
 	g->wl_running = 1;
+	c->content_t0_ns = mono_ns();
 	results_event(&c->res, "workload_start",
 		      json_pack("{s:s, s:s, s:I}", "guest", g->g->name, "workload", g->g->spec->workload,
 				"guest_pid", (json_int_t)g->wl_pid));

@@ -68,6 +68,15 @@ static int stats_init(struct sampler *s, void **state, char *why, size_t len)
 	return 1;
 }
 
+/* QEMU reports the memory statistics in bytes (stat-*-memory,
+ * stat-disk-caches), the rest as counts of events or pages. */
+static int stat_is_bytes(const char *key)
+{
+	size_t n = strlen(key);
+
+	return (n > 7 && !strcmp(key + n - 7, "-memory")) || !strcmp(key, "stat-disk-caches");
+}
+
 static int stats_sample(struct sampler *s, void *state)
 {
 	int rc = 0;
@@ -85,7 +94,11 @@ static int stats_sample(struct sampler *s, void *state)
 		}
 		/* -1: the guest has not reported that statistic */
 		json_object_foreach(stats, key, v) {
-			if (json_is_number(v) && json_number_value(v) >= 0)
+			if (!json_is_number(v) || json_number_value(v) < 0)
+				continue;
+			if (stat_is_bytes(key))	/* in MiB, as every memory series */
+				sampler_putf(s, json_number_value(v) / 1048576.0, "%s.%s_mib", vm->cfg.name, key);
+			else
 				sampler_putf(s, json_number_value(v), "%s.%s", vm->cfg.name, key);
 		}
 		json_decref(stats);
@@ -234,6 +247,7 @@ static void guest_fini(void *state)
 
 const struct sampler_source_ops sampler_guest_source = {
 	.name = "guest",
+	.flags = SAMPLER_SRC_SLOW,	/* agent round trips */
 	.init = guest_init,
 	.sample = guest_sample,
 	.fini = guest_fini,

@@ -3,6 +3,7 @@
 #include "host/cgroup.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/xalloc.h"
 #include "util/fsutil.h"
 #include "host/ksm.h"
 #include "host/uksm.h"
@@ -47,10 +48,46 @@ static int read_host_file(const struct sampler *s, const char *rel, struct strbu
 
 /* ---- ksm: host-wide KSM (and UKSM) counters ----------------------------- */
 
+/* pages_sharing over time, for when KSM merged what (sampler_ksm_reached):
+ * at most KSM_HISTORY_MAX points; when full every other point is dropped
+ * and only every 2^k-th sample kept from then on, so an hour at 10 Hz is
+ * exact and a longer run's times are known to 2^k sample periods. */
+#define KSM_HISTORY_MAX 36000
+
+struct ksm_point {
+	uint64_t t_ns;
+	double sharing;
+};
+
 struct ksm_state {
 	double peak_sharing, last_sharing, peak_profit;
 	int have_profit, n;
+	struct ksm_point *hist;
+	size_t nhist, stride, skipped;
 };
+
+static void ksm_remember(struct ksm_state *k, uint64_t t_ns, double sharing)
+{
+	if (++k->skipped < k->stride)
+		return;
+	k->skipped = 0;
+	if (k->nhist == KSM_HISTORY_MAX) {
+		for (size_t i = 0; i < KSM_HISTORY_MAX / 2; i++)
+			k->hist[i] = k->hist[2 * i + 1];
+		k->nhist = KSM_HISTORY_MAX / 2;
+		k->stride *= 2;
+	}
+	k->hist[k->nhist].t_ns = t_ns;
+	k->hist[k->nhist++].sharing = sharing;
+}
+
+static void ksm_fini(void *state)
+{
+	struct ksm_state *k = state;
+
+	free(k->hist);
+	free(k);
+}
 
 static int ksm_init(struct sampler *s, void **state, char *why, size_t len)
 {
@@ -58,8 +95,14 @@ static int ksm_init(struct sampler *s, void **state, char *why, size_t len)
 		snprintf(why, len, "no KSM on this kernel (%s missing)", KSM_DIR);
 		return 1;
 	}
-	*state = calloc(1, sizeof(struct ksm_state));
-	return *state ? 0 : ocb_fail("out of memory");
+	{
+		struct ksm_state *k = xcalloc(1, sizeof(*k));
+
+		k->hist = xmallocarray(KSM_HISTORY_MAX, sizeof(*k->hist));
+		k->stride = 1;
+		*state = k;
+	}
+	return 0;
 }
 
 static int ksm_sample(struct sampler *s, void *state)
@@ -75,6 +118,7 @@ static int ksm_sample(struct sampler *s, void *state)
 	if ((v = json_object_get(c, "pages_sharing"))) {
 		k->last_sharing = (double)json_integer_value(v);
 		k->peak_sharing = k->n++ ? max_d(k->peak_sharing, k->last_sharing) : k->last_sharing;
+		ksm_remember(k, sampler_now_ns(s), k->last_sharing);
 	}
 	if ((v = json_object_get(c, "general_profit"))) {
 		double p = (double)json_integer_value(v);
@@ -104,8 +148,34 @@ const struct sampler_source_ops sampler_ksm_source = {
 	.init = ksm_init,
 	.sample = ksm_sample,
 	.summary = ksm_summary,
-	.fini = free,
+	.fini = ksm_fini,
 };
+
+int sampler_ksm_sharing_at(struct sampler *s, uint64_t t_ns, double *sharing)
+{
+	struct ksm_state *k = sampler_source_state(s, &sampler_ksm_source);
+
+	if (!k || !k->nhist || k->hist[0].t_ns > t_ns)
+		return -1;
+	for (size_t i = k->nhist; i-- > 0;)
+		if (k->hist[i].t_ns <= t_ns) {
+			*sharing = k->hist[i].sharing;
+			return 0;
+		}
+	return -1;
+}
+
+int sampler_ksm_reached(struct sampler *s, uint64_t from_ns, double sharing, uint64_t *t_ns)
+{
+	struct ksm_state *k = sampler_source_state(s, &sampler_ksm_source);
+
+	for (size_t i = 0; k && i < k->nhist; i++)
+		if (k->hist[i].t_ns >= from_ns && k->hist[i].sharing >= sharing) {
+			*t_ns = k->hist[i].t_ns;
+			return 0;
+		}
+	return -1;
+}
 
 /* ---- host: /proc/meminfo ------------------------------------------------ */
 
@@ -193,6 +263,7 @@ struct qemu_proc {
 	double peak_rss, peak_ksm_merging;
 	uint64_t next_rollup_ns;
 	int have_rss;
+	int rolled;		/* its PSS was read in the current round */
 };
 
 struct qemu_state {
@@ -348,15 +419,15 @@ static int qemu_sample(struct sampler *s, void *state)
 			continue;
 		}
 		sample_ksm(s, vm->cfg.name, pid, p);
-		if (!rolled && now >= p->next_rollup_ns) {
+		if (!rolled && now >= p->next_rollup_ns && !sampler_slow_held(s)) {
 			sample_rollup(s, vm->cfg.name, pid, p);
 			q->rollup_next = (i + 1) % q->n;
-			rolled = 1;
+			p->rolled = rolled = 1;
 		}
 		rss += p->rss;
 		swap += p->swap;
 		ksm += p->ksm_merging > 0 ? p->ksm_merging : 0;
-		if (p->pss < 0)
+		if (p->pss < 0 || !p->rolled)
 			have_pss = 0;
 		else
 			pss += p->pss;
@@ -364,12 +435,27 @@ static int qemu_sample(struct sampler *s, void *state)
 	q->peak_rss_sum = max_d(q->peak_rss_sum, rss);
 	q->peak_swap_sum = max_d(q->peak_swap_sum, swap);
 	q->peak_ksm_sum = max_d(q->peak_ksm_sum, ksm);
-	/* a sum over some QEMUs only would understate the peak */
+	/* PSS is read for one QEMU a tick: the sum counts once a round has
+	 * read every QEMU, so its terms are at most one round apart, never a
+	 * stale value mixed with newer ones of the others (a sum over some
+	 * QEMUs only would understate the peak) */
 	if (have_pss && q->n) {
 		q->peak_pss_sum = max_d(q->peak_pss_sum, pss);
 		q->have_pss = 1;
+		for (size_t i = 0; i < q->n; i++)
+			q->p[i].rolled = 0;
 	}
 	return rc;
+}
+
+#define NO_KSM_MERGING "no /proc/PID/ksm_merging_pages for the QEMU processes (Linux 6.1+)"
+
+static int any_ksm_merging(const struct qemu_state *q)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (q->p[i].ksm_merging >= 0)
+			return 1;
+	return 0;
 }
 
 static void qemu_summary(struct sampler *s, void *state)
@@ -385,10 +471,12 @@ static void qemu_summary(struct sampler *s, void *state)
 			continue;
 		snprintf(name, sizeof(name), "%s.qemu_rss_peak_mib", g);
 		sampler_metric(s, name, q->p[i].peak_rss, "MiB", "lower");
-		if (q->p[i].peak_ksm_merging > 0) {
-			snprintf(name, sizeof(name), "%s.ksm_merging_peak_mib", g);
+		/* 0 merged is a measurement too: written in every run */
+		snprintf(name, sizeof(name), "%s.ksm_merging_peak_mib", g);
+		if (q->p[i].ksm_merging >= 0)
 			sampler_metric(s, name, q->p[i].peak_ksm_merging, "MiB", "higher");
-		}
+		else
+			sampler_metric_missing(s, name, "MiB", "higher", NO_KSM_MERGING);
 	}
 	if (q->peak_rss_sum <= 0)
 		return;
@@ -396,8 +484,10 @@ static void qemu_summary(struct sampler *s, void *state)
 	if (q->have_pss)
 		sampler_metric(s, "qemu_pss_peak_mib", q->peak_pss_sum, "MiB", "lower");
 	sampler_metric(s, "qemu_swap_peak_mib", q->peak_swap_sum, "MiB", "lower");
-	if (q->peak_ksm_sum > 0)
+	if (any_ksm_merging(q))
 		sampler_metric(s, "ksm_merging_peak_mib", q->peak_ksm_sum, "MiB", "higher");
+	else
+		sampler_metric_missing(s, "ksm_merging_peak_mib", "MiB", "higher", NO_KSM_MERGING);
 	sampler_metric(s, "guest_memory_declared_mib", q->declared_mib, "MiB", "higher");
 	if (q->cap_mib > 0)
 		sampler_metric(s, "overcommit_declared", q->declared_mib / q->cap_mib, "x", "higher");

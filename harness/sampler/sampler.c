@@ -43,6 +43,7 @@ struct sampler {
 	/* what sampling itself costs (make bench: target <= 1 % of a core) */
 	uint64_t t_start_ns, busy_ns, cpu_ns;
 	unsigned long rows;
+	int hold_slow;			/* sampler_hold_slow() */
 };
 
 static const struct sampler_source_ops *const builtin[] = {
@@ -151,6 +152,8 @@ int sampler_tick(struct sampler *s)
 
 		if (s->now_ns < src->next_ns)
 			continue;
+		if (s->hold_slow && (src->ops->flags & SAMPLER_SRC_SLOW))
+			continue;	/* due: it runs at the first tick after the hold */
 		if (!done)
 			c0 = cpu_now_ns();
 		sample_one(s, src);
@@ -201,6 +204,14 @@ void sampler_metric(struct sampler *s, const char *name, double value, const cha
 {
 	if (isfinite(value))
 		results_metric(s->res, name, value, unit, better);
+	else
+		results_metric_missing(s->res, name, unit, better, "not a finite number");
+}
+
+void sampler_metric_missing(struct sampler *s, const char *name, const char *unit,
+			    const char *better, const char *reason)
+{
+	results_metric_missing(s->res, name, unit, better, reason);
 }
 
 void sampler_summary(struct sampler *s)
@@ -241,6 +252,30 @@ void sampler_free(struct sampler *s)
 	free(s->src);
 	strbuf_release(&s->line);
 	free(s);
+}
+
+void *sampler_source_state(struct sampler *s, const struct sampler_source_ops *ops)
+{
+	for (size_t i = 0; s && i < s->nsrc; i++)
+		if (s->src[i].ops == ops)
+			return s->src[i].state;
+	return NULL;
+}
+
+int sampler_hold_slow(struct sampler *s, int hold)
+{
+	int was;
+
+	if (!s)
+		return 0;
+	was = s->hold_slow;
+	s->hold_slow = hold;
+	return was;
+}
+
+int sampler_slow_held(const struct sampler *s)
+{
+	return s && s->hold_slow;
 }
 
 const char *sampler_root(const struct sampler *s)

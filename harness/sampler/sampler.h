@@ -24,7 +24,8 @@
  *   qemu,GUEST.rss_mib .swap_mib .pss_mib .anon_huge_mib .swap_pss_mib
  *        .ksm_merging_pages .ksm_zero_pages .ksm_process_profit_mib
  *   balloon,GUEST.actual_mib
- *   balloonstats,GUEST.stat-free-memory ... (as QEMU reports them)
+ *   balloonstats,GUEST.stat-free-memory_mib ... (QEMU's byte figures in
+ *        MiB, with _mib) and GUEST.stat-major-faults ... (counts as they are)
  *   guest,GUEST.free_used_mib .free_available_mib .free_total_mib ...
  *        (`free -m`) and GUEST.MemAvailable_mib ... (/proc/meminfo)
  *   cgroup,memory_current_mib max_events oom_events oom_kill
@@ -60,6 +61,12 @@ int sampler_add_source(struct sampler *s, const struct sampler_source_ops *ops);
 /* Sample every source whose period has elapsed; cheap when none has.
  * Returns how many sources were sampled. */
 int sampler_tick(struct sampler *s);
+/* Hold (1) or release (0) the slow sources (SAMPLER_SRC_SLOW): while a
+ * balloon wait measures how long the balloon takes, nothing may sit in
+ * the loop between the balloon reaching its target and the poll that
+ * sees it; the held sources catch up right after the release.  Returns
+ * the previous state. */
+int sampler_hold_slow(struct sampler *s, int hold);
 /* Summary metrics into run.json (results_metric), each with unit and
  * better-direction; call once, after the last tick. */
 void sampler_summary(struct sampler *s);

@@ -12,9 +12,15 @@
 struct sampler;
 struct vm;
 
+/* A source whose sample may block the loop for long (guest-agent round
+ * trips: up to SAMPLER_AGENT_TIMEOUT_NS): it waits while a timing-critical
+ * wait holds the slow sources (sampler_hold_slow()). */
+#define SAMPLER_SRC_SLOW (1u << 0)
+
 struct sampler_source_ops {
 	const char *name;		/* the source column of samples.csv */
 	unsigned max_hz;		/* 0: the sampler's rate; else at most this */
+	unsigned flags;			/* SAMPLER_SRC_* */
 	/* 0 ready, 1 not available on this host (reason in why: recorded
 	 * once as an event), -1 error (message set; the source is dropped). */
 	int (*init)(struct sampler *s, void **state, char *why, size_t len);
@@ -33,6 +39,15 @@ void sampler_putf(struct sampler *s, double value, const char *fmt, ...)
 /* A summary metric (results_metric with the run's results). */
 void sampler_metric(struct sampler *s, const char *name, double value, const char *unit,
 		    const char *better);
+/* A metric the source can produce but could not measure in this run. */
+void sampler_metric_missing(struct sampler *s, const char *name, const char *unit,
+			    const char *better, const char *reason);
+/* 1 while a timing-critical wait holds the slow work: a source with a
+ * cheap and a slow part (the QEMU source's smaps_rollup walk) skips the
+ * slow part then. */
+int sampler_slow_held(const struct sampler *s);
+/* The state of the source with these ops, NULL when it is not sampling. */
+void *sampler_source_state(struct sampler *s, const struct sampler_source_ops *ops);
 const char *sampler_root(const struct sampler *s);
 size_t sampler_nvms(const struct sampler *s);
 struct vm *sampler_vm(const struct sampler *s, size_t i);

@@ -254,6 +254,14 @@ struct scenario *sc_build(const struct scenario_doc *d, const struct scenario_ho
 	return s;
 }
 
+int scenario_check_runnable(const struct scenario *s)
+{
+	if (s->n_guests == 0)
+		return ocb_fail("%s: nothing to run: no [guest] section (expected at least one "
+				"[guest NAME] with its keys)", s->file);
+	return 0;
+}
+
 /* ------------------------------------------------------------- free */
 
 static void axis_release(struct sc_axis *a)
@@ -329,6 +337,7 @@ void scenario_free(struct scenario *s)
 	sc_doc_free(s->doc);
 	free(s->name);
 	free(s->description);
+	free(s->report_headline);
 	free(s->file);
 	free(s);
 }

@@ -9,5 +9,9 @@ struct scenario;
 
 /* Frees s and everything reachable from it (NULL is fine). */
 void scenario_free(struct scenario *s);
+/* -1 with "FILE: nothing to run: no [guest] section" when s has no guest:
+ * loading accepts such a file (its keys may be checked on their own), but
+ * running it would "succeed" having measured nothing. */
+int scenario_check_runnable(const struct scenario *s);
 
 #endif

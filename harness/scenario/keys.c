@@ -32,9 +32,10 @@ enum key_type {
 };
 
 #define KEY_NO_AXIS 1	/* not allowed as a [matrix] axis */
+#define KEY_FILE_NAME 2	/* a plain file-name component (sc_valid_name) */
 
 struct sc_key {
-	enum sc_section section;	/* SC_SEC_SCENARIO or SC_SEC_GUEST */
+	enum sc_section section;	/* SC_SEC_SCENARIO, SC_SEC_REPORT or SC_SEC_GUEST */
 	const char *name;
 	enum key_type type;
 	size_t offset;			/* in struct scenario / scenario_guest_spec */
@@ -56,7 +57,8 @@ static const char *const onoff_names[] = { "off", "on", NULL };
 
 static const struct sc_key keys[] = {
 	{ .section = SC_SEC_SCENARIO, .name = "name", .type = KT_STRING, .offset = SOFF(name),
-	  .def_text = "file name without .ini", .flags = KEY_NO_AXIS, .metavar = "TEXT",
+	  .def_text = "file name without .ini", .flags = KEY_NO_AXIS | KEY_FILE_NAME,
+	  .metavar = "NAME",
 	  .help = "name of the scenario in results and reports" },
 	{ .section = SC_SEC_SCENARIO, .name = "description", .type = KT_STRING,
 	  .offset = SOFF(description), .def_text = "none", .metavar = "TEXT",
@@ -76,6 +78,11 @@ static const struct sc_key keys[] = {
 	{ .section = SC_SEC_SCENARIO, .name = "boot_timeout", .type = KT_DURATION,
 	  .offset = SOFF(boot_timeout_ns), .def = "60s",
 	  .help = "time a guest may take until its agent answers" },
+
+	{ .section = SC_SEC_REPORT, .name = "headline", .type = KT_STRING,
+	  .offset = SOFF(report_headline), .def_text = "the report's default", .flags = KEY_NO_AXIS,
+	  .metavar = "PATTERN, ...",
+	  .help = "metrics the report shows first (globs over metric names, e.g. *.balloon_inflate_s)" },
 
 	{ .section = SC_SEC_GUEST, .name = "count", .type = KT_UINT, .offset = GOFF(count),
 	  .def = "1", .min = 1, .max = 256,
@@ -122,8 +129,8 @@ const struct sc_key *sc_key_find(enum sc_section sec, const char *name)
 /* NULL-terminated names of a section's keys (static storage). */
 const char *const *sc_key_names(enum sc_section sec)
 {
-	static const char *names[2][N_KEYS + 1];
-	const char **v = names[sec == SC_SEC_GUEST];
+	static const char *names[SC_SEC_REPORT + 1][N_KEYS + 1];
+	const char **v = names[sec];
 	size_t n = 0;
 
 	for (size_t i = 0; i < N_KEYS; i++)
@@ -187,6 +194,10 @@ int sc_key_set(const struct sc_key *k, void *base, const char *value,
 
 	switch (k->type) {
 	case KT_STRING:
+		/* the scenario name becomes results/NAME-TIMESTAMP: a '/' or
+		 * ".." in it would write outside -o */
+		if ((k->flags & KEY_FILE_NAME) && !sc_valid_name(value))
+			return ocb_fail("invalid name '%s': " SC_NAME_RULE, value);
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
 		return 0;
@@ -254,6 +265,7 @@ const char *sc_section_label(const struct scenario_doc *d, enum sc_section sec, 
 	case SC_SEC_TIMELINE: return "timeline";
 	case SC_SEC_MATRIX: return "matrix";
 	case SC_SEC_QUICK: return "quick";
+	case SC_SEC_REPORT: return "report";
 	case SC_SEC_NONE: break;
 	}
 	return "";
@@ -333,7 +345,8 @@ void scenario_print_keys(FILE *f, const struct scenario_hooks *hooks)
 		const struct sc_key *k = &keys[i];
 
 		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n",
-			k->section == SC_SEC_GUEST ? "[guest NAME]" : "[scenario]", wk, k->name, wv,
+			k->section == SC_SEC_GUEST ? "[guest NAME]" : k->section == SC_SEC_REPORT ? "[report]"
+										   : "[scenario]", wk, k->name, wv,
 			v[i].buf, wd, k->def ? k->def : k->def_text, k->help);
 		strbuf_release(&v[i]);
 	}

@@ -95,6 +95,8 @@ struct scenario {
 	uint64_t host_memory_limit;	/* bytes; 0 (default): no cgroup cap */
 	unsigned sample_rate;		/* Hz, default 10 */
 	uint64_t boot_timeout_ns;	/* default 60s */
+	/* [report] */
+	char *report_headline;		/* metric patterns, NULL: the report's default */
 
 	struct scenario_setting *host;		/* [host], file order */
 	size_t n_host;

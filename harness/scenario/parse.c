@@ -46,26 +46,17 @@ struct parse_ctx {
 };
 
 static const char *const section_names[] = {
-	"scenario", "host", "guest", "timeline", "matrix", "quick", NULL
+	"scenario", "host", "guest", "timeline", "matrix", "quick", "report", NULL
 };
 static const enum sc_section section_ids[] = {
-	SC_SEC_SCENARIO, SC_SEC_HOST, SC_SEC_GUEST, SC_SEC_TIMELINE, SC_SEC_MATRIX, SC_SEC_QUICK
+	SC_SEC_SCENARIO, SC_SEC_HOST, SC_SEC_GUEST, SC_SEC_TIMELINE, SC_SEC_MATRIX, SC_SEC_QUICK,
+	SC_SEC_REPORT
 };
 
 static int parse_fail_at(struct parse_ctx *p)
 {
 	p->failed = 1;
 	return ocb_err_prefix("%s:%u: ", p->doc->file, p->lineno);
-}
-
-static int valid_guest_name(const char *s)
-{
-	if (!isalnum((unsigned char)*s))
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
-			return 0;
-	return 1;
 }
 
 /* [guest NAME]: a NAME that is new and makes good guest names (NAME-1). */
@@ -75,9 +66,8 @@ static int guest_section(struct parse_ctx *p, char **w, size_t nw, const char *i
 
 	if (nw != 2)
 		return ocb_fail("expected [guest NAME] with one NAME, got '[%s]'", inner);
-	if (!valid_guest_name(w[1]))
-		return ocb_fail("invalid guest name '%s': expected letters, digits, '-' and '_', "
-				"starting with a letter or digit", w[1]);
+	if (!sc_valid_name(w[1]))
+		return ocb_fail("invalid guest name '%s': " SC_NAME_RULE, w[1]);
 	for (size_t i = 0; i < d->n_guests; i++)
 		if (strcmp(d->guests[i].name, w[1]) == 0)
 			return ocb_fail("duplicate guest '%s' (first defined on line %u)", w[1],
@@ -106,7 +96,7 @@ static int enter_section(struct parse_ctx *p, char **w, size_t nw, const char *i
 			return ocb_fail("unknown section '[%s]' (did you mean '[%s%s]'?)", inner, s,
 					strcmp(s, "guest") == 0 ? " NAME" : "");
 		return ocb_fail("unknown section '[%s]' (expected [scenario], [host], [guest NAME], "
-				"[timeline], [matrix] or [quick])", inner);
+				"[timeline], [matrix], [quick] or [report])", inner);
 	}
 	p->sec = section_ids[i];
 	if (p->sec == SC_SEC_GUEST)
@@ -196,7 +186,7 @@ static int record(struct parse_ctx *p, const char *name, const char *value)
 	switch (p->sec) {
 	case SC_SEC_NONE:
 		return ocb_fail("'%s' outside of a section (expected [scenario], [host], "
-				"[guest NAME], [timeline], [matrix] or [quick] first)", name);
+				"[guest NAME], [timeline], [matrix], [quick] or [report] first)", name);
 	case SC_SEC_MATRIX:
 	case SC_SEC_QUICK:
 		d->raw = xgrow(d->raw, sizeof(*d->raw), d->n_raw + 1, &d->a_raw);
@@ -208,9 +198,11 @@ static int record(struct parse_ctx *p, const char *name, const char *value)
 		return 0;
 	case SC_SEC_SCENARIO:
 	case SC_SEC_GUEST:
+	case SC_SEC_REPORT:
 		k = sc_key_find(p->sec, name);
 		if (!k)
-			return sc_fail_unknown(p->sec == SC_SEC_GUEST ? "guest key" : "scenario key",
+			return sc_fail_unknown(p->sec == SC_SEC_GUEST ? "guest key" :
+					       p->sec == SC_SEC_REPORT ? "report key" : "scenario key",
 					       name, sc_key_names(p->sec));
 		break;
 	case SC_SEC_HOST:

@@ -39,6 +39,7 @@ enum sc_section {
 	SC_SEC_TIMELINE,
 	SC_SEC_MATRIX,
 	SC_SEC_QUICK,
+	SC_SEC_REPORT,
 };
 
 /* One KEY = VALUE line of [scenario], [host], [guest NAME] or [timeline]. */
@@ -107,6 +108,12 @@ void sc_add_name_list(struct strbuf *sb, const char *const *names, const char *s
 /* -1 with "unknown WHAT 'WORD' (did you mean 'X'?)", or "(expected a, b
  * or c)" when nothing in names is close. */
 int sc_fail_unknown(const char *what, const char *word, const char *const *names);
+/* 1 when s is a plain file-name component: a letter or digit, then
+ * letters, digits, '-' and '_'.  Guest names and the scenario name become
+ * directory names under the results directory, so neither may hold '/',
+ * "..", a leading '-' or '.', blanks or control characters. */
+int sc_valid_name(const char *s);
+#define SC_NAME_RULE "expected letters, digits, '-' and '_', starting with a letter or digit"
 
 /* ---- model.c */
 

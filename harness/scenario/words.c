@@ -12,6 +12,16 @@
 #include <ctype.h>
 #include <stdlib.h>
 
+int sc_valid_name(const char *s)
+{
+	if (!isalnum((unsigned char)*s))
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return 0;
+	return 1;
+}
+
 static void free_words(char **argv, size_t argc)
 {
 	for (size_t i = 0; i < argc; i++)

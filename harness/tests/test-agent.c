@@ -1,7 +1,9 @@
 /* Unit tests: the guest-agent client (agent.c) against scripted
  * transcripts: guest-sync-delimited with stale answers and garbage before
  * the 0xFF delimiter, guest-exec + guest-exec-status with base64 output,
- * guest-file-open/read/close, error replies, EOF. */
+ * guest-file-open/read/close, error replies, EOF; and a hostile guest:
+ * a reply over the cap, a file or command output over its cap, a flood of
+ * newlines (each fails with the reason, or costs linear time). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <time.h>
 
 #include "guest/agent.h"
 #include "util/base64.h"
@@ -28,6 +32,14 @@ static void say_sync(struct fake_peer *fp, int n)
 	snprintf(line, sizeof(line), "{\"return\": %d}\n", SEED + n);
 	fake_peer_say_bytes(fp, "\xff", 1);
 	fake_peer_say(fp, line);
+}
+
+static void assert_msg(const char *msg, const char *want)
+{
+	if (!strstr(msg, want)) {
+		print_message("message: %s\nwanted:  %s\n", msg, want);
+		fail();
+	}
 }
 
 static struct agent *synced(struct fake_peer *fp)
@@ -218,6 +230,159 @@ static void test_eof(void **state)
 	fake_peer_close(&fp);
 }
 
+/* A guest that sends more than a socketpair buffers: a thread writes the
+ * script while the client reads.  It stops when the client hangs up. */
+struct flood {
+	int fd;
+	char fill;		/* the flood's byte */
+	size_t n;		/* how many of it */
+	const char *after;	/* then this text */
+	pthread_t thread;
+};
+
+static int send_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
+
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static void *flood_main(void *arg)
+{
+	struct flood *f = arg;
+	char *chunk = malloc(65536);
+
+	memset(chunk, f->fill, 65536);
+	for (size_t left = f->n; left;) {
+		size_t k = left < 65536 ? left : 65536;
+
+		if (send_all(f->fd, chunk, k) < 0)
+			break;
+		left -= k;
+	}
+	free(chunk);
+	send_all(f->fd, f->after, strlen(f->after));
+	return NULL;
+}
+
+static void flood_start(struct flood *f, struct fake_peer *fp, char fill, size_t n,
+			const char *after)
+{
+	*f = (struct flood){ .fd = fp->peer, .fill = fill, .n = n, .after = after };
+	assert_int_equal(pthread_create(&f->thread, NULL, flood_main, f), 0);
+}
+
+/* A reply over AGENT_MAX_REPLY fails naming the guest and the cap; the
+ * rest of it is dropped, not buffered, and the agent recovers. */
+static void test_reply_cap(void **state)
+{
+	struct fake_peer fp;
+	struct flood f;
+	struct agent *a;
+	json_t *ret = NULL;
+
+	(void)state;
+	a = synced(&fp);
+	flood_start(&f, &fp, 'x', AGENT_MAX_REPLY + (2u << 20),
+		    "\n\xff{\"return\": 1002}\n{\"return\": {\"version\": \"ok\"}}\n");
+	assert_int_equal(agent_command(a, "guest-info", NULL, NULL, T), -1);
+	assert_msg(ocb_errmsg(), "guest-info: guest agent of guest-1: message larger than the cap of "
+		   "16777216 bytes");
+	assert_int_equal(agent_command(a, "guest-info", NULL, &ret, T), 0);
+	assert_string_equal(json_string_value(json_object_get(ret, "version")), "ok");
+	json_decref(ret);
+	agent_free(a);
+	pthread_join(f.thread, NULL);
+	fake_peer_close(&fp);
+}
+
+/* A million blank lines before the answer: linear time (the old split
+ * moved the rest of the buffer per line, quadratic: minutes). */
+static void test_newline_flood(void **state)
+{
+	struct fake_peer fp;
+	struct flood f;
+	struct agent *a;
+	struct timespec t0, t1;
+	json_t *ret = NULL;
+
+	(void)state;
+	a = synced(&fp);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	flood_start(&f, &fp, '\n', 1u << 20, "{\"return\": {\"version\": \"ok\"}}\n");
+	assert_int_equal(agent_command(a, "guest-info", NULL, &ret, 30 * T), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_string_equal(json_string_value(json_object_get(ret, "version")), "ok");
+	/* generous for valgrind; the quadratic split took far longer */
+	assert_true(t1.tv_sec - t0.tv_sec < 15);
+	json_decref(ret);
+	agent_free(a);
+	pthread_join(f.thread, NULL);
+	fake_peer_close(&fp);
+}
+
+static const struct agent_limits small = { .reply = AGENT_MAX_REPLY, .file = 10, .exec_output = 4 };
+
+static void test_file_cap(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct fake_peer fp;
+	struct agent *a;
+
+	(void)state;
+	a = synced(&fp);
+	agent_set_limits(a, &small);
+	fake_peer_say(&fp, "{\"return\": 7}\n");
+	fake_peer_say(&fp, "{\"return\": {\"count\": 5, \"buf-b64\": \"aGVsbG8=\", \"eof\": false}}\n");
+	fake_peer_say(&fp, "{\"return\": {\"count\": 6, \"buf-b64\": \"IHdvcmxk\", \"eof\": false}}\n");
+	fake_peer_say(&fp, "{\"return\": {}}\n");
+	assert_int_equal(agent_read_file(a, "/tmp/w.json", &out, T), -1);
+	assert_msg(ocb_errmsg(), "guest agent of guest-1: /tmp/w.json is larger than the cap of 10 "
+		   "bytes on a file read from the guest (5 bytes read");
+	/* the error did not stop the clean-up */
+	assert_non_null(strstr(fake_peer_heard(&fp), "\"guest-file-close\""));
+	strbuf_release(&out);
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
+static void test_exec_output_cap(void **state)
+{
+	static const char *const argv[] = { "cat", NULL };
+	struct agent_exec_result r;
+	struct fake_peer fp;
+	struct agent *a;
+
+	(void)state;
+	a = synced(&fp);
+	agent_set_limits(a, &small);
+	/* "hello\n": 6 decoded bytes, found after decoding */
+	fake_peer_say(&fp, "{\"return\": {\"pid\": 42}}\n");
+	fake_peer_say(&fp, "{\"return\": {\"exited\": true, \"exitcode\": 0, \"out-data\": "
+			   "\"aGVsbG8K\"}}\n");
+	assert_int_equal(agent_exec(a, argv, T, &r), -1);
+	assert_msg(ocb_errmsg(), "guest agent of guest-1: output of guest pid 42 (out-data) is 6 "
+		   "bytes, over the cap of 4 bytes on one command's output");
+	agent_exec_result_release(&r);
+	/* 12 bytes of stderr: refused before decoding */
+	fake_peer_say(&fp, "{\"return\": {\"pid\": 43}}\n");
+	fake_peer_say(&fp, "{\"return\": {\"exited\": true, \"exitcode\": 0, \"err-data\": "
+			   "\"aGVsbG8gd29ybGQh\"}}\n");
+	assert_int_equal(agent_exec(a, argv, T, &r), -1);
+	assert_msg(ocb_errmsg(), "output of guest pid 43 (err-data) is at least 10 bytes, over the "
+		   "cap of 4 bytes");
+	assert_int_equal(r.err.len, 0);
+	agent_exec_result_release(&r);
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
 static void test_base64(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -246,6 +411,10 @@ int main(void)
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_read_missing_file),
 		cmocka_unit_test(test_eof),
+		cmocka_unit_test(test_reply_cap),
+		cmocka_unit_test(test_newline_flood),
+		cmocka_unit_test(test_file_cap),
+		cmocka_unit_test(test_exec_output_cap),
 		cmocka_unit_test(test_base64),
 	};
 

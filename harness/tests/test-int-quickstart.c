@@ -229,6 +229,78 @@ static void test_sigint(void **state)
 	interrupted_run("sigint", 0, "incomplete", "interrupted by SIGINT");
 }
 
+/* The harness itself SIGKILLed half way (nothing of it can react): its
+ * QEMU dies with it (PDEATHSIG), run.json still says "incomplete", and
+ * samples.csv holds whole lines up to about a second before the kill,
+ * because the CSVs are streamed, not written at the end. */
+static void test_harness_sigkilled(void **state)
+{
+	char root[1024], log[1200], run[2048], path[2200];
+	const char *args[] = { "run", "harness/tests/scenarios/int-long.ini", "-o", NULL, NULL };
+	struct strbuf csv = STRBUF_INIT;
+	struct child c;
+	unsigned long long last_ms = 0;
+	int st, qemu_pid, rows = 0;
+	char *save = NULL;
+	json_t *doc;
+
+	(void)state;
+	int_tmpdir("sigkilled", root, sizeof(root));
+	snprintf(log, sizeof(log), "%s/ocbench.log", root);
+	args[3] = root;
+	int_start(&c, log, args);
+	qemu_pid = wait_guest_ready(root);
+	sleep_ns(3000000000ull, NULL);
+	assert_int_equal(kill(c.pid, SIGKILL), 0);
+	assert_int_equal(child_wait(&c, &st), 0);
+	child_release(&c);
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	int_find_run(root, 1, run, sizeof(run));
+	doc = int_load_json(run, "run.json");
+	assert_string_equal(json_string_value(json_object_get(doc, "status")), "incomplete");
+	json_decref(doc);
+	snprintf(path, sizeof(path), "%s/samples.csv", run);
+	assert_int_equal(read_file(path, &csv), 0);
+	assert_true(csv.len > 0 && csv.buf[csv.len - 1] == '\n');	/* whole lines only */
+	for (char *l = strtok_r(csv.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		unsigned long long t;
+		char src[64], series[128];
+		double v;
+
+		if (!rows++) {
+			assert_string_equal(l, "t_ms,source,series,value");
+			continue;
+		}
+		if (sscanf(l, "%llu,%63[^,],%127[^,],%lf", &t, src, series, &v) != 4)
+			fail_msg("samples.csv line %d is not t_ms,source,series,value: '%s'", rows, l);
+		last_ms = t > last_ms ? t : last_ms;
+	}
+	/* killed 3 s after the guest was ready: the file reaches within
+	 * about a second of the kill (1 s streaming period + slack) */
+	{
+		struct strbuf ev = STRBUF_INIT;
+		const char *p;
+		unsigned long long ready_ms = 0;
+
+		snprintf(path, sizeof(path), "%s/events.jsonl", run);
+		assert_int_equal(read_file(path, &ev), 0);
+		p = strstr(ev.buf, "\"type\":\"guest_ready\"");
+		assert_non_null(p);
+		while (p > ev.buf && p[-1] != '\n')
+			p--;
+		assert_int_equal(sscanf(p, "{\"t_ms\":%llu", &ready_ms), 1);
+		print_message("samples.csv: %d rows, last at %llu ms, guest ready at %llu ms\n", rows,
+			      (unsigned long long)last_ms, ready_ms);
+		assert_true(last_ms + 1500 >= ready_ms + 3000);
+		strbuf_release(&ev);
+	}
+	strbuf_release(&csv);
+	/* PDEATHSIG: QEMU went with the harness */
+	for (int i = 0; i < 100 && kill(qemu_pid, 0) == 0; i++)
+		sleep_ns(50000000, NULL);
+	assert_true(kill(qemu_pid, 0) < 0 && errno == ESRCH);
+}
+
 /* A user image directory with a compressed bzImage (no PVH ELF): the
  * fallback path boots it through SeaBIOS, and run.json says which
  * kernel and firmware were used. */
@@ -349,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_agent_never_ready),
 		cmocka_unit_test(test_qemu_killed_from_outside),
 		cmocka_unit_test(test_sigint),
+		cmocka_unit_test(test_harness_sigkilled),
 		cmocka_unit_test(test_refuses_after_killed_run),
 		cmocka_unit_test(test_user_image_bzimage),
 		cmocka_unit_test(test_user_disk_image),

@@ -13,6 +13,7 @@
 #include "util/fsutil.h"
 #include "knobs/journal.h"
 #include "util/strbuf.h"
+#include "private-lock.h"
 
 static void new_dir(char *buf, size_t len)
 {
@@ -162,5 +163,7 @@ int main(void)
 		cmocka_unit_test(test_torn_record),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (private_lock_init() < 0)
+		return 1;
+	return private_lock_done(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -27,6 +27,7 @@
 #include "vm/vm.h"
 #include "vm/libvirt.h"
 #include "vm/qemu.h"
+#include "private-lock.h"
 
 #define TEST_URI "test:///default"
 #define SSH_URI "qemu+ssh://nohost.invalid/system"
@@ -421,5 +422,7 @@ int main(void)
 	};
 
 	signal(SIGPIPE, SIG_IGN);	/* as ocbench does: a failed transport closes its pipe */
-	return cmocka_run_group_tests_name("knob routing: local sysfs or libvirt", tests, NULL, NULL);
+	if (private_lock_init() < 0)
+		return 1;
+	return private_lock_done(cmocka_run_group_tests_name("knob routing: local sysfs or libvirt", tests, NULL, NULL));
 }

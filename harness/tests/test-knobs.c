@@ -23,6 +23,7 @@
 #include "host/ksm.h"
 #include "util/runcmd.h"
 #include "host/sysfs.h"
+#include "private-lock.h"
 
 struct fx {
 	char root[64];
@@ -587,5 +588,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_real_host, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (private_lock_init() < 0)
+		return 1;
+	return private_lock_done(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -14,9 +14,12 @@
 #include "results/image-id.h"
 #include "results/results.h"
 #include "results/sha256.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/strbuf.h"
+
+#include <sys/stat.h>
 
 static char tmpdir[] = "/tmp/ocb-test-results-XXXXXX";
 
@@ -99,6 +102,69 @@ static void test_gate_in_run_json(void **state)
 	json_decref(doc);
 	strbuf_release(&dir);
 	strbuf_release(&file);
+}
+
+static char *file_text(const char *dir, const char *rel)
+{
+	struct strbuf p = STRBUF_INIT, t = STRBUF_INIT;
+
+	strbuf_addf(&p, "%s/%s", dir, rel);
+	if (read_file(p.buf, &t) < 0)
+		strbuf_adds(&t, "(missing)");
+	strbuf_release(&p);
+	return strbuf_detach(&t);
+}
+
+/* CSVs are streamed: the first line reaches the disk at once, later ones
+ * within a second (results_sync_due), whole lines, header once. */
+static void test_csv_streamed(void **state)
+{
+	struct results_run r;
+	struct strbuf dir = STRBUF_INIT;
+	char *t;
+
+	(void)state;
+	strbuf_addf(&dir, "%s/stream", tmpdir);
+	assert_int_equal(results_open(&r, dir.buf, NULL), 0);
+	results_append(&r, "samples.csv", "t_ms,source,series,value", "0,host,a,1");
+	t = file_text(dir.buf, "samples.csv");
+	assert_string_equal(t, "t_ms,source,series,value\n0,host,a,1\n");
+	free(t);
+	results_append(&r, "samples.csv", "t_ms,source,series,value", "1,host,a,2");
+	results_append(&r, "guests/g/free.csv", "h", "x");
+	results_sync_due(&r);		/* not a second yet: still pending */
+	t = file_text(dir.buf, "samples.csv");
+	assert_string_equal(t, "t_ms,source,series,value\n0,host,a,1\n");
+	free(t);
+	sleep_ns(1100000000ull, NULL);
+	results_sync_due(&r);
+	t = file_text(dir.buf, "samples.csv");
+	assert_string_equal(t, "t_ms,source,series,value\n0,host,a,1\n1,host,a,2\n");
+	free(t);
+	t = file_text(dir.buf, "guests/g/free.csv");
+	assert_string_equal(t, "h\nx\n");
+	free(t);
+	assert_int_equal(results_close(&r, "complete", NULL), 0);
+	strbuf_release(&dir);
+}
+
+/* A CSV that cannot be written fails the flush (the run is then not
+ * "complete"), and is reported once, not at every line. */
+static void test_csv_unwritable(void **state)
+{
+	struct results_run r;
+	struct strbuf dir = STRBUF_INIT;
+
+	(void)state;
+	strbuf_addf(&dir, "%s/unwritable", tmpdir);
+	assert_int_equal(results_open(&r, dir.buf, NULL), 0);
+	put("unwritable/guests/g", "a file where a directory must go");
+	results_append(&r, "guests/g/free.csv", "h", "x");
+	results_append(&r, "guests/g/free.csv", "h", "y");
+	assert_int_equal(results_flush(&r), -1);
+	assert_non_null(strstr(ocb_errmsg(), "guests/g"));
+	assert_int_equal(results_close(&r, "complete", NULL), -1);
+	strbuf_release(&dir);
 }
 
 static void hex_of(const char *msg, size_t n, char hex[SHA256_HEX_LEN + 1])
@@ -201,14 +267,54 @@ static void test_image_identity(void **state)
 	strbuf_release(&d);
 }
 
+/* A name that exists in any form is never reused, nor followed: old
+ * code checked existence (following links) and then mkdir -p'd, so a
+ * dangling link planted as NAME-STAMP failed the run, and a directory
+ * made between the check and the mkdir was shared. */
+static void test_index_dir(void **state)
+{
+	struct strbuf out = STRBUF_INIT, p = STRBUF_INIT;
+	char dir[512], small[16];
+	struct stat st;
+
+	(void)state;
+	strbuf_addf(&out, "%s/idx/results", tmpdir);
+	assert_int_equal(results_make_index_dir(out.buf, "sc", "20260101T000000", dir, sizeof(dir)), 0);
+	strbuf_addf(&p, "%s/sc-20260101T000000", out.buf);
+	assert_string_equal(dir, p.buf);
+	assert_int_equal(lstat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	/* taken by the run above; -2 by a dangling link; -3 by a file */
+	strbuf_addf(&p, "-2");
+	assert_int_equal(symlink("/nonexistent/ocb-elsewhere", p.buf), 0);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/sc-20260101T000000-3", out.buf);
+	assert_int_equal(write_file_atomic(p.buf, "x", 1, 0644), 0);
+	assert_int_equal(results_make_index_dir(out.buf, "sc", "20260101T000000", dir, sizeof(dir)), 0);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/sc-20260101T000000-4", out.buf);
+	assert_string_equal(dir, p.buf);
+	assert_int_equal(lstat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	/* a path that does not fit says so instead of truncating */
+	assert_int_equal(results_make_index_dir(out.buf, "sc", "20260101T000000", small,
+						sizeof(small)), -1);
+	assert_non_null(strstr(ocb_errmsg(), "path longer than 15 bytes"));
+	strbuf_release(&out);
+	strbuf_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gate_table),
 		cmocka_unit_test(test_gate_in_run_json),
+		cmocka_unit_test(test_csv_streamed),
+		cmocka_unit_test(test_csv_unwritable),
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_sha256_file),
 		cmocka_unit_test(test_image_identity),
+		cmocka_unit_test(test_index_dir),
 	};
 
 	return cmocka_run_group_tests_name("results", tests, setup, teardown);

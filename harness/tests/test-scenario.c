@@ -423,6 +423,47 @@ static void test_bad_values(void **state)
 		     "t.ini:3: [guest a] memory:", "2 MiB pages");
 }
 
+/* The scenario name becomes results/NAME-TIMESTAMP: the guest-name rule. */
+static void test_bad_name(void **state)
+{
+	struct scenario *s;
+
+	(void)state;
+	expect_error("[scenario]\nname = ../../../tmp/x\n[guest a]\n",
+		     "t.ini:2: [scenario] name: invalid name '../../../tmp/x'",
+		     "letters, digits, '-' and '_'");
+	expect_error("[scenario]\nname = a/b\n[guest a]\n", "t.ini:2: [scenario] name: ");
+	expect_error("[scenario]\nname = ..\n[guest a]\n", "t.ini:2: [scenario] name: ");
+	expect_error("[scenario]\nname = -rf\n[guest a]\n", "t.ini:2: [scenario] name: ");
+	expect_error("[scenario]\nname =\n[guest a]\n", "t.ini:2: [scenario] name: ");
+	s = load_q("[scenario]\nname = ok-Name_2\n[guest a]\n", 0);
+	assert_non_null(s);
+	assert_string_equal(s->name, "ok-Name_2");
+	scenario_free(s);
+}
+
+/* Loading takes a file without guests; running it would measure nothing. */
+static void test_nothing_to_run(void **state)
+{
+	struct scenario *s;
+
+	(void)state;
+	s = load_q("", 0);
+	assert_non_null(s);
+	assert_int_equal(scenario_check_runnable(s), -1);
+	assert_string_equal(ocb_errmsg(), "t.ini: nothing to run: no [guest] section (expected at "
+			    "least one [guest NAME] with its keys)");
+	scenario_free(s);
+	s = load_q("[scenario]\nduration = 10s\n[host]\nksm = on\n", 0);
+	assert_non_null(s);
+	assert_int_equal(scenario_check_runnable(s), -1);
+	scenario_free(s);
+	s = load_q("[guest a]\n", 0);
+	assert_non_null(s);
+	assert_int_equal(scenario_check_runnable(s), 0);
+	scenario_free(s);
+}
+
 static void test_split_argv(void **state)
 {
 	char **v;
@@ -1156,6 +1197,8 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_line_numbers),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_bad_name),
+		cmocka_unit_test(test_nothing_to_run),
 		cmocka_unit_test(test_split_argv),
 		cmocka_unit_test(test_timeline),
 		cmocka_unit_test(test_timeline_errors),

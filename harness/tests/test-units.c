@@ -10,6 +10,7 @@
 
 #include "util/error.h"
 #include "util/fsutil.h"
+#include "util/jsontext.h"
 #include "util/strbuf.h"
 #include "util/units.h"
 #include "util/xalloc.h"
@@ -173,6 +174,39 @@ static void test_xalloc(void **state)
 	free(s);
 }
 
+static void expect_text(const char *in, size_t len, const char *want)
+{
+	json_t *j = json_text(in, len);
+
+	assert_non_null(j);
+	assert_int_equal(json_string_length(j), strlen(want));
+	assert_memory_equal(json_string_value(j), want, strlen(want));
+	json_decref(j);
+}
+
+/* A guest's output is kept whatever bytes it holds: valid UTF-8 as it is,
+ * each invalid sequence as U+FFFD (an event never loses its fields). */
+static void test_json_text(void **state)
+{
+	(void)state;
+	expect_text("free -m\n", 8, "free -m\n");
+	expect_text("caf\xC3\xA9", 5, "caf\xC3\xA9");			/* valid 2-byte */
+	expect_text("a\xFF" "b", 3, "a\xEF\xBF\xBD" "b");		/* stray byte */
+	expect_text("\xC3", 1, "\xEF\xBF\xBD");				/* truncated */
+	expect_text("\xC0\xAF", 2, "\xEF\xBF\xBD\xEF\xBF\xBD");	/* overlong '/' */
+	expect_text("\xED\xA0\x80", 3, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");	/* surrogate */
+	expect_text("\xF0\x9F\x98\x80", 4, "\xF0\x9F\x98\x80");		/* U+1F600 */
+	expect_text(NULL, 0, "");
+	{
+		/* in a whole event: json_pack with "o" keeps every field */
+		json_t *ev = json_pack("{s:s, s:o}", "guest", "g-1", "stdout", json_text("x\x80", 2));
+
+		assert_non_null(ev);
+		assert_non_null(json_object_get(ev, "guest"));
+		json_decref(ev);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_read_empty_file),
 		cmocka_unit_test(test_xalloc),
+		cmocka_unit_test(test_json_text),
 	};
 
 	return cmocka_run_group_tests_name("units", tests, NULL, NULL);

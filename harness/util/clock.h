@@ -2,7 +2,9 @@
  *
  * Every timestamp ocbench records (events, samples, free -m, balloon
  * timings) is CLOCK_MONOTONIC relative to the run's start, so they can be
- * put on one axis.  Wall-clock time appears only as the run's start stamp.
+ * put on one axis.  Wall-clock time appears only as the run's start stamp
+ * and beside timestamps that other programs took on the wall clock (QMP
+ * events' own "timestamp"), so the two can be related.
  */
 #ifndef OCB_CLOCK_H
 #define OCB_CLOCK_H
@@ -21,6 +23,15 @@ static inline uint64_t mono_ns(void)
 static inline double ns_to_s(uint64_t ns)
 {
 	return (double)ns / 1e9;
+}
+
+/* Seconds of CLOCK_REALTIME, for relating to others' wall-clock stamps. */
+static inline double wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Sleep for ns, resuming after signals unless *stop becomes set. */

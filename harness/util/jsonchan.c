@@ -10,14 +10,17 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A line longer than this is not a QMP or agent message we asked for. */
-#define JSONCHAN_MAX_LINE (64u << 20)
-
 void jsonchan_init(struct jsonchan *ch, int fd, const char *label)
 {
 	memset(ch, 0, sizeof(*ch));
 	ch->fd = fd;
 	snprintf(ch->label, sizeof(ch->label), "%s", label);
+	ch->max_line = JSONCHAN_MAX_LINE;
+}
+
+void jsonchan_set_max_line(struct jsonchan *ch, size_t max)
+{
+	ch->max_line = max;
 }
 
 void jsonchan_release(struct jsonchan *ch)
@@ -26,6 +29,50 @@ void jsonchan_release(struct jsonchan *ch)
 		close(ch->fd);
 	ch->fd = -1;
 	strbuf_release(&ch->in);
+	ch->pos = ch->scanned = 0;
+}
+
+/* Forget the parsed bytes (one memmove of what is left, done only before
+ * a read, so each byte moves at most once: linear overall). */
+static void compact(struct jsonchan *ch)
+{
+	if (!ch->pos)
+		return;
+	strbuf_remove_front(&ch->in, ch->pos);
+	ch->scanned -= ch->pos;
+	ch->pos = 0;
+}
+
+/* Drop every buffered byte (and the memory: it may be cap-sized). */
+static void drop_all(struct jsonchan *ch, int release)
+{
+	if (release)
+		strbuf_release(&ch->in);
+	else
+		strbuf_reset(&ch->in);
+	ch->pos = ch->scanned = 0;
+}
+
+/* The next '\n' at or after pos, or NULL; never scans a byte twice. */
+static char *find_newline(struct jsonchan *ch)
+{
+	size_t from = ch->scanned > ch->pos ? ch->scanned : ch->pos;
+	char *nl = from < ch->in.len ? memchr(ch->in.buf + from, '\n', ch->in.len - from) : NULL;
+
+	ch->scanned = nl ? (size_t)(nl - ch->in.buf) : ch->in.len;
+	return nl;
+}
+
+/* The unparsed bytes hold more than one message may: fail, free them and
+ * drop the rest of that message when it comes. */
+static int overflow(struct jsonchan *ch)
+{
+	size_t got = ch->in.len - ch->pos;
+
+	drop_all(ch, 1);
+	ch->discarding = 1;
+	return ocb_fail("%s: message larger than the cap of %zu bytes (%zu bytes received without "
+			"its end of line); dropped", ch->label, ch->max_line, got);
 }
 
 int jsonchan_send(struct jsonchan *ch, json_t *msg)
@@ -77,51 +124,71 @@ static int fill(struct jsonchan *ch, uint64_t deadline_ns)
 			ch->eof = 1;
 			return 0;
 		}
-		if (ch->in.len + (size_t)n > JSONCHAN_MAX_LINE)
-			return ocb_fail("%s: message larger than %u MiB", ch->label,
-					JSONCHAN_MAX_LINE >> 20);
+		compact(ch);
 		strbuf_add(&ch->in, buf, (size_t)n);
 		return 0;
 	}
+}
+
+/* Parse the line [pos, nl) and move past it: 1 a message in *msg, 0 a
+ * blank (or dropped) line, -1 an error. */
+static int take_line(struct jsonchan *ch, char *nl, json_t **msg)
+{
+	const char *line = ch->in.buf + ch->pos;
+	size_t len = (size_t)(nl - line);
+	json_error_t jerr;
+	json_t *v;
+
+	ch->pos += len + 1;
+	ch->scanned = ch->pos;
+	if (ch->discarding) {	/* the tail of an over-long message */
+		ch->discarding = 0;
+		return 0;
+	}
+	/* Blank lines (and a lone \r) separate nothing. */
+	if (strspn(line, " \t\r") >= len)
+		return 0;
+	if (len > ch->max_line)
+		return ocb_fail("%s: message of %zu bytes is larger than the cap of %zu bytes",
+				ch->label, len, ch->max_line);
+	v = json_loadb(line, len, 0, &jerr);
+	if (!v) {
+		int shown = len > 200 ? 200 : (int)len;
+
+		return ocb_fail("%s: malformed JSON (%s) in '%.*s%s'", ch->label, jerr.text, shown,
+				line, len > 200 ? "..." : "");
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		return ocb_fail("%s: expected a JSON object, got another JSON value", ch->label);
+	}
+	*msg = v;
+	return 1;
 }
 
 int jsonchan_recv(struct jsonchan *ch, uint64_t deadline_ns, json_t **msg)
 {
 	ch->timed_out = 0;
 	for (;;) {
-		char *nl = ch->in.len ? memchr(ch->in.buf, '\n', ch->in.len) : NULL;
+		char *nl = find_newline(ch);
+		int r;
 
 		if (nl) {
-			size_t len = (size_t)(nl - ch->in.buf);
-			json_error_t jerr;
-			json_t *v;
-
-			/* Blank lines (and a lone \r) separate nothing. */
-			if (strspn(ch->in.buf, " \t\r") >= len) {
-				strbuf_remove_front(&ch->in, len + 1);
+			r = take_line(ch, nl, msg);
+			if (r == 0)
 				continue;
-			}
-			v = json_loadb(ch->in.buf, len, 0, &jerr);
-			if (!v) {
-				int shown = len > 200 ? 200 : (int)len;
-
-				ocb_fail("%s: malformed JSON (%s) in '%.*s%s'", ch->label, jerr.text, shown,
-					 ch->in.buf, len > 200 ? "..." : "");
-				strbuf_remove_front(&ch->in, len + 1);
-				return -1;
-			}
-			strbuf_remove_front(&ch->in, len + 1);
-			if (!json_is_object(v)) {
-				json_decref(v);
-				return ocb_fail("%s: expected a JSON object, got another JSON value", ch->label);
-			}
-			*msg = v;
-			return 0;
+			return r > 0 ? 0 : -1;
 		}
+		if (ch->discarding)
+			drop_all(ch, 0);
+		else if (ch->in.len - ch->pos > ch->max_line)
+			return overflow(ch);
 		if (ch->eof) {
-			if (strspn(strbuf_str(&ch->in), " \t\r\n") < ch->in.len)
+			const char *rest = ch->in.len ? ch->in.buf + ch->pos : "";
+
+			if (strspn(rest, " \t\r\n") < ch->in.len - ch->pos)
 				return ocb_fail("%s: connection closed in the middle of a message ('%.80s')",
-						ch->label, ch->in.buf);
+						ch->label, rest);
 			return ocb_fail("%s: connection closed by peer", ch->label);
 		}
 		if (fill(ch, deadline_ns) < 0)
@@ -132,14 +199,17 @@ int jsonchan_recv(struct jsonchan *ch, uint64_t deadline_ns, json_t **msg)
 int jsonchan_skip_to_delimiter(struct jsonchan *ch, uint64_t deadline_ns)
 {
 	ch->timed_out = 0;
+	ch->discarding = 0;	/* the delimiter resynchronizes by itself */
 	for (;;) {
-		char *ff = ch->in.len ? memchr(ch->in.buf, 0xff, ch->in.len) : NULL;
+		char *ff = ch->in.len > ch->pos ? memchr(ch->in.buf + ch->pos, 0xff, ch->in.len - ch->pos)
+						: NULL;
 
 		if (ff) {
-			strbuf_remove_front(&ch->in, (size_t)(ff - ch->in.buf) + 1);
+			ch->pos = (size_t)(ff - ch->in.buf) + 1;
+			ch->scanned = ch->pos;
 			return 0;
 		}
-		strbuf_reset(&ch->in);
+		drop_all(ch, 0);
 		if (ch->eof)
 			return ocb_fail("%s: connection closed by peer", ch->label);
 		if (fill(ch, deadline_ns) < 0)
@@ -151,7 +221,7 @@ int jsonchan_readable(struct jsonchan *ch)
 {
 	struct pollfd p = { ch->fd, POLLIN, 0 };
 
-	if (ch->eof || (ch->in.len && memchr(ch->in.buf, '\n', ch->in.len)))
+	if (ch->eof || find_newline(ch))
 		return 1;
 	return poll(&p, 1, 0) > 0;
 }

@@ -134,7 +134,7 @@ static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int det
 	if (event == VIR_DOMAIN_EVENT_STOPPED)
 		snprintf(P(vm)->stopped, sizeof(P(vm)->stopped), "%s", stopped_detail(detail));
 	if (vm->on_event)
-		vm->on_event(vm->event_opaque, vm, "LIFECYCLE", data);
+		vm->on_event(vm->event_opaque, vm, "LIFECYCLE", data, -1);
 	json_decref(data);
 	return 0;
 }
@@ -148,7 +148,7 @@ static int on_balloon_change(virConnectPtr conn, virDomainPtr dom, unsigned long
 	(void)conn;
 	(void)dom;
 	if (vm->on_event)
-		vm->on_event(vm->event_opaque, vm, "BALLOON_CHANGE", data);
+		vm->on_event(vm->event_opaque, vm, "BALLOON_CHANGE", data, -1);
 	json_decref(data);
 	return 0;
 }
@@ -446,7 +446,7 @@ static void hmp_parity(struct vm *vm, uint64_t actual)
 		json_t *data = json_pack("{s:s, s:f}", "text", p->hmp_balloon, "target_mib",
 					 bytes_to_mib(p->target));
 
-		vm->on_event(vm->event_opaque, vm, "HMP_INFO_BALLOON", data);
+		vm->on_event(vm->event_opaque, vm, "HMP_INFO_BALLOON", data, -1);
 		json_decref(data);
 	}
 }
@@ -552,7 +552,7 @@ static int agent_command_libvirt(void *ctx, const char *cmd, json_t *args, json_
 
 static struct agent_via via_of(struct vm *vm)
 {
-	struct agent_via v = { agent_command_libvirt, vm, P(vm)->label, NULL };
+	struct agent_via v = { agent_command_libvirt, vm, P(vm)->label, NULL, NULL };
 
 	return v;
 }

@@ -268,9 +268,13 @@ static void on_qmp_event(void *opaque, const char *event, json_t *data, json_t *
 {
 	struct vm *vm = opaque;
 
-	(void)ts;
+	double emitted = -1;
+
+	if (json_is_object(ts))	/* {"seconds": S, "microseconds": U} */
+		emitted = (double)json_integer_value(json_object_get(ts, "seconds")) +
+			  (double)json_integer_value(json_object_get(ts, "microseconds")) / 1e6;
 	if (vm->on_event)
-		vm->on_event(vm->event_opaque, vm, event, data);
+		vm->on_event(vm->event_opaque, vm, event, data, emitted);
 }
 
 /* Spawn QEMU and connect its sockets; the guest boots meanwhile. */

@@ -52,12 +52,18 @@ const char *qmp_error_class(const struct qmp *q)
 	return q->err_class;
 }
 
-/* An event: queue it and tell the hook.  Takes the reference. */
+/* An event: tell the hook and queue it for qmp_wait_event().  The queue
+ * keeps the latest QMP_EVENTS_MAX: a guest that reports BALLOON_CHANGE
+ * for hours must not grow the harness.  Takes the reference. */
+#define QMP_EVENTS_MAX 256
+
 static void take_event(struct qmp *q, json_t *msg)
 {
 	if (q->hook)
 		q->hook(q->hook_opaque, json_string_value(json_object_get(msg, "event")),
 			json_object_get(msg, "data"), json_object_get(msg, "timestamp"));
+	if (json_array_size(q->events) >= QMP_EVENTS_MAX)
+		json_array_remove(q->events, 0);
 	json_array_append_new(q->events, msg);
 }
 

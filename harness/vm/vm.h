@@ -53,7 +53,11 @@ struct vm_config {
 
 struct vm;
 
-typedef void (*vm_event_fn)(void *opaque, struct vm *vm, const char *event, json_t *data);
+/* An asynchronous event of a guest.  emitted_s: when the emitter stamped
+ * it, in seconds of the host's wall clock (QMP's own "timestamp"), or -1
+ * when the backend's events carry no time of their own (libvirt). */
+typedef void (*vm_event_fn)(void *opaque, struct vm *vm, const char *event, json_t *data,
+			    double emitted_s);
 
 /* What a backend can do, tested by callers instead of its identity (fio's
  * FIO_DISKLESSIO idea): adding a backend means setting its flags, not

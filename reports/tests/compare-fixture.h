@@ -14,6 +14,7 @@
 #define OCB_TEST_COMPARE_FIXTURE_H
 
 #include "reports/compare.h"
+#include "reports/compare-html.h"
 #include "synth.h"
 
 struct side {
@@ -106,7 +107,8 @@ static inline int compare_keep(const struct side *b, const struct side *c, const
 			struct compare_result *res, struct result_set *bs, struct result_set *cs,
 			const char *tag)
 {
-	struct strbuf bd = STRBUF_INIT, cd = STRBUF_INIT, md = STRBUF_INIT;
+	struct strbuf bd = STRBUF_INIT, cd = STRBUF_INIT, md = STRBUF_INIT, html = STRBUF_INIT, w = STRBUF_INIT;
+	const char *v;
 	json_t *j;
 
 	strbuf_addf(&bd, "%s/%s-base", tmpdir, tag);
@@ -124,9 +126,18 @@ static inline int compare_keep(const struct side *b, const struct side *c, const
 	assert_non_null(j);
 	assert_int_equal(json_integer_value(json_object_get(j, "exit")), compare_exit_code(res));
 	json_decref(j);
+	/* the HTML page: the verdict first, before any runs or metrics */
+	compare_format_html(res, &html);
+	strbuf_addf(&w, "<h2>Verdict: %s (exit %d)</h2>", compare_verdict_word(res), compare_exit_code(res));
+	v = strstr(html.buf, "<section id=\"verdict\"");
+	assert_non_null(v);
+	assert_non_null(strstr(v, w.buf));
+	assert_null(memmem(html.buf, (size_t)(v - html.buf), "<table", 6));
 	strbuf_release(&bd);
 	strbuf_release(&cd);
 	strbuf_release(&md);
+	strbuf_release(&html);
+	strbuf_release(&w);
 	return compare_exit_code(res);
 }
 

@@ -51,6 +51,35 @@ static inline void synth_file(const char *dir, const char *name, const char *tex
 	strbuf_release(&p);
 }
 
+/* guests/NAME/workload.json in the workloads' own schema
+ * (workloads/lib/wljson.h): a "pressure" document with an access-latency
+ * histogram (recorded in ps, as pressure records it), its percentiles in
+ * ns, and its latency series over the workload's time (null in the first
+ * interval, as pressure writes it).  shift moves every latency, so repeats
+ * and cells differ. */
+static inline void synth_workload(const char *guest_dir, double shift)
+{
+	struct strbuf s = STRBUF_INIT;
+
+	strbuf_addf(&s, "{\"schema\":\"ocbench.workload/1\",\"program\":\"pressure\",\"status\":\"ok\","
+		    "\"histograms\":{\"access\":{\"unit\":\"ns\",\"regime\":\"resident\",\"count\":1000,"
+		    "\"percentiles\":{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"p99.9\":%.1f,\"max\":%.1f},"
+		    "\"bucket_unit\":\"ps\",\"buckets\":[", 180 + shift, 260 + shift, 900 + shift,
+		    4000 + shift, 25000 + shift);
+	for (int b = 0; b < 40; b++)
+		strbuf_addf(&s, "%s[%.0f,%.0f,%d]", b ? "," : "", (100 + b * b * 20 + shift) * 1000,
+			    (120 + b * b * 20 + shift) * 1000, 1000 / (b + 1));
+	strbuf_adds(&s, "]},\"alloc_again\":{\"unit\":\"ns\",\"count\":0,\"percentiles\":{\"p50\":0},"
+			"\"bucket_unit\":\"ns\",\"buckets\":[]}},"
+			"\"throughput\":{},\"series\":{\"latency\":{\"columns\":[\"t_s\",\"allocated_mib\","
+			"\"ns_per_access\"],\"units\":[\"s\",\"MiB\",\"ns\"],\"rows\":[[0.0,0,null]");
+	for (int t = 1; t <= 16; t++)
+		strbuf_addf(&s, ",[%.2f,%d,%.1f]", t * 0.5, 10 * t, 200 + shift + 15 * (t % 5));
+	strbuf_adds(&s, "]}},\"metrics\":{}}\n");
+	synth_file(guest_dir, "workload.json", s.buf);
+	strbuf_release(&s);
+}
+
 /* samples.csv, events.jsonl and guests/guest-1/ of a run. */
 static inline void synth_series(const char *dir, const char *matrix, int repeat)
 {
@@ -70,9 +99,13 @@ static inline void synth_series(const char *dir, const char *matrix, int repeat)
 	}
 	synth_file(dir, "samples.csv", s.buf);
 	strbuf_reset(&s);
-	strbuf_adds(&s, "{\"t_ms\":4000,\"type\":\"action\",\"action\":\"balloon guest-1 512M\"}\n"
+	strbuf_adds(&s, "{\"t_ms\":1000,\"type\":\"action\",\"action\":\"workload guest-1 start\"}\n"
+			"{\"t_ms\":1010,\"type\":\"workload_start\",\"guest\":\"guest-1\","
+			"\"workload\":\"pressure --size 16M\"}\n"
+			"{\"t_ms\":4000,\"type\":\"action\",\"action\":\"balloon guest-1 512M\"}\n"
 			"{\"t_ms\":4400,\"type\":\"qmp_event\",\"guest\":\"guest-1\","
 			"\"event\":\"BALLOON_CHANGE\",\"data\":{\"actual\":536870912}}\n"
+			"{\"t_ms\":4420,\"type\":\"action\",\"action\":\"free guest-1\"}\n"
 			"{\"t_ms\":9000,\"type\":\"action\",\"action\":\"balloon guest-1 2G\"}\n");
 	synth_file(dir, "events.jsonl", s.buf);
 
@@ -85,15 +118,7 @@ static inline void synth_series(const char *dir, const char *matrix, int repeat)
 		strbuf_addf(&s, "%d,%d,%d,%d,1,50,%d\n", t, t < 4000 || t >= 9000 ? 1967 : 431,
 			    120 + t / 100, 1500, t < 4000 || t >= 9000 ? 1800 : 280);
 	synth_file(g.buf, "free.csv", s.buf);
-	strbuf_reset(&s);
-	strbuf_addf(&s, "{\"schema\":\"ocbench.workload/1\",\"program\":\"memlat\","
-		    "\"percentiles\":{\"p50\":%d,\"p90\":%d,\"p99\":%d,\"p99.9\":%d,\"max\":%d},"
-		    "\"histogram\":[", 180 + repeat, 260, 900, 4000, 25000);
-	for (int b = 0; b < 40; b++)
-		strbuf_addf(&s, "%s{\"value_ns\":%d,\"count\":%d}", b ? "," : "",
-			    100 + b * b * 20, 1000 / (b + 1));
-	strbuf_adds(&s, "],\"metrics\":{}}\n");
-	synth_file(g.buf, "workload.json", s.buf);
+	synth_workload(g.buf, repeat + (ksm_on ? 0 : 40));
 	strbuf_release(&s);
 	strbuf_release(&g);
 }
@@ -111,10 +136,11 @@ struct synth_opts {
 	int quick;
 	const char *initrd_sha256;	/* NULL: the default guest's */
 	const char *knobs;		/* run.json "knobs" as JSON text, NULL: none applied */
-	int series;			/* also samples, events, guests/ */
+	int series;			/* also samples, events, guests/ (with a workload) */
+	const char *scenario_file;	/* NULL: scenarios/quickstart.ini */
 };
 
-#define SYNTH_OPTS_INIT { "quickstart", NULL, 0, 0, "complete", "7.2.22", NULL, NULL, 0, NULL, NULL, 0 }
+#define SYNTH_OPTS_INIT { "quickstart", NULL, 0, 0, "complete", "7.2.22", NULL, NULL, 0, NULL, NULL, 0, NULL }
 
 #define SYNTH_KERNEL_SHA "85667e6c72245133bd7e3e80bac7d16b26fda15c0a3c68faa4b713850ea526cd"
 #define SYNTH_INITRD_SHA "6ecedd56d70176d84f2baa4d446a17a92b7633d9b4cd33cd1738158f2a132ac8"
@@ -172,7 +198,7 @@ static inline void synth_run_opts(const char *dir, const struct synth_opts *o, j
 			"repeat", o->repeat, "run_index", o->repeat + 1, "quick", o->quick,
 			"accel", "name", o->accel ? o->accel : "tcg", "reason",
 			"no usable /dev/kvm: falling back to TCG", "backend", o->backend ? o->backend : "qemu",
-			"scenario_file", "scenarios/quickstart.ini");
+			"scenario_file", o->scenario_file ? o->scenario_file : "scenarios/quickstart.ini");
 	if (o->runs_requested)
 		json_object_set_new(run, "runs_requested", json_integer(o->runs_requested));
 	json_object_set_new(run, "host", synth_host(o->qemu_version));
@@ -181,6 +207,9 @@ static inline void synth_run_opts(const char *dir, const struct synth_opts *o, j
 	if (o->knobs)
 		json_object_set_new(run, "knobs", json_loads(o->knobs, 0, NULL));
 	json_object_set_new(run, "guests", json_pack("[o]", synth_guest()));
+	if (o->series)	/* the guest ran the workload synth_series writes */
+		json_object_set_new(json_array_get(json_object_get(run, "guests"), 0), "workload",
+				    json_string("pressure --size 16M --interval 500ms"));
 	json_object_set_new(run, "summary", json_pack("[s]", complete ?
 			    "guest-1: MemTotal 1967 → 431 MiB → 1967 MiB (balloon 2048 → 512 MiB in 0.82 s)" :
 			    "guest-1: did not boot"));

@@ -48,6 +48,24 @@ static void test_regression_low_noise(void **state)
 	assert_int_equal(res.regressions, 1);
 	/* the harness's own figures: shown, not judged */
 	assert_int_equal(find_row(&res, "sampler_rows")->verdict, VERDICT_INFO);
+	/* HTML: the regression's row marked, its change a bar in the worse
+	 * direction with the figure beside it; informational ones apart */
+	{
+		struct strbuf html = STRBUF_INIT;
+		const char *r, *info;
+
+		compare_format_html(&res, &html);
+		assert_non_null(strstr(html.buf, "class=\"verdict v-regression\""));
+		assert_non_null(strstr(html.buf, "<li><b>1</b> regression(s)</li>"));
+		r = strstr(html.buf, "<tr class=\"regression\"><td>guest-1.latency_p99_ns</td>");
+		assert_non_null(r);
+		assert_non_null(strstr(r, "<span class=\"worse\" style=\"left:50.0%;"));
+		assert_non_null(strstr(r, "<span class=\"pct\">+"));
+		info = strstr(html.buf, "<section id=\"informational\">");
+		assert_non_null(info);
+		assert_true(strstr(html.buf, "<td>sampler_rows</td>") > info);
+		strbuf_release(&html);
+	}
 	release3(&res, &bs, &cs);
 }
 

@@ -142,6 +142,22 @@ static void test_gate_pass(void **state)
 	assert_int_equal(gate("pass", "ccccc", "ccccc", &newer, NULL, &log), 0);
 	expect(&log, "gate: PASS: verdict: OK (exit 0)");
 	expect(&log, "allowed to differ: qemu_version");
+	/* compare.html beside the others, the verdict its first section */
+	{
+		struct strbuf html = STRBUF_INIT, p = STRBUF_INIT;
+		const char *v, *m;
+
+		strbuf_addf(&p, "%s/pass/out/compare.html", tmpdir);
+		assert_int_equal(read_file(p.buf, &html), 0);
+		v = strstr(html.buf, "<section id=\"verdict\" class=\"verdict v-ok\">");
+		m = strstr(html.buf, "<section id=\"metrics\">");
+		assert_non_null(v);
+		assert_non_null(m);
+		assert_true(v < m);
+		assert_non_null(strstr(html.buf, "Verdict: OK (exit 0)"));
+		strbuf_release(&html);
+		strbuf_release(&p);
+	}
 	strbuf_release(&log);
 }
 

@@ -1,0 +1,157 @@
+/* Integration test: report and compare over runs of the real workload
+ * programs, run natively (`ocbench run --native`: on this host, no guest
+ * boots, no host knob changes; reports/tests/scenarios/report-native.ini
+ * has no [host] and no host_memory_limit).  Two sets of 2 cells x 2
+ * repeats:
+ *   - the report answers first (Results after the title, the scenario's
+ *     [report] headline as its rows, one column per cell), has the
+ *     workloads' latency (table, percentiles, CDF) from their own
+ *     workload.json, pressure's latency over time in the timeline, and no
+ *     panel with more than 8 series;
+ *   - compare of the two sets in every format, the HTML one with its
+ *     verdict first; 2 + 2 repeats cannot decide, so the verdict is
+ *     inconclusive (exit 3) and 0 with --allow-inconclusive.
+ * Needs gnuplot (skips without). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "harness/tests/int-util.h"
+#include "report-fixture.h"
+
+#define SCENARIO "reports/tests/scenarios/report-native.ini"
+
+static char sets[2][1024];
+
+/* `ocbench run --native SCENARIO`: the index directory it wrote. */
+static void native_set(const char *name, char *root, size_t len, char *index, size_t ilen)
+{
+	const char *args[] = { "run", "--native", SCENARIO, NULL };
+	struct strbuf log = STRBUF_INIT;
+	DIR *d;
+	struct dirent *e;
+
+	assert_int_equal(int_run_fresh(name, args, root, len, &log), 0);
+	d = opendir(root);
+	assert_non_null(d);
+	index[0] = '\0';
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "report-native-", 14))
+			snprintf(index, ilen, "%s/%s", root, e->d_name);
+	closedir(d);
+	assert_true(index[0] != '\0');
+	strbuf_release(&log);
+}
+
+static int setup(void **state)
+{
+	char root[1024];
+
+	(void)state;
+	if (tmpdir_setup(state) < 0)
+		return -1;
+	native_set("report-native-a", root, sizeof(root), sets[0], sizeof(sets[0]));
+	native_set("report-native-b", root, sizeof(root), sets[1], sizeof(sets[1]));
+	return 0;
+}
+
+static void has(const struct strbuf *sb, const char *what, const char *text)
+{
+	if (!strstr(sb->buf, text))
+		fail_msg("%s: expected '%s'", what, text);
+}
+
+static void test_report(void **state)
+{
+	struct strbuf out = STRBUF_INIT, p = STRBUF_INIT, html = STRBUF_INIT, md = STRBUF_INIT;
+	const char *h;
+
+	(void)state;
+	report_need_gnuplot();
+	strbuf_addf(&out, "%s/report", tmpdir);
+	assert_int_equal(report_run(sets[0], out.buf), 0);
+	strbuf_addf(&p, "%s/index.html", out.buf);
+	assert_int_equal(read_file(p.buf, &html), 0);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/report.md", out.buf);
+	assert_int_equal(read_file(p.buf, &md), 0);
+	print_message("%s", md.buf);
+	h = strstr(html.buf, "</h1>\n");
+	assert_non_null(h);
+	assert_int_equal(strncmp(h, "</h1>\n<section id=\"results\">", 28), 0);
+	/* the scenario's headline, real numbers in both cells */
+	has(&md, "report.md", "| metric | unit | A: guest.lat.workload=memlat --size 16M --duration 300ms "
+			      "--thp on | B: guest.lat.workload=memlat --size 16M --duration 300ms --thp off |");
+	has(&md, "report.md", "| lat-\\*: memlat access latency p50 | ");
+	has(&md, "report.md", "| press-\\*: pressure access latency p99 | ");
+	has(&md, "report.md", "| workloads not ok (failed, killed or no result) | workloads | 0 of 6 | 0 of 6 |");
+	assert_null(strstr(md.buf, "| missing"));	/* no value of these runs is missing */
+	/* the workloads' own histograms: table and figures */
+	has(&md, "report.md", "| lat-\\* memlat access (");
+	has(&md, "report.md", "| press-\\* pressure alloc\\_first (");
+	has(&html, "index.html", "id=\"fig-latency-percentiles\"");
+	has(&html, "index.html", "id=\"fig-latency-cdf\"");
+	/* pressure --interval: latency over time on the run's clock */
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/gnuplot/timeline-1.gp", out.buf);
+	strbuf_reset(&html);
+	assert_int_equal(read_file(p.buf, &html), 0);
+	has(&html, "timeline-1.gp", "title 'press-1 pressure ns_per_access'");
+	has(&html, "timeline-1.gp", "title 'press-2 pressure ns_per_access'");
+	assert_true(check_scripts(out.buf) <= PLOT_MAX_SERIES);
+	strbuf_release(&out);
+	strbuf_release(&p);
+	strbuf_release(&html);
+	strbuf_release(&md);
+}
+
+/* `ocbench compare A B --format FMT [EXTRA]`: its exit code and output. */
+static int compare(const char *fmt, const char *extra, struct strbuf *out)
+{
+	const char *args[] = { "compare", sets[0], sets[1], "--format", fmt, extra, NULL };
+	struct strbuf log = STRBUF_INIT;
+	int rc;
+
+	strbuf_addf(&log, "%s/compare-%s.log", tmpdir, fmt);
+	strbuf_reset(out);
+	rc = int_run(log.buf, out, args);
+	strbuf_release(&log);
+	return rc;
+}
+
+static void test_compare(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *v, *m;
+
+	(void)state;
+	assert_int_equal(compare("text", NULL, &out), 3);
+	has(&out, "compare text", "verdict: INCONCLUSIVE (exit 3)");
+	has(&out, "compare text", "lat-1.memlat.ns_per_access");
+	assert_int_equal(compare("md", NULL, &out), 3);
+	has(&out, "compare md", "**verdict: INCONCLUSIVE (exit 3)");
+	assert_int_equal(compare("json", NULL, &out), 3);
+	has(&out, "compare json", "\"verdict\": \"inconclusive\"");
+	assert_int_equal(compare("html", "--allow-inconclusive", &out), 0);
+	v = strstr(out.buf, "<section id=\"verdict\" class=\"verdict v-inconclusive\">");
+	m = strstr(out.buf, "<section id=\"metrics\">");
+	assert_non_null(v);
+	assert_non_null(m);
+	assert_true(v < m);
+	has(&out, "compare html", "<td>press-2.pressure.access_ns_p99</td>");
+	has(&out, "compare html", "<div class=\"bar\"");
+	strbuf_release(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_compare),
+	};
+
+	return cmocka_run_group_tests_name("integration: report and compare of native runs", tests,
+					   setup, tmpdir_teardown);
+}
