@@ -19,6 +19,7 @@
 #include "conform/suites.h"
 #include "fake-sysfs.h"
 #include "fake-guest.h"
+#include "private-lock.h"
 
 struct fx;
 
@@ -364,5 +365,9 @@ int main(void)
 		t.name = names[i];
 		tests[i] = t;
 	}
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* A private host-wide knob lock: the fake trees' knob sessions run
+	 * beside a real ocbench (knobs/hostlock.h). */
+	if (private_lock_init() < 0)
+		return 1;
+	return private_lock_done(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -23,6 +23,7 @@
 #include "util/error.h"
 #include "fake-sysfs.h"
 #include "fake-guest.h"
+#include "private-lock.h"
 #include "util/runcmd.h"
 #include "host/sysfs.h"
 #include "util/units.h"
@@ -334,5 +335,9 @@ int main(void)
 		cmocka_unit_test(test_json_output),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* A private host-wide knob lock: the fake trees' knob sessions run
+	 * beside a real ocbench (knobs/hostlock.h). */
+	if (private_lock_init() < 0)
+		return 1;
+	return private_lock_done(cmocka_run_group_tests(tests, NULL, NULL));
 }
