@@ -2,14 +2,18 @@
 #include "run/host.h"
 #include "host/ksmsettle.h"
 #include "knobs/route.h"	/* knobs go to the guests' hosts */
+#include "host/diagnosis.h"
+#include "host/ksm-diagnose.h"
 #include "run/loop.h"
 #include "sampler/host.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/xalloc.h"
 #include "vm/vm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define KSM_SETTLE_DEFAULT_NS (120 * 1000000000ull)	/* wait ksm-settled */
 
@@ -110,6 +114,39 @@ static void ksm_metrics_missing(struct run_ctx *c, const char *why)
 				       ksm_metric_names[i].better, why);
 }
 
+/* KSM settled with nothing new merged: say why, as conform's KSM-001 does
+ * (the same diagnosis: KSM off, RAM not mergeable or hugetlb-backed, ...),
+ * in the progress output and in events.jsonl. */
+static json_t *diagnose_guests(struct run_ctx *c, struct strbuf *text)
+{
+	struct ksm_diag_guest *g = xcalloc(c->n ? c->n : 1, sizeof(*g));
+	json_t *diag;
+
+	for (size_t i = 0; i < c->n; i++) {
+		g[i].name = c->gs[i].g->name;
+		g[i].pid = c->gs[i].vm->ops->pid(c->gs[i].vm);
+		g[i].ram_bytes = c->gs[i].g->spec->memory_bytes;
+	}
+	diag = ksm_diagnose(c->opt->root, g, c->n);
+	free(g);
+	diag_text(diag, text);
+	return diag;
+}
+
+static void ksm_nothing_merged(struct run_ctx *c)
+{
+	struct strbuf text = STRBUF_INIT;
+	json_t *diag = diagnose_guests(c, &text);
+
+	if (diag_count(diag, DIAG_CAUSE))
+		run_progress(c, "warning: KSM merged nothing of the guests' content; diagnosis: %s", text.buf);
+	else
+		run_progress(c, "warning: KSM merged nothing of the guests' content (%s)", text.buf);
+	results_event(&c->res, "ksm_diagnosis", json_pack("{s:O}", "diagnosis", diag));
+	json_decref(diag);
+	strbuf_release(&text);
+}
+
 /* When KSM merged what, from the sampler's pages_sharing series: counted
  * from the moment the content to merge was written (the last `workload
  * start` before the wait, else the timeline's 0s) to 50 % and 90 % of what
@@ -131,6 +168,8 @@ static void ksm_merge_metrics(struct run_ctx *c, const struct ksm_settle_result 
 	if (r->have_profit)
 		results_metric(&c->res, "ksm_settle_general_profit_mib", r->general_profit_mib, "MiB",
 			       "higher");
+	if (gain <= 0)
+		ksm_nothing_merged(c);
 	if (gain <= 0 || sampler_ksm_reached(c->sampler, anchor, base + 0.5 * gain, &t50) < 0 ||
 	    sampler_ksm_reached(c->sampler, anchor, base + 0.9 * gain, &t90) < 0) {
 		snprintf(why, sizeof(why), "nothing merged after the content was written (pages_sharing "
@@ -162,9 +201,19 @@ int run_wait_ksm_settled(struct run_ctx *c, const struct timeline_entry *e)
 	if (rc < 0) {
 		char msg[OCB_ERR_MAX + 64];
 
+		struct strbuf text = STRBUF_INIT;
+		json_t *diag;
+
 		if (c->failed || run_stop_requested(c))
 			return -1;	/* run_idle() said why */
+		/* ksmd does not even scan when nothing is mergeable: say why */
 		snprintf(msg, sizeof(msg), "%s:%u: %s", e->file, e->line, ocb_errmsg());
+		diag = diagnose_guests(c, &text);
+		if (text.len)
+			snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "; diagnosis: %s", text.buf);
+		results_event(&c->res, "ksm_diagnosis", json_pack("{s:O}", "diagnosis", diag));
+		json_decref(diag);
+		strbuf_release(&text);
 		return run_fail(c, msg);
 	}
 	if (rc > 0) {	/* KSM off (a ksm = off matrix cell): no settle to measure */
