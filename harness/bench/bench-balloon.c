@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench-stats.h"
 #include "guest/guest-image.h"
 #include "host/accel.h"
 #include "run/balloon.h"
@@ -35,28 +36,6 @@
 #define BARE_POLL_NS (5 * 1000000ull)
 #define SMALL (512 * MiB)
 #define LARGE (2048 * MiB)
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static double min_of(const double *v, int n)
-{
-	double m = v[0];
-
-	for (int i = 1; i < n; i++)
-		m = v[i] < m ? v[i] : m;
-	return m;
-}
 
 /* The bare QMP loop; seconds or -1. */
 static double bare(struct vm *vm, uint64_t target)
@@ -170,8 +149,8 @@ int main(void)
 	/* the minimum is the least disturbed repeat of each: the delay the
 	 * harness adds shows there first; the median says what a run sees */
 	for (int d = 0; d < 2; d++) {
-		double bmin = min_of(t[0][d], ROUNDS), omin = min_of(t[1][d], ROUNDS);
-		double b = median(t[0][d], ROUNDS), o = median(t[1][d], ROUNDS);
+		double bmin = bench_min(t[0][d], ROUNDS), omin = bench_min(t[1][d], ROUNDS);
+		double b = bench_median(t[0][d], ROUNDS), o = bench_median(t[1][d], ROUNDS);
 
 		printf("%s %s: bare QMP loop %.3f s (min %.3f)   ocbench %.3f s (min %.3f)   "
 		       "ocbench/bare %.3f, min/min %.3f (target <= 1.03)\n",

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench-stats.h"
 #include "host/accel.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -52,19 +53,6 @@ static const char *const recipe_label[R_COUNT] = {
 	[R_FACTS]   = "reference recipe (same boot, its older cmdline)   ",
 	[R_PLAIN]   = "plain -kernel bzImage (SeaBIOS, same initramfs) ",
 };
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* One boot to agent-ready; returns seconds or -1. */
 static double boot_once(const struct guest_image *gi, enum recipe r, const char *dir)
@@ -168,7 +156,7 @@ int main(void)
 	}
 	printf("boot to guest-agent ready (median of %d, interleaved, TCG unless KVM is usable):\n", ROUNDS);
 	for (int r = 0; r < R_COUNT; r++) {
-		med[r] = median(t[r], ROUNDS);	/* sorts: [0] is min, [ROUNDS-1] max */
+		med[r] = bench_median(t[r], ROUNDS);	/* sorts: [0] is min, [ROUNDS-1] max */
 		printf("  %s  %6.3f s   [min %.3f, max %.3f]\n", recipe_label[r], med[r], t[r][0],
 		       t[r][ROUNDS - 1]);
 	}
@@ -185,7 +173,7 @@ int main(void)
 	}
 	printf("quickstart wall time (ocbench run scenarios/quickstart.ini, median of 3): %.3f s\n"
 	       "  target <= 3 s; %.3f s at this machine's speed today (the factor above)\n",
-	       median(quick, 3), 3.0 * med[R_FACTS] / FACTS_SECONDS);
+	       bench_median(quick, 3), 3.0 * med[R_FACTS] / FACTS_SECONDS);
 	remove_tree(dir);
 	return 0;
 }

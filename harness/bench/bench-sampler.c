@@ -16,6 +16,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "bench-stats.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/runcmd.h"
@@ -101,13 +102,6 @@ static int one_run(const char *ocbench, const char *tmp, int rate, int guests, i
 	return n == guests ? 0 : -1;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 int main(void)
 {
 	const char *ocbench = getenv("OCBENCH") ? getenv("OCBENCH") : "build/ocbench";
@@ -129,8 +123,8 @@ int main(void)
 			goto fail;
 		lo[i] = r.memlat_ns;
 	}
-	qsort(hi, ROUNDS, sizeof(double), cmp_double);
-	qsort(lo, ROUNDS, sizeof(double), cmp_double);
+	qsort(hi, ROUNDS, sizeof(double), bench_cmp_double);
+	qsort(lo, ROUNDS, sizeof(double), bench_cmp_double);
 	printf("sampler and harness cost, %d guests x 256 MiB running memlat (TCG unless KVM is usable):\n",
 	       GUESTS);
 	printf("  sampler CPU at 10 Hz       %6.2f %% of one core   (target <= 1 %%)\n", cost.sampler_cpu);
