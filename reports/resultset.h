@@ -1,5 +1,5 @@
 /* resultset.h — results directories read back into memory (the reader side of
- * the contract in DESIGN.md "Results directory").
+ * the contract of results/results.h and README "Where results go").
  *
  * A PATH given to report/compare is one of
  *   - a run directory (has run.json),

@@ -20,7 +20,7 @@
 struct subcommand {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct cmd_env *env);
-	unsigned flags;		/* enum cmd_flags: the set-up it gets (cli.h) */
+	unsigned flags;		/* enum cmd_flags (cli.h): the set-up main.c does for it */
 	const char *summary;
 };
 

@@ -1,4 +1,4 @@
-/* results.h — one run's results directory (DESIGN.md "Results directory").
+/* results.h — one run's results directory (README "Where results go").
  *
  *   RUN/run.json       schema ocbench.run/1; written at the start with
  *                      status "incomplete" and rewritten (atomically) at

@@ -1,6 +1,6 @@
 /* scenario.h — scenario files: parse, validate, expand.
  *
- * A scenario file (INI, DESIGN.md "Scenario file") becomes a struct
+ * A scenario file (INI; README "Scenarios" lists its keys) becomes a struct
  * scenario: plain data the runner consumes.  Loading parses the file with
  * inih into an ordered list of (section, key, value, line) records, then
  * builds the scenario from them; a [matrix] run (or --quick) is the same

@@ -65,7 +65,7 @@ static void memory_backing(const struct vm_config *c, struct strbuf *out)
 static void os_section(const struct vm_config *c, const struct lv_xml_opts *o, struct strbuf *out)
 {
 	strbuf_adds(out, "  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n");
-	/* qboot boots an ELF vmlinux through PVH in a few ms (FACTS.md); a
+	/* qboot boots an ELF vmlinux through PVH in a few ms (measured here); a
 	 * <loader type='rom'> is passed to QEMU as -bios.  A bzImage or a disk
 	 * keeps libvirt's default firmware (SeaBIOS), like the qemu backend. */
 	if (c->kernel[0] && o->pvh)
