@@ -21,19 +21,24 @@ struct replay {
 	void *opaque;
 };
 
-/* Every policy whose tick falls at or before t_s ticks on what came
- * before t_s. */
+/* Every tick at or before t_s, in time order, on what came before t_s;
+ * the observations carry the tick's time. */
 static void tick_until(struct replay *r, double t_s)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		while (r->next[i] <= t_s) {
-			struct policy_actions a;
+	for (;;) {
+		size_t k = 0;
+		struct policy_actions a;
 
-			policy_tick(r->pols[i], &r->ob.obs, &a);
-			if (r->fn)
-				r->fn(r->opaque, r->pols[i], &r->ob.obs, &a);
-			r->next[i] += r->pols[i]->interval_s;
-		}
+		for (size_t i = 1; i < r->n; i++)
+			if (r->next[i] < r->next[k])
+				k = i;
+		if (!r->n || r->next[k] > t_s)
+			return;
+		r->ob.obs.t_s = r->next[k];
+		policy_tick(r->pols[k], &r->ob.obs, &a);
+		if (r->fn)
+			r->fn(r->opaque, r->pols[k], &r->ob.obs, &a);
+		r->next[k] += r->pols[k]->interval_s;
 	}
 }
 
