@@ -268,6 +268,7 @@ struct scenario *sc_build(const struct scenario_doc *d, const struct scenario_ho
 		s->hooks = *hooks;
 	s->quick = quick;
 	sc_key_defaults(SC_SEC_SCENARIO, s);
+	sc_key_defaults(SC_SEC_POLICY, s);
 	s->name = xstrdup(d->default_name);
 	s->specs = xcalloc(d->n_guests, sizeof(*s->specs));
 	s->n_specs = d->n_guests;
@@ -335,20 +336,21 @@ void sc_doc_free(struct scenario_doc *d)
 	free(d);
 }
 
+static void settings_free(struct scenario_setting *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}
+
 void scenario_free(struct scenario *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_host; i++) {
-		free(s->host[i].key);
-		free(s->host[i].value);
-	}
-	free(s->host);
-	for (size_t i = 0; i < s->n_policy_params; i++) {
-		free(s->policy_params[i].key);
-		free(s->policy_params[i].value);
-	}
-	free(s->policy_params);
+	settings_free(s->host, s->n_host);
+	settings_free(s->policy_params, s->n_policy_params);
 	free(s->policy_name);
 	free(s->policy_ksm);
 	for (size_t i = 0; i < s->n_specs; i++) {
