@@ -277,7 +277,7 @@ static int apply(struct run_ctx *c, const struct policy *p, const struct policy_
 		if (rc == 0)
 			rc = apply_ksm_knob(c, 2, "ksm.sleep_millisecs", a->ksm_sleep_ms);
 		if (rc == 0)
-			rc = apply_ksm_knob(c, 0, "ksm.run", a->ksm_run);
+			rc = apply_ksm_knob(c, 0, "ksm", a->ksm_run);
 	}
 	results_event(&c->res, "policy_tick",
 		      json_pack("{s:s, s:f, s:o, s:{s:o, s:o}}", "policy", p->ops->name, "t_s", o->t_s,
