@@ -16,6 +16,8 @@
 #include "policy/policy.h"
 #include "policy/trace.h"
 #include "util/error.h"
+#include "util/runcmd.h"
+#include "util/strbuf.h"
 
 #define TRACES "harness/tests/policy-traces/"
 #define MAX_TICKS 16
@@ -223,6 +225,31 @@ static void test_bad_trace(void **state)
 	policy_fini(&p);
 }
 
+/* `ocbench policy simulate`: the same replay, printed; bad input exit 2. */
+static void test_simulate_command(void **state)
+{
+	const char *bin = getenv("OCBENCH");
+	const char *ok[] = { bin, "policy", "simulate", TRACES "pve.csv", "--policy", "pve", NULL };
+	const char *bad[] = { bin, "policy", "simulate", TRACES "pve.csv", "--policy", "pvv", NULL };
+	const char *bad_key[] = { bin, "policy", "simulate", TRACES "pve.csv", "--policy", "pve",
+				  "--set", "pve.targt=0.5", NULL };
+	struct strbuf out = STRBUF_INIT;
+
+	if (!bin) {
+		print_message("SKIP: OCBENCH is not set (run through ci/run-tests)\n");
+		skip();
+	}
+	assert_int_equal(run_capture(ok, &out, 30000000000ull), 0);
+	assert_non_null(strstr(out.buf, "t=10.0s pve: balloon a 800 -> 700.0 MiB;"));
+	assert_non_null(strstr(out.buf, "t=20.0s pve: balloon b 600 -> 700.0 MiB;"));
+	assert_non_null(strstr(out.buf, "2 tick(s) with actions"));
+	strbuf_reset(&out);
+	assert_int_equal(run_capture(bad, &out, 30000000000ull), 2);
+	strbuf_reset(&out);
+	assert_int_equal(run_capture(bad_key, &out, 30000000000ull), 2);
+	strbuf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_clamp),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_bad_trace),
+		cmocka_unit_test(test_simulate_command),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
