@@ -3,6 +3,7 @@
 #include "cli/compare.h"
 #include "cli/conform.h"
 #include "cli/host.h"
+#include "cli/policy.h"
 #include "cli/report.h"
 #include "cli/restore.h"
 #include "cli/run.h"
@@ -36,6 +37,7 @@ static const struct subcommand subcommands[] = {
 	  "conformance checks: balloon, KSM, THP, hugetlb, EPT/VPID (JUnit/TAP/JSON)" },
 	{ "compare", cmd_compare, 0, "compare two result sets; exit 1 on a regression" },
 	{ "report", cmd_report, 0, "turn results into HTML/Markdown reports with plots" },
+	{ "policy", cmd_policy, 0, "automatic balloon/KSM policies: list them, replay a run's samples through one" },
 };
 
 static int run_command(const struct subcommand *cmd, int argc, char **argv)

@@ -2,6 +2,7 @@
 #include "run/guests.h"
 #include "guest/guest-image.h"
 #include "host/cgroup.h"
+#include "policy/policies.h"
 #include "run/loop.h"
 #include "sampler/sampler.h"
 #include "util/clock.h"
@@ -93,6 +94,10 @@ static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const stru
 	cfg.memory_bytes = sp->memory_bytes;
 	cfg.vcpus = sp->vcpus;
 	cfg.balloon = sp->balloon == SCENARIO_BALLOON_VIRTIO;
+	/* a policy that leaves reclaim to the guests (fpr-only) */
+	cfg.free_page_reporting = cfg.balloon && c->s->policy_name &&
+				  policy_find(c->s->policy_name) &&
+				  (policy_find(c->s->policy_name)->flags & POLICY_F_FPR);
 	cfg.stats_period_s = (unsigned)((sp->stats_period_ns + 999999999u) / 1000000000u);
 	cfg.backing = to_backing(sp->backing);
 	cfg.mem_merge = sp->mem_merge;

@@ -110,6 +110,8 @@ int run_idle(struct run_ctx *c, uint64_t ns)
 		if (watching < 0)
 			return -1;
 		sampler_tick(c->sampler);	/* cheap when nothing is due */
+		if (c->on_idle && c->on_idle(c) < 0)	/* [policy]'s ticks */
+			return -1;
 		results_sync_due(&c->res);	/* the CSVs reach the disk each second */
 		{
 			uint64_t now = mono_ns(), slice = watching ? RUN_BALLOON_POLL_NS : PUMP_SLICE_NS;

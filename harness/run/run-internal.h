@@ -24,6 +24,7 @@ struct vm;
 struct knob_route;
 struct sampler;
 struct cgroup;
+struct run_policy;
 
 struct guest_state {
 	struct vm *vm;
@@ -77,6 +78,11 @@ struct run_ctx {
 	/* the last `workload start`: when content for KSM to merge began to
 	 * be written (the KSM merge times count from it) */
 	uint64_t content_t0_ns;
+	struct run_policy *policy;	/* [policy]'s controller (run/policy.c) */
+	/* called by run_idle() each round (run_policy_tick when a policy
+	 * runs): a pointer, so the loop needs none of the files that wait
+	 * in it */
+	int (*on_idle)(struct run_ctx *c);
 };
 
 /* Pending balloons are polled at 200 Hz: a reached time is known to 5 ms. */

@@ -44,6 +44,8 @@ struct sampler {
 	uint64_t t_start_ns, busy_ns, cpu_ns;
 	unsigned long rows;
 	int hold_slow;			/* sampler_hold_slow() */
+	sampler_tap_fn tap;
+	void *tap_opaque;
 };
 
 static const struct sampler_source_ops *const builtin[] = {
@@ -180,6 +182,16 @@ static void put_row(struct sampler *s, const char *series, double value)
 			    series, value);
 	results_append(s->res, SAMPLES_CSV, SAMPLES_CSV_HEADER, s->line.buf);
 	s->rows++;
+	if (s->tap)
+		s->tap(s->tap_opaque, s->cur_t_ms, s->cur_name, series, value);
+}
+
+void sampler_set_tap(struct sampler *s, sampler_tap_fn fn, void *opaque)
+{
+	if (!s)
+		return;
+	s->tap = fn;
+	s->tap_opaque = opaque;
 }
 
 void sampler_put(struct sampler *s, const char *series, double value)

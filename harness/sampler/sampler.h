@@ -67,6 +67,11 @@ int sampler_tick(struct sampler *s);
  * sees it; the held sources catch up right after the release.  Returns
  * the previous state. */
 int sampler_hold_slow(struct sampler *s, int hold);
+/* Every row, as it is written, also to fn (NULL: none): the run's
+ * policy controller keeps its observations from them (policy/observe.h). */
+typedef void (*sampler_tap_fn)(void *opaque, uint64_t t_ms, const char *source, const char *series,
+			       double value);
+void sampler_set_tap(struct sampler *s, sampler_tap_fn fn, void *opaque);
 /* Summary metrics into run.json (results_metric), each with unit and
  * better-direction; call once, after the last tick. */
 void sampler_summary(struct sampler *s);

@@ -6,6 +6,7 @@
  * scenario-internal.h.
  */
 #include "scenario/keys.h"
+#include "policy/policies.h"
 #include "scenario/model.h"
 #include "scenario/scenario-internal.h"
 #include "scenario/timeline.h"
@@ -84,6 +85,19 @@ static const struct sc_key keys[] = {
 	  .metavar = "PATTERN, ...",
 	  .help = "metrics the report shows first (globs over metric names, e.g. *.balloon_inflate_s)" },
 
+	{ .section = SC_SEC_POLICY, .name = "name", .type = KT_STRING, .offset = SOFF(policy_name),
+	  .def_text = "none", .metavar = "static|mom|pve|psi|fpr-only|ksmtuned",
+	  .help = "automatic balloon/KSM policy the run's controller follows (README: Policies)" },
+	{ .section = SC_SEC_POLICY, .name = "interval", .type = KT_DURATION,
+	  .offset = SOFF(policy_interval_ns), .def = "0", .allow_zero = 1,
+	  .help = "the controller's cycle; 0: the policy's published one" },
+	{ .section = SC_SEC_POLICY, .name = "ksm", .type = KT_STRING, .offset = SOFF(policy_ksm),
+	  .def_text = "none", .metavar = "none|ksmtuned",
+	  .help = "a KSM policy beside the balloon policy" },
+	{ .section = SC_SEC_POLICY, .name = "floor", .type = KT_UINT, .offset = SOFF(policy_floor_pct),
+	  .def = "25", .min = 1, .max = 100,
+	  .help = "least balloon size a policy may ask, % of the guest's memory (below: clamped, logged)" },
+
 	{ .section = SC_SEC_GUEST, .name = "count", .type = KT_UINT, .offset = GOFF(count),
 	  .def = "1", .min = 1, .max = 256,
 	  .help = "number of guests, named NAME-1..NAME-N" },
@@ -129,7 +143,7 @@ const struct sc_key *sc_key_find(enum sc_section sec, const char *name)
 /* NULL-terminated names of a section's keys (static storage). */
 const char *const *sc_key_names(enum sc_section sec)
 {
-	static const char *names[SC_SEC_REPORT + 1][N_KEYS + 1];
+	static const char *names[SC_SEC_POLICY + 1][N_KEYS + 1];
 	const char **v = names[sec];
 	size_t n = 0;
 
@@ -266,12 +280,35 @@ const char *sc_section_label(const struct scenario_doc *d, enum sc_section sec, 
 	case SC_SEC_MATRIX: return "matrix";
 	case SC_SEC_QUICK: return "quick";
 	case SC_SEC_REPORT: return "report";
+	case SC_SEC_POLICY: return "policy";
 	case SC_SEC_NONE: break;
 	}
 	return "";
 }
 
 /* ------------------------------------------------------------- --list-keys */
+
+static const char *sc_section_title(enum sc_section sec)
+{
+	return sec == SC_SEC_GUEST ? "[guest NAME]" : sec == SC_SEC_REPORT ? "[report]" :
+	       sec == SC_SEC_POLICY ? "[policy]" : "[scenario]";
+}
+
+/* Every policy's own keys, from the policy registry. */
+static void print_policy_keys(FILE *f)
+{
+	fprintf(f, "\n[policy]  POLICY.KEY = VALUE   a policy's own key (read when that policy runs)\n");
+	for (size_t i = 0; i < policy_count(); i++) {
+		const struct policy_ops *o = policy_at(i);
+
+		for (size_t k = 0; o->params && o->params[k].name; k++) {
+			char key[96];
+
+			snprintf(key, sizeof(key), "%s.%s", o->name, o->params[k].name);
+			fprintf(f, "  %-32s  default %-8g %s\n", key, o->params[k].def, o->params[k].help);
+		}
+	}
+}
 
 static void key_value_text(const struct sc_key *k, struct strbuf *sb)
 {
@@ -345,8 +382,7 @@ void scenario_print_keys(FILE *f, const struct scenario_hooks *hooks)
 		const struct sc_key *k = &keys[i];
 
 		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n",
-			k->section == SC_SEC_GUEST ? "[guest NAME]" : k->section == SC_SEC_REPORT ? "[report]"
-										   : "[scenario]", wk, k->name, wv,
+			sc_section_title(k->section), wk, k->name, wv,
 			v[i].buf, wd, k->def ? k->def : k->def_text, k->help);
 		strbuf_release(&v[i]);
 	}
@@ -359,6 +395,7 @@ void scenario_print_keys(FILE *f, const struct scenario_hooks *hooks)
 	if (!hk)
 		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "[host]", wk, "KNOB", wv, "VALUE", wd,
 			"unchanged", host_help);
+	print_policy_keys(f);
 	print_actions(f);
 	fprintf(f, "\n[matrix]  SECTION.KEY = V1, V2, ...   one run per combination "
 		"(scenario.KEY, host.KEY, guest.NAME.KEY)\n"

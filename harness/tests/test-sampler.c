@@ -28,7 +28,7 @@
 struct fake_vm {
 	pid_t pid;
 	uint64_t actual;
-	int balloon_calls, stats_calls, exec_calls, read_calls;
+	int balloon_calls, stats_calls, exec_calls, read_calls, psi_calls;
 	int agent_fail;		/* agent questions fail */
 };
 
@@ -71,11 +71,17 @@ static int f_agent_exec(struct vm *vm, const char *const *argv, uint64_t timeout
 
 static int f_agent_read_file(struct vm *vm, const char *path, struct strbuf *out, uint64_t timeout_ns)
 {
-	FV(vm)->read_calls++;
-	assert_string_equal(path, "/proc/meminfo");
 	assert_true(timeout_ns <= SAMPLER_AGENT_TIMEOUT_NS);
 	if (FV(vm)->agent_fail)
 		return ocb_fail("%s: agent timed out (fake)", vm->cfg.name);
+	if (!strcmp(path, "/proc/pressure/memory")) {
+		FV(vm)->psi_calls++;
+		strbuf_adds(out, "some avg10=0.00 avg60=0.00 avg300=0.00 total=1234\n"
+				 "full avg10=0.00 avg60=0.00 avg300=0.00 total=56\n");
+		return 0;
+	}
+	FV(vm)->read_calls++;
+	assert_string_equal(path, "/proc/meminfo");
 	strbuf_adds(out, "MemTotal:        2014208 kB\nMemFree:         1976320 kB\n"
 			 "MemAvailable:    1966080 kB\nCached:            16384 kB\n");
 	return 0;
@@ -300,15 +306,19 @@ static void test_rates(void **state)
 	for (int i = 0; i < 2; i++) {
 		assert_true(f->fv[i].exec_calls >= 1 && f->fv[i].exec_calls <= 2);
 		assert_true(f->fv[i].read_calls >= 1 && f->fv[i].read_calls <= 2);
-		agent_questions += f->fv[i].exec_calls + f->fv[i].read_calls;
+		assert_true(f->fv[i].psi_calls >= 1 && f->fv[i].psi_calls <= 2);
+		agent_questions += f->fv[i].exec_calls + f->fv[i].read_calls + f->fv[i].psi_calls;
 	}
-	assert_true(agent_questions <= 8);
+	assert_true(agent_questions <= 12);
 	sampler_free(s);
 	{
 		char *csv = samples(f);
 
 		assert_true(has_row(csv, "guest,guest-2.MemAvailable_mib,1920"));
 		assert_true(has_row(csv, "guest,guest-2.MemTotal_mib,1967"));
+		/* the guest's memory PSI totals, for the psi policy */
+		assert_true(has_row(csv, "guest,guest-2.psi_some_us,1234"));
+		assert_true(has_row(csv, "guest,guest-2.psi_full_us,56"));
 		/* both QEMUs' PSS by now (round robin) */
 		assert_true(has_row(csv, "qemu,guest-2.pss_mib,200"));
 		free(csv);

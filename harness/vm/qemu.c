@@ -168,7 +168,8 @@ static void channel_args(const struct vm_config *c, const struct qemu_priv *p, s
 	strvec_push(a, "virtserialport,bus=vser0.0,chardev=qga0,name=org.qemu.guest_agent.0");
 	if (c->balloon) {
 		strvec_push(a, "-device");
-		strvec_pushf(a, "virtio-balloon-pci,id=balloon0,addr=%s", GUEST_PCI_SLOT_BALLOON);
+		strvec_pushf(a, "virtio-balloon-pci,id=balloon0,addr=%s%s", GUEST_PCI_SLOT_BALLOON,
+			     c->free_page_reporting ? ",free-page-reporting=on" : "");
 	}
 }
 
