@@ -33,7 +33,7 @@ long long balloon_irq_count(const char *text, const char *dev, char *irq, size_t
 	long long total = -1;
 
 	for (const char *line = text; line && *line;) {
-		const char *nl = strchr(line, '\n'), *p = line, *colon;
+		const char *nl = strchr(line, '\n'), *p, *colon;
 		char buf[512];
 		long long sum = 0;
 
