@@ -108,6 +108,36 @@ void results_event(struct results_run *r, const char *type, json_t *fields)
 	free(text);
 }
 
+int results_event_capped(struct results_run *r, struct results_event_cap *cap, const char *source,
+			 const char *type, json_t *fields)
+{
+	if (cap->written < cap->max) {
+		cap->written++;
+		results_event(r, type, fields);
+		return 1;
+	}
+	json_decref(fields);
+	if (cap->dropped++ == 0) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "more than %u events from this guest and its VM in one run: the "
+			 "rest are counted, not written", cap->max);
+		results_event(r, "events_dropped",
+			      json_pack("{s:s, s:I, s:s}", "guest", source, "max", (json_int_t)cap->max,
+					"reason", why));
+	}
+	return 0;
+}
+
+void results_event_cap_close(struct results_run *r, const struct results_event_cap *cap,
+			     const char *source)
+{
+	if (cap->dropped)
+		results_event(r, "events_dropped",
+			      json_pack("{s:s, s:I, s:I, s:b}", "guest", source, "max", (json_int_t)cap->max,
+					"dropped", (json_int_t)cap->dropped, "final", 1));
+}
+
 void results_metric(struct results_run *r, const char *name, double value, const char *unit,
 		    const char *better)
 {
