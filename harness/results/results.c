@@ -4,6 +4,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fsutil.h"
+#include "util/jsontext.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -274,7 +275,7 @@ int results_close(struct results_run *r, const char *status, const char *reason)
 		return 0;
 	json_object_set_new(r->run, "status", json_string(status));
 	if (reason && strcmp(status, "complete") != 0)
-		json_object_set_new(r->run, "reason", json_string(reason));
+		json_object_set_new(r->run, "reason", json_text(reason, strlen(reason)));
 	json_object_set_new(r->run, "duration_s", json_real(ns_to_s(mono_ns() - r->t0_ns)));
 	rc = results_flush(r);
 	if (r->events_fd >= 0)
