@@ -21,6 +21,7 @@ const char *conform_status_name(enum conform_status s)
 
 /* ---- results ------------------------------------------------------------ */
 
+__attribute__((format(printf, 3, 0)))
 static void set_result(struct conform_result *r, enum conform_status st, const char *fmt, va_list ap)
 {
 	r->status = st;
