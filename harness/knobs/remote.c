@@ -5,7 +5,7 @@
 #include "host/hugetlb.h"
 #include "knobs/journal.h"
 #include "knobs/knobs.h"
-#include "knobs/libvirt-node.h"
+#include "host/libvirt-node.h"
 #include "util/libvirt-conn.h"
 #include "util/xalloc.h"
 
