@@ -1,7 +1,8 @@
-/* Unit tests: a remote host's KSM over libvirt — the ksm@HOST sampler
- * source (sampler/remote.c), `wait ksm-settled` on a libvirt host
- * (ksm_settle_wait_on with host/libvirt-node.c's reader), and a KSM knob
- * set on a remote host, journaled and restored to that host.
+/* Unit tests: a remote host over libvirt — the ksm@HOST sampler source
+ * (sampler/remote.c), `wait ksm-settled` on a libvirt host
+ * (ksm_settle_wait_on with host/libvirt-node.c's reader), a KSM knob set
+ * on a remote host, journaled and restored to that host, and the host's
+ * fingerprint (host/libvirt-host.c).
  *
  * libvirt's test:///default driver has no virNodeGet/SetMemoryParameters,
  * so a fake node (lvnode_ops) stands in for the remote kernel's KSM: its
@@ -20,6 +21,7 @@
 
 #include "fake-sysfs.h"
 #include "host/ksmsettle.h"
+#include "host/libvirt-host.h"
 #include "host/libvirt-node.h"
 #include "knobs/remote.h"
 #include "knobs/route.h"
@@ -353,6 +355,63 @@ static void test_knob_to_remote_host(void **state)
 	remove_tree(st);
 }
 
+/* ---- the fingerprint ------------------------------------------------------- */
+
+/* The test driver's made-up host (i686, 16 CPUs on 2 NUMA nodes, hostname
+ * of this machine) comes through field by field; the KSM tunables from
+ * the node. */
+static void test_fingerprint(void **state)
+{
+	virConnectPtr conn = lv_open(TEST_URI);
+	json_t *fp, *node_o;
+	char hn[256];
+
+	(void)state;
+	assert_non_null(conn);
+	fp = lvhost_fingerprint(conn, TEST_URI);
+	assert_string_equal(json_string_value(json_object_get(fp, "uri")), TEST_URI);
+	assert_int_equal(gethostname(hn, sizeof(hn)), 0);
+	assert_string_equal(json_string_value(json_object_get(fp, "hostname")), hn);
+	assert_string_equal(json_string_value(json_object_get(fp, "hypervisor")), "TEST");
+	assert_non_null(json_object_get(fp, "libvirt"));
+	node_o = json_object_get(fp, "node");
+	assert_int_equal(json_integer_value(json_object_get(node_o, "cpus")), 16);
+	assert_int_equal(json_integer_value(json_object_get(node_o, "numa_nodes")), 2);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(fp, "cpu"), "arch")), "i686");
+	assert_int_equal(json_integer_value(json_object_get(fp, "numa_cells")), 2);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(fp, "page_sizes_kib"), 2)), 2048);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(fp, "ksm"), "pages_to_scan")), 100);
+	json_decref(fp);
+	/* a node without the KSM call: the field says why, the rest stays */
+	node.absent = 1;
+	fp = lvhost_fingerprint(conn, TEST_URI);
+	assert_null(json_object_get(fp, "ksm"));
+	assert_non_null(strstr(json_string_value(json_object_get(fp, "ksm_error")), "at test:///default"));
+	assert_non_null(json_object_get(fp, "node"));
+	json_decref(fp);
+	virConnectClose(conn);
+}
+
+static void test_caps_parsing(void **state)
+{
+	json_t *fp = json_object();
+
+	(void)state;
+	assert_int_equal(lvhost_caps_fields("<capabilities><host><cpu><arch>x86_64</arch>"
+					    "<model>Skylake-Client-IBRS</model><vendor>Intel</vendor>"
+					    "<pages unit='KiB' size='4'/><pages unit='KiB' size='2048'/>"
+					    "</cpu><topology><cells num='1'><cell id='0'/></cells></topology>"
+					    "</host></capabilities>", fp), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(fp, "cpu"), "model")),
+			    "Skylake-Client-IBRS");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(fp, "cpu"), "vendor")), "Intel");
+	assert_int_equal(json_array_size(json_object_get(fp, "page_sizes_kib")), 2);
+	assert_int_equal(json_integer_value(json_object_get(fp, "numa_cells")), 1);
+	assert_int_equal(lvhost_caps_fields("<capabilities><host>", fp), -1);
+	assert_non_null(strstr(ocb_errmsg(), "does not parse"));
+	json_decref(fp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,9 +421,11 @@ int main(void)
 		cmocka_unit_test_setup(test_settle_over_libvirt, setup_node),
 		cmocka_unit_test_setup(test_settle_timeout_names_host, setup_node),
 		cmocka_unit_test_setup(test_knob_to_remote_host, setup_node),
+		cmocka_unit_test_setup(test_fingerprint, setup_node),
+		cmocka_unit_test_setup(test_caps_parsing, setup_node),
 	};
 
 	if (private_lock_init() < 0)
 		return 1;
-	return private_lock_done(cmocka_run_group_tests_name("remote KSM over libvirt", tests, NULL, NULL));
+	return private_lock_done(cmocka_run_group_tests_name("a remote host over libvirt", tests, NULL, NULL));
 }
