@@ -1,8 +1,8 @@
 /* Unit tests: a remote host over libvirt — the ksm@HOST sampler source
  * (sampler/remote.c), `wait ksm-settled` on a libvirt host
  * (ksm_settle_wait_on with host/libvirt-node.c's reader), a KSM knob set
- * on a remote host, journaled and restored to that host, and the host's
- * fingerprint (host/libvirt-host.c).
+ * on a remote host, journaled and restored to that host, the host's
+ * fingerprint (host/libvirt-host.c) and its lock (knobs/remote-lock.c).
  *
  * libvirt's test:///default driver has no virNodeGet/SetMemoryParameters,
  * so a fake node (lvnode_ops) stands in for the remote kernel's KSM: its
@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,6 +24,8 @@
 #include "host/ksmsettle.h"
 #include "host/libvirt-host.h"
 #include "host/libvirt-node.h"
+#include "knobs/hostlock.h"
+#include "knobs/remote-lock.h"
 #include "knobs/remote.h"
 #include "knobs/route.h"
 #include "private-lock.h"
@@ -31,6 +34,7 @@
 #include "sampler/remote.h"
 #include "sampler/sampler.h"
 #include "util/error.h"
+#include "util/interrupt.h"
 #include "util/libvirt-conn.h"
 
 #define TEST_URI "test:///default"
@@ -412,6 +416,120 @@ static void test_caps_parsing(void **state)
 	json_decref(fp);
 }
 
+/* ---- the host's lock ------------------------------------------------------ */
+
+static int lock_exists(virConnectPtr conn)
+{
+	virDomainPtr d = virDomainLookupByName(conn, LVLOCK_DOMAIN);
+
+	if (d)
+		virDomainFree(d);
+	return d != NULL;
+}
+
+/* Another ocbench holds the host: its domain exists.  The test driver's
+ * state is this process's, so "another ocbench" is a domain made here on a
+ * connection of its own. */
+static virDomainPtr other_holder(virConnectPtr conn)
+{
+	virDomainPtr d = virDomainCreateXML(conn, "<domain type='test'><name>" LVLOCK_DOMAIN "</name>"
+					    "<description>ocbench pid 4242 on elsewhere since then"
+					    "</description><memory unit='MiB'>16</memory><os><type>hvm"
+					    "</type></os></domain>", 0);
+
+	assert_non_null(d);
+	return d;
+}
+
+static void on_alarm(int sig)
+{
+	ocb_interrupted = sig;
+}
+
+/* Held: the domain exists while held (counted), gone when dropped; a
+ * second ocbench fails at once with --no-wait naming the holder, and
+ * waits (until interrupted) without it. */
+static void test_lock(void **state)
+{
+	virConnectPtr conn = lv_open(TEST_URI);
+	virDomainPtr other;
+	struct sigaction sa;
+
+	(void)state;
+	assert_non_null(conn);
+	assert_int_equal(lvlock_hold(TEST_URI), 0);
+	assert_int_equal(lvlock_hold(TEST_URI), 0);	/* the same process: counted */
+	assert_true(lock_exists(conn));
+	lvlock_drop(TEST_URI);
+	assert_true(lock_exists(conn));
+	lvlock_drop(TEST_URI);
+	assert_false(lock_exists(conn));
+	assert_int_equal(lvlock_held(TEST_URI), 0);
+
+	other = other_holder(conn);
+	hostlock_set_wait(0);
+	assert_int_equal(lvlock_hold(TEST_URI), -1);
+	assert_non_null(strstr(ocb_errmsg(), "another ocbench is changing host knobs on test:///default"));
+	assert_non_null(strstr(ocb_errmsg(), "ocbench pid 4242 on elsewhere"));
+	assert_non_null(strstr(ocb_errmsg(), "--no-wait"));
+	hostlock_set_wait(1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0);
+	alarm(1);
+	assert_int_equal(lvlock_hold(TEST_URI), -1);	/* waited, then ^C */
+	assert_non_null(strstr(ocb_errmsg(), "interrupted while waiting for the lock of test:///default"));
+	ocb_interrupted = 0;
+	assert_int_equal(lvlock_held(TEST_URI), 0);
+	/* the holder gone: taken */
+	assert_int_equal(virDomainDestroy(other), 0);
+	virDomainFree(other);
+	assert_int_equal(lvlock_hold(TEST_URI), 0);
+	lvlock_drop(TEST_URI);
+	virConnectClose(conn);
+}
+
+/* A knob session holds the host's lock from its first knob to its end;
+ * a host another ocbench holds refuses the knob (nothing read, nothing
+ * set, nothing journaled). */
+static void test_knobs_take_lock(void **state)
+{
+	char st[64];
+	struct knob_route_opts o = { "/nonexistent-root", NULL, 0, 0 };
+	struct seen seen = { 0, "" };
+	virConnectPtr conn = lv_open(TEST_URI);
+	struct knob_route *r;
+	virDomainPtr other;
+
+	(void)state;
+	fake_root_new(st, sizeof(st));
+	o.state_dir = st;
+	r = knob_route_new(&o);
+	knob_route_add_host(r, TEST_URI, 1);
+	assert_int_equal(knob_route_apply(r, "ksm.pages_to_scan", "4000", report, &seen), 0);
+	assert_int_equal(lvlock_held(TEST_URI), 1);
+	assert_int_equal(knob_route_restore(r), 0);
+	knob_route_free(r);
+	assert_int_equal(lvlock_held(TEST_URI), 0);
+	assert_false(lock_exists(conn));
+
+	other = other_holder(conn);
+	hostlock_set_wait(0);
+	r = knob_route_new(&o);
+	knob_route_add_host(r, TEST_URI, 1);
+	node.sets = 0;
+	assert_int_equal(knob_route_apply(r, "ksm.pages_to_scan", "4000", report, &seen), -1);
+	assert_non_null(strstr(ocb_errmsg(), "holds its lock"));
+	assert_int_equal(node.sets, 0);
+	assert_int_equal(node.to_scan, 100);
+	knob_route_free(r);
+	hostlock_set_wait(1);
+	virDomainDestroy(other);
+	virDomainFree(other);
+	virConnectClose(conn);
+	remove_tree(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +541,8 @@ int main(void)
 		cmocka_unit_test_setup(test_knob_to_remote_host, setup_node),
 		cmocka_unit_test_setup(test_fingerprint, setup_node),
 		cmocka_unit_test_setup(test_caps_parsing, setup_node),
+		cmocka_unit_test_setup(test_lock, setup_node),
+		cmocka_unit_test_setup(test_knobs_take_lock, setup_node),
 	};
 
 	if (private_lock_init() < 0)
