@@ -105,7 +105,6 @@ static void remote_summary(struct sampler *s, void *state)
 
 const struct sampler_source_ops sampler_remote_ksm_source = {
 	.name = "ksm@",
-	.flags = SAMPLER_SRC_SLOW,
 	.init = remote_init,
 	.sample = remote_sample,
 	.summary = remote_summary,

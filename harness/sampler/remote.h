@@ -10,8 +10,9 @@
  * sample_source_skipped), not a failed run.
  *
  * Summary metrics per host: ksm_saved_mib@HOST, ksm_saved_final_mib@HOST.
- * Marked slow (SAMPLER_SRC_SLOW): a network round trip must not sit
- * inside a balloon wait's timing. */
+ * Not a slow source: one libvirt call (well under a millisecond over the
+ * test's TCP link), and KSM merges during balloon waits too, which the
+ * merge times must see. */
 #ifndef OCB_SAMPLER_REMOTE_H
 #define OCB_SAMPLER_REMOTE_H
 
