@@ -141,10 +141,20 @@ static int need_proc_ksm(struct conform_ctx *c, char *why, size_t len)
 	return 0;
 }
 
+static int need_node_ksm(struct conform_ctx *c, char *why, size_t len)
+{
+	if (conform_guests_remote(c) || c->opt.node_ksm_here)
+		return 1;
+	snprintf(why, len, "needs a remote libvirt host (--backend libvirt --uri qemu+...://HOST/system): "
+		 "on this host KSM-001..004 check the same per guest");
+	return 0;
+}
+
 static const struct {
 	unsigned bit;
 	need_probe probe;
 } needs[] = {
+	{ NEED_NODE_KSM, need_node_ksm },
 	{ NEED_ROOT, need_root },
 	{ NEED_KVM, need_kvm },
 	{ NEED_MODULE_RELOAD, need_module_reload },
@@ -163,21 +173,25 @@ static const struct {
 #define NEEDS_THIS_HOST (NEED_ROOT | NEED_KVM | NEED_KSM | NEED_UKSM | NEED_THP | NEED_HUGETLB_2M | \
 			 NEED_HUGETLB_1G | NEED_MODULE_RELOAD | NEED_PROC_KSM)
 
-static int guests_here(struct conform_ctx *c, char *why, size_t len)
+static int guests_here(struct conform_ctx *c, unsigned want, char *why, size_t len)
 {
-	const char *uri = c->opt.uri ? c->opt.uri : "qemu:///system";
-
-	if (!vm_backend_can(c->opt.backend, VM_CAP_REMOTE_HOST) || lv_uri_is_local(uri))
+	if (!conform_guests_remote(c))
 		return 1;
-	snprintf(why, len, "needs the guests on this host: %s is remote, and this check reads or "
-		 "changes host settings and QEMU's /proc here", uri);
+	if (want & NEED_PROC_KSM)
+		snprintf(why, len, "needs the guests on this host: %s is remote, and this check attributes "
+			 "merged pages to each guest's QEMU (/proc/PID/ksm_merging_pages), which libvirt "
+			 "does not report; KSM-006 and KSM-007 check merging there through the host's "
+			 "counters", c->opt.uri);
+	else
+		snprintf(why, len, "needs the guests on this host: %s is remote, and this check reads or "
+			 "changes host settings and QEMU's /proc here", c->opt.uri);
 	return 0;
 }
 
 /* 1 when every requirement is met, else 0 with the first unmet reason. */
 static int requirements_met(struct conform_ctx *c, unsigned want, char *why, size_t len)
 {
-	if ((want & NEEDS_THIS_HOST) && !guests_here(c, why, len))
+	if ((want & NEEDS_THIS_HOST) && !guests_here(c, want, why, len))
 		return 0;
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 		if ((want & needs[i].bit) && !needs[i].probe(c, why, len))
@@ -271,18 +285,14 @@ static int end_suite(struct conform_ctx *c, const struct conform_suite *s, struc
 	conform_guests_stop_all(c);
 	json_decref(c->shared);
 	c->shared = json_object();
-	if (c->knobs && knob_set_restore(c->knobs) < 0) {
+	if (conform_knobs_restore(c) < 0) {
 		struct conform_result *last = rep->n ? &rep->r[rep->n - 1] : NULL;
 
 		fprintf(stderr, "ocbench conform: suite %s: restoring host knobs: %s\n", s->name, ocb_errmsg());
 		if (last && !strcmp(last->check->suite, s->name) && last->status != CONFORM_FAIL)
 			conform_error(last, "host knobs not restored after suite %s: %s", s->name, ocb_errmsg());
-		knob_set_free(c->knobs);
-		c->knobs = NULL;
 		return -1;
 	}
-	knob_set_free(c->knobs);
-	c->knobs = NULL;
 	return 0;
 }
 
