@@ -105,20 +105,23 @@ static void table_add(struct strbuf *t, size_t i, json_t *matrix, const struct r
 	strbuf_addch(t, '\n');
 }
 
-/* The remote libvirt hosts of a run's guests, each once, into uris. */
+/* The remote libvirt hosts of a run's guests, each once, into uris;
+ * *here 1 when a guest runs on this host (or none runs at all). */
 static size_t remote_hosts(const struct scenario *s, const struct run_options *ro,
-			   const char **uris, size_t max)
+			   const char **uris, size_t max, int *here)
 {
+	int lv = ro->backend && !strcmp(ro->backend, "libvirt");
 	size_t n = 0;
 
-	if (!ro->backend || strcmp(ro->backend, "libvirt"))
-		return 0;	/* the other backends' guests run here */
+	*here = s->n_guests == 0;
 	for (size_t g = 0; g < s->n_guests; g++) {
 		const char *u = s->guests[g].spec->uri ? s->guests[g].spec->uri : ro->uri;
 		size_t j;
 
-		if (!knob_route_is_remote(1, u))
+		if (!knob_route_is_remote(lv, u)) {
+			*here = 1;	/* the other backends' guests run here */
 			continue;
+		}
 		for (j = 0; j < n && strcmp(uris[j], u); j++)
 			;
 		if (j == n && n < max)
@@ -136,19 +139,25 @@ struct held_locks {
 };
 
 /* The host-wide locks when any run sets a [host] knob, before anything
- * starts: this host's, and the lock each remote libvirt host's daemon
- * holds for it (knobs/remote-lock.h).  The wait (or --no-wait's exit 2)
- * comes here, not in the middle of a run. */
+ * starts: this host's when a guest runs here, and the lock each remote
+ * libvirt host's daemon holds for it (knobs/remote-lock.h).  The wait (or
+ * --no-wait's exit 2) comes here, not in the middle of a run. */
 static int hold_lock_if_knobs(struct scenario *const *runs, size_t n, const struct run_options *ro,
 			      struct held_locks *held)
 {
 	for (size_t i = 0; i < n; i++) {
+		int here;
+
 		if (!runs[i]->n_host)
 			continue;
-		if (hostlock_hold() < 0)
-			return -1;
-		held->local = 1;
-		held->n_remote = remote_hosts(runs[i], ro, held->remote, MAX_LOCKED_HOSTS);
+		held->n_remote = remote_hosts(runs[i], ro, held->remote, MAX_LOCKED_HOSTS, &here);
+		if (here) {
+			if (hostlock_hold() < 0) {
+				held->n_remote = 0;
+				return -1;
+			}
+			held->local = 1;
+		}
 		for (size_t h = 0; h < held->n_remote; h++) {
 			if (lvlock_hold(held->remote[h]) < 0) {
 				held->n_remote = h;
