@@ -92,6 +92,8 @@ struct conform_report {
 	char accel_reason[256];
 	char backend[32];
 	int interrupted;
+	json_t *hosts;			/* the remote host's fingerprint by URI
+					 * (host/libvirt-host.h), NULL here */
 };
 
 void conform_report_release(struct conform_report *rep);

@@ -1,6 +1,7 @@
 /* suites.c — see suites.h: the suites in run order, selecting checks,
  * their requirements, and the run loop. */
 #include "conform/suites.h"
+#include "host/libvirt-host.h"
 #include "conform/balloon.h"
 #include "conform/ept.h"
 #include "conform/fixture.h"
@@ -296,6 +297,25 @@ static int end_suite(struct conform_ctx *c, const struct conform_suite *s, struc
 	return 0;
 }
 
+/* The remote host's fingerprint, as its daemon reports it (the JSON's
+ * "hosts"): the checks ran there, not here. */
+static void record_remote_host(struct conform_ctx *c, struct conform_report *rep)
+{
+	virConnectPtr conn;
+
+	if (!conform_guests_remote(c))
+		return;
+	rep->hosts = json_object();
+	conn = lv_open(c->opt.uri);
+	if (!conn) {
+		json_object_set_new(rep->hosts, c->opt.uri, json_pack("{s:s, s:s}", "uri", c->opt.uri, "error",
+								      ocb_errmsg()));
+		return;
+	}
+	json_object_set_new(rep->hosts, c->opt.uri, lvhost_fingerprint(conn, c->opt.uri));
+	virConnectClose(conn);
+}
+
 int conform_run(struct conform_ctx *c, const char *list, const char *const *ids,
 		struct conform_report *rep)
 {
@@ -307,6 +327,7 @@ int conform_run(struct conform_ctx *c, const char *list, const char *const *ids,
 	snprintf(rep->accel, sizeof(rep->accel), "%s", accel_name(c->accel.kind));
 	snprintf(rep->accel_reason, sizeof(rep->accel_reason), "%s", c->accel.reason);
 	snprintf(rep->backend, sizeof(rep->backend), "%s", c->opt.backend->name);
+	record_remote_host(c, rep);
 	for (size_t s = 0; suites[s]; s++) {
 		int any = 0;
 

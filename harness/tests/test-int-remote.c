@@ -97,6 +97,7 @@ static int teardown(void **state)
 	const char *argv[] = { "ci/remote-libvirtd", "stop", NULL };
 	const char *netns[] = { "ip", "netns", "list", NULL };
 	struct strbuf out = STRBUF_INIT;
+	int rc = 0;
 
 	(void)state;
 	if (geteuid() != 0)
@@ -112,10 +113,16 @@ static int teardown(void **state)
 		print_error("ci/remote-libvirtd stop: %s\n", strbuf_str(&out));
 	strbuf_reset(&out);
 	/* nothing of it is left: no namespace (its veth went with it) */
-	if (run_capture(netns, &out, 10 * SEC) == 0 && strstr(strbuf_str(&out), "ocb-remote"))
-		print_error("network namespace ocb-remote left behind\n");
+	if (run_capture(netns, &out, 10 * SEC) != 0 || strstr(strbuf_str(&out), "ocb-remote")) {
+		print_error("network namespace ocb-remote left behind (ip netns list: %s)\n", strbuf_str(&out));
+		rc = -1;
+	}
+	if (path_exists("/sys/class/net/ocb-remote-h") || path_exists("/run/ocbench-remote")) {
+		print_error("ci/remote-libvirtd stop left its veth or /run/ocbench-remote behind\n");
+		rc = -1;
+	}
 	strbuf_release(&out);
-	return 0;
+	return rc;
 }
 
 /* pages_to_scan on the remote host, over libvirt. */
@@ -261,6 +268,9 @@ static void test_conform(void **state)
 		assert_string_equal(check_result(doc, skip_ids[i], &why), "skip");
 		assert_non_null(strstr(why, "libvirt does not report"));
 	}
+	/* where the checks ran: that host's fingerprint */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(doc, "hosts"), URI),
+							      "hostname")), "ocb-remote");
 	json_decref(doc);
 }
 
