@@ -39,7 +39,7 @@ else
 Q := @
 endif
 
-PKGS := jansson inih libcpuid libvirt libvirt-qemu
+PKGS := jansson inih libcpuid libvirt libvirt-qemu libxml-2.0
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)

@@ -80,6 +80,8 @@ void conform_report_release(struct conform_report *rep)
 	free(rep->r);
 	rep->r = NULL;
 	rep->n = rep->alloc = 0;
+	json_decref(rep->hosts);
+	rep->hosts = NULL;
 }
 
 void conform_report_counts(const struct conform_report *rep, size_t *pass, size_t *fail,
