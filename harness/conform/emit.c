@@ -212,6 +212,8 @@ static void emit_json(const struct conform_report *rep, struct strbuf *out)
 			rep->accel, "reason", rep->accel_reason, "backend", rep->backend, "counts", "pass",
 			(json_int_t)p, "fail", (json_int_t)f, "skip", (json_int_t)s, "error", (json_int_t)e, "checks",
 			checks);
+	if (rep->hosts)
+		json_object_set(doc, "hosts", rep->hosts);
 	text = json_dumps(doc, JSON_INDENT(2));
 	strbuf_adds(out, text ? text : "{}");
 	strbuf_addch(out, '\n');

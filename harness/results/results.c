@@ -4,6 +4,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fsutil.h"
+#include "util/jsontext.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -106,6 +107,36 @@ void results_event(struct results_run *r, const char *type, json_t *fields)
 		}
 	}
 	free(text);
+}
+
+int results_event_capped(struct results_run *r, struct results_event_cap *cap, const char *source,
+			 const char *type, json_t *fields)
+{
+	if (cap->written < cap->max) {
+		cap->written++;
+		results_event(r, type, fields);
+		return 1;
+	}
+	json_decref(fields);
+	if (cap->dropped++ == 0) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "more than %u events from this guest and its VM in one run: the "
+			 "rest are counted, not written", cap->max);
+		results_event(r, "events_dropped",
+			      json_pack("{s:s, s:I, s:s}", "guest", source, "max", (json_int_t)cap->max,
+					"reason", why));
+	}
+	return 0;
+}
+
+void results_event_cap_close(struct results_run *r, const struct results_event_cap *cap,
+			     const char *source)
+{
+	if (cap->dropped)
+		results_event(r, "events_dropped",
+			      json_pack("{s:s, s:I, s:I, s:b}", "guest", source, "max", (json_int_t)cap->max,
+					"dropped", (json_int_t)cap->dropped, "final", 1));
 }
 
 void results_metric(struct results_run *r, const char *name, double value, const char *unit,
@@ -244,7 +275,7 @@ int results_close(struct results_run *r, const char *status, const char *reason)
 		return 0;
 	json_object_set_new(r->run, "status", json_string(status));
 	if (reason && strcmp(status, "complete") != 0)
-		json_object_set_new(r->run, "reason", json_string(reason));
+		json_object_set_new(r->run, "reason", json_text(reason, strlen(reason)));
 	json_object_set_new(r->run, "duration_s", json_real(ns_to_s(mono_ns() - r->t0_ns)));
 	rc = results_flush(r);
 	if (r->events_fd >= 0)

@@ -3,6 +3,7 @@
 #include "guest/guestmem.h"
 #include "run/balloon.h"
 #include "run/host.h"
+#include "run/ksm.h"
 #include "run/loop.h"
 #include "run/workload.h"
 #include "util/clock.h"

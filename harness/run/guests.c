@@ -27,12 +27,19 @@
 static void on_vm_event(void *opaque, struct vm *vm, const char *event, json_t *data, double emitted_s)
 {
 	struct run_ctx *c = opaque;
-	json_t *ev = json_pack("{s:s, s:s, s:O?, s:f}", "guest", vm->cfg.name, "event", event ? event : "?",
-			       "data", data, "received_s", wall_s());
+	struct guest_state *g = NULL;
+	json_t *ev;
 
-	if (emitted_s >= 0)
+	for (size_t i = 0; i < c->n && !g; i++)
+		if (c->gs[i].vm == vm)
+			g = &c->gs[i];
+	if (!g)
+		return;
+	ev = json_pack("{s:s, s:s, s:O?, s:f}", "guest", vm->cfg.name, "event", event ? event : "?",
+		       "data", data, "received_s", wall_s());
+	if (ev && emitted_s >= 0)
 		json_object_set_new(ev, "emitted_s", json_real(emitted_s));
-	results_event(&c->res, "qmp_event", ev);
+	results_event_capped(&c->res, &g->events, vm->cfg.name, "qmp_event", ev);
 }
 
 static int resolve_image(const struct run_options *opt, const struct scenario_guest_spec *sp,
@@ -119,6 +126,7 @@ int run_make_guests(struct run_ctx *c, const struct vm_backend_ops *ops,
 
 		g->g = &c->s->guests[i];
 		g->reached_pct_min = 100.0;
+		g->events = (struct results_event_cap)RESULTS_EVENT_CAP_INIT;
 		/* Balloon targets are met to the page in practice; the
 		 * tolerance absorbs a guest that keeps a few MiB back. */
 		g->tolerance = g->g->spec->memory_bytes / 200;

@@ -51,6 +51,8 @@ struct guest_state {
 	long long wl_pid;
 	int wl_running;
 	int up;				/* its agent has answered */
+	/* what its QEMU/libvirt events may add to events.jsonl */
+	struct results_event_cap events;
 	char wl_json[256];
 };
 

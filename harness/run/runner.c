@@ -11,12 +11,14 @@
 #include "run/loop.h"
 #include "run/policy.h"
 #include "run/record.h"
+#include "sampler/remote.h"
 #include "sampler/sampler.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/interrupt.h"
 #include "util/progress.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 #include "vm/backends.h"
 #include "vm/vm.h"
 
@@ -87,6 +89,18 @@ static int set_up(struct run_ctx *c, const char *dir, struct accel_choice *accel
 	return 0;
 }
 
+/* The KSM counters of each remote host the guests run on (ksm@HOST). */
+static void add_remote_sources(struct run_ctx *c)
+{
+	const char **uris = xcalloc(c->n + 1, sizeof(*uris));
+	int local;
+	size_t n = run_remote_uris(c, uris, &local);
+
+	if (n && sampler_add_remote_ksm(c->sampler, uris, n) < 0)
+		run_fail(c, ocb_errmsg());
+	free(uris);
+}
+
 /* The results directory's guest folders, the progress header and the
  * sampler: what a run needs before its first action. */
 static void start_run(struct run_ctx *c, const struct accel_choice *accel)
@@ -109,6 +123,8 @@ static void start_run(struct run_ctx *c, const struct accel_choice *accel)
 				 c->cgroup ? cgroup_dir(c->cgroup) : NULL);
 	if (!c->sampler)
 		run_fail(c, ocb_errmsg());
+	else
+		add_remote_sources(c);
 	if (c->cgroup)
 		run_progress(c, "host: memory cap %.0f MiB (cgroup v%d %s)",
 			     bytes_to_mib(s->host_memory_limit), cgroup_version(c->cgroup),

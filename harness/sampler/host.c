@@ -7,6 +7,7 @@
 #include "util/fsutil.h"
 #include "host/ksm.h"
 #include "host/uksm.h"
+#include "sampler/ksm-history.h"
 #include "util/meminfo.h"
 #include "util/psi.h"
 #include "util/strbuf.h"
@@ -49,44 +50,17 @@ static int read_host_file(const struct sampler *s, const char *rel, struct strbu
 
 /* ---- ksm: host-wide KSM (and UKSM) counters ----------------------------- */
 
-/* pages_sharing over time, for when KSM merged what (sampler_ksm_reached):
- * at most KSM_HISTORY_MAX points; when full every other point is dropped
- * and only every 2^k-th sample kept from then on, so an hour at 10 Hz is
- * exact and a longer run's times are known to 2^k sample periods. */
-#define KSM_HISTORY_MAX 36000
-
-struct ksm_point {
-	uint64_t t_ns;
-	double sharing;
-};
-
 struct ksm_state {
 	double peak_sharing, last_sharing, peak_profit;
 	int have_profit, n;
-	struct ksm_point *hist;
-	size_t nhist, stride, skipped;
+	struct ksm_history hist;
 };
-
-static void ksm_remember(struct ksm_state *k, uint64_t t_ns, double sharing)
-{
-	if (++k->skipped < k->stride)
-		return;
-	k->skipped = 0;
-	if (k->nhist == KSM_HISTORY_MAX) {
-		for (size_t i = 0; i < KSM_HISTORY_MAX / 2; i++)
-			k->hist[i] = k->hist[2 * i + 1];
-		k->nhist = KSM_HISTORY_MAX / 2;
-		k->stride *= 2;
-	}
-	k->hist[k->nhist].t_ns = t_ns;
-	k->hist[k->nhist++].sharing = sharing;
-}
 
 static void ksm_fini(void *state)
 {
 	struct ksm_state *k = state;
 
-	free(k->hist);
+	ksm_history_release(&k->hist);
 	free(k);
 }
 
@@ -99,8 +73,7 @@ static int ksm_init(struct sampler *s, void **state, char *why, size_t len)
 	{
 		struct ksm_state *k = xcalloc(1, sizeof(*k));
 
-		k->hist = xmallocarray(KSM_HISTORY_MAX, sizeof(*k->hist));
-		k->stride = 1;
+		ksm_history_init(&k->hist);
 		*state = k;
 	}
 	return 0;
@@ -119,7 +92,7 @@ static int ksm_sample(struct sampler *s, void *state)
 	if ((v = json_object_get(c, "pages_sharing"))) {
 		k->last_sharing = (double)json_integer_value(v);
 		k->peak_sharing = k->n++ ? max_d(k->peak_sharing, k->last_sharing) : k->last_sharing;
-		ksm_remember(k, sampler_now_ns(s), k->last_sharing);
+		ksm_history_add(&k->hist, sampler_now_ns(s), k->last_sharing);
 	}
 	if ((v = json_object_get(c, "general_profit"))) {
 		double p = (double)json_integer_value(v);
@@ -152,30 +125,11 @@ const struct sampler_source_ops sampler_ksm_source = {
 	.fini = ksm_fini,
 };
 
-int sampler_ksm_sharing_at(struct sampler *s, uint64_t t_ns, double *sharing)
+const struct ksm_history *sampler_ksm_local_history(struct sampler *s)
 {
 	struct ksm_state *k = sampler_source_state(s, &sampler_ksm_source);
 
-	if (!k || !k->nhist || k->hist[0].t_ns > t_ns)
-		return -1;
-	for (size_t i = k->nhist; i-- > 0;)
-		if (k->hist[i].t_ns <= t_ns) {
-			*sharing = k->hist[i].sharing;
-			return 0;
-		}
-	return -1;
-}
-
-int sampler_ksm_reached(struct sampler *s, uint64_t from_ns, double sharing, uint64_t *t_ns)
-{
-	struct ksm_state *k = sampler_source_state(s, &sampler_ksm_source);
-
-	for (size_t i = 0; k && i < k->nhist; i++)
-		if (k->hist[i].t_ns >= from_ns && k->hist[i].sharing >= sharing) {
-			*t_ns = k->hist[i].t_ns;
-			return 0;
-		}
-	return -1;
+	return k ? &k->hist : NULL;
 }
 
 /* ---- host: /proc/meminfo ------------------------------------------------ */

@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include "results/results.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 #include "vm/vm.h"
 
 #include <math.h>
@@ -20,6 +21,7 @@
 
 struct source {
 	const struct sampler_source_ops *ops;
+	char *name;			/* ops->name, or the name it was added with */
 	void *state;
 	uint64_t period_ns;
 	uint64_t next_ns;
@@ -46,6 +48,7 @@ struct sampler {
 	int hold_slow;			/* sampler_hold_slow() */
 	sampler_tap_fn tap;
 	void *tap_opaque;
+	void *init_arg;			/* sampler_init_arg(), during an init */
 };
 
 static const struct sampler_source_ops *const builtin[] = {
@@ -63,6 +66,12 @@ static uint64_t cpu_now_ns(void)
 
 int sampler_add_source(struct sampler *s, const struct sampler_source_ops *ops)
 {
+	return sampler_add_source_named(s, ops, NULL, NULL);
+}
+
+int sampler_add_source_named(struct sampler *s, const struct sampler_source_ops *ops,
+			     const char *name, void *arg)
+{
 	struct source *src, *grown;
 	char why[512] = "";
 	unsigned hz = s->rate_hz;
@@ -75,13 +84,18 @@ int sampler_add_source(struct sampler *s, const struct sampler_source_ops *ops)
 	src = &s->src[s->nsrc];
 	memset(src, 0, sizeof(*src));
 	src->ops = ops;
+	src->name = xstrdup(name ? name : ops->name);
+	s->init_arg = arg;
 	r = ops->init ? ops->init(s, &src->state, why, sizeof(why)) : 0;
-	if (r < 0)
-		return ocb_err_prefix("sampler source %s: ", ops->name);
-	if (r > 0) {
-		results_event(s->res, "sample_source_skipped",
-			      json_pack("{s:s, s:s}", "source", ops->name, "reason", why));
-		return 0;
+	s->init_arg = NULL;
+	if (r != 0) {
+		if (r < 0)
+			ocb_err_prefix("sampler source %s: ", src->name);
+		else
+			results_event(s->res, "sample_source_skipped",
+				      json_pack("{s:s, s:s}", "source", src->name, "reason", why));
+		free(src->name);
+		return r < 0 ? -1 : 0;
 	}
 	if (ops->max_hz && ops->max_hz < hz)
 		hz = ops->max_hz;
@@ -123,12 +137,12 @@ static void sample_failed(struct sampler *s, struct source *src)
 	if (++src->errors > MAX_ERROR_EVENTS)
 		return;
 	results_event(s->res, "sample_error",
-		      json_pack("{s:s, s:s}", "source", src->ops->name, "message", ocb_errmsg()));
+		      json_pack("{s:s, s:s}", "source", src->name, "message", ocb_errmsg()));
 }
 
 static void sample_one(struct sampler *s, struct source *src)
 {
-	s->cur_name = src->ops->name;
+	s->cur_name = src->name;
 	s->cur_t_ms = results_t_ms(s->res);
 	if (src->ops->sample(s, src->state) < 0)
 		sample_failed(s, src);
@@ -236,11 +250,11 @@ void sampler_summary(struct sampler *s)
 	for (size_t i = 0; i < s->nsrc; i++) {
 		struct source *src = &s->src[i];
 
-		s->cur_name = src->ops->name;
+		s->cur_name = src->name;
 		if (src->ops->summary)
 			src->ops->summary(s, src->state);
 		if (src->errors)
-			json_object_set_new(errors, src->ops->name, json_integer((json_int_t)src->errors));
+			json_object_set_new(errors, src->name, json_integer((json_int_t)src->errors));
 	}
 	if (json_object_size(errors))
 		results_event(s->res, "sample_errors", json_pack("{s:o}", "count", errors));
@@ -258,9 +272,11 @@ void sampler_free(struct sampler *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nsrc; i++)
+	for (size_t i = 0; i < s->nsrc; i++) {
 		if (s->src[i].ops->fini)
 			s->src[i].ops->fini(s->src[i].state);
+		free(s->src[i].name);
+	}
 	free(s->src);
 	strbuf_release(&s->line);
 	free(s);
@@ -272,6 +288,19 @@ void *sampler_source_state(struct sampler *s, const struct sampler_source_ops *o
 		if (s->src[i].ops == ops)
 			return s->src[i].state;
 	return NULL;
+}
+
+void *sampler_source_state_named(struct sampler *s, const char *name)
+{
+	for (size_t i = 0; s && i < s->nsrc; i++)
+		if (!strcmp(s->src[i].name, name))
+			return s->src[i].state;
+	return NULL;
+}
+
+void *sampler_init_arg(const struct sampler *s)
+{
+	return s->init_arg;
 }
 
 int sampler_hold_slow(struct sampler *s, int hold)

@@ -383,6 +383,35 @@ static void test_exec_output_cap(void **state)
 	fake_peer_close(&fp);
 }
 
+/* The guest's PID goes back into guest-exec-status and `kill -TERM PID`:
+ * one that is missing, not a number, 0 or negative (-1: every process)
+ * fails the command instead. */
+static void test_exec_pid_checked(void **state)
+{
+	static const char *const bad[] = { "{}", "{\"pid\": \"1; reboot\"}", "{\"pid\": 0}",
+					    "{\"pid\": -1}", "{\"pid\": 99999999999}" };
+	static const char *const argv[] = { "true", NULL };
+	struct fake_peer fp;
+	struct agent *a;
+	char line[128];
+	long long pid = 7;
+
+	(void)state;
+	a = synced(&fp);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(line, sizeof(line), "{\"return\": %s}\n", bad[i]);
+		fake_peer_say(&fp, line);
+		assert_int_equal(agent_spawn(a, argv, T, &pid), -1);
+		assert_msg(ocb_errmsg(), "guest agent of guest-1: guest-exec of 'true' answered without a "
+			   "valid \"pid\" (expected a positive process id)");
+	}
+	fake_peer_say(&fp, "{\"return\": {\"pid\": 4242}}\n");
+	assert_int_equal(agent_spawn(a, argv, T, &pid), 0);
+	assert_int_equal(pid, 4242);
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
 static void test_base64(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -415,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_newline_flood),
 		cmocka_unit_test(test_file_cap),
 		cmocka_unit_test(test_exec_output_cap),
+		cmocka_unit_test(test_exec_pid_checked),
 		cmocka_unit_test(test_base64),
 	};
 

@@ -150,6 +150,28 @@ static void test_csv_streamed(void **state)
 
 /* A CSV that cannot be written fails the flush (the run is then not
  * "complete"), and is reported once, not at every line. */
+/* A failed run's reason quotes a guest's stderr, which may be any bytes:
+ * run.json keeps the reason, invalid UTF-8 shown as U+FFFD, instead of
+ * losing it (jansson refuses such a string). */
+static void test_reason_keeps_guest_bytes(void **state)
+{
+	struct results_run r;
+	struct strbuf dir = STRBUF_INIT;
+	json_t *run;
+
+	(void)state;
+	strbuf_addf(&dir, "%s/reason", tmpdir);
+	assert_int_equal(results_open(&r, dir.buf, NULL), 0);
+	assert_int_equal(results_close(&r, "failed", "guest-1: workload exited with 1: \xff\xfe oops"), 0);
+	strbuf_addf(&dir, "/run.json");
+	run = json_load_file(dir.buf, 0, NULL);
+	assert_non_null(run);
+	assert_string_equal(json_string_value(json_object_get(run, "reason")),
+			    "guest-1: workload exited with 1: \xef\xbf\xbd\xef\xbf\xbd oops");
+	json_decref(run);
+	strbuf_release(&dir);
+}
+
 static void test_csv_unwritable(void **state)
 {
 	struct results_run r;
@@ -311,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_gate_in_run_json),
 		cmocka_unit_test(test_csv_streamed),
 		cmocka_unit_test(test_csv_unwritable),
+		cmocka_unit_test(test_reason_keeps_guest_bytes),
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_sha256_file),
 		cmocka_unit_test(test_image_identity),

@@ -293,7 +293,7 @@ static void test_rates(void **state)
 	assert_int_equal(sampler_tick(s), 0);
 	while (mono_ns() - t0 < 1100 * MS) {
 		sampler_tick(s);
-		usleep(2000);
+		sleep_ns(2000 * 1000ull, NULL);
 	}
 	/* ~1.1 s at 20 Hz: 22-23 balloon samples per guest... */
 	print_message("balloon %d, stats %d, free %d/%d, meminfo %d/%d\n", f->fv[0].balloon_calls,
@@ -337,7 +337,7 @@ static void test_agent_failure(void **state)
 	assert_int_equal(f->fv[0].exec_calls, 1);
 	while (mono_ns() - t0 < 300 * MS) {
 		sampler_tick(s);
-		usleep(2000);
+		sleep_ns(2000 * 1000ull, NULL);
 	}
 	/* backed off: not asked again within seconds */
 	assert_int_equal(f->fv[0].exec_calls + f->fv[0].read_calls, 1);
@@ -381,12 +381,12 @@ static void test_summary(void **state)
 	/* the next values: guest-1 grows, KSM merges more */
 	fake_proc(f->root, 4242, 1024 * 1024, 600 * 1024);
 	fake_write(f->root, "/sys/kernel/mm/ksm/pages_sharing", "2560\n");
-	usleep(1100 * 1000);	/* the rollup of guest-2 is due, guest-1's again later */
+	sleep_ns(1100 * 1000000ull, NULL);	/* the rollup of guest-2 is due, guest-1's again later */
 	sampler_tick(s);
-	usleep(1100 * 1000);
+	sleep_ns(1100 * 1000000ull, NULL);
 	sampler_tick(s);
 	fake_write(f->root, "/sys/kernel/mm/ksm/pages_sharing", "0\n");
-	usleep(110 * 1000);
+	sleep_ns(110 * 1000000ull, NULL);
 	sampler_tick(s);
 	sampler_summary(s);
 	/* peak sum of RSS: 1024 + 256 */
@@ -474,7 +474,7 @@ static void test_own_source(void **state)
 	assert_string_equal(ocb_errmsg(), "sampler source broken: cannot open the thing (test)");
 	while (mono_ns() - t0 < 500 * MS) {
 		sampler_tick(s);
-		usleep(1000);
+		sleep_ns(1000 * 1000ull, NULL);
 	}
 	sampler_summary(s);
 	/* max_hz 5 under a 100 Hz sampler: 2-3 samples in 0.5 s */

@@ -113,7 +113,7 @@ static void expect_error_q(const char *text, int quick, ...)
 	va_end(ap);
 }
 
-#define expect_error(text, ...) expect_error_q(text, 0, __VA_ARGS__, NULL)
+#define expect_error(text, ...) expect_error_q(text, 0, __VA_ARGS__, (const char *)NULL)
 
 /* e is an entry of the table's row for verb. */
 static void assert_action(const struct timeline_entry *e, const char *verb)
@@ -1147,15 +1147,15 @@ static void test_quick(void **state)
 
 	/* [quick] is validated even without --quick, and names its line */
 	expect_error_q("[guest a]\n[quick]\nguest.a.memory = tiny\n", 0,
-		       "t.ini:3: [quick] guest.a.memory: invalid size 'tiny'", NULL);
+		       "t.ini:3: [quick] guest.a.memory: invalid size 'tiny'", (const char *)NULL);
 	expect_error_q("[guest a]\n[quick]\nguest.a.memory = 1G\nguest.a.memory = 2G\n", 0,
-		       "t.ini:4: [quick] guest.a.memory: listed twice (first on line 3)", NULL);
+		       "t.ini:4: [quick] guest.a.memory: listed twice (first on line 3)", (const char *)NULL);
 	expect_error_q("[guest a]\n[quick]\ntimeline.5s = free b-1\n", 1,
-		       "t.ini:3: [quick] timeline.5s: free b-1: 'b-1' matches no guest", NULL);
+		       "t.ini:3: [quick] timeline.5s: free b-1: 'b-1' matches no guest", (const char *)NULL);
 	/* the file's own timeline would not fit a quick duration */
 	expect_error_q("[scenario]\nduration = 90s\n[timeline]\n60s = ksm on\n[quick]\n"
 		       "scenario.duration = 10s\n", 1,
-		       "t.ini:4: [timeline] 60s: after the end of the run (duration = 10s)", NULL);
+		       "t.ini:4: [timeline] 60s: after the end of the run (duration = 10s)", (const char *)NULL);
 }
 
 static void test_print_keys(void **state)

@@ -132,7 +132,7 @@ static int fill(struct jsonchan *ch, uint64_t deadline_ns)
 
 /* Parse the line [pos, nl) and move past it: 1 a message in *msg, 0 a
  * blank (or dropped) line, -1 an error. */
-static int take_line(struct jsonchan *ch, char *nl, json_t **msg)
+static int take_line(struct jsonchan *ch, const char *nl, json_t **msg)
 {
 	const char *line = ch->in.buf + ch->pos;
 	size_t len = (size_t)(nl - line);
