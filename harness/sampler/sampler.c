@@ -46,6 +46,7 @@ struct sampler {
 	uint64_t t_start_ns, busy_ns, cpu_ns;
 	unsigned long rows;
 	int hold_slow;			/* sampler_hold_slow() */
+	int guest_psi;			/* sampler_want_guest_psi() */
 	sampler_tap_fn tap;
 	void *tap_opaque;
 	void *init_arg;			/* sampler_init_arg(), during an init */
@@ -198,6 +199,17 @@ static void put_row(struct sampler *s, const char *series, double value)
 	s->rows++;
 	if (s->tap)
 		s->tap(s->tap_opaque, s->cur_t_ms, s->cur_name, series, value);
+}
+
+void sampler_want_guest_psi(struct sampler *s, int on)
+{
+	if (s)
+		s->guest_psi = on;
+}
+
+int sampler_guest_psi_wanted(const struct sampler *s)
+{
+	return s->guest_psi;
 }
 
 void sampler_set_tap(struct sampler *s, sampler_tap_fn fn, void *opaque)

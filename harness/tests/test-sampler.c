@@ -262,6 +262,8 @@ static void test_one_tick(void **state)
 	assert_null(strstr(csv, "guest-2.pss_mib"));
 	assert_true(has_row(csv, "balloon,guest-1.actual_mib,512"));
 	assert_true(has_row(csv, "balloon,guest-2.actual_mib,1024"));
+	/* the balloon's maximum beside it, for the policies' replay */
+	assert_non_null(strstr(csv, ",balloon,guest-2.max_mib,"));
 	/* QEMU says bytes; the series is MiB like every memory series */
 	assert_true(has_row(csv, "balloonstats,guest-1.stat-free-memory_mib,100"));
 	assert_null(strstr(csv, "stat-free-memory,"));
@@ -286,6 +288,7 @@ static void test_rates(void **state)
 	uint64_t t0 = mono_ns();
 
 	assert_non_null(s);
+	sampler_want_guest_psi(s, 1);	/* the psi policy's third agent job */
 	/* no cgroup: that source is skipped, with the reason */
 	assert_int_equal(events_count(f, "no host_memory_limit"), 1);
 	assert_int_equal(sampler_tick(s), 6);
@@ -334,6 +337,7 @@ static void test_agent_failure(void **state)
 
 	f->fv[0].agent_fail = 1;
 	assert_int_equal(sampler_tick(s), 6);
+
 	assert_int_equal(f->fv[0].exec_calls, 1);
 	while (mono_ns() - t0 < 300 * MS) {
 		sampler_tick(s);
@@ -413,6 +417,9 @@ static void test_summary(void **state)
 	assert_true(metric(f, "cgroup_oom_kill") == 0);
 	assert_true(metric(f, "cgroup_oom_events") == 0);
 	assert_true(metric(f, "sampler_cpu_pct") >= 0);
+	/* over 2 s of ticks no guest was asked for its PSI: nobody wanted it */
+	assert_true(f->fv[0].read_calls + f->fv[1].read_calls >= 1);
+	assert_int_equal(f->fv[0].psi_calls + f->fv[1].psi_calls, 0);
 	sampler_free(s);
 }
 
