@@ -14,6 +14,7 @@
 #        with sanitizers into build/sanitize/ (workloads stay static and
 #        unsanitized: they run inside the guest).
 #        V=1 shows the commands.
+#        FUZZ_SECONDS=N (make fuzz, per target), FUZZ_CC=clang.
 
 DEVELOPER ?= 1
 SANITIZE ?=
@@ -123,7 +124,7 @@ FUZZ_CFLAGS = $(filter-out -Wno-format-truncation -O2,$(BASE_CFLAGS)) -O1 $(PKG_
 all: harness workloads guest
 
 help:
-	@sed -n '3,18p' Makefile
+	@sed -n '3,17p' Makefile
 
 # Set-up: installs what is missing (fast when everything is there).
 deps:
