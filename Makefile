@@ -14,6 +14,7 @@
 #        with sanitizers into build/sanitize/ (workloads stay static and
 #        unsanitized: they run inside the guest).
 #        V=1 shows the commands.
+#        FUZZ_SECONDS=N (make fuzz, per target), FUZZ_CC=clang.
 
 DEVELOPER ?= 1
 SANITIZE ?=
@@ -109,7 +110,7 @@ HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo 1)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_LIB_SRC := $(wildcard harness/util/*.c harness/host/*.c harness/guest/*.c harness/scenario/*.c \
 	harness/results/*.c harness/knobs/*.c) harness/vm/qmp.c reports/resultset.c reports/workload.c \
-	fuzz/peer.c
+	workloads/lib/profile.c workloads/lib/wlopt.c fuzz/peer.c
 FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_LIB_SRC))
 FUZZ_TARGETS := $(patsubst fuzz/%.c,$(FUZZ_OUT)/%,$(wildcard fuzz/fuzz-*.c))
 # clang has no -Wformat-truncation; the rest of the warnings hold.
@@ -123,7 +124,7 @@ FUZZ_CFLAGS = $(filter-out -Wno-format-truncation -O2,$(BASE_CFLAGS)) -O1 $(PKG_
 all: harness workloads guest
 
 help:
-	@sed -n '3,18p' Makefile
+	@sed -n '3,17p' Makefile
 
 # Set-up: installs what is missing (fast when everything is there).
 deps:

@@ -5,6 +5,7 @@
 #include "sampler/host.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/jsontext.h"
 #include "results/results.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -137,7 +138,9 @@ static void sample_failed(struct sampler *s, struct source *src)
 	if (++src->errors > MAX_ERROR_EVENTS)
 		return;
 	results_event(s->res, "sample_error",
-		      json_pack("{s:s, s:s}", "source", src->name, "message", ocb_errmsg()));
+		      json_pack("{s:s, s:o}", "source", src->name, "message",
+				/* it may quote what a guest sent */
+				json_text(ocb_errmsg(), strlen(ocb_errmsg()))));
 }
 
 static void sample_one(struct sampler *s, struct source *src)
