@@ -319,6 +319,21 @@ static void report(void *opaque, const char *key, const char *value, const char 
 	snprintf(s->via, sizeof(s->via), "%s", via ? via : "local");
 }
 
+/* A knob route to the test host, journaling under a fresh state dir st;
+ * ksm.pages_to_scan = 4000 applied there. */
+static struct knob_route *route_4000(char *st, size_t len, struct knob_route_opts *o, struct seen *seen)
+{
+	struct knob_route *r;
+
+	fake_root_new(st, len);
+	o->root = "/nonexistent-root";
+	o->state_dir = st;
+	r = knob_route_new(o);
+	knob_route_add_host(r, TEST_URI, 1);
+	assert_int_equal(knob_route_apply(r, "ksm.pages_to_scan", "4000", report, seen), 0);
+	return r;
+}
+
 /* Set on that host (journaled first), restored to that host at the end,
  * and after a "crash" by `ocbench restore` from the journal. */
 static void test_knob_to_remote_host(void **state)
@@ -331,11 +346,7 @@ static void test_knob_to_remote_host(void **state)
 	size_t n = 0;
 
 	(void)state;
-	fake_root_new(st, sizeof(st));
-	o.state_dir = st;
-	r = knob_route_new(&o);
-	knob_route_add_host(r, TEST_URI, 1);
-	assert_int_equal(knob_route_apply(r, "ksm.pages_to_scan", "4000", report, &seen), 0);
+	r = route_4000(st, sizeof(st), &o, &seen);
 	assert_int_equal(seen.applied, 1);
 	assert_string_equal(seen.via, "libvirt " TEST_URI);
 	assert_int_equal(node.to_scan, 4000);
@@ -502,11 +513,7 @@ static void test_knobs_take_lock(void **state)
 	virDomainPtr other;
 
 	(void)state;
-	fake_root_new(st, sizeof(st));
-	o.state_dir = st;
-	r = knob_route_new(&o);
-	knob_route_add_host(r, TEST_URI, 1);
-	assert_int_equal(knob_route_apply(r, "ksm.pages_to_scan", "4000", report, &seen), 0);
+	r = route_4000(st, sizeof(st), &o, &seen);
 	assert_int_equal(lvlock_held(TEST_URI), 1);
 	assert_int_equal(knob_route_restore(r), 0);
 	knob_route_free(r);
