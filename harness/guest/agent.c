@@ -57,7 +57,7 @@ static int sync_once(struct agent *a, uint64_t deadline)
 	json_int_t token = (json_int_t)(++a->token & 0x3fffffffffffffull);
 	json_t *req = json_pack("{s:s, s:{s:I}}", "execute", "guest-sync-delimited",
 				"arguments", "id", token);
-	int rc = jsonchan_send(&a->ch, req);
+	int rc = jsonchan_send(&a->ch, req, deadline);
 
 	json_decref(req);
 	if (rc < 0)
@@ -110,7 +110,7 @@ int agent_command(struct agent *a, const char *cmd, json_t *args, json_t **ret,
 		return -1;
 	}
 	req = agent_request(cmd, args);
-	rc = jsonchan_send(&a->ch, req);
+	rc = jsonchan_send(&a->ch, req, deadline);
 	json_decref(req);
 	if (rc < 0)
 		return -1;

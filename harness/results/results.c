@@ -45,6 +45,7 @@ int results_write_json(const char *path, json_t *doc)
 int results_open(struct results_run *r, const char *dir, json_t *fields)
 {
 	struct strbuf p = STRBUF_INIT;
+	char unended[256];
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -54,7 +55,11 @@ int results_open(struct results_run *r, const char *dir, json_t *fields)
 	strbuf_addf(&p, "%s/guests", dir);
 	if (mkdir_p(p.buf, 0755) < 0)
 		goto out;
-	r->run = json_pack("{s:s, s:s}", "schema", RESULTS_SCHEMA_RUN, "status", "incomplete");
+	/* What run.json says until the run records its end: true of a run
+	 * that is still going, and of one whose harness died without a word. */
+	snprintf(unended, sizeof(unended), RESULTS_REASON_UNENDED, (long)getpid());
+	r->run = json_pack("{s:s, s:s, s:s}", "schema", RESULTS_SCHEMA_RUN, "status", "incomplete",
+			   "reason", unended);
 	if (fields)
 		json_object_update(r->run, fields);
 	json_decref(fields);
@@ -243,8 +248,10 @@ int results_close(struct results_run *r, const char *status, const char *reason)
 	if (!r->run)
 		return 0;
 	json_object_set_new(r->run, "status", json_string(status));
-	if (reason && strcmp(status, "complete") != 0)
-		json_object_set_new(r->run, "reason", json_string(reason));
+	if (strcmp(status, "complete") == 0)
+		json_object_del(r->run, "reason");
+	else
+		json_object_set_new(r->run, "reason", json_string(reason && *reason ? reason : status));
 	json_object_set_new(r->run, "duration_s", json_real(ns_to_s(mono_ns() - r->t0_ns)));
 	rc = results_flush(r);
 	if (r->events_fd >= 0)

@@ -74,7 +74,7 @@ static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const stru
 	struct vm_setup setup = {
 		.image = &gi, .uri = sp->uri ? sp->uri : c->opt->uri, .accel = *accel,
 		.rundir = c->rundir, .results_dir = dir,
-		.boot_timeout_ns = c->s->boot_timeout_ns, .cmd_timeout_ns = CMD_TIMEOUT_NS,
+		.boot_timeout_ns = c->s->boot_timeout_ns, .cmd_timeout_ns = c->s->command_timeout_ns,
 	};
 
 	memset(&gi, 0, sizeof(gi));
@@ -175,7 +175,7 @@ static int wait_wave(struct run_ctx *c, size_t first, size_t last)
 			else if (vm->ops->launch)
 				r = vm->ops->wait_ready(vm) < 0 ? -1 : 1;
 			if (r < 0)
-				return run_fail(c, ocb_errmsg());
+				return run_fail_gone(c, ocb_errmsg());
 			if (r == 1) {
 				g->up = 1;
 				pending--;
@@ -192,11 +192,12 @@ static int wait_wave(struct run_ctx *c, size_t first, size_t last)
 
 /* Boot in waves of as many guests as there are CPUs (at least two):
  * under TCG each booting guest keeps a core busy, more at once only
- * stretches every boot; under KVM boots are short anyway. */
+ * stretches every boot; under KVM boots are short anyway.  A scenario's
+ * boot_wave sets the wave (all at once: a start storm). */
 int run_boot_guests(struct run_ctx *c)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t wave = ncpu > 2 ? (size_t)ncpu : 2;
+	size_t wave = c->s->boot_wave ? c->s->boot_wave : ncpu > 2 ? (size_t)ncpu : 2;
 
 	for (size_t first = 0; first < c->n; first += wave) {
 		size_t last = first + wave < c->n ? first + wave : c->n;

@@ -95,6 +95,8 @@ struct scenario {
 	uint64_t host_memory_limit;	/* bytes; 0 (default): no cgroup cap */
 	unsigned sample_rate;		/* Hz, default 10 */
 	uint64_t boot_timeout_ns;	/* default 60s */
+	uint64_t command_timeout_ns;	/* one QMP or agent command; default 30s */
+	unsigned boot_wave;		/* guests launched at once; 0: one per CPU (>= 2) */
 	/* [report] */
 	char *report_headline;		/* metric patterns, NULL: the report's default */
 

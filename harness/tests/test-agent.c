@@ -230,6 +230,34 @@ static void test_eof(void **state)
 	fake_peer_close(&fp);
 }
 
+/* A guest that stopped reading (a SIGSTOPped QEMU, a frozen agent): the
+ * socket buffer fills and the send must give up at the command's
+ * deadline, not block forever; the channel is then unusable (part of a
+ * line may be out) and says so at once. */
+static void test_peer_stopped_reading(void **state)
+{
+	struct fake_peer fp;
+	struct agent *a;
+	struct agent_exec_result r;
+	struct strbuf big = STRBUF_INIT;
+	const char *argv[3] = { "/bin/echo", NULL, NULL };
+	char chunk[1024];
+
+	(void)state;
+	a = synced(&fp);
+	memset(chunk, 'x', sizeof(chunk));
+	for (int i = 0; i < 4096; i++)	/* 4 MiB: more than any socket buffers */
+		strbuf_add(&big, chunk, sizeof(chunk));
+	argv[1] = big.buf;
+	assert_int_equal(agent_exec(a, argv, SHORT, &r), -1);
+	assert_msg(ocb_errmsg(), "stopped reading");
+	assert_int_equal(agent_command(a, "guest-info", NULL, NULL, T), -1);
+	assert_msg(ocb_errmsg(), "not usable");
+	strbuf_release(&big);
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
 /* A guest that sends more than a socketpair buffers: a thread writes the
  * script while the client reads.  It stops when the client hangs up. */
 struct flood {
@@ -411,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_read_missing_file),
 		cmocka_unit_test(test_eof),
+		cmocka_unit_test(test_peer_stopped_reading),
 		cmocka_unit_test(test_reply_cap),
 		cmocka_unit_test(test_newline_flood),
 		cmocka_unit_test(test_file_cap),

@@ -167,6 +167,51 @@ static void test_csv_unwritable(void **state)
 	strbuf_release(&dir);
 }
 
+static json_t *load_json(const char *dir, const char *name)
+{
+	struct strbuf p = STRBUF_INIT;
+	json_t *doc;
+
+	strbuf_addf(&p, "%s/%s", dir, name);
+	doc = json_load_file(p.buf, 0, NULL);
+	strbuf_release(&p);
+	assert_non_null(doc);
+	return doc;
+}
+
+/* A run's harness SIGKILLed leaves the run.json results_open() wrote:
+ * it must say incomplete with a reason (the schema requires one) naming
+ * the harness and the kill; a complete run has no reason, a failed one
+ * its own. */
+static void test_run_json_before_its_end(void **state)
+{
+	struct results_run r;
+	struct strbuf dir = STRBUF_INIT;
+	char pid[32];
+	json_t *doc;
+
+	(void)state;
+	strbuf_addf(&dir, "%s/unended", tmpdir);
+	assert_int_equal(results_open(&r, dir.buf, NULL), 0);
+	doc = load_json(dir.buf, "run.json");
+	assert_string_equal(json_string_value(json_object_get(doc, "status")), "incomplete");
+	snprintf(pid, sizeof(pid), "pid %ld", (long)getpid());
+	assert_non_null(strstr(json_string_value(json_object_get(doc, "reason")), pid));
+	assert_non_null(strstr(json_string_value(json_object_get(doc, "reason")), "SIGKILL"));
+	json_decref(doc);
+	assert_int_equal(results_close(&r, "complete", NULL), 0);
+	doc = load_json(dir.buf, "run.json");
+	assert_null(json_object_get(doc, "reason"));
+	json_decref(doc);
+
+	assert_int_equal(results_open(&r, dir.buf, NULL), 0);
+	assert_int_equal(results_close(&r, "failed", "guest-1: QEMU killed by signal 9"), 0);
+	doc = load_json(dir.buf, "run.json");
+	assert_string_equal(json_string_value(json_object_get(doc, "reason")), "guest-1: QEMU killed by signal 9");
+	json_decref(doc);
+	strbuf_release(&dir);
+}
+
 static void hex_of(const char *msg, size_t n, char hex[SHA256_HEX_LEN + 1])
 {
 	struct sha256 s;
@@ -311,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_gate_in_run_json),
 		cmocka_unit_test(test_csv_streamed),
 		cmocka_unit_test(test_csv_unwritable),
+		cmocka_unit_test(test_run_json_before_its_end),
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_sha256_file),
 		cmocka_unit_test(test_image_identity),

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 void jsonchan_init(struct jsonchan *ch, int fd, const char *label)
@@ -75,15 +76,62 @@ static int overflow(struct jsonchan *ch)
 			"its end of line); dropped", ch->label, ch->max_line, got);
 }
 
-int jsonchan_send(struct jsonchan *ch, json_t *msg)
+/* Write all of buf before the deadline, never blocking past it: a peer
+ * that stopped reading (a SIGSTOPped QEMU, a frozen agent) fills the
+ * socket buffer, and a blocking write would wait forever.  0, or -1 with
+ * errno (ETIMEDOUT at the deadline). */
+static int send_by(int fd, const char *buf, size_t len, uint64_t deadline_ns)
 {
-	char *text = json_dumps(msg, JSON_COMPACT);
+	while (len) {
+		struct pollfd p = { fd, POLLOUT, 0 };
+		uint64_t now = mono_ns();
+		ssize_t n = send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		int r;
+
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (now >= deadline_ns) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		r = poll(&p, 1, (int)((deadline_ns - now + 999999) / 1000000));
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+	return 0;
+}
+
+int jsonchan_send(struct jsonchan *ch, json_t *msg, uint64_t deadline_ns)
+{
+	char *text;
+	size_t len;
 	int rc = 0;
 
+	if (ch->send_broken)
+		return ocb_fail("%s: an earlier message could not be sent whole (the peer stopped "
+				"reading); the channel is not usable", ch->label);
+	text = json_dumps(msg, JSON_COMPACT);
 	if (!text)
 		return ocb_fail("%s: cannot encode message as JSON", ch->label);
-	if (write_all(ch->fd, text, strlen(text)) < 0 || write_all(ch->fd, "\n", 1) < 0)
-		rc = ocb_fail_errno("%s: cannot send %s", ch->label, text);
+	len = strlen(text);
+	text[len] = '\n';	/* one write of the line and its newline */
+	if (send_by(ch->fd, text, len + 1, deadline_ns) < 0) {
+		int timed_out = errno == ETIMEDOUT;
+
+		/* part of a line may be out: nothing more can follow it */
+		ch->send_broken = 1;
+		text[len] = '\0';
+		if (timed_out)
+			rc = ocb_fail("%s: cannot send %.200s: the peer stopped reading (timed out)",
+				      ch->label, text);
+		else
+			rc = ocb_fail_errno("%s: cannot send %.200s", ch->label, text);
+	}
 	free(text);
 	return rc;
 }

@@ -229,6 +229,16 @@ static int qemu_alive(struct vm *vm)
 gone:
 	describe_status(p->exit_status, &why);
 	tail_of(p->log_path, 3, &log);
+	if (WIFEXITED(p->exit_status) && WEXITSTATUS(p->exit_status) == 0) {
+		/* QEMU quits by itself (-no-reboot) when the guest resets or
+		 * powers off: a panic (panic=-1), a triple fault; the guest's
+		 * console says which */
+		char con[4200];
+
+		snprintf(con, sizeof(con), "%s/console.log", vm->cfg.outdir);
+		strbuf_adds(&why, " (the guest reset or powered off); last console lines: ");
+		tail_of(con, 3, &why);
+	}
 	ocb_fail("%s: QEMU %s%s%s", vm->cfg.name, why.buf, log.len ? ": " : "", strbuf_str(&log));
 	strbuf_release(&why);
 	strbuf_release(&log);
