@@ -30,6 +30,23 @@ struct results_file {
 #define RESULTS_SYNC_NS (1000000000ull)
 #define RESULTS_PENDING_MAX (64 * 1024)
 
+/* Append whole lines or nothing: a write that fails part way (ENOSPC on
+ * a full file system) is cut back to where it began, so a reader never
+ * meets a half line.  0, or -1 with errno. */
+static int append_lines(int fd, const char *buf, size_t len)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+	int e;
+
+	if (write_all(fd, buf, len) == 0)
+		return 0;
+	e = errno;
+	if (end >= 0 && ftruncate(fd, end) < 0)
+		e = errno;
+	errno = e;
+	return -1;
+}
+
 int results_write_json(const char *path, json_t *doc)
 {
 	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -105,8 +122,9 @@ void results_event(struct results_run *r, const char *type, json_t *fields)
 		if (line) {
 			memcpy(line, text, len);
 			line[len] = '\n';
-			if (write_all(r->events_fd, line, len + 1) < 0)
-				fprintf(stderr, "ocbench: cannot append to %s/events.jsonl\n", r->dir);
+			if (append_lines(r->events_fd, line, len + 1) < 0)
+				fprintf(stderr, "ocbench: cannot append to %s/events.jsonl: %s\n", r->dir,
+					strerror(errno));
 			free(line);
 		}
 	}
@@ -188,7 +206,7 @@ static int file_sync(struct results_run *r, struct results_file *f)
 	f->synced_ns = mono_ns();
 	if (f->pending.len == 0)
 		return 0;
-	if ((f->fd < 0 && file_open(r, f) < 0) || write_all(f->fd, f->pending.buf, f->pending.len) < 0) {
+	if ((f->fd < 0 && file_open(r, f) < 0) || append_lines(f->fd, f->pending.buf, f->pending.len) < 0) {
 		f->failed = 1;
 		if (f->fd >= 0)
 			ocb_fail_errno("cannot write %s/%s", r->dir, f->relpath);

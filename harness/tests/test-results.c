@@ -19,7 +19,10 @@
 #include "util/fsutil.h"
 #include "util/strbuf.h"
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 static char tmpdir[] = "/tmp/ocb-test-results-XXXXXX";
 
@@ -164,6 +167,53 @@ static void test_csv_unwritable(void **state)
 	assert_int_equal(results_flush(&r), -1);
 	assert_non_null(strstr(ocb_errmsg(), "guests/g"));
 	assert_int_equal(results_close(&r, "complete", NULL), -1);
+	strbuf_release(&dir);
+}
+
+/* A file system that fills up takes part of a write and refuses the
+ * rest (ENOSPC; here the same short write from RLIMIT_FSIZE, in a child
+ * so that nothing else of the test is limited): the CSV and events.jsonl
+ * keep whole lines only, the failed part is cut back, the flush fails. */
+static void test_full_fs_whole_lines(void **state)
+{
+	struct results_run r;
+	struct strbuf dir = STRBUF_INIT;
+	char *t;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	strbuf_addf(&dir, "%s/full", tmpdir);
+	assert_int_equal(results_open(&r, dir.buf, NULL), 0);
+	results_append(&r, "samples.csv", "t_ms,source,series,value", "0,host,a,1");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit lim = { 60, 60 };
+
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &lim) < 0)
+			_exit(2);
+		results_event(&r, "first", json_pack("{s:s}", "k", "0123456789"));	/* fits */
+		results_event(&r, "second", json_pack("{s:s}", "k", "0123456789"));	/* crosses */
+		results_append(&r, "samples.csv", "t_ms,source,series,value",
+			       "1000,host,a_longer_series_name,2.5");
+		st = results_flush(&r) == -1 ? 0 : 3;
+		results_close(&r, "failed", "test");	/* frees (valgrind watches the child too) */
+		_exit(st);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	t = file_text(dir.buf, "samples.csv");
+	assert_string_equal(t, "t_ms,source,series,value\n0,host,a,1\n");
+	free(t);
+	t = file_text(dir.buf, "events.jsonl");
+	assert_non_null(strstr(t, "\"type\":\"first\""));
+	assert_null(strstr(t, "second"));
+	assert_true(t[strlen(t) - 1] == '\n');
+	free(t);
+	results_close(&r, "failed", "test");
 	strbuf_release(&dir);
 }
 
@@ -357,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_csv_streamed),
 		cmocka_unit_test(test_csv_unwritable),
 		cmocka_unit_test(test_run_json_before_its_end),
+		cmocka_unit_test(test_full_fs_whole_lines),
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_sha256_file),
 		cmocka_unit_test(test_image_identity),
