@@ -4,6 +4,7 @@
 #   make run          set up, build, run scenarios/quickstart.ini
 #   make check        set up, build, run every test (unit + TCG integration)
 #   make bench        set up, build, print the benchmark ratios
+#   make faults       set up, build, run the fault matrix (FAULT_REPEAT=10)
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -12,6 +13,9 @@
 #        with sanitizers into build/sanitize/ (workloads stay static and
 #        unsanitized: they run inside the guest).
 #        V=1 shows the commands.
+#        FAULT_REPEAT=N runs of each fault in `make faults` (make check: 1);
+#        FAULT_SEED=N replays a matrix; FAULT_ONLY=NAME,... some faults;
+#        FAULT_LOCK=PATH holds flock(PATH) around each of its runs.
 
 DEVELOPER ?= 1
 SANITIZE ?=
@@ -97,14 +101,14 @@ BENCHES := $(patsubst %.c,$(B)/%,$(BENCH_SRC))
 
 GUEST := $(OUT)/guest/.stamp
 
-.PHONY: all deps harness workloads guest run check check-unit bench install clean help FORCE
+.PHONY: all deps harness workloads guest run check check-unit bench faults install clean help FORCE
 # Keep intermediate objects (the static workload objects are built through
 # a pattern chain; without this make deletes and rebuilds them every time).
 .SECONDARY:
 all: harness workloads guest
 
 help:
-	@sed -n '3,16p' Makefile
+	@sed -n '3,20p' Makefile
 
 # Set-up: installs what is missing (fast when everything is there).
 deps:
@@ -195,8 +199,19 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(WL_TESTS) $(BENCHES)
 	$(Q)ci/check-layers && ci/test-check-layers >/dev/null
 	$(Q)ci/start-libvirtd || echo "check: libvirtd could not be started: the libvirt tests will skip"
-	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" \
-		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
+	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" FAULT_REPEAT=1 \
+		OCB_GUEST_LOCK="$(FAULT_LOCK)" ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
+
+# The fault matrix (harness/tests/test-int-faults.c): each fault injected
+# at a random point of FAULT_REPEAT real runs, then its table.  make check
+# runs it with FAULT_REPEAT=1.
+FAULT_REPEAT ?= 10
+FAULT_LOCK ?=
+faults: deps
+	$(Q)$(MAKE) --no-print-directory all $(B)/harness/tests/test-int-faults
+	$(Q)ci/start-libvirtd || echo "faults: libvirtd could not be started: its fault will skip"
+	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) FAULT_REPEAT=$(FAULT_REPEAT) OCB_GUEST_LOCK="$(FAULT_LOCK)" \
+		$(B)/harness/tests/test-int-faults
 
 # Unit tests only (no guest boots): quick edit-compile-test loop.
 check-unit: $(UNIT_TESTS) $(WL_TESTS)

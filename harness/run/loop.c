@@ -7,6 +7,7 @@
 #include "util/jsontext.h"
 #include "util/interrupt.h"
 #include "util/progress.h"
+#include "util/runcmd.h"
 #include "util/units.h"
 #include "vm/vm.h"
 
@@ -142,7 +143,7 @@ int run_idle(struct run_ctx *c, uint64_t ns)
 /* A guest operation failed: a dead QEMU is the better explanation. */
 int run_guest_failed(struct run_ctx *c, struct guest_state *g)
 {
-	char msg[OCB_ERR_MAX];
+	char msg[OCB_ERR_MAX + 128];
 
 	snprintf(msg, sizeof(msg), "%s", ocb_errmsg());
 	/* A QEMU that was killed closes its sockets before it can be reaped:
@@ -153,5 +154,10 @@ int run_guest_failed(struct run_ctx *c, struct guest_state *g)
 			return run_fail_gone(c, ocb_errmsg());
 		sleep_ns(10 * 1000000ull, NULL);
 	}
+	/* a hung guest: say so when it is its QEMU that was stopped */
+	if (g->vm->ops->pid && process_stopped(g->vm->ops->pid(g->vm)))
+		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg),
+			 " (QEMU, pid %ld, is stopped: SIGSTOP or SIGTSTP; it cannot answer)",
+			 (long)g->vm->ops->pid(g->vm));
 	return run_fail(c, msg);
 }

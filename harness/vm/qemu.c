@@ -212,6 +212,30 @@ static void tail_of(const char *path, int lines, struct strbuf *out)
 	strbuf_release(&all);
 }
 
+/* QEMU quits by itself (-no-reboot) when the guest resets or powers off:
+ * a kernel panic (panic=-1), a triple fault.  The console says which:
+ * its "Kernel panic" line when there is one (the register dump after it
+ * would hide it), else its last lines. */
+static void guest_went_away(struct vm *vm, struct strbuf *why)
+{
+	struct strbuf tail = STRBUF_INIT;
+	char con[4200];
+	const char *panic;
+
+	snprintf(con, sizeof(con), "%s/console.log", vm->cfg.outdir);
+	tail_of(con, 60, &tail);
+	strbuf_adds(why, " (the guest reset or powered off); ");
+	panic = strstr(strbuf_str(&tail), "Kernel panic");
+	if (panic)
+		strbuf_addf(why, "console: %.*s", (int)strcspn(panic, "\r\n"), panic);
+	else {
+		strbuf_reset(&tail);
+		tail_of(con, 3, &tail);
+		strbuf_addf(why, "last console lines: %s", tail.len ? tail.buf : "(console is empty)");
+	}
+	strbuf_release(&tail);
+}
+
 /* Has QEMU exited?  Fills the message with its status and stderr tail. */
 static int qemu_alive(struct vm *vm)
 {
@@ -229,16 +253,8 @@ static int qemu_alive(struct vm *vm)
 gone:
 	describe_status(p->exit_status, &why);
 	tail_of(p->log_path, 3, &log);
-	if (WIFEXITED(p->exit_status) && WEXITSTATUS(p->exit_status) == 0) {
-		/* QEMU quits by itself (-no-reboot) when the guest resets or
-		 * powers off: a panic (panic=-1), a triple fault; the guest's
-		 * console says which */
-		char con[4200];
-
-		snprintf(con, sizeof(con), "%s/console.log", vm->cfg.outdir);
-		strbuf_adds(&why, " (the guest reset or powered off); last console lines: ");
-		tail_of(con, 3, &why);
-	}
+	if (WIFEXITED(p->exit_status) && WEXITSTATUS(p->exit_status) == 0)
+		guest_went_away(vm, &why);
 	ocb_fail("%s: QEMU %s%s%s", vm->cfg.name, why.buf, log.len ? ": " : "", strbuf_str(&log));
 	strbuf_release(&why);
 	strbuf_release(&log);
@@ -358,8 +374,10 @@ static int qemu_poll_ready(struct vm *vm, uint64_t attempt_ns)
 	}
 	snprintf(path, sizeof(path), "%s/console.log", c->outdir);
 	tail_of(path, 5, &tail);
-	ocb_fail("%s: guest agent not ready within %.0f s; last console lines: %s", c->name,
-		 ns_to_s(c->boot_timeout_ns), tail.len ? tail.buf : "(console is empty)");
+	ocb_fail("%s: guest agent not ready within %.0f s%s; last console lines: %s", c->name,
+		 ns_to_s(c->boot_timeout_ns),
+		 process_stopped(p->proc.pid) ? " (QEMU is stopped: SIGSTOP or SIGTSTP)" : "",
+		 tail.len ? tail.buf : "(console is empty)");
 	strbuf_release(&tail);
 	return -1;
 }
