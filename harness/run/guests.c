@@ -16,7 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BOOT_LOOK_NS (100 * 1000000ull)	/* one look at a booting guest */
+#define BOOT_LOOK_NS (100 * 1000000ull)	/* one pass over the booting guests */
+#define BOOT_LOOK_MIN_NS (2 * 1000000ull)	/* the shortest look at one */
 #define CGROUP_RMDIR_NS (5 * 1000000000ull)	/* host_memory_limit */
 
 /* ---- configuration ------------------------------------------------------ */
@@ -154,13 +155,19 @@ static int guest_up(struct run_ctx *c, struct guest_state *g)
 }
 
 /* Wait for the guests [first, last) to answer, looking at each in turn
- * and ticking the sampler between looks, so samples.csv covers the boot
- * (QEMU RSS growing, host memory) on the run's one clock. */
+ * and ticking the sampler after each look, so samples.csv covers the boot
+ * (QEMU RSS growing, host memory) on the run's one clock.  A pass over
+ * the pending guests takes about BOOT_LOOK_NS whatever their number, so
+ * a start storm of many guests does not starve the sampler. */
 static int wait_wave(struct run_ctx *c, size_t first, size_t last)
 {
 	size_t pending = last - first, up = first;
 
 	while (pending) {
+		uint64_t look = BOOT_LOOK_NS / pending;
+
+		if (look < BOOT_LOOK_MIN_NS)
+			look = BOOT_LOOK_MIN_NS;
 		for (size_t i = first; i < last; i++) {
 			struct guest_state *g = &c->gs[i];
 			struct vm *vm = g->vm;
@@ -171,7 +178,7 @@ static int wait_wave(struct run_ctx *c, size_t first, size_t last)
 			if (run_stop_requested(c))
 				return -1;
 			if (vm->ops->launch && vm->ops->poll_ready)
-				r = vm->ops->poll_ready(vm, BOOT_LOOK_NS);
+				r = vm->ops->poll_ready(vm, look);
 			else if (vm->ops->launch)
 				r = vm->ops->wait_ready(vm) < 0 ? -1 : 1;
 			if (r < 0)
@@ -182,9 +189,9 @@ static int wait_wave(struct run_ctx *c, size_t first, size_t last)
 				progress_guests(++up, c->n);
 				guest_up(c, g);
 			}
+			if (c->sampler)
+				sampler_tick(c->sampler);
 		}
-		if (c->sampler)
-			sampler_tick(c->sampler);
 		results_sync_due(&c->res);
 	}
 	return 0;

@@ -71,6 +71,37 @@ static void test_sync(void **state)
 	fake_peer_close(&fp);
 }
 
+/* A booting guest looked at briefly, many times (a start storm): the
+ * question is asked once, its answer may come later and in pieces (the
+ * part read in one look is kept for the next), an older token's answer
+ * is skipped, and nothing is asked again meanwhile. */
+static void test_sync_poll_slow_answer(void **state)
+{
+	struct fake_peer fp;
+	struct agent *a;
+	const char *heard;
+
+	(void)state;
+	fake_peer_open(&fp);
+	a = agent_new(fp.client, "guest-1");
+	agent_set_token_seed(a, SEED);
+	assert_int_equal(agent_sync_poll(a, 0), 0);	/* asked, no answer yet */
+	assert_int_equal(agent_sync_poll(a, SHORT), 0);
+	fake_peer_say(&fp, "\xff{\"return\": 17}\n\xff{\"return\": ");	/* an old one, half of ours */
+	assert_int_equal(agent_sync_poll(a, SHORT), 0);
+	fake_peer_say(&fp, "1001}\n");
+	assert_int_equal(agent_sync_poll(a, SHORT), 1);
+	heard = fake_peer_heard(&fp);
+	assert_non_null(strstr(heard, "guest-sync-delimited"));
+	assert_null(strstr(strstr(heard, "guest-sync-delimited") + 1, "guest-sync-delimited"));
+	/* synced: a command goes out without another sync */
+	fake_peer_say(&fp, "{\"return\": {}}\n");
+	assert_int_equal(agent_command(a, "guest-ping", NULL, NULL, T), 0);
+	assert_null(strstr(fake_peer_heard(&fp), "guest-sync"));
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
 static void test_sync_retries_until_answered(void **state)
 {
 	struct fake_peer fp;
@@ -439,6 +470,7 @@ int main(void)
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_read_missing_file),
 		cmocka_unit_test(test_eof),
+		cmocka_unit_test(test_sync_poll_slow_answer),
 		cmocka_unit_test(test_peer_stopped_reading),
 		cmocka_unit_test(test_reply_cap),
 		cmocka_unit_test(test_newline_flood),

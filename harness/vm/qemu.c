@@ -358,7 +358,7 @@ static int qemu_poll_ready(struct vm *vm, uint64_t attempt_ns)
 	struct strbuf tail = STRBUF_INIT;
 	char path[4200];
 
-	if (agent_sync(p->agent, attempt_ns, attempt_ns) == 0) {
+	if (agent_sync_poll(p->agent, attempt_ns) == 1) {
 		vm->boot_ns = mono_ns() - p->t_launch;
 		if (c->balloon && c->stats_period_s &&
 		    qmp_balloon_stats_enable(p->qmp, BALLOON_QOM_PATH, (int)c->stats_period_s,
