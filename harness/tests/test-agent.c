@@ -102,6 +102,23 @@ static void test_sync_poll_slow_answer(void **state)
 	fake_peer_close(&fp);
 }
 
+/* An agent that talks garbage (no 0xFF delimiter, no JSON): the sync
+ * times out and the message says what came instead, and how much. */
+static void test_sync_garbage_named(void **state)
+{
+	struct fake_peer fp;
+	struct agent *a;
+
+	(void)state;
+	fake_peer_open(&fp);
+	a = agent_new(fp.client, "guest-1");
+	fake_peer_say(&fp, "not-json\nnot-json\n");
+	assert_int_equal(agent_sync(a, SHORT, SHORT), -1);
+	assert_msg(ocb_errmsg(), "only 18 bytes of something else, starting 'not-json.not-json.'");
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
 static void test_sync_retries_until_answered(void **state)
 {
 	struct fake_peer fp;
@@ -471,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_read_missing_file),
 		cmocka_unit_test(test_eof),
 		cmocka_unit_test(test_sync_poll_slow_answer),
+		cmocka_unit_test(test_sync_garbage_named),
 		cmocka_unit_test(test_peer_stopped_reading),
 		cmocka_unit_test(test_reply_cap),
 		cmocka_unit_test(test_newline_flood),

@@ -247,13 +247,13 @@ static const struct fault faults[] = {
 	  { "QMP", "monitor" } },
 	{ "agent-silent", "qemu", IN_TIMELINE, 4000, NULL, NULL,
 	  EXEC "\"" GA_BG("sleep 0.3; killall -STOP qemu-ga") "\"", NULL, NULL, NULL,
-	  { "agent" } },
+	  { "no answer (timed out)" } },
 	{ "agent-garbage", "qemu", IN_TIMELINE, 4000, NULL, NULL,
 	  EXEC "\"" GA_BG(GA_REPLACE "until yes not-json > " GA_PORT "; do usleep 20000; done") "\"",
-	  NULL, NULL, NULL, { "agent" } },
+	  NULL, NULL, NULL, { "starting 'not-json" } },
 	{ "agent-flood", "qemu", IN_TIMELINE, 4000, NULL, NULL,
 	  EXEC "\"" GA_BG(GA_REPLACE "until yes x | tr -dc x > " GA_PORT "; do usleep 20000; done") "\"",
-	  NULL, NULL, NULL, { "agent" } },
+	  NULL, NULL, NULL, { "starting 'xxxxxxxx" } },
 	{ "libvirtd-restart", "libvirt", AT_READY, 4000, NULL, NULL, NULL, NULL, inj_libvirtd_restart,
 	  NULL, { "libvirt", "connection" } },
 	{ "harness-sigint", "qemu", AT_QEMU, 6000, NULL, NULL, NULL, NULL, inj_sigint, NULL,
@@ -282,7 +282,7 @@ static void write_scenario(struct frun *r)
 	unsigned at = r->point_ms;
 
 	strbuf_addf(&sc, "; written by test-int-faults: fault %s at %u ms\n[scenario]\n"
-			 "name = fault-%s\nboot_timeout = 60s\ncommand_timeout = 5s\n%s\n"
+			 "name = fault-%s\nboot_timeout = 20s\ncommand_timeout = 5s\n%s\n"
 			 "[host]\nksm.pages_to_scan = 1234\nksm.sleep_millisecs = 37\n\n"
 			 "[guest guest]\nmemory = 256M\n%s\n[timeline]\n",
 		    f->name, at, f->name, f->scenario_extra ? f->scenario_extra : "",

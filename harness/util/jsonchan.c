@@ -156,6 +156,10 @@ static int fill(struct jsonchan *ch, uint64_t deadline_ns)
 			if (mono_ns() < deadline_ns)
 				continue;
 			ch->timed_out = 1;
+			if (ch->skipped)
+				return ocb_fail("%s: no answer (timed out), only %llu bytes of something else, "
+						"starting '%s'", ch->label, (unsigned long long)ch->skipped,
+						ch->skipped_head);
 			return ocb_fail("%s: no answer (timed out)", ch->label);
 		}
 		n = read(ch->fd, buf, sizeof(buf));
@@ -244,6 +248,23 @@ int jsonchan_recv(struct jsonchan *ch, uint64_t deadline_ns, json_t **msg)
 	}
 }
 
+/* The unparsed bytes are about to be dropped: count them, keep the first
+ * few (printable, for a message) of a run of skipped bytes. */
+static void note_skipped(struct jsonchan *ch)
+{
+	size_t n = ch->in.len - ch->pos, have = strlen(ch->skipped_head);
+
+	if (!ch->skipped)
+		have = ch->skipped_head[0] = '\0';
+	for (size_t i = 0; i < n && have + 1 < sizeof(ch->skipped_head); i++) {
+		unsigned char b = (unsigned char)ch->in.buf[ch->pos + i];
+
+		ch->skipped_head[have++] = b >= 0x20 && b < 0x7f ? (char)b : '.';
+		ch->skipped_head[have] = '\0';
+	}
+	ch->skipped += n;
+}
+
 int jsonchan_skip_to_delimiter(struct jsonchan *ch, uint64_t deadline_ns)
 {
 	ch->timed_out = 0;
@@ -255,8 +276,10 @@ int jsonchan_skip_to_delimiter(struct jsonchan *ch, uint64_t deadline_ns)
 		if (ff) {
 			ch->pos = (size_t)(ff - ch->in.buf) + 1;
 			ch->scanned = ch->pos;
+			ch->skipped = 0;
 			return 0;
 		}
+		note_skipped(ch);
 		drop_all(ch, 0);
 		if (ch->eof)
 			return ocb_fail("%s: connection closed by peer", ch->label);

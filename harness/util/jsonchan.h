@@ -36,6 +36,10 @@ struct jsonchan {
 	int eof;
 	int timed_out;		/* the last recv failed only because of its deadline */
 	int send_broken;	/* a send stopped part way (deadline): unusable */
+	/* what jsonchan_skip_to_delimiter() threw away since its last
+	 * delimiter: a timeout's message says so (a peer talking garbage) */
+	uint64_t skipped;
+	char skipped_head[41];
 };
 
 void jsonchan_init(struct jsonchan *ch, int fd, const char *label);
