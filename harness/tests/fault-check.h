@@ -19,6 +19,7 @@
 #include "util/fsutil.h"
 #include "util/runcmd.h"
 #include "util/strbuf.h"
+#include "int-util.h"
 
 /* ---- host knobs --------------------------------------------------------- */
 
@@ -220,42 +221,7 @@ static inline int results_valid(const char *dir, size_t *n, char *why, size_t wl
 	return ok;
 }
 
-/* ---- orphans --------------------------------------------------------------- */
-
-/* Processes whose command line has both needles (needle2 may be NULL). */
-static inline int procs_with(const char *needle, const char *needle2, char *why, size_t wlen)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int found = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		char path[300], buf[8192];
-		FILE *f;
-		size_t n;
-
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
-		if (!(f = fopen(path, "r")))
-			continue;
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		for (size_t i = 0; i < n; i++)
-			if (buf[i] == '\0')
-				buf[i] = ' ';
-		buf[n] = '\0';
-		if (strstr(buf, needle) && (!needle2 || strstr(buf, needle2))) {
-			if (!found)
-				snprintf(why, wlen, "pid %s: %.120s", e->d_name, buf);
-			found++;
-		}
-	}
-	closedir(d);
-	return found;
-}
+/* ---- orphans (processes: int_procs_with() of int-util.h) ------------------- */
 
 static void fault_quiet(void *opaque, virErrorPtr err)
 {

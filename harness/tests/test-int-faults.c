@@ -102,7 +102,7 @@ static pid_t find_qemu(const struct frun *r)
 {
 	char why[256] = "";
 
-	if (!procs_with(r->root, "qemu-system", why, sizeof(why)))
+	if (!int_procs_with(r->root, "qemu-system", why, sizeof(why)))
 		return 0;
 	return (pid_t)atol(why + 4);	/* "pid N: ..." */
 }
@@ -151,19 +151,49 @@ static int inj_sigint(struct frun *r) { return kill(r->c.pid, SIGINT); }
 static int inj_sigterm(struct frun *r) { return kill(r->c.pid, SIGTERM); }
 static int inj_sigkill(struct frun *r) { return kill(r->c.pid, SIGKILL); }
 
+/* The process named libvirtd (its comm, not a command line mentioning
+ * it) and its command line, words separated by spaces. */
+static pid_t find_libvirtd(char *argv_text, size_t len)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t pid = 0;
+
+	while (d && !pid && (e = readdir(d))) {
+		char path[300];
+		struct strbuf comm = STRBUF_INIT, cmd = STRBUF_INIT;
+
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		if (e->d_name[0] >= '1' && e->d_name[0] <= '9' && read_file(path, &comm) == 0 &&
+		    !strcmp(comm.buf, "libvirtd\n")) {
+			snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+			if (read_file(path, &cmd) == 0 && cmd.len) {
+				for (size_t i = 0; i + 1 < cmd.len; i++)
+					if (!cmd.buf[i])
+						cmd.buf[i] = ' ';
+				snprintf(argv_text, len, "%s", cmd.buf);
+				pid = (pid_t)atol(e->d_name);
+			}
+		}
+		strbuf_release(&comm);
+		strbuf_release(&cmd);
+	}
+	if (d)
+		closedir(d);
+	return pid;
+}
+
 /* libvirtd stopped and started again with its own command line. */
 static int inj_libvirtd_restart(struct frun *r)
 {
-	char why[512] = "", argv_text[512];
+	char argv_text[1024];
 	struct strvec argv = STRVEC_INIT;
 	struct strbuf out = STRBUF_INIT;
-	pid_t pid;
+	pid_t pid = find_libvirtd(argv_text, sizeof(argv_text));
 	char *save = NULL;
 
-	if (!procs_with("libvirtd", NULL, why, sizeof(why)) || strncmp(why, "pid ", 4))
+	if (!pid)
 		return snprintf(r->note, sizeof(r->note), "no libvirtd runs"), -1;
-	pid = (pid_t)atol(why + 4);
-	snprintf(argv_text, sizeof(argv_text), "%s", strchr(why, ':') + 2);
 	if (kill(pid, SIGTERM) < 0)
 		return -1;
 	for (int i = 0; i < 300 && kill(pid, 0) == 0; i++)
@@ -372,7 +402,7 @@ static int orphans(const struct frun *r, pid_t harness, char *why, size_t len)
 
 	snprintf(dom, sizeof(dom), "guest=ocbench-%ld-", (long)harness);
 	for (int i = 0; i < 100; i++) {
-		n = procs_with(r->root, NULL, why, len) + procs_with(dom, "qemu", why, len);
+		n = int_procs_with(r->root, NULL, why, len) + int_procs_with(dom, "qemu", why, len);
 		if (!strcmp(r->f->backend, "libvirt"))
 			n += domains_left(LV_URI, harness, why, len) > 0;
 		if (!n)
@@ -383,7 +413,7 @@ static int orphans(const struct frun *r, pid_t harness, char *why, size_t len)
 		char w[256] = "";
 		pid_t p;
 
-		if (!procs_with(r->root, NULL, w, sizeof(w)) && !procs_with(dom, "qemu", w, sizeof(w)))
+		if (!int_procs_with(r->root, NULL, w, sizeof(w)) && !int_procs_with(dom, "qemu", w, sizeof(w)))
 			break;
 		p = (pid_t)atol(w + 4);
 		if (p > 1)
