@@ -60,6 +60,7 @@ struct frun {
 	struct child c;
 	unsigned point_ms;
 	pid_t qemu, harness;
+	uint64_t t0_ns;			/* when the harness was started */
 	int done, status;		/* the harness has exited, with status */
 	int hung;			/* it outlived RUN_LIMIT_NS: SIGKILLed */
 	char note[256];
@@ -339,6 +340,7 @@ static void start_harness(struct frun *r)
 		args[9] = "harness/tests/qemu-qmp-close";
 	}
 	unlink(r->log);
+	r->t0_ns = mono_ns();
 	int_start(&r->c, r->log, args);
 	r->harness = r->c.pid;
 }
@@ -537,8 +539,8 @@ static void check_run(struct row *w, struct frun *r, int st, const struct strbuf
 		bad(w, r, status[0] ? status : "no run.json", reason[0] ? reason : err);
 	if (!w->message[0] || !names_fault(r->f, w->message))
 		snprintf(w->message, sizeof(w->message), "%s", reason[0] ? reason : err);
-	print_message("  %s run %u: point %u ms, exit %s, %s: %.200s%s%s\n", r->f->name, w->runs,
-		      r->point_ms, code, status[0] ? status : "(no run.json)", reason[0] ? reason : err,
+	print_message("  %s run %u: point %u ms, %.1f s, exit %s, %s: %.200s%s%s\n", r->f->name, w->runs,
+		      r->point_ms, ns_to_s(mono_ns() - r->t0_ns), code, status[0] ? status : "(no run.json)", reason[0] ? reason : err,
 		      r->note[0] ? " | " : "", r->note);
 }
 
