@@ -112,7 +112,7 @@ static void put_guest(struct policy_observer *ob, const char *source, const char
 			continue;
 		if (!(g = find(ob, series, (size_t)(dot - series))))
 			return;
-		*(double *)((char *)g + guest_fields[i].offset) = value;
+		memcpy((char *)g + guest_fields[i].offset, &value, sizeof(value));
 		return;
 	}
 	if (!strcmp(source, "balloon") && !strcmp(dot + 1, "max_mib") &&
@@ -127,7 +127,7 @@ void policy_observer_put(struct policy_observer *ob, double t_ms, const char *so
 		ob->obs.t_s = t_ms / 1000.0;
 	for (size_t i = 0; i < N_OF(host_fields); i++) {
 		if (!strcmp(host_fields[i].source, source) && !strcmp(host_fields[i].series, series)) {
-			*(double *)((char *)&ob->obs + host_fields[i].offset) = value;
+			memcpy((char *)&ob->obs + host_fields[i].offset, &value, sizeof(value));
 			return;
 		}
 	}

@@ -28,7 +28,7 @@
 struct guest_track {
 	double avail_min, avail_prev_t;		/* avail_prev_t < 0: no row yet */
 	double drop_t, drop_rss, drop_mib;	/* drop_t < 0: none pending */
-	double oom_first, oom_last;
+	double oom_first;
 	double last_target;
 	int last_dir;
 	unsigned dir_changes;

@@ -86,7 +86,7 @@ static unsigned draw(size_t k, unsigned i, unsigned n)
 				(unsigned short)(seed >> 32) };
 
 	for (int j = 0; j < 4; j++)
-		nrand48(x);
+		(void)nrand48(x);
 	return n ? (unsigned)(nrand48(x) % n) : 0;
 }
 

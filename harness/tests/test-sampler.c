@@ -430,7 +430,7 @@ static void test_missed_ticks(void **state)
 	f->fv[1].pid = -1;
 	s = sampler_new(&f->res, f->vms, 2, f->root, 10, NULL);
 	sampler_tick(s);
-	usleep(550 * 1000);
+	sleep_ns(550000000ull, NULL);
 	sampler_tick(s);
 	sampler_summary(s);
 	print_message("kept %.1f %%, missed %.0f\n", metric(f, "sampler_ticks_kept_pct"),
@@ -455,7 +455,7 @@ static void test_no_missed_ticks(void **state)
 	sampler_tick(s);
 	for (int i = 0; i < 3; i++) {
 		while (!sampler_tick(s))
-			usleep(1000);
+			sleep_ns(1000000ull, NULL);
 	}
 	sampler_summary(s);
 	assert_true(metric(f, "sampler_guests_unsampled") == 0);
