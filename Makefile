@@ -6,6 +6,7 @@
 #   make bench        set up, build, print the benchmark ratios
 #   make lint         cppcheck over the tree (ci/cppcheck-suppressions)
 #   make fuzz         each libFuzzer target of fuzz/ for FUZZ_SECONDS (600)
+#   make faults       set up, build, run the fault matrix (FAULT_REPEAT=10)
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -14,6 +15,10 @@
 #        with sanitizers into build/sanitize/ (workloads stay static and
 #        unsanitized: they run inside the guest).
 #        V=1 shows the commands.
+#        FUZZ_SECONDS=N (make fuzz, per target), FUZZ_CC=clang.
+#        FAULT_REPEAT=N runs of each fault in `make faults` (make check: 1);
+#        FAULT_SEED=N replays a matrix; FAULT_ONLY=NAME,... some faults;
+#        FAULT_LOCK=PATH holds flock(PATH) around each of its runs.
 
 DEVELOPER ?= 1
 SANITIZE ?=
@@ -108,14 +113,14 @@ FUZZ_OUT := $(OUT)/fuzz
 HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo 1)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_LIB_SRC := $(wildcard harness/util/*.c harness/host/*.c harness/guest/*.c harness/scenario/*.c \
-	harness/results/*.c harness/knobs/*.c harness/policy/*.c) harness/vm/qmp.c reports/resultset.c reports/workload.c \
-	fuzz/peer.c
+	harness/results/*.c harness/knobs/*.c harness/policy/*.c) harness/vm/qmp.c reports/resultset.c \
+	reports/workload.c workloads/lib/profile.c workloads/lib/wlopt.c fuzz/peer.c
 FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_LIB_SRC))
 FUZZ_TARGETS := $(patsubst fuzz/%.c,$(FUZZ_OUT)/%,$(wildcard fuzz/fuzz-*.c))
 # clang has no -Wformat-truncation; the rest of the warnings hold.
 FUZZ_CFLAGS = $(filter-out -Wno-format-truncation -O2,$(BASE_CFLAGS)) -O1 $(PKG_CFLAGS) $(FUZZ_SAN)
 
-.PHONY: all deps harness workloads guest run check check-unit bench install clean help FORCE \
+.PHONY: all deps harness workloads guest run check check-unit bench faults install clean help FORCE \
 	lint fuzz fuzz-targets fuzz-regress
 # Keep intermediate objects (the static workload objects are built through
 # a pattern chain; without this make deletes and rebuilds them every time).
@@ -123,7 +128,7 @@ FUZZ_CFLAGS = $(filter-out -Wno-format-truncation -O2,$(BASE_CFLAGS)) -O1 $(PKG_
 all: harness workloads guest
 
 help:
-	@sed -n '3,18p' Makefile
+	@sed -n '3,22p' Makefile
 
 # Set-up: installs what is missing (fast when everything is there).
 deps:
@@ -229,8 +234,25 @@ check: deps
 	$(Q)ci/run-lint
 	$(Q)$(MAKE) --no-print-directory fuzz-regress
 	$(Q)ci/start-libvirtd || echo "check: libvirtd could not be started: the libvirt tests will skip"
-	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" \
+	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" FAULT_REPEAT=1 \
+		FAULT_ONLY="$(FAULT_CHECK_ONLY)" OCB_GUEST_LOCK="$(FAULT_LOCK)" \
 		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
+
+# The fault matrix (harness/tests/test-int-faults.c): each fault injected
+# at a random point of FAULT_REPEAT real runs, then its table.  make check
+# runs it with FAULT_REPEAT=1.
+FAULT_REPEAT ?= 10
+FAULT_LOCK ?=
+# make check's share of the matrix (one run each, within its time budget):
+# the faults no other integration test injects.  The others (QEMU
+# SIGKILL, harness SIGINT (SIGTERM takes its path), libvirt SIGINT/SIGKILL) are in
+# test-int-quickstart and test-int-libvirt already.
+FAULT_CHECK_ONLY ?= qemu-sigstop,guest-panic,qmp-closed,agent-flood,results-fs-full,cgroup-oom,harness-sigkill
+faults: deps
+	$(Q)$(MAKE) --no-print-directory all $(B)/harness/tests/test-int-faults
+	$(Q)ci/start-libvirtd || echo "faults: libvirtd could not be started: its fault will skip"
+	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) FAULT_REPEAT=$(FAULT_REPEAT) OCB_GUEST_LOCK="$(FAULT_LOCK)" \
+		$(B)/harness/tests/test-int-faults
 
 # Unit tests only (no guest boots): quick edit-compile-test loop.
 check-unit: $(UNIT_TESTS) $(WL_TESTS)

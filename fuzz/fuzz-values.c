@@ -7,13 +7,18 @@
  * timeline actions), host KEY=VALUE through the knob table's validation
  * (percentages, enums, hugepage counts, per-node paths), a workload name,
  * one timeline line TIME=ACTIONS and a [matrix] axis=values line (each as
- * a one-guest scenario).
+ * a one-guest scenario), and the workloads' own values: pressure's
+ * --profile (steps, durations, sizes and percentages) and the option
+ * setters of workloads/lib/wlopt.c that are not units.c's (fractions,
+ * counts).
  */
 #include "guest/workload.h"
 #include "knobs/knobs.h"
 #include "scenario/scenario.h"
 #include "util/strbuf.h"
 #include "util/units.h"
+#include "workloads/lib/profile.h"
+#include "workloads/lib/wlopt.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,10 +59,12 @@ static void in_scenario(const char *head, const char *s)
 static void parse_value(unsigned which, const char *s)
 {
 	uint64_t v;
+	double d;
+	struct profile prof;
 	char **argv = NULL;
 	size_t argc;
 
-	switch (which % 10) {
+	switch (which % 13) {
 	case 0: parse_size(s, 1, &v); break;
 	case 1: parse_size(s, UINT64_C(1) << 20, &v); break;
 	case 2: parse_duration_ns(s, 0, &v); break;
@@ -70,7 +77,10 @@ static void parse_value(unsigned which, const char *s)
 	case 6: split_key_value(s, host_kv); break;
 	case 7: workload_validate(s); break;
 	case 8: in_scenario("[timeline]", s); break;
-	default: in_scenario("[matrix]", s); break;
+	case 9: in_scenario("[matrix]", s); break;
+	case 10: profile_parse(s, UINT64_C(1) << 30, &prof); break;
+	case 11: wlopt_set_fraction(&d, s); break;
+	default: wlopt_set_count(&v, s); break;
 	}
 }
 

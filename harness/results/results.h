@@ -22,6 +22,11 @@
 #include "util/strbuf.h"
 
 #define RESULTS_SCHEMA_RUN "ocbench.run/1"
+/* run.json's reason from results_open() until results_close(): the run is
+ * still going, or its harness (pid %ld) died before it could say how the
+ * run ended. */
+#define RESULTS_REASON_UNENDED "not ended: ocbench (pid %ld) is still running it, or was killed " \
+	"(SIGKILL, a crash, a power cut) before it could record how the run ended"
 #define RESULTS_SCHEMA_INDEX "ocbench.index/1"
 
 struct results_file;

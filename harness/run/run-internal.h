@@ -17,7 +17,6 @@
 #include "run/options.h"
 #include "scenario/scenario.h"
 
-#define CMD_TIMEOUT_NS (30 * 1000000000ull)
 #define EXEC_TIMEOUT_NS (60 * 1000000000ull)
 
 struct vm;

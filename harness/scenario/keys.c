@@ -79,6 +79,12 @@ static const struct sc_key keys[] = {
 	{ .section = SC_SEC_SCENARIO, .name = "boot_timeout", .type = KT_DURATION,
 	  .offset = SOFF(boot_timeout_ns), .def = "60s",
 	  .help = "time a guest may take until its agent answers" },
+	{ .section = SC_SEC_SCENARIO, .name = "boot_wave", .type = KT_UINT,
+	  .offset = SOFF(boot_wave), .def = "0", .min = 0, .max = 1024,
+	  .help = "guests launched at once before their agents are waited for; 0: one per CPU (at least 2)" },
+	{ .section = SC_SEC_SCENARIO, .name = "command_timeout", .type = KT_DURATION,
+	  .offset = SOFF(command_timeout_ns), .def = "30s",
+	  .help = "time one QMP or guest-agent command (free -m, balloon) may take: a hung guest fails the run after it" },
 
 	{ .section = SC_SEC_REPORT, .name = "headline", .type = KT_STRING,
 	  .offset = SOFF(report_headline), .def_text = "the report's default", .flags = KEY_NO_AXIS,

@@ -102,6 +102,8 @@ struct scenario {
 	unsigned policy_floor_pct;	/* default 25 */
 	struct scenario_setting *policy_params;	/* POLICY.KEY = VALUE, file order */
 	size_t n_policy_params;
+	uint64_t command_timeout_ns;	/* one QMP or agent command; default 30s */
+	unsigned boot_wave;		/* guests launched at once; 0: one per CPU (>= 2) */
 	/* [report] */
 	char *report_headline;		/* metric patterns, NULL: the report's default */
 

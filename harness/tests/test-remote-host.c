@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "fake-sysfs.h"
+#include "util/clock.h"
 #include "host/ksmsettle.h"
 #include "host/libvirt-host.h"
 #include "host/libvirt-node.h"
@@ -185,7 +186,7 @@ static void test_source_samples(void **state)
 	node.sharing = 1000;
 	node.full_scans = 41;
 	assert_true(sampler_tick(s) >= 1);
-	usleep(2000);
+	sleep_ns(2000000ull, NULL);
 	node.sharing = 5000;
 	sampler_tick(s);
 	h = sampler_ksm_history(s, TEST_URI);
@@ -274,7 +275,7 @@ static void test_settle_over_libvirt(void **state)
 static int still_idle(void *opaque, uint64_t ns)
 {
 	(void)opaque;
-	usleep(ns / 1000);
+	sleep_ns(ns, NULL);
 	return 0;
 }
 
@@ -319,6 +320,21 @@ static void report(void *opaque, const char *key, const char *value, const char 
 	snprintf(s->via, sizeof(s->via), "%s", via ? via : "local");
 }
 
+/* A knob route to the test host, journaling under a fresh state dir st;
+ * ksm.pages_to_scan = 4000 applied there. */
+static struct knob_route *route_4000(char *st, size_t len, struct knob_route_opts *o, struct seen *seen)
+{
+	struct knob_route *r;
+
+	fake_root_new(st, len);
+	o->root = "/nonexistent-root";
+	o->state_dir = st;
+	r = knob_route_new(o);
+	knob_route_add_host(r, TEST_URI, 1);
+	assert_int_equal(knob_route_apply(r, "ksm.pages_to_scan", "4000", report, seen), 0);
+	return r;
+}
+
 /* Set on that host (journaled first), restored to that host at the end,
  * and after a "crash" by `ocbench restore` from the journal. */
 static void test_knob_to_remote_host(void **state)
@@ -331,11 +347,7 @@ static void test_knob_to_remote_host(void **state)
 	size_t n = 0;
 
 	(void)state;
-	fake_root_new(st, sizeof(st));
-	o.state_dir = st;
-	r = knob_route_new(&o);
-	knob_route_add_host(r, TEST_URI, 1);
-	assert_int_equal(knob_route_apply(r, "ksm.pages_to_scan", "4000", report, &seen), 0);
+	r = route_4000(st, sizeof(st), &o, &seen);
 	assert_int_equal(seen.applied, 1);
 	assert_string_equal(seen.via, "libvirt " TEST_URI);
 	assert_int_equal(node.to_scan, 4000);
@@ -502,11 +514,7 @@ static void test_knobs_take_lock(void **state)
 	virDomainPtr other;
 
 	(void)state;
-	fake_root_new(st, sizeof(st));
-	o.state_dir = st;
-	r = knob_route_new(&o);
-	knob_route_add_host(r, TEST_URI, 1);
-	assert_int_equal(knob_route_apply(r, "ksm.pages_to_scan", "4000", report, &seen), 0);
+	r = route_4000(st, sizeof(st), &o, &seen);
 	assert_int_equal(lvlock_held(TEST_URI), 1);
 	assert_int_equal(knob_route_restore(r), 0);
 	knob_route_free(r);

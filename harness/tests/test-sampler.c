@@ -423,6 +423,53 @@ static void test_summary(void **state)
 	sampler_free(s);
 }
 
+/* The sampler says what it missed: a loop that came back 550 ms late at
+ * 10 Hz missed at least 4 periods of every full-rate source (the first
+ * sample is never late), so at most 2 of 6 ticks were kept; a guest that
+ * never booted has no row and is counted as unsampled, one that did is
+ * not; the event lists every source and every guest's rows. */
+static void test_missed_ticks(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s;
+
+	f->vm[1].boot_ns = 0;
+	f->fv[1].pid = -1;
+	s = sampler_new(&f->res, f->vms, 2, f->root, 10, NULL);
+	sampler_tick(s);
+	sleep_ns(550000000ull, NULL);
+	sampler_tick(s);
+	sampler_summary(s);
+	print_message("kept %.1f %%, missed %.0f\n", metric(f, "sampler_ticks_kept_pct"),
+		      metric(f, "sampler_ticks_missed"));
+	assert_true(metric(f, "sampler_ticks_kept_pct") <= 100.0 * 2 / 6 + 1e-9);
+	assert_true(metric(f, "sampler_ticks_missed") >= 4);
+	assert_true(metric(f, "sampler_guests_unsampled") == 1);
+	assert_int_equal(events_count(f, "\"type\":\"sampler_ticks\""), 1);
+	assert_int_equal(events_count(f, "\"guest-2\":0"), 1);
+	assert_int_equal(events_count(f, "\"balloon\":{"), 1);
+	sampler_free(s);
+}
+
+/* Ticked on time, nothing is missed: one tick per period, each after
+ * its time has come (no wall-clock assertion: the loop waits for each
+ * period itself). */
+static void test_no_missed_ticks(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s = sampler_new(&f->res, f->vms, 2, f->root, 10, NULL);
+
+	sampler_tick(s);
+	for (int i = 0; i < 3; i++) {
+		while (!sampler_tick(s))
+			sleep_ns(1000000ull, NULL);
+	}
+	sampler_summary(s);
+	assert_true(metric(f, "sampler_guests_unsampled") == 0);
+	print_message("kept %.1f %%\n", metric(f, "sampler_ticks_kept_pct"));
+	sampler_free(s);
+}
+
 /* ---- a source of the test's own ------------------------------------------ */
 
 static int fake_src_init(struct sampler *s, void **state, char *why, size_t len)
@@ -502,6 +549,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_agent_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_booted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missed_ticks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_missed_ticks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_source, setup, teardown),
 	};
 
