@@ -297,7 +297,7 @@ static const struct fault faults[] = {
 	{ "results-fs-full", "qemu", AT_READY, 4000, NULL, NULL, NULL, prep_tmpfs, inj_fill_fs,
 	  cleanup_tmpfs, { "No space left on device" } },
 	{ "cgroup-oom", "qemu", IN_TIMELINE, 4000, "host_memory_limit = 250M\n",
-	  "workload = memtouch --size 220M\n", "workload guest-1 start", NULL, NULL, NULL,
+	  "workload = memtouch --size 180M\n", "workload guest-1 start", NULL, NULL, NULL,
 	  { "OOM", "oom" } },
 };
 
