@@ -104,7 +104,9 @@ int sampler_add_source_named(struct sampler *s, const struct sampler_source_ops 
 	if (ops->max_hz && ops->max_hz < hz)
 		hz = ops->max_hz;
 	src->period_ns = 1000000000ull / hz;
-	src->next_ns = 0;	/* due at the first tick */
+	/* due now: its schedule starts here, so periods that pass before its
+	 * first sample (a loop busy elsewhere) are missed ticks too */
+	src->next_ns = mono_ns();
 	s->nsrc++;
 	return 0;
 }
@@ -162,8 +164,7 @@ static void sample_one(struct sampler *s, struct source *src)
 	 * period from now, not a queue of missed ones; the periods that
 	 * passed meanwhile are counted as missed ticks. */
 	src->next_ns += src->period_ns;
-	if (!src->samples++)
-		src->next_ns = s->now_ns + src->period_ns;	/* the first: nothing was due before */
+	src->samples++;
 	if (src->next_ns <= s->now_ns) {
 		src->missed += (s->now_ns - src->next_ns) / src->period_ns + 1;
 		src->next_ns = s->now_ns + src->period_ns;
