@@ -1,5 +1,6 @@
 /* report.c — `ocbench report RESULTS... [-o DIR]`. */
 #include "cli/report.h"
+#include "cli/opts.h"
 #include "cli/cli.h"
 #include "util/error.h"
 #include "reports/report.h"
@@ -12,18 +13,32 @@
 #include <stdio.h>
 #include <string.h>
 
-static void report_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: ocbench report RESULTS... [-o DIR]\n\n"
+static const struct cli_opt report_opts[] = {
+	{ "output", 'o', CLI_ARG, "DIR", CLI_V_DIR, NULL,
+	  "where to write (default: RESULTS/report for one input;\n"
+	  "required for several)" },
+	{ "help", 'h', CLI_NOARG, NULL, CLI_V_NONE, NULL, "print this help" },
+	{ NULL, 0, CLI_NOARG, NULL, CLI_V_NONE, NULL, NULL },
+};
+
+const struct cli_doc report_doc = {
+	.name = "report",
+	.summary = "turn results into HTML/Markdown reports with plots",
+	.synopsis = "RESULTS... [-o DIR]",
+	.description =
 		"RESULTS are run directories or index directories (a sweep).  Writes\n"
 		"DIR/index.html (self-contained), DIR/report.md and the figures as SVG and\n"
 		"PNG (gnuplot).  Repeats of a matrix cell are aggregated (mean, sd, n).\n"
 		"The Results section shows the scenario's [report] headline metrics (read\n"
-		"from the scenario file run.json names, when it is there), else a default.\n\n"
-		"  -o, --output DIR   where to write (default: RESULTS/report for one input;\n"
-		"                     required for several)\n\n"
-		"Exit: 0 written, 1 rendering failed, 2 usage error or unreadable results.\n");
+		"from the scenario file run.json names, when it is there), else a default.",
+	.opts = report_opts,
+	.operands = CLI_V_RESULTS,
+	.exit_status = "0 written, 1 rendering failed, 2 usage error or unreadable results.",
+};
+
+static void report_usage(FILE *f)
+{
+	cli_usage(f, &report_doc);
 }
 
 /* The headline and the question of the scenario the runs ran: from
@@ -58,11 +73,7 @@ static struct scenario *scenario_of(const struct result_set *rs, struct report_o
 
 int cmd_report(int argc, char **argv, struct cmd_env *env)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_getopt g;
 	struct result_set rs = RESULTSET_INIT;
 	struct strbuf out = STRBUF_INIT;
 	struct report_info info = { 0, 0 };
@@ -71,8 +82,9 @@ int cmd_report(int argc, char **argv, struct cmd_env *env)
 	const char *outdir = NULL;
 	int c, rc = OCB_EXIT_USAGE;
 
+	cli_getopt_init(&g, &report_doc);
 	optind = 0;	/* reinitialise getopt: tests call this more than once */
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'o':
 			outdir = optarg;

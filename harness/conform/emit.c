@@ -208,7 +208,7 @@ static void emit_json(const struct conform_report *rep, struct strbuf *out)
 							r->summary, "seconds", r->seconds, "evidence", r->evidence));
 	}
 	doc = json_pack("{s:s, s:f, s:b, s:{s:s, s:s}, s:s, s:{s:I, s:I, s:I, s:I}, s:o}", "schema",
-			"ocbench.conform/1", "wall_s", rep->wall_s, "interrupted", rep->interrupted, "accel", "name",
+			CONFORM_SCHEMA, "wall_s", rep->wall_s, "interrupted", rep->interrupted, "accel", "name",
 			rep->accel, "reason", rep->accel_reason, "backend", rep->backend, "counts", "pass",
 			(json_int_t)p, "fail", (json_int_t)f, "skip", (json_int_t)s, "error", (json_int_t)e, "checks",
 			checks);

@@ -1124,7 +1124,7 @@ static void test_print_keys(void **state)
 	(void)state;
 	f = open_memstream(&buf, &len);
 	assert_non_null(f);
-	scenario_print_keys(f, &hooks);
+	assert_int_equal(scenario_print_keys(f, &hooks, NULL), 0);
 	fclose(f);
 	assert_msg_has(buf, "memory");
 	assert_msg_has(buf, "2048M");
