@@ -247,7 +247,13 @@ install: all
 	install -m 644 $(B)/man/*.5 $(SHARE)/man/man5/
 	install -m 644 dist/bash-completion/ocbench $(SHARE)/bash-completion/completions/ocbench
 
+# The Debian package: ci/make-deb (dpkg-buildpackage + debhelper over
+# dist/debian, then lintian) into build/deb/.
+deb: deps all
+	$(Q)ci/make-deb
+
 clean:
 	rm -rf $(OUT)
 
--include $(shell find $(OUT) -name '*.d' 2>/dev/null)
+# (OUT/: find follows OUT when it is a link, as in make deb's staging tree)
+-include $(shell find $(OUT)/ -name '*.d' 2>/dev/null)
