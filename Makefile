@@ -249,7 +249,7 @@ install: all
 
 # The Debian package: ci/make-deb (dpkg-buildpackage + debhelper over
 # dist/debian, then lintian) into build/deb/.
-deb: deps all
+deb: deps workloads guest
 	$(Q)ci/make-deb
 
 clean:
