@@ -14,6 +14,7 @@
 #include "conform/emit.h"
 #include "vm/backends.h"
 #include "knobs/hostlock.h"
+#include "knobs/knobs.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/interrupt.h"
@@ -220,6 +221,7 @@ int cmd_conform(int argc, char **argv, struct cmd_env *env)
 		conform_ctx_release(&ctx);
 		return OCB_EXIT_USAGE;
 	}
+	rep.host = knob_host_fingerprint(env->root);
 	run_rc = conform_run(&ctx, cl.suites, cl.n_ids ? cl.ids : NULL, &rep);
 	/* Guests down and knobs back before anything is reported. */
 	if (conform_ctx_release(&ctx) < 0) {

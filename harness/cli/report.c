@@ -3,6 +3,7 @@
 #include "cli/opts.h"
 #include "cli/cli.h"
 #include "util/error.h"
+#include "reports/qualify.h"
 #include "reports/report.h"
 #include "reports/resultset.h"
 #include "scenario/scenario.h"
@@ -30,7 +31,13 @@ const struct cli_doc report_doc = {
 		"DIR/index.html (self-contained), DIR/report.md and the figures as SVG and\n"
 		"PNG (gnuplot).  Repeats of a matrix cell are aggregated (mean, sd, n).\n"
 		"The Results section shows the scenario's [report] headline metrics (read\n"
-		"from the scenario file run.json names, when it is there), else a default.",
+		"from the scenario file run.json names, when it is there), else a default.\n"
+		"\n"
+		"RESULTS that are all `ocbench conform --json` files (from several hosts,\n"
+		"or one host with other settings) make the qualification matrix instead:\n"
+		"DIR/qualification.html and DIR/qualification.md (default DIR:\n"
+		"qualification), one column per file named by its host's fingerprint, one\n"
+		"row per check, the verdicts coloured, and the host settings that differ.",
 	.opts = report_opts,
 	.operands = CLI_V_RESULTS,
 	.exit_status = "0 written, 1 rendering failed, 2 usage error or unreadable results.",
@@ -71,6 +78,27 @@ static struct scenario *scenario_of(const struct result_set *rs, struct report_o
 	return s;
 }
 
+static int all_conform_json(int n, char **paths)
+{
+	for (int i = 0; i < n; i++)
+		if (!qualify_is_conform_json(paths[i]))
+			return 0;
+	return n > 0;
+}
+
+static int qualification(int n, char **paths, const char *outdir)
+{
+	struct qualify_info info = { 0, 0, 0 };
+
+	if (qualify_write((const char *const *)paths, (size_t)n, outdir, &info) < 0) {
+		fprintf(stderr, "ocbench report: %s\n", ocb_errmsg());
+		return OCB_EXIT_USAGE;
+	}
+	printf("report: %s/qualification.html, %s/qualification.md (%zu host column(s), %zu check(s), "
+	       "%zu differing setting(s))\n", outdir, outdir, info.hosts, info.checks, info.differing);
+	return OCB_EXIT_OK;
+}
+
 int cmd_report(int argc, char **argv, struct cmd_env *env)
 {
 	struct cli_getopt g;
@@ -102,6 +130,8 @@ int cmd_report(int argc, char **argv, struct cmd_env *env)
 		report_usage(stderr);
 		return OCB_EXIT_USAGE;
 	}
+	if (all_conform_json(argc - optind, argv + optind))
+		return qualification(argc - optind, argv + optind, outdir ? outdir : "qualification");
 	if (!outdir && argc - optind > 1) {
 		fprintf(stderr, "ocbench report: %d RESULTS given: say where the report goes with -o DIR\n",
 			argc - optind);

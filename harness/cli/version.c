@@ -1,6 +1,5 @@
 /* version.c — see version.h. */
 #include "cli/version.h"
-#include "conform/emit.h"
 #include "guest/guest-image.h"
 #include "guest/workload-doc.h"
 #include "host/hostinfo.h"
@@ -23,7 +22,7 @@ static const struct ocb_schema schemas[] = {
 	{ "index.json", RESULTS_SCHEMA_INDEX, NULL },
 	{ "workload.json", WORKLOAD_SCHEMA, NULL },
 	{ "host --json", HOSTINFO_SCHEMA, NULL },
-	{ "conform --json", CONFORM_SCHEMA, NULL },
+	{ "conform --json", RESULTS_SCHEMA_CONFORM, NULL },
 	{ "compare --format json", COMPARE_SCHEMA, NULL },
 	{ NULL, NULL, NULL },
 };

@@ -89,6 +89,7 @@ struct conform_report {
 	char accel_reason[256];
 	char backend[32];
 	int interrupted;
+	json_t *host;			/* the host's fingerprint (owned), or NULL */
 };
 
 void conform_report_release(struct conform_report *rep);

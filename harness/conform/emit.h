@@ -9,9 +9,6 @@
 #include "conform/conform.h"
 #include "util/strbuf.h"
 
-/* The schema of conform --json. */
-#define CONFORM_SCHEMA "ocbench.conform/1"
-
 struct conform_emitter {
 	const char *name;	/* "text", "junit", "tap", "json" */
 	void (*emit)(const struct conform_report *rep, struct strbuf *out);

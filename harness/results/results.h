@@ -23,6 +23,8 @@
 
 #define RESULTS_SCHEMA_RUN "ocbench.run/1"
 #define RESULTS_SCHEMA_INDEX "ocbench.index/1"
+/* ocbench conform --json (conform/emit.c); report reads it (reports/qualify.c) */
+#define RESULTS_SCHEMA_CONFORM "ocbench.conform/1"
 
 struct results_file;
 

@@ -1140,6 +1140,31 @@ static void test_print_keys(void **state)
 	free(buf);
 }
 
+/* --list-keys=KEY: the row of one key, knob or action, and an error for
+ * a name that is none of them. */
+static void test_print_one_key(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(scenario_print_keys(f, &hooks, "mem_merge"), 0);
+	assert_int_equal(scenario_print_keys(f, &hooks, "ksm.pages_to_scan"), 0);
+	assert_int_equal(scenario_print_keys(f, &hooks, "wait balloon"), 0);
+	assert_int_equal(scenario_print_keys(f, &hooks, "nosuch"), -1);
+	fclose(f);
+	assert_msg_has(ocb_errmsg(), "--list-keys=nosuch");
+	assert_msg_has(buf, "mem_merge");
+	assert_msg_has(buf, "ksm.pages_to_scan");
+	assert_msg_has(buf, "wait balloon GLOB");
+	assert_null(strstr(buf, "balloon.stats_period"));	/* only the rows asked for */
+	assert_null(strstr(buf, "[matrix]"));
+	free(buf);
+}
+
 /* README.md's list of timeline actions is the table, row for row, so the
  * README cannot drift from what the harness parses.  The tests run from
  * the repository root. */
@@ -1211,6 +1236,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_runs),
 		cmocka_unit_test(test_quick),
 		cmocka_unit_test(test_print_keys),
+		cmocka_unit_test(test_print_one_key),
 		cmocka_unit_test(test_readme_actions),
 		cmocka_unit_test(test_suggest),
 	};
