@@ -61,11 +61,6 @@ const struct cli_doc compare_doc = {
 		       "or not decidable (0 with --allow-inconclusive).",
 };
 
-static void compare_usage(FILE *f)
-{
-	cli_usage(f, &compare_doc);
-}
-
 static int parse_threshold(const char *s, double *pct)
 {
 	char *end;
@@ -172,11 +167,11 @@ int cmd_compare(int argc, char **argv, struct cmd_env *env)
 
 	if (rc != 0) {
 		if (rc > 0) {
-			compare_usage(stdout);
+			cli_usage(stdout, &compare_doc);
 			return OCB_EXIT_OK;
 		}
 		fprintf(stderr, "ocbench compare: %s\n\n", ocb_errmsg());
-		compare_usage(stderr);
+		cli_usage(stderr, &compare_doc);
 		return OCB_EXIT_USAGE;
 	}
 	if (resultset_load(&base, argv[optind], 0) < 0 ||

@@ -89,11 +89,6 @@ const struct cli_doc conform_doc = {
 		       "set-up error (including a check that could not be carried out).",
 };
 
-static void conform_usage(FILE *f)
-{
-	cli_usage(f, &conform_doc);
-}
-
 static void list_checks(void)
 {
 	const struct conform_suite *const *s = conform_suites();
@@ -182,8 +177,8 @@ static int parse(int argc, char **argv, struct cli *cl, struct cmd_env *env)
 		case O_WORKDIR: cl->opt.workdir = optarg; break;
 		case O_ROOT: env->root = optarg; break;
 		case 'q': cl->opt.quiet = 1; break;
-		case 'h': conform_usage(stdout); return 1;
-		default: conform_usage(stderr); return ocb_fail("invalid option");
+		case 'h': cli_usage(stdout, &conform_doc); return 1;
+		default: cli_usage(stderr, &conform_doc); return ocb_fail("invalid option");
 		}
 	}
 	if (optind < argc)

@@ -38,11 +38,6 @@ const struct cli_doc host_doc = {
 	.exit_status = "0 printed, 2 usage error.",
 };
 
-static void host_usage(FILE *f)
-{
-	cli_usage(f, &host_doc);
-}
-
 /* "key value, key value" for the scalar members of an object. */
 static void print_settings(const char *title, json_t *o, const char *absent)
 {
@@ -230,13 +225,13 @@ int cmd_host(int argc, char **argv, struct cmd_env *env)
 		case O_JSON: json = 1; break;
 		case O_KNOBS: knobs = 1; break;
 		case O_ROOT: root = optarg; break;
-		case 'h': host_usage(stdout); return OCB_EXIT_OK;
-		default: host_usage(stderr); return OCB_EXIT_USAGE;
+		case 'h': cli_usage(stdout, &host_doc); return OCB_EXIT_OK;
+		default: cli_usage(stderr, &host_doc); return OCB_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "ocbench host: unexpected argument '%s'\n", argv[optind]);
-		host_usage(stderr);
+		cli_usage(stderr, &host_doc);
 		return OCB_EXIT_USAGE;
 	}
 	if (knobs) {

@@ -43,11 +43,6 @@ const struct cli_doc report_doc = {
 	.exit_status = "0 written, 1 rendering failed, 2 usage error or unreadable results.",
 };
 
-static void report_usage(FILE *f)
-{
-	cli_usage(f, &report_doc);
-}
-
 /* The headline and the question of the scenario the runs ran: from
  * run.json, or for results older than that, from the file their run.json
  * names (relative to where `ocbench run` ran, which is usually here).  Without the file the report uses its defaults: the
@@ -118,16 +113,16 @@ int cmd_report(int argc, char **argv, struct cmd_env *env)
 			outdir = optarg;
 			break;
 		case 'h':
-			report_usage(stdout);
+			cli_usage(stdout, &report_doc);
 			return OCB_EXIT_OK;
 		default:
-			report_usage(stderr);
+			cli_usage(stderr, &report_doc);
 			return OCB_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "ocbench report: expected at least one RESULTS directory\n\n");
-		report_usage(stderr);
+		cli_usage(stderr, &report_doc);
 		return OCB_EXIT_USAGE;
 	}
 	if (all_conform_json(argc - optind, argv + optind))

@@ -44,11 +44,6 @@ const struct cli_doc restore_doc = {
 		       "2 usage error.",
 };
 
-static void restore_usage(FILE *f)
-{
-	cli_usage(f, &restore_doc);
-}
-
 /* Knobs a killed run set on remote hosts over libvirt (knob-remote.h). */
 static int restore_remote(const char *state_dir)
 {
@@ -89,13 +84,13 @@ int cmd_restore(int argc, char **argv, struct cmd_env *env)
 		case O_STATE_DIR: state_dir = optarg; break;
 		case O_ROOT: root = optarg; break;
 		case O_NO_WAIT: hostlock_set_wait(0); break;
-		case 'h': restore_usage(stdout); return OCB_EXIT_OK;
-		default: restore_usage(stderr); return OCB_EXIT_USAGE;
+		case 'h': cli_usage(stdout, &restore_doc); return OCB_EXIT_OK;
+		default: cli_usage(stderr, &restore_doc); return OCB_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "ocbench restore: unexpected argument '%s'\n", argv[optind]);
-		restore_usage(stderr);
+		cli_usage(stderr, &restore_doc);
 		return OCB_EXIT_USAGE;
 	}
 	/* knobs set over libvirt; a remote host that cannot be

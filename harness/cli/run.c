@@ -93,11 +93,6 @@ const struct cli_doc run_doc = {
 		       "2 usage or set-up error.",
 };
 
-static void run_usage(FILE *f)
-{
-	cli_usage(f, &run_doc);
-}
-
 static const struct scenario_hooks hooks = {
 	.validate_host = knob_validate,
 	.host_keys = knob_names,
@@ -293,13 +288,13 @@ static enum parsed parse_run_options(int argc, char **argv, struct run_cli *cl, 
 			if (scenario_print_keys(stdout, &hooks, optarg) < 0)
 				return PARSED_BAD;
 			return PARSED_DONE;
-		case 'h': run_usage(stdout); return PARSED_DONE;
-		default: run_usage(stderr); return PARSED_USAGE;
+		case 'h': cli_usage(stdout, &run_doc); return PARSED_DONE;
+		default: cli_usage(stderr, &run_doc); return PARSED_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "ocbench run: no scenario given\n\n");
-		run_usage(stderr);
+		cli_usage(stderr, &run_doc);
 		return PARSED_USAGE;
 	}
 	cl->ro.state_dir = env->state_dir;

@@ -1115,17 +1115,26 @@ static void test_quick(void **state)
 		       "t.ini:4: [timeline] 60s: after the end of the run (duration = 10s)", NULL);
 }
 
-static void test_print_keys(void **state)
+/* What --list-keys[=only] prints; rc its return value. */
+static char *print_keys(const char *only, int *rc)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	*rc = scenario_print_keys(f, &hooks, only);
+	fclose(f);
+	return buf;
+}
+
+static void test_print_keys(void **state)
+{
+	int rc;
+	char *buf = print_keys(NULL, &rc);
 
 	(void)state;
-	f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	assert_int_equal(scenario_print_keys(f, &hooks, NULL), 0);
-	fclose(f);
+	assert_int_equal(rc, 0);
 	assert_msg_has(buf, "memory");
 	assert_msg_has(buf, "2048M");
 	assert_msg_has(buf, "balloon.stats_period");
@@ -1144,25 +1153,24 @@ static void test_print_keys(void **state)
  * a name that is none of them. */
 static void test_print_one_key(void **state)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	static const char *const one[][2] = { { "mem_merge", "mem_merge" },
+					      { "ksm.pages_to_scan", "ksm.pages_to_scan" },
+					      { "wait balloon", "wait balloon GLOB" } };
+	int rc;
+	char *buf;
 
 	(void)state;
-	f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	assert_int_equal(scenario_print_keys(f, &hooks, "mem_merge"), 0);
-	assert_int_equal(scenario_print_keys(f, &hooks, "ksm.pages_to_scan"), 0);
-	assert_int_equal(scenario_print_keys(f, &hooks, "wait balloon"), 0);
-	assert_int_equal(scenario_print_keys(f, &hooks, "nosuch"), -1);
-	fclose(f);
+	for (size_t i = 0; i < 3; i++) {
+		buf = print_keys(one[i][0], &rc);
+		assert_int_equal(rc, 0);
+		assert_msg_has(buf, one[i][1]);
+		assert_null(strstr(buf, "balloon.stats_period"));	/* only the row asked for */
+		assert_null(strstr(buf, "[matrix]"));
+		free(buf);
+	}
+	free(print_keys("nosuch", &rc));
+	assert_int_equal(rc, -1);
 	assert_msg_has(ocb_errmsg(), "--list-keys=nosuch");
-	assert_msg_has(buf, "mem_merge");
-	assert_msg_has(buf, "ksm.pages_to_scan");
-	assert_msg_has(buf, "wait balloon GLOB");
-	assert_null(strstr(buf, "balloon.stats_period"));	/* only the rows asked for */
-	assert_null(strstr(buf, "[matrix]"));
-	free(buf);
 }
 
 /* README.md's list of timeline actions is the table, row for row, so the
