@@ -4,6 +4,9 @@
 #   make run          set up, build, run scenarios/quickstart.ini
 #   make check        set up, build, run every test (unit + TCG integration)
 #   make bench        set up, build, print the benchmark ratios
+#   make lint         cppcheck over the tree (ci/cppcheck-suppressions)
+#   make fuzz         each libFuzzer target of fuzz/ for FUZZ_SECONDS (600)
+#   make faults       set up, build, run the fault matrix (FAULT_REPEAT=10)
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make deb          build/deb/ocbench_VERSION_amd64.deb (debhelper) and lintian
 #   make clean
@@ -13,6 +16,10 @@
 #        with sanitizers into build/sanitize/ (workloads stay static and
 #        unsanitized: they run inside the guest).
 #        V=1 shows the commands.
+#        FUZZ_SECONDS=N (make fuzz, per target), FUZZ_CC=clang.
+#        FAULT_REPEAT=N runs of each fault in `make faults` (make check: 1);
+#        FAULT_SEED=N replays a matrix; FAULT_ONLY=NAME,... some faults;
+#        FAULT_LOCK=PATH holds flock(PATH) around each of its runs.
 
 DEVELOPER ?= 1
 SANITIZE ?=
@@ -38,7 +45,7 @@ else
 Q := @
 endif
 
-PKGS := jansson inih libcpuid libvirt libvirt-qemu
+PKGS := jansson inih libcpuid libvirt libvirt-qemu libxml-2.0
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -105,14 +112,31 @@ GUEST := $(OUT)/guest/.stamp
 # The man pages, written by the binary from its own tables (ocbench __man).
 MAN := $(B)/man/.stamp
 
-.PHONY: all deps harness workloads guest man run check check-unit bench install deb clean help FORCE
+# ---- fuzz targets (fuzz/fuzz-*.c, libFuzzer): clang with ASan+UBSan over
+# the library layers the readers live in (not cli/ nor the runner, which
+# no target needs).  FUZZ_CC empty or missing: the targets are skipped.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_OUT := $(OUT)/fuzz
+HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo 1)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_LIB_SRC := $(wildcard harness/util/*.c harness/host/*.c harness/guest/*.c harness/scenario/*.c \
+	harness/results/*.c harness/knobs/*.c) harness/vm/qmp.c reports/resultset.c reports/workload.c \
+	workloads/lib/profile.c workloads/lib/wlopt.c fuzz/peer.c
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_LIB_SRC))
+FUZZ_TARGETS := $(patsubst fuzz/%.c,$(FUZZ_OUT)/%,$(wildcard fuzz/fuzz-*.c))
+# clang has no -Wformat-truncation; the rest of the warnings hold.
+FUZZ_CFLAGS = $(filter-out -Wno-format-truncation -O2,$(BASE_CFLAGS)) -O1 $(PKG_CFLAGS) $(FUZZ_SAN)
+
+.PHONY: all deps harness workloads guest man run check check-unit bench faults install deb clean help FORCE \
+	lint fuzz fuzz-targets fuzz-regress
 # Keep intermediate objects (the static workload objects are built through
 # a pattern chain; without this make deletes and rebuilds them every time).
 .SECONDARY:
 all: harness workloads guest man
 
 help:
-	@sed -n '3,17p' Makefile
+	@sed -n '3,21p' Makefile
 
 # Set-up: installs what is missing (fast when everything is there).
 deps:
@@ -201,6 +225,19 @@ $(B)/workloads/bench/%: workloads/bench/%.c $(LIBWL)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBWL) -lm
 
+$(FUZZ_OUT)/obj/%.o: %.c $(FLAGS_FILE)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_OUT)/libocbench-fuzz.a: $(FUZZ_LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_OUT)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_OUT)/libocbench-fuzz.a
+	@[ "$(V)" = 1 ] || echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OUT)/libocbench-fuzz.a \
+		$(PKG_LIBS) -lpthread -lm
+
 # The default guest: Debian kernel + busybox/qemu-ga/workloads initramfs.
 GUEST_DEPS := $(wildcard guest-images/*) $(WL_BINS)
 $(GUEST): $(GUEST_DEPS)
@@ -218,15 +255,54 @@ run: deps
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(WL_TESTS) $(BENCHES)
 	$(Q)ci/check-layers && ci/test-check-layers >/dev/null
+	$(Q)ci/run-lint
+	$(Q)$(MAKE) --no-print-directory fuzz-regress
 	$(Q)ci/start-libvirtd || echo "check: libvirtd could not be started: the libvirt tests will skip"
-	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" \
+	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" FAULT_REPEAT=1 \
+		FAULT_ONLY="$(FAULT_CHECK_ONLY)" OCB_GUEST_LOCK="$(FAULT_LOCK)" \
 		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
+
+# The fault matrix (harness/tests/test-int-faults.c): each fault injected
+# at a random point of FAULT_REPEAT real runs, then its table.  make check
+# runs it with FAULT_REPEAT=1.
+FAULT_REPEAT ?= 10
+FAULT_LOCK ?=
+# make check's share of the matrix (one run each, within its time budget):
+# the faults no other integration test injects.  The others (QEMU
+# SIGKILL, harness SIGINT (SIGTERM takes its path), libvirt SIGINT/SIGKILL) are in
+# test-int-quickstart and test-int-libvirt already.
+FAULT_CHECK_ONLY ?= qemu-sigstop,guest-panic,qmp-closed,agent-flood,results-fs-full,cgroup-oom,harness-sigkill
+faults: deps
+	$(Q)$(MAKE) --no-print-directory all $(B)/harness/tests/test-int-faults
+	$(Q)ci/start-libvirtd || echo "faults: libvirtd could not be started: its fault will skip"
+	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) FAULT_REPEAT=$(FAULT_REPEAT) OCB_GUEST_LOCK="$(FAULT_LOCK)" \
+		$(B)/harness/tests/test-int-faults
 
 # Unit tests only (no guest boots): quick edit-compile-test loop.
 check-unit: $(UNIT_TESTS) $(WL_TESTS)
 	$(Q)ci/check-layers && ci/test-check-layers >/dev/null
+	$(Q)ci/run-lint
 	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" OCB_UNIT_ONLY=1 \
 		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
+
+# Static analysis: cppcheck over harness/, reports/, workloads/, fuzz/
+# and the tests, 0 findings but the reasoned ci/cppcheck-suppressions.
+lint:
+	$(Q)ci/run-lint
+
+# Fuzzing.  fuzz-regress runs every target once over its committed corpus
+# (fuzz/corpus/TARGET: seconds; make check does it); fuzz runs each for
+# FUZZ_SECONDS on one core, growing a scratch corpus under build/fuzz/.
+ifeq ($(HAVE_FUZZ_CC),1)
+fuzz-targets: $(FUZZ_TARGETS)
+fuzz-regress: fuzz-targets
+	$(Q)ci/run-fuzz regress $(FUZZ_TARGETS)
+fuzz: fuzz-targets
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) ci/run-fuzz fuzz $(FUZZ_TARGETS)
+else
+fuzz-targets fuzz-regress fuzz:
+	@echo "fuzz: SKIP: $(FUZZ_CC) not found (ci/install-deps installs clang): the fuzz targets were not built nor run"
+endif
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(BENCHES)

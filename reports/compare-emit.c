@@ -128,7 +128,7 @@ static void text_line(struct strbuf *out, const struct strbuf *cells, const char
 {
 	strbuf_adds(out, "  ");
 	for (int i = 0; i < ncol; i++) {
-		const char *s = cells ? strbuf_str(&cells[i]) : names[i];
+		const char *s = cells ? strbuf_str(&cells[i]) : names ? names[i] : "";
 
 		pad(out, s, i == ncol - 1 ? 0 : w[i]);
 		strbuf_adds(out, i == ncol - 1 ? "\n" : "  ");

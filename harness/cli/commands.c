@@ -3,6 +3,7 @@
 #include "cli/compare.h"
 #include "cli/conform.h"
 #include "cli/host.h"
+#include "cli/policy.h"
 #include "cli/report.h"
 #include "cli/restore.h"
 #include "cli/run.h"
@@ -18,6 +19,7 @@ static const struct subcommand subcommands[] = {
 	{ cmd_conform, CMD_NEEDS_STATE_DIR, &conform_doc },
 	{ cmd_compare, 0, &compare_doc },
 	{ cmd_report, 0, &report_doc },
+	{ cmd_policy, 0, &policy_doc },
 	{ NULL, 0, NULL },
 };
 

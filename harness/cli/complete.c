@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/run.h"
 #include "conform/suites.h"
+#include "policy/policies.h"
 #include "reports/like.h"
 #include "scenario/scenario.h"
 #include "vm/backends.h"
@@ -132,6 +133,10 @@ static void offer_values(struct strbuf *out, enum cli_values v, const char *word
 	case CLI_V_RESULTS: strbuf_adds(out, "@results\n"); break;
 	case CLI_V_WORDS: offer_words(out, words, typed); break;
 	case CLI_V_KEYS: offer_keys(out, typed); break;
+	case CLI_V_POLICIES:
+		for (size_t i = 0; i < policy_count(); i++)
+			offer(out, "", policy_at(i)->name, typed);
+		break;
 	case CLI_V_BACKENDS:
 		for (size_t i = 0; vm_backend_name(i); i++)
 			offer(out, "", vm_backend_name(i), typed);
@@ -208,8 +213,10 @@ void cli_complete(int cword, const char *const *words, int nwords, struct strbuf
 	}
 	if (cur[0] == '-')
 		offer_options(out, c->doc, cur);
+	else if (c->doc->operands == CLI_V_WORDS && cword > 2)
+		strbuf_adds(out, "@file\n");	/* after the action word: its file */
 	else
-		offer_values(out, c->doc->operands, NULL, cur);
+		offer_values(out, c->doc->operands, c->doc->operand_words, cur);
 }
 
 int cmd_complete(int argc, char **argv)

@@ -3,6 +3,7 @@
 #include "cli/roff.h"
 #include "cli/run.h"
 #include "guest/guest-image.h"
+#include "policy/policies.h"
 #include "scenario/scenario.h"
 #include "workloads/workloads.h"
 
@@ -29,6 +30,26 @@ static void key_item(const struct scenario_key_info *k, void *arg)
 	roff_item(p->sb, tag.buf, body.buf);
 	strbuf_release(&tag);
 	strbuf_release(&body);
+}
+
+/* Each policy's own keys, [policy] POLICY.KEY = VALUE (policy/policies.c). */
+static void policy_keys(struct strbuf *sb)
+{
+	strbuf_adds(sb, ".SS \"[policy] POLICY.KEY\"\n");
+	roff_text(sb, "A policy's own keys, read when that policy runs (ocbench policy list):");
+	for (size_t i = 0; i < policy_count(); i++) {
+		const struct policy_ops *o = policy_at(i);
+
+		for (size_t k = 0; o->params && o->params[k].name; k++) {
+			struct strbuf tag = STRBUF_INIT, body = STRBUF_INIT;
+
+			strbuf_addf(&tag, "%s.%s = VALUE", o->name, o->params[k].name);
+			strbuf_addf(&body, "%s (default: %g)", o->params[k].help, o->params[k].def);
+			roff_item(sb, tag.buf, body.buf);
+			strbuf_release(&tag);
+			strbuf_release(&body);
+		}
+	}
 }
 
 static void actions(struct strbuf *sb)
@@ -88,6 +109,7 @@ void man_scenario_page(struct strbuf *sb)
 		      "ocbench run --list-keys prints the same tables.");
 	roff_section(sb, "KEYS");
 	scenario_each_key(run_scenario_hooks(), key_item, &kp);
+	policy_keys(sb);
 	actions(sb);
 	roff_section(sb, "MATRIX AND QUICK");
 	roff_item(sb, "[matrix] SECTION.KEY = V1, V2, ...",

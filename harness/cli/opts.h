@@ -28,6 +28,7 @@ enum cli_values {
 	CLI_V_BACKENDS,		/* a VM backend name */
 	CLI_V_KEYS,		/* a scenario key, host knob or timeline action */
 	CLI_V_HOST_FIELDS,	/* comma list of compare's like-for-like fields */
+	CLI_V_POLICIES,		/* an overcommit policy's name (policy/policies.h) */
 };
 
 enum cli_arg { CLI_NOARG, CLI_ARG, CLI_OPTARG };
@@ -52,6 +53,7 @@ struct cli_doc {
 	const char *description;	/* paragraphs */
 	const struct cli_opt *opts;	/* ends with a row whose name is NULL */
 	enum cli_values operands;	/* what the non-option arguments are */
+	const char *operand_words;	/* CLI_V_WORDS operands: the first one's choices */
 	const char *exit_status;	/* "0 ..., 1 ..., 2 ..." */
 	enum cli_values listed;		/* a table its man page lists in full
 					 * (conform: CLI_V_CHECKS), or CLI_V_NONE */

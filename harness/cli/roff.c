@@ -5,6 +5,29 @@
 #include <ctype.h>
 #include <string.h>
 
+/* A UTF-8 sequence at p as groff's \[uXXXX] (groff reads its input as
+ * Latin-1 without preconv); the bytes it took. */
+static size_t put_utf8(struct strbuf *sb, const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t n = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 1;
+	unsigned long cp = u[0] & (0x3f >> (n - 1));
+
+	if (n == 1) {
+		strbuf_addch(sb, '?');	/* a continuation byte alone */
+		return 1;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80) {
+			strbuf_addch(sb, '?');	/* not UTF-8: the byte shown as ? */
+			return 1;
+		}
+		cp = cp << 6 | (u[i] & 0x3f);
+	}
+	strbuf_addf(sb, "\\[u%04lX]", cp);
+	return n;
+}
+
 /* One character of text; *bol: at the beginning of an output line. */
 static void put_char(struct strbuf *sb, char c, int code, int *bol)
 {
@@ -23,8 +46,14 @@ void roff_code(struct strbuf *sb, const char *text)
 {
 	int bol = !sb->len || sb->buf[sb->len - 1] == '\n';
 
-	for (const char *p = text; *p; p++)
-		put_char(sb, *p, 1, &bol);
+	for (const char *p = text; *p;) {
+		if ((unsigned char)*p >= 0x80) {
+			p += put_utf8(sb, p);
+			bol = 0;
+			continue;
+		}
+		put_char(sb, *p++, 1, &bol);
+	}
 }
 
 void roff_text(struct strbuf *sb, const char *text)
@@ -46,6 +75,11 @@ void roff_text(struct strbuf *sb, const char *text)
 			if (!bol && *p == '\n')
 				strbuf_addch(sb, ' ');
 			p++;
+			continue;
+		}
+		if ((unsigned char)*p >= 0x80) {
+			p += put_utf8(sb, p);
+			bol = 0;
 			continue;
 		}
 		put_char(sb, *p++, 0, &bol);

@@ -8,6 +8,8 @@
 #include "util/fsutil.h"
 #include "util/interrupt.h"
 #include "knobs/hostlock.h"
+#include "knobs/remote-lock.h"
+#include "knobs/route.h"
 #include "knobs/knobs.h"
 #include "util/progress.h"
 #include "results/results.h"
@@ -139,20 +141,77 @@ static void table_add(struct strbuf *t, size_t i, json_t *matrix, const struct r
 	strbuf_addch(t, '\n');
 }
 
-/* The host-wide lock when any run sets a [host] knob (on this host or
- * over libvirt), before anything starts: the wait (or --no-wait's exit 2)
- * comes here, not in the middle of a run. */
-static int hold_lock_if_knobs(struct scenario *const *runs, size_t n, int *locked)
+/* The remote libvirt hosts of a run's guests, each once, into uris;
+ * *here 1 when a guest runs on this host (or none runs at all). */
+static size_t remote_hosts(const struct scenario *s, const struct run_options *ro,
+			   const char **uris, size_t max, int *here)
+{
+	int lv = ro->backend && !strcmp(ro->backend, "libvirt");
+	size_t n = 0;
+
+	*here = s->n_guests == 0;
+	for (size_t g = 0; g < s->n_guests; g++) {
+		const char *u = s->guests[g].spec->uri ? s->guests[g].spec->uri : ro->uri;
+		size_t j;
+
+		if (!knob_route_is_remote(lv, u)) {
+			*here = 1;	/* the other backends' guests run here */
+			continue;
+		}
+		for (j = 0; j < n && strcmp(uris[j], u); j++)
+			;
+		if (j == n && n < max)
+			uris[n++] = u;
+	}
+	return n;
+}
+
+#define MAX_LOCKED_HOSTS 64
+
+struct held_locks {
+	int local;
+	const char *remote[MAX_LOCKED_HOSTS];
+	size_t n_remote;
+};
+
+/* The host-wide locks when any run sets a [host] knob, before anything
+ * starts: this host's when a guest runs here, and the lock each remote
+ * libvirt host's daemon holds for it (knobs/remote-lock.h).  The wait (or
+ * --no-wait's exit 2) comes here, not in the middle of a run. */
+static int hold_lock_if_knobs(struct scenario *const *runs, size_t n, const struct run_options *ro,
+			      struct held_locks *held)
 {
 	for (size_t i = 0; i < n; i++) {
+		int here;
+
 		if (!runs[i]->n_host)
 			continue;
-		if (hostlock_hold() < 0)
-			return -1;
-		*locked = 1;
+		held->n_remote = remote_hosts(runs[i], ro, held->remote, MAX_LOCKED_HOSTS, &here);
+		if (here) {
+			if (hostlock_hold() < 0) {
+				held->n_remote = 0;
+				return -1;
+			}
+			held->local = 1;
+		}
+		for (size_t h = 0; h < held->n_remote; h++) {
+			if (lvlock_hold(held->remote[h]) < 0) {
+				held->n_remote = h;
+				return -1;
+			}
+		}
 		return 0;
 	}
 	return 0;
+}
+
+static void drop_locks(struct held_locks *held)
+{
+	for (size_t h = 0; h < held->n_remote; h++)
+		lvlock_drop(held->remote[h]);
+	if (held->local)
+		hostlock_drop();
+	memset(held, 0, sizeof(*held));
 }
 
 static int run_scenario(const char *path, const char *out, int quick, int yes, unsigned repeat,
@@ -163,7 +222,8 @@ static int run_scenario(const char *path, const char *out, int quick, int yes, u
 	json_t *index = NULL;
 	struct strbuf table = STRBUF_INIT;
 	size_t n = 0, failed = 0, done = 0;
-	int rc = OCB_EXIT_USAGE, locked = 0;
+	int rc = OCB_EXIT_USAGE;
+	struct held_locks held = { 0, { NULL }, 0 };
 
 	if (!s || scenario_check_runnable(s) < 0) {
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
@@ -175,7 +235,7 @@ static int run_scenario(const char *path, const char *out, int quick, int yes, u
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
 		goto out;
 	}
-	if (hold_lock_if_knobs(runs, n, &locked) < 0 ||
+	if (hold_lock_if_knobs(runs, n, ro, &held) < 0 ||
 	    make_index_dir(out, s->name, index_dir, sizeof(index_dir)) < 0) {
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
 		goto out;
@@ -219,8 +279,7 @@ static int run_scenario(const char *path, const char *out, int quick, int yes, u
 	printf("%s: %zu of %zu run(s) complete; results in %s\n", s->name, done - failed, n, index_dir);
 	rc = (failed || done < n) ? OCB_EXIT_FAIL : OCB_EXIT_OK;
 out:
-	if (locked)
-		hostlock_drop();
+	drop_locks(&held);
 	strbuf_release(&table);
 	json_decref(index);
 	scenario_free_runs(runs, n);

@@ -21,6 +21,7 @@ const char *conform_status_name(enum conform_status s)
 
 /* ---- results ------------------------------------------------------------ */
 
+__attribute__((format(printf, 3, 0)))
 static void set_result(struct conform_result *r, enum conform_status st, const char *fmt, va_list ap)
 {
 	r->status = st;
@@ -81,6 +82,8 @@ void conform_report_release(struct conform_report *rep)
 	rep->host = NULL;
 	rep->r = NULL;
 	rep->n = rep->alloc = 0;
+	json_decref(rep->hosts);
+	rep->hosts = NULL;
 }
 
 void conform_report_counts(const struct conform_report *rep, size_t *pass, size_t *fail,

@@ -215,6 +215,8 @@ static void emit_json(const struct conform_report *rep, struct strbuf *out)
 			checks);
 	if (rep->host)
 		json_object_set(doc, "host", rep->host);	/* whose verdicts these are */
+	if (rep->hosts)
+		json_object_set(doc, "hosts", rep->hosts);
 	text = json_dumps(doc, JSON_INDENT(2));
 	strbuf_adds(out, text ? text : "{}");
 	strbuf_addch(out, '\n');

@@ -19,6 +19,9 @@
  * Series (what reports/ reads):
  *   ksm,<counter>                 every KSM counter by its sysfs name
  *                                 (UKSM's as uksm_<name>); host-wide
+ *   ksm@HOST,<counter>            a remote libvirt host's KSM counters
+ *                                 (virNodeGetMemoryParameters: pages_sharing,
+ *                                 pages_shared, full_scans, ...; remote.h)
  *   host,MemFree_mib MemAvailable_mib SwapTotal_mib SwapFree_mib
  *        AnonHugePages_mib HugePages_Free HugePages_Total
  *   qemu,GUEST.rss_mib .swap_mib .pss_mib .anon_huge_mib .swap_pss_mib
@@ -58,6 +61,11 @@ struct sampler *sampler_new(struct results_run *res, struct vm **vms, size_t n, 
 /* Another source (tests, workload progress).  0, or -1 when its init
  * failed (message set).  Sources added this way start at the next tick. */
 int sampler_add_source(struct sampler *s, const struct sampler_source_ops *ops);
+/* The same under another name (the source column of its rows, e.g.
+ * "ksm@HOST" for one source per host), with arg for its init
+ * (sampler_init_arg()).  name NULL: ops->name. */
+int sampler_add_source_named(struct sampler *s, const struct sampler_source_ops *ops,
+			     const char *name, void *arg);
 /* Sample every source whose period has elapsed; cheap when none has.
  * Returns how many sources were sampled. */
 int sampler_tick(struct sampler *s);
@@ -67,6 +75,11 @@ int sampler_tick(struct sampler *s);
  * sees it; the held sources catch up right after the release.  Returns
  * the previous state. */
 int sampler_hold_slow(struct sampler *s, int hold);
+/* Every row, as it is written, also to fn (NULL: none): the run's
+ * policy controller keeps its observations from them (policy/observe.h). */
+typedef void (*sampler_tap_fn)(void *opaque, uint64_t t_ms, const char *source, const char *series,
+			       double value);
+void sampler_set_tap(struct sampler *s, sampler_tap_fn fn, void *opaque);
 /* Summary metrics into run.json (results_metric), each with unit and
  * better-direction; call once, after the last tick. */
 void sampler_summary(struct sampler *s);

@@ -20,6 +20,7 @@
 #include "cli/run.h"
 #include "cli/version.h"
 #include "conform/suites.h"
+#include "policy/policies.h"
 #include "scenario/scenario.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -212,6 +213,9 @@ static void test_scenario_page_lists_every_key(void **state)
 		assert_page_has(roff.buf, timeline_action_at(i)->usage);
 		assert_page_has_text(roff.buf, timeline_action_at(i)->help);
 	}
+	for (size_t i = 0; i < policy_count(); i++)
+		for (size_t k = 0; policy_at(i)->params && policy_at(i)->params[k].name; k++)
+			assert_page_has(roff.buf, policy_at(i)->params[k].name);
 #define WL_IN_PAGE(name, help) assert_page_has(roff.buf, #name);
 	OCB_WORKLOADS(WL_IN_PAGE)
 #undef WL_IN_PAGE
@@ -255,6 +259,9 @@ static void test_roff_escapes(void **state)
 	strbuf_reset(&sb);
 	roff_code(&sb, "--list-keys");
 	assert_string_equal(sb.buf, "\\-\\-list\\-keys");
+	strbuf_reset(&sb);
+	roff_code(&sb, "a — é");	/* groff reads Latin-1: named code points */
+	assert_string_equal(sb.buf, "a \\[u2014] \\[u00E9]");
 	strbuf_release(&sb);
 }
 

@@ -99,6 +99,11 @@ static void test_values(void **state)
 	complete(&out, (const char *const[]){ "ocbench", "run", "--accel", "", NULL });
 	assert_offers(&out, "tcg");
 	assert_offers(&out, "kvm");
+	complete(&out, (const char *const[]){ "ocbench", "policy", "", NULL });
+	assert_offers(&out, "list");
+	assert_offers(&out, "simulate");
+	complete(&out, (const char *const[]){ "ocbench", "policy", "simulate", "--policy", "m", NULL });
+	assert_offers(&out, "mom");
 	complete(&out, (const char *const[]){ "ocbench", "run", "--backend", "", NULL });
 	assert_offers(&out, "libvirt");
 	assert_offers(&out, "native");
@@ -180,7 +185,7 @@ static void test_bash_session(void **state)
 	print_message("%s", out.buf);
 	assert_non_null(strstr(out.buf, " co|conform|compare|"));
 	assert_non_null(strstr(out.buf, "ksm,b|ksm,balloon|\n"));
-	assert_non_null(strstr(out.buf, "KSM-00|KSM-001|KSM-002|KSM-003|KSM-004|KSM-005|\n"));
+	assert_non_null(strstr(out.buf, "KSM-00|KSM-001|KSM-002|KSM-003|KSM-004|KSM-005|"));
 	assert_non_null(strstr(out.buf, "--list-keys=mem|memory|mem_merge|\n"));
 	assert_non_null(strstr(out.buf, "run q|quick.ini|\n"));	/* not quick.txt */
 	line = strstr(out.buf, "report r|");

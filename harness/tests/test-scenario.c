@@ -113,7 +113,7 @@ static void expect_error_q(const char *text, int quick, ...)
 	va_end(ap);
 }
 
-#define expect_error(text, ...) expect_error_q(text, 0, __VA_ARGS__, NULL)
+#define expect_error(text, ...) expect_error_q(text, 0, __VA_ARGS__, (const char *)NULL)
 
 /* e is an entry of the table's row for verb. */
 static void assert_action(const struct timeline_entry *e, const char *verb)
@@ -950,6 +950,49 @@ static void test_matrix(void **state)
 	scenario_free_runs(runs, n);
 }
 
+/* [policy]: the keys, POLICY.KEY from the registry, policy.* as an axis,
+ * and the errors (exit 2 before boot). */
+static void test_policy(void **state)
+{
+	struct scenario *s, **runs;
+	size_t n;
+
+	s = load("[guest a]\n[scenario]\nduration = 1s\n");
+	assert_null(s->policy_name);
+	assert_int_equal(s->policy_floor_pct, 25);
+	scenario_free(s);
+	s = load("[guest a]\n[policy]\nname = mom\ninterval = 2s\nksm = ksmtuned\nfloor = 40\n"
+		 "mom.pressure_threshold = 30%\npve.target = 0.7\n"
+		 "[matrix]\npolicy.name = static, pve, psi\n");
+	assert_string_equal(s->policy_name, "mom");
+	assert_string_equal(s->policy_ksm, "ksmtuned");
+	assert_true(s->policy_interval_ns == 2 * SEC);
+	assert_int_equal(s->policy_floor_pct, 40);
+	assert_int_equal(s->n_policy_params, 2);
+	assert_string_equal(s->policy_params[1].key, "pve.target");
+	assert_int_equal(scenario_expand(s, 0, 0, &runs, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(runs[1]->policy_name, "pve");
+	assert_string_equal(runs[1]->axes[0].axis, "policy.name");
+	scenario_free_runs(runs, n);
+	scenario_free(s);
+	expect_error("[guest a]\n[policy]\nname = mum\n", "t.ini:3: [policy] name:",
+		     "unknown policy 'mum'", "did you mean 'mom'", "static, mom, pve, psi, fpr-only, ksmtuned");
+	expect_error("[guest a]\n[policy]\nnmae = mom\n", "did you mean 'name'");
+	expect_error("[guest a]\n[policy]\nmom.pressure_treshold = 0.1\n", "t.ini:3:",
+		     "did you mean pressure_threshold");
+	expect_error("[guest a]\n[policy]\nmom.pressure_threshold = 3\n", "[0, 1]");
+	expect_error("[guest a]\n[policy]\nksm = mom\n", "[policy] ksm:", "does not drive KSM");
+	expect_error("[guest a]\n[matrix]\npolicy.name = static, pvv\n", "t.ini:3:",
+		     "unknown policy 'pvv'", "did you mean 'pve'");
+	expect_error("[guest a]\n[matrix]\npolicy.nam = static\n", "unknown policy key");
+	/* a balloon policy needs a balloon on every guest */
+	expect_error("[guest a]\nballoon = none\n[policy]\nname = psi\n", "[policy] name:",
+		     "[guest a] has balloon = none");
+	s = load("[guest a]\nballoon = none\n[policy]\nname = static\n");
+	scenario_free(s);
+}
+
 static void test_matrix_changes_guests(void **state)
 {
 	struct scenario *s, **runs;
@@ -1104,15 +1147,15 @@ static void test_quick(void **state)
 
 	/* [quick] is validated even without --quick, and names its line */
 	expect_error_q("[guest a]\n[quick]\nguest.a.memory = tiny\n", 0,
-		       "t.ini:3: [quick] guest.a.memory: invalid size 'tiny'", NULL);
+		       "t.ini:3: [quick] guest.a.memory: invalid size 'tiny'", (const char *)NULL);
 	expect_error_q("[guest a]\n[quick]\nguest.a.memory = 1G\nguest.a.memory = 2G\n", 0,
-		       "t.ini:4: [quick] guest.a.memory: listed twice (first on line 3)", NULL);
+		       "t.ini:4: [quick] guest.a.memory: listed twice (first on line 3)", (const char *)NULL);
 	expect_error_q("[guest a]\n[quick]\ntimeline.5s = free b-1\n", 1,
-		       "t.ini:3: [quick] timeline.5s: free b-1: 'b-1' matches no guest", NULL);
+		       "t.ini:3: [quick] timeline.5s: free b-1: 'b-1' matches no guest", (const char *)NULL);
 	/* the file's own timeline would not fit a quick duration */
 	expect_error_q("[scenario]\nduration = 90s\n[timeline]\n60s = ksm on\n[quick]\n"
 		       "scenario.duration = 10s\n", 1,
-		       "t.ini:4: [timeline] 60s: after the end of the run (duration = 10s)", NULL);
+		       "t.ini:4: [timeline] 60s: after the end of the run (duration = 10s)", (const char *)NULL);
 }
 
 /* What --list-keys[=only] prints; rc its return value. */
@@ -1239,6 +1282,7 @@ int main(void)
 		cmocka_unit_test(test_action_checks),
 		cmocka_unit_test(test_fixture_file),
 		cmocka_unit_test(test_matrix),
+		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_matrix_changes_guests),
 		cmocka_unit_test(test_matrix_errors),
 		cmocka_unit_test(test_too_many_runs),

@@ -1,0 +1,25 @@
+/* trace.h — a recorded run replayed through policies, without guests:
+ * the rows of a samples.csv (t_ms,source,series,value; observe.h lists
+ * the series read) feed the observations, and each policy ticks every
+ * interval of the trace's clock from its first row, as it would have in
+ * the run.  Open loop: the balloon sizes and host figures are the
+ * recording's, not what the replayed actions would have led to.
+ */
+#ifndef OCB_POLICY_TRACE_H
+#define OCB_POLICY_TRACE_H
+
+#include "policy/policy.h"
+
+/* Called after each tick of p with what it saw and asked for. */
+typedef void (*policy_replay_fn)(void *opaque, const struct policy *p, const struct policy_obs *o,
+				 const struct policy_actions *a);
+
+/* Replay the file at path through pols[0..n) (a guest's floor is
+ * floor_frac of its maximum).  0, or -1 with FILE:LINE in the message. */
+int policy_replay_file(const char *path, struct policy **pols, size_t n, double floor_frac,
+		       policy_replay_fn fn, void *opaque);
+/* The same over CSV text already in memory (name for messages). */
+int policy_replay_text(const char *name, char *text, struct policy **pols, size_t n,
+		       double floor_frac, policy_replay_fn fn, void *opaque);
+
+#endif
