@@ -8,6 +8,7 @@
 #   make fuzz         each libFuzzer target of fuzz/ for FUZZ_SECONDS (600)
 #   make faults       set up, build, run the fault matrix (FAULT_REPEAT=10)
 #   make install      PREFIX=/usr/local DESTDIR=
+#   make deb          build/deb/ocbench_VERSION_amd64.deb (debhelper) and lintian
 #   make clean
 #
 # Knobs: DEVELOPER=1 (default here) makes warnings errors;
@@ -62,6 +63,11 @@ BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE $(WARN) -MMD -MP \
 	-DOCB_LIBEXECDIR='"$(PREFIX)/libexec/ocbench"'
 CFLAGS ?=
 LDFLAGS ?=
+# The version compiled into `ocbench --version` and the man pages: ci/version
+# (git describe), or what is given (make deb passes the package's version).
+ifeq ($(origin OCB_VERSION),undefined)
+OCB_VERSION := $(shell ci/version)
+endif
 ALL_CFLAGS = $(BASE_CFLAGS) $(PKG_CFLAGS) $(SAN_FLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
@@ -103,6 +109,8 @@ BENCH_SRC := $(wildcard harness/bench/bench-*.c workloads/bench/bench-*.c)
 BENCHES := $(patsubst %.c,$(B)/%,$(BENCH_SRC))
 
 GUEST := $(OUT)/guest/.stamp
+# The man pages, written by the binary from its own tables (ocbench __man).
+MAN := $(B)/man/.stamp
 
 # ---- fuzz targets (fuzz/fuzz-*.c, libFuzzer): clang with ASan+UBSan over
 # the library but the layers no reader lives in (cli/, run/, conform/,
@@ -120,15 +128,15 @@ FUZZ_TARGETS := $(patsubst fuzz/%.c,$(FUZZ_OUT)/%,$(wildcard fuzz/fuzz-*.c))
 # clang has no -Wformat-truncation; the rest of the warnings hold.
 FUZZ_CFLAGS = $(filter-out -Wno-format-truncation -O2,$(BASE_CFLAGS)) -O1 $(PKG_CFLAGS) $(FUZZ_SAN)
 
-.PHONY: all deps harness workloads guest run check check-unit bench faults install clean help FORCE \
+.PHONY: all deps harness workloads guest man run check check-unit bench faults install deb clean help FORCE \
 	lint fuzz fuzz-targets fuzz-regress
 # Keep intermediate objects (the static workload objects are built through
 # a pattern chain; without this make deletes and rebuilds them every time).
 .SECONDARY:
-all: harness workloads guest
+all: harness workloads guest man
 
 help:
-	@sed -n '3,22p' Makefile
+	@sed -n '3,21p' Makefile
 
 # Set-up: installs what is missing (fast when everything is there).
 deps:
@@ -137,6 +145,12 @@ deps:
 harness: $(OCBENCH)
 workloads: $(WL_BINS)
 guest: $(GUEST)
+man: $(MAN)
+
+$(MAN): $(OCBENCH)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  MAN     $(dir $@)"
+	$(Q)$(OCBENCH) __man --write $(dir $@) && touch $@
 
 # Objects are rebuilt when a compiled-in setting changes (PREFIX is baked
 # into the binary to find the installed guest): git's GIT-CFLAGS idea.
@@ -167,6 +181,16 @@ $(LIBOCB): $(HARNESS_OBJ)
 
 $(LIBWL): $(WL_LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Only version.o sees the version (and the sanitizers it reports), so a new
+# commit recompiles one file, not every object.
+VERSION_FILE := $(B)/.version
+$(VERSION_FILE): FORCE
+	@mkdir -p $(B)
+	@echo '$(OCB_VERSION) $(SANITIZE)' | cmp -s - $@ || echo '$(OCB_VERSION) $(SANITIZE)' > $@
+$(B)/obj/harness/cli/version.o: $(VERSION_FILE)
+$(B)/obj/harness/cli/version.o: ALL_CFLAGS += -DOCB_SANITIZE='"$(SANITIZE)"' \
+	$(if $(OCB_VERSION),-DOCB_VERSION='"$(OCB_VERSION)"')
 
 $(OCBENCH): $(B)/obj/harness/cli/main.o $(LIBOCB)
 	@[ "$(V)" = 1 ] || echo "  LINK    $@"
@@ -284,16 +308,28 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(BENCHES)
 	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) ci/run-bench $(BENCHES)
 
+SHARE := $(DESTDIR)$(PREFIX)/share
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/ocbench \
-		$(DESTDIR)$(PREFIX)/share/ocbench/guest $(DESTDIR)$(PREFIX)/share/ocbench/scenarios
+		$(SHARE)/ocbench/guest $(SHARE)/ocbench/scenarios $(SHARE)/ocbench/schemas \
+		$(SHARE)/man/man1 $(SHARE)/man/man5 $(SHARE)/bash-completion/completions
 	install -m 755 $(OCBENCH) $(DESTDIR)$(PREFIX)/bin/ocbench
 	install -m 755 $(WL_BINS) $(DESTDIR)$(PREFIX)/libexec/ocbench/
 	install -m 644 $(OUT)/guest/vmlinux $(OUT)/guest/vmlinuz $(OUT)/guest/initramfs.cpio \
-		$(OUT)/guest/guest.json $(OUT)/guest/cmdline $(DESTDIR)$(PREFIX)/share/ocbench/guest/
-	install -m 644 scenarios/*.ini $(DESTDIR)$(PREFIX)/share/ocbench/scenarios/
+		$(OUT)/guest/guest.json $(OUT)/guest/cmdline $(SHARE)/ocbench/guest/
+	install -m 644 scenarios/*.ini $(SHARE)/ocbench/scenarios/
+	install -m 644 harness/results/schemas/*.json $(SHARE)/ocbench/schemas/
+	install -m 644 $(B)/man/*.1 $(SHARE)/man/man1/
+	install -m 644 $(B)/man/*.5 $(SHARE)/man/man5/
+	install -m 644 dist/bash-completion/ocbench $(SHARE)/bash-completion/completions/ocbench
+
+# The Debian package: ci/make-deb (dpkg-buildpackage + debhelper over
+# dist/debian, then lintian) into build/deb/.
+deb: deps workloads guest
+	$(Q)ci/make-deb
 
 clean:
 	rm -rf $(OUT)
 
--include $(shell find $(OUT) -name '*.d' 2>/dev/null)
+# (OUT/: find follows OUT when it is a link, as in make deb's staging tree)
+-include $(shell find $(OUT)/ -name '*.d' 2>/dev/null)

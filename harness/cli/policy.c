@@ -1,5 +1,6 @@
 /* policy.c — see policy.h. */
 #include "cli/policy.h"
+#include "cli/opts.h"
 #include "cli/cli.h"
 #include "policy/policies.h"
 #include "policy/trace.h"
@@ -12,27 +13,45 @@
 
 #define SIM_MAX_SETS 32
 
-static void policy_usage(FILE *f)
-{
-	fprintf(f, "usage: ocbench policy list\n"
-		   "       ocbench policy simulate TRACE --policy NAME [--ksm ksmtuned] [--set KEY=VALUE]...\n"
-		   "                               [--interval DUR] [--floor PCT]\n\n"
-		   "list: the automatic balloon/KSM policies, their published source and their keys.\n\n"
-		   "simulate: replay a recorded run's samples through a policy without booting\n"
-		   "guests and print the actions it would have taken at each of its ticks.\n"
-		   "TRACE is a samples.csv (t_ms,source,series,value) of a run; the series read are\n"
-		   "host MemTotal_mib MemFree_mib MemAvailable_mib Buffers_mib Cached_mib pswpin\n"
-		   "pswpout psi_some_us; cgroup memory_current_mib limit_mib; ksm run pages_to_scan\n"
-		   "sleep_millisecs; balloon GUEST.actual_mib GUEST.max_mib; balloonstats\n"
-		   "GUEST.stat-free-memory_mib stat-available-memory_mib; guest GUEST.psi_some_us;\n"
-		   "qemu GUEST.rss_mib.  Open loop: the sizes are the recording's, not what the\n"
-		   "printed actions would have led to.\n\n"
-		   "  --policy NAME      static, mom, pve, psi, fpr-only or ksmtuned\n"
-		   "  --ksm ksmtuned     a KSM policy beside a balloon policy\n"
-		   "  --set KEY=VALUE    a policy key as in [policy], e.g. mom.pressure_threshold=0.3\n"
-		   "  --interval DUR     the cycle (default: the policy's published one)\n"
-		   "  --floor PCT        least balloon size, %% of a guest's memory (default 25)\n");
-}
+enum { O_POLICY = CLI_LONG_ONLY, O_KSM, O_SET, O_INTERVAL, O_FLOOR };
+
+static const struct cli_opt policy_opts[] = {
+	{ "policy", O_POLICY, CLI_ARG, "NAME", CLI_V_POLICIES, NULL,
+	  "static, mom, pve, psi, fpr-only or ksmtuned" },
+	{ "ksm", O_KSM, CLI_ARG, "ksmtuned", CLI_V_WORDS, "ksmtuned",
+	  "a KSM policy beside a balloon policy" },
+	{ "set", O_SET, CLI_ARG, "KEY=VALUE", CLI_V_NONE, NULL,
+	  "a policy key as in [policy], e.g. mom.pressure_threshold=0.3" },
+	{ "interval", O_INTERVAL, CLI_ARG, "DUR", CLI_V_NONE, NULL,
+	  "the cycle (default: the policy's published one)" },
+	{ "floor", O_FLOOR, CLI_ARG, "PCT", CLI_V_NONE, NULL,
+	  "least balloon size, % of a guest's memory (default 25)" },
+	{ "help", 'h', CLI_NOARG, NULL, CLI_V_NONE, NULL, "print this help" },
+	{ NULL, 0, CLI_NOARG, NULL, CLI_V_NONE, NULL, NULL },
+};
+
+const struct cli_doc policy_doc = {
+	.name = "policy",
+	.summary = "automatic balloon/KSM policies: list them, replay a run's samples through one",
+	.synopsis = "list | simulate TRACE --policy NAME [--ksm ksmtuned] [--set KEY=VALUE]...\n"
+		    "                      [--interval DUR] [--floor PCT]",
+	.description =
+		"list: the automatic balloon/KSM policies, their published source and their keys.\n"
+		"\n"
+		"simulate: replay a recorded run's samples through a policy without booting\n"
+		"guests and print the actions it would have taken at each of its ticks.\n"
+		"TRACE is a samples.csv (t_ms,source,series,value) of a run; the series read are\n"
+		"host MemTotal_mib MemFree_mib MemAvailable_mib Buffers_mib Cached_mib pswpin\n"
+		"pswpout psi_some_us; cgroup memory_current_mib limit_mib; ksm run pages_to_scan\n"
+		"sleep_millisecs; balloon GUEST.actual_mib GUEST.max_mib; balloonstats\n"
+		"GUEST.stat-free-memory_mib stat-available-memory_mib; guest GUEST.psi_some_us;\n"
+		"qemu GUEST.rss_mib.  Open loop: the sizes are the recording's, not what the\n"
+		"printed actions would have led to.",
+	.opts = policy_opts,
+	.operands = CLI_V_WORDS,
+	.operand_words = "list simulate",
+	.exit_status = "0 listed or simulated, 2 usage error or an unreadable trace.",
+};
 
 static void list_policies(void)
 {
@@ -140,35 +159,31 @@ static int simulate(const char *trace, const struct sim_opts *so)
 
 static int parse_sim(int argc, char **argv, struct sim_opts *so)
 {
-	static const struct option opts[] = {
-		{ "policy", required_argument, NULL, 'p' }, { "ksm", required_argument, NULL, 'k' },
-		{ "set", required_argument, NULL, 's' }, { "interval", required_argument, NULL, 'i' },
-		{ "floor", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct cli_getopt g;
 	uint64_t v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	cli_getopt_init(&g, &policy_doc);
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
-		case 'p': so->name = optarg; break;
-		case 'k': so->ksm = optarg; break;
-		case 's':
+		case O_POLICY: so->name = optarg; break;
+		case O_KSM: so->ksm = optarg; break;
+		case O_SET:
 			if (so->n_sets == SIM_MAX_SETS)
 				return ocb_fail("at most %d --set", SIM_MAX_SETS);
 			so->sets[so->n_sets++] = optarg;
 			break;
-		case 'i':
+		case O_INTERVAL:
 			if (parse_duration_ns(optarg, 0, &v) < 0)
 				return ocb_err_prefix("--interval: ");
 			so->interval_s = (double)v / 1e9;
 			break;
-		case 'f':
+		case O_FLOOR:
 			if (parse_u64_range(optarg, 0, 100, &v) < 0)
 				return ocb_err_prefix("--floor: ");
 			so->floor = (double)v;
 			break;
-		case 'h': policy_usage(stdout); return 1;
+		case 'h': cli_usage(stdout, &policy_doc); return 1;
 		default: return ocb_fail("bad option (see ocbench policy --help)");
 		}
 	}
@@ -183,7 +198,7 @@ int cmd_policy(int argc, char **argv, struct cmd_env *env)
 	int rc;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		policy_usage(argc < 2 ? stderr : stdout);
+		cli_usage(argc < 2 ? stderr : stdout, &policy_doc);
 		return argc < 2 ? OCB_EXIT_USAGE : OCB_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "list")) {

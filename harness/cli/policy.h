@@ -4,8 +4,13 @@
 #ifndef OCB_CLI_POLICY_H
 #define OCB_CLI_POLICY_H
 
+#include "cli/opts.h"
+
 struct cmd_env;
 
 int cmd_policy(int argc, char **argv, struct cmd_env *env);
+
+/* Its options and help (cli/opts.h). */
+extern const struct cli_doc policy_doc;
 
 #endif

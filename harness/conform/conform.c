@@ -78,6 +78,8 @@ void conform_report_release(struct conform_report *rep)
 	for (size_t i = 0; i < rep->n; i++)
 		json_decref(rep->r[i].evidence);
 	free(rep->r);
+	json_decref(rep->host);
+	rep->host = NULL;
 	rep->r = NULL;
 	rep->n = rep->alloc = 0;
 	json_decref(rep->hosts);

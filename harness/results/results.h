@@ -28,6 +28,8 @@
 #define RESULTS_REASON_UNENDED "not ended: ocbench (pid %ld) is still running it, or was killed " \
 	"(SIGKILL, a crash, a power cut) before it could record how the run ended"
 #define RESULTS_SCHEMA_INDEX "ocbench.index/1"
+/* ocbench conform --json (conform/emit.c); report reads it (reports/qualify.c) */
+#define RESULTS_SCHEMA_CONFORM "ocbench.conform/1"
 
 struct results_file;
 

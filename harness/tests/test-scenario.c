@@ -1202,17 +1202,26 @@ static void test_quick(void **state)
 		       "t.ini:4: [timeline] 60s: after the end of the run (duration = 10s)", (const char *)NULL);
 }
 
-static void test_print_keys(void **state)
+/* What --list-keys[=only] prints; rc its return value. */
+static char *print_keys(const char *only, int *rc)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	*rc = scenario_print_keys(f, &hooks, only);
+	fclose(f);
+	return buf;
+}
+
+static void test_print_keys(void **state)
+{
+	int rc;
+	char *buf = print_keys(NULL, &rc);
 
 	(void)state;
-	f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	scenario_print_keys(f, &hooks);
-	fclose(f);
+	assert_int_equal(rc, 0);
 	assert_msg_has(buf, "memory");
 	assert_msg_has(buf, "2048M");
 	assert_msg_has(buf, "balloon.stats_period");
@@ -1225,6 +1234,30 @@ static void test_print_keys(void **state)
 	assert_msg_has(buf, "until KSM has settled");
 	assert_msg_has(buf, "[matrix]");
 	free(buf);
+}
+
+/* --list-keys=KEY: the row of one key, knob or action, and an error for
+ * a name that is none of them. */
+static void test_print_one_key(void **state)
+{
+	static const char *const one[][2] = { { "mem_merge", "mem_merge" },
+					      { "ksm.pages_to_scan", "ksm.pages_to_scan" },
+					      { "wait balloon", "wait balloon GLOB" } };
+	int rc;
+	char *buf;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		buf = print_keys(one[i][0], &rc);
+		assert_int_equal(rc, 0);
+		assert_msg_has(buf, one[i][1]);
+		assert_null(strstr(buf, "balloon.stats_period"));	/* only the row asked for */
+		assert_null(strstr(buf, "[matrix]"));
+		free(buf);
+	}
+	free(print_keys("nosuch", &rc));
+	assert_int_equal(rc, -1);
+	assert_msg_has(ocb_errmsg(), "--list-keys=nosuch");
 }
 
 /* README.md's list of timeline actions is the table, row for row, so the
@@ -1300,6 +1333,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_runs),
 		cmocka_unit_test(test_quick),
 		cmocka_unit_test(test_print_keys),
+		cmocka_unit_test(test_print_one_key),
 		cmocka_unit_test(test_readme_actions),
 		cmocka_unit_test(test_suggest),
 	};
