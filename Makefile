@@ -136,7 +136,7 @@ FUZZ_CFLAGS = $(filter-out -Wno-format-truncation -O2,$(BASE_CFLAGS)) -O1 $(PKG_
 all: harness workloads guest man
 
 help:
-	@sed -n '3,21p' Makefile
+	@sed -n '3,22p' Makefile
 
 # Set-up: installs what is missing (fast when everything is there).
 deps:
