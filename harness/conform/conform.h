@@ -92,6 +92,7 @@ struct conform_report {
 	char accel_reason[256];
 	char backend[32];
 	int interrupted;
+	json_t *host;			/* the host's fingerprint (owned), or NULL */
 	json_t *hosts;			/* the remote host's fingerprint by URI
 					 * (host/libvirt-host.h), NULL here */
 };

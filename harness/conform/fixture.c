@@ -336,7 +336,7 @@ static int ready(struct conform_ctx *c, struct vm *vm, const struct conform_gues
 
 int conform_guests(struct conform_ctx *c, const struct conform_guest_spec *const *sp, size_t n, struct vm **out)
 {
-	struct vm **slot[CONFORM_MAX_GUESTS];
+	struct vm **slots[CONFORM_MAX_GUESTS];
 	int rc = 0, fresh[CONFORM_MAX_GUESTS] = { 0 };
 
 	if (n > CONFORM_MAX_GUESTS)
@@ -344,23 +344,25 @@ int conform_guests(struct conform_ctx *c, const struct conform_guest_spec *const
 	/* Launch every guest not running yet, then wait for them all: they
 	 * boot side by side (a TCG boot is CPU-bound, and there are cores). */
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		slot[i] = slot_of(c, sp[i]->name);
-		if (slot[i] && (*slot[i])->ops->alive(*slot[i]))
+		slots[i] = slot_of(c, sp[i]->name);
+		if (slots[i] && (*slots[i])->ops->alive(*slots[i]))
 			continue;
-		slot[i] = free_slot(c, sp[i]);
-		if (!slot[i] || !(*slot[i] = launch(c, sp[i])))
+		slots[i] = free_slot(c, sp[i]);
+		if (!slots[i] || !(*slots[i] = launch(c, sp[i])))
 			rc = -1;
 		fresh[i] = 1;
 	}
 	for (size_t i = 0; i < n && rc == 0; i++)
-		if (fresh[i] && ready(c, *slot[i], sp[i]) < 0)
+		if (fresh[i] && ready(c, *slots[i], sp[i]) < 0)
 			rc = -1;
 	for (size_t i = 0; i < n; i++) {
-		if (rc < 0 && fresh[i] && slot[i] && *slot[i]) {
-			vm_free(*slot[i]);	/* kills it: a half-booted set is no fixture */
-			*slot[i] = NULL;
+		if (rc < 0 && fresh[i] && slots[i] && *slots[i]) {
+			struct vm *half = *slots[i];
+
+			*slots[i] = NULL;
+			vm_free(half);	/* kills it: a half-booted set is no fixture */
 		}
-		out[i] = rc < 0 ? NULL : *slot[i];
+		out[i] = rc < 0 ? NULL : *slots[i];
 	}
 	return rc;
 }

@@ -199,7 +199,7 @@ static int wait_host(struct run_ctx *c, const struct ksm_host *h, const struct t
 {
 	struct ksm_settle_result r;
 	struct ksm_reader rd;
-	virConnectPtr conn = NULL;
+	virConnectPtr conn;
 	int rc;
 
 	if (!h->uri) {

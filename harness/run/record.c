@@ -120,6 +120,8 @@ void run_record_guests(struct run_ctx *c)
 		json_object_set_new(o, "boot_s", json_real(ns_to_s(g->vm->boot_ns)));
 		json_object_set_new(o, "balloon_clamped", json_boolean(g->clamped));
 		json_object_set_new(o, "balloon_tolerance_mib", json_real(bytes_to_mib(g->tolerance)));
+		json_object_set_new(o, "events_dropped", json_integer((json_int_t)g->events.dropped));
+		results_event_cap_close(&c->res, &g->events, g->g->name);
 		g->vm->ops->describe(g->vm, o);
 		json_array_append_new(guests, o);
 		if (g->vm->backend_version[0])

@@ -9,6 +9,7 @@
 #include "run/guests.h"
 #include "run/host.h"
 #include "run/loop.h"
+#include "run/policy.h"
 #include "run/record.h"
 #include "sampler/remote.h"
 #include "sampler/sampler.h"
@@ -174,8 +175,10 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	if (set_up(&c, dir, &accel) < 0)
 		return -1;
 	start_run(&c, &accel);
-	if (!c.failed && run_apply_host(&c) == 0 && run_boot_guests(&c) == 0)
+	if (!c.failed && run_apply_host(&c) == 0 && run_boot_guests(&c) == 0 &&
+	    run_policy_start(&c) == 0)
 		run_timeline(&c);
+	run_policy_finish(&c);
 	run_stop_guests(&c);
 	run_finish_sampling(&c);
 	run_harness_cpu_metric(&c, &ru0);

@@ -9,6 +9,7 @@
 #include "host/uksm.h"
 #include "sampler/ksm-history.h"
 #include "util/meminfo.h"
+#include "util/psi.h"
 #include "util/strbuf.h"
 #include "host/sysfs.h"
 #include "vm/vm.h"
@@ -134,8 +135,45 @@ const struct ksm_history *sampler_ksm_local_history(struct sampler *s)
 /* ---- host: /proc/meminfo ------------------------------------------------ */
 
 static const char *const host_mib_fields[] = {
-	"MemFree", "MemAvailable", "SwapTotal", "SwapFree", "AnonHugePages", NULL,
+	"MemFree", "MemAvailable", "SwapTotal", "SwapFree", "AnonHugePages", "MemTotal", "Buffers",
+	"Cached", NULL,
 };
+
+/* "NAME N" of /proc/vmstat, or -1. */
+static double vmstat_field(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+		if (!strncmp(l, name, n) && l[n] == ' ')
+			return strtod(l + n + 1, NULL);
+	return -1;
+}
+
+/* Host swap traffic (pswpin/pswpout, pages since boot) and memory PSI
+ * totals (psi_some_us/psi_full_us): what the policies observe.  A kernel
+ * without PSI simply gives no rows. */
+static void host_pressure_rows(struct sampler *s)
+{
+	struct strbuf text = STRBUF_INIT;
+	double some, full, v;
+
+	if (read_host_file(s, "/proc/vmstat", &text) == 0) {
+		if ((v = vmstat_field(text.buf, "pswpin")) >= 0)
+			sampler_put(s, "pswpin", v);
+		if ((v = vmstat_field(text.buf, "pswpout")) >= 0)
+			sampler_put(s, "pswpout", v);
+	}
+	strbuf_reset(&text);
+	if (read_host_file(s, "/proc/pressure/memory", &text) == 0 &&
+	    psi_parse_totals(text.buf, &some, &full) == 0) {
+		sampler_put(s, "psi_some_us", some);
+		if (full >= 0)
+			sampler_put(s, "psi_full_us", full);
+	}
+	ocb_err_clear();
+	strbuf_release(&text);
+}
 static const char *const host_count_fields[] = { "HugePages_Free", "HugePages_Total", NULL };
 
 struct host_state {
@@ -181,6 +219,7 @@ static int host_sample(struct sampler *s, void *state)
 			sampler_put(s, host_count_fields[i], v);
 	if (meminfo_text_field(text.buf, "MemTotal", &v) == 0)
 		h->memtotal_mib = v / KB_PER_MIB;
+	host_pressure_rows(s);
 	if (avail >= 0)
 		h->min_available = h->n++ ? (avail < h->min_available ? avail : h->min_available) : avail;
 	if (total >= 0 && sfree >= 0) {
@@ -500,6 +539,8 @@ static int cgroup_sample(struct sampler *s, void *state)
 	sampler_put(s, "max_events", (double)st.max_events);
 	sampler_put(s, "oom_events", (double)st.oom_events);
 	sampler_put(s, "oom_kill", (double)st.oom_kill);
+	if (st.limit != UINT64_MAX)
+		sampler_put(s, "limit_mib", (double)st.limit / 1048576.0);
 	c->peak_mib = max_d(c->peak_mib, max_d(cur, (double)st.peak / 1048576.0));
 	c->last = st;
 	c->n++;

@@ -5,6 +5,7 @@
 #include "sampler/host.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/jsontext.h"
 #include "results/results.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -26,6 +27,7 @@ struct source {
 	uint64_t period_ns;
 	uint64_t next_ns;
 	unsigned long samples, errors;
+	unsigned long missed;		/* periods that passed without a sample */
 };
 
 struct sampler {
@@ -45,7 +47,11 @@ struct sampler {
 	/* what sampling itself costs (make bench: target <= 1 % of a core) */
 	uint64_t t_start_ns, busy_ns, cpu_ns;
 	unsigned long rows;
+	unsigned long *guest_rows;	/* rows of each vms[i] (series "NAME.…") */
 	int hold_slow;			/* sampler_hold_slow() */
+	int guest_psi;			/* sampler_want_guest_psi() */
+	sampler_tap_fn tap;
+	void *tap_opaque;
 	void *init_arg;			/* sampler_init_arg(), during an init */
 };
 
@@ -98,7 +104,9 @@ int sampler_add_source_named(struct sampler *s, const struct sampler_source_ops 
 	if (ops->max_hz && ops->max_hz < hz)
 		hz = ops->max_hz;
 	src->period_ns = 1000000000ull / hz;
-	src->next_ns = 0;	/* due at the first tick */
+	/* due now: its schedule starts here, so periods that pass before its
+	 * first sample (a loop busy elsewhere) are missed ticks too */
+	src->next_ns = mono_ns();
 	s->nsrc++;
 	return 0;
 }
@@ -119,6 +127,12 @@ struct sampler *sampler_new(struct results_run *res, struct vm **vms, size_t n, 
 	if (cgroup_dir)
 		snprintf(s->cgroup, sizeof(s->cgroup), "%s", cgroup_dir);
 	s->rate_hz = rate_hz ? rate_hz : SAMPLER_DEFAULT_HZ;
+	s->guest_rows = calloc(n ? n : 1, sizeof(*s->guest_rows));
+	if (!s->guest_rows) {
+		free(s);
+		ocb_fail("out of memory");
+		return NULL;
+	}
 	s->t_start_ns = mono_ns();
 	for (size_t i = 0; builtin[i]; i++) {
 		if (sampler_add_source(s, builtin[i]) < 0) {
@@ -135,7 +149,9 @@ static void sample_failed(struct sampler *s, struct source *src)
 	if (++src->errors > MAX_ERROR_EVENTS)
 		return;
 	results_event(s->res, "sample_error",
-		      json_pack("{s:s, s:s}", "source", src->name, "message", ocb_errmsg()));
+		      json_pack("{s:s, s:o}", "source", src->name, "message",
+				/* it may quote what a guest sent */
+				json_text(ocb_errmsg(), strlen(ocb_errmsg()))));
 }
 
 static void sample_one(struct sampler *s, struct source *src)
@@ -144,12 +160,15 @@ static void sample_one(struct sampler *s, struct source *src)
 	s->cur_t_ms = results_t_ms(s->res);
 	if (src->ops->sample(s, src->state) < 0)
 		sample_failed(s, src);
-	src->samples++;
 	/* No catch-up bursts after a long action: the next sample is a
-	 * period from now, not a queue of missed ones. */
+	 * period from now, not a queue of missed ones; the periods that
+	 * passed meanwhile are counted as missed ticks. */
 	src->next_ns += src->period_ns;
-	if (src->next_ns <= s->now_ns)
+	src->samples++;
+	if (src->next_ns <= s->now_ns) {
+		src->missed += (s->now_ns - src->next_ns) / src->period_ns + 1;
 		src->next_ns = s->now_ns + src->period_ns;
+	}
 }
 
 int sampler_tick(struct sampler *s)
@@ -194,6 +213,36 @@ static void put_row(struct sampler *s, const char *series, double value)
 			    series, value);
 	results_append(s->res, SAMPLES_CSV, SAMPLES_CSV_HEADER, s->line.buf);
 	s->rows++;
+	if (s->tap)
+		s->tap(s->tap_opaque, s->cur_t_ms, s->cur_name, series, value);
+	for (size_t i = 0; i < s->n; i++) {
+		const char *name = s->vms[i] ? s->vms[i]->cfg.name : NULL;
+		size_t len = name ? strlen(name) : 0;
+
+		if (len && !strncmp(series, name, len) && series[len] == '.') {
+			s->guest_rows[i]++;
+			break;
+		}
+	}
+}
+
+void sampler_want_guest_psi(struct sampler *s, int on)
+{
+	if (s)
+		s->guest_psi = on;
+}
+
+int sampler_guest_psi_wanted(const struct sampler *s)
+{
+	return s->guest_psi;
+}
+
+void sampler_set_tap(struct sampler *s, sampler_tap_fn fn, void *opaque)
+{
+	if (!s)
+		return;
+	s->tap = fn;
+	s->tap_opaque = opaque;
 }
 
 void sampler_put(struct sampler *s, const char *series, double value)
@@ -228,6 +277,45 @@ void sampler_metric_missing(struct sampler *s, const char *name, const char *uni
 	results_metric_missing(s->res, name, unit, better, reason);
 }
 
+/* The sampler's own account: per source the samples it took and the
+ * periods it missed (events.jsonl "sampler_ticks"), per guest its rows;
+ * as metrics the share of ticks the full-rate sources kept (the worst
+ * one) and the guests that have no row at all. */
+static void ticks_summary(struct sampler *s)
+{
+	json_t *srcs = json_object(), *guests = json_object();
+	double kept_min = 100.0;
+	unsigned long missed = 0, unsampled = 0;
+
+	for (size_t i = 0; i < s->nsrc; i++) {
+		const struct source *src = &s->src[i];
+		unsigned long due = src->samples + src->missed;
+		double kept = due ? 100.0 * (double)src->samples / (double)due : 100.0;
+
+		json_object_set_new(srcs, src->ops->name,
+				    json_pack("{s:f, s:I, s:I, s:f}", "rate_hz", 1e9 / (double)src->period_ns,
+					      "samples", (json_int_t)src->samples, "missed",
+					      (json_int_t)src->missed, "kept_pct", kept));
+		if (src->period_ns > 1000000000ull / s->rate_hz)
+			continue;	/* a slower source's 1 Hz is not the sampler's rate */
+		missed += src->missed;
+		if (kept < kept_min)
+			kept_min = kept;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		if (!s->vms[i])
+			continue;
+		json_object_set_new(guests, s->vms[i]->cfg.name, json_integer((json_int_t)s->guest_rows[i]));
+		unsampled += !s->guest_rows[i];
+	}
+	results_event(s->res, "sampler_ticks",
+		      json_pack("{s:i, s:o, s:o}", "rate_hz", (int)s->rate_hz, "sources", srcs, "guest_rows",
+				guests));
+	sampler_metric(s, "sampler_ticks_kept_pct", kept_min, "%", "higher");
+	sampler_metric(s, "sampler_ticks_missed", (double)missed, "ticks", "lower");
+	sampler_metric(s, "sampler_guests_unsampled", (double)unsampled, "guests", "lower");
+}
+
 void sampler_summary(struct sampler *s)
 {
 	double elapsed;
@@ -248,6 +336,7 @@ void sampler_summary(struct sampler *s)
 		results_event(s->res, "sample_errors", json_pack("{s:o}", "count", errors));
 	else
 		json_decref(errors);
+	ticks_summary(s);
 	elapsed = ns_to_s(mono_ns() - s->t_start_ns);
 	if (elapsed > 0) {
 		sampler_metric(s, "sampler_cpu_pct", 100.0 * ns_to_s(s->cpu_ns) / elapsed, "%", "lower");
@@ -266,6 +355,7 @@ void sampler_free(struct sampler *s)
 		free(s->src[i].name);
 	}
 	free(s->src);
+	free(s->guest_rows);
 	strbuf_release(&s->line);
 	free(s);
 }

@@ -40,12 +40,16 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
+	if (!f)
+		return -1;
 	fake_root_new(f->root, sizeof(f->root));
 	fake_host(f->root, FAKE_ALL);
 	snprintf(f->state, sizeof(f->state), "/tmp/ocb-state-XXXXXX");
 	snprintf(f->image, sizeof(f->image), "/tmp/ocb-image-XXXXXX");
-	if (!mkdtemp(f->state) || !mkdtemp(f->image))
+	if (!mkdtemp(f->state) || !mkdtemp(f->image)) {
+		free(f);
 		return -1;
+	}
 	fake_write(f->image, "/vmlinux", "");
 	fake_write(f->image, "/initramfs.cpio", "");
 	f->opt.backend = &fake_ops;

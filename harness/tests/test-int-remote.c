@@ -174,7 +174,7 @@ static int lock_taken(uint64_t timeout_ns)
 			virDomainFree(d);
 			found = 1;
 		} else {
-			usleep(100000);
+			sleep_ns(100000000ull, NULL);
 		}
 	}
 	virConnectClose(c);

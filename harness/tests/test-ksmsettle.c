@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/error.h"
+#include "util/clock.h"
 #include "fake-sysfs.h"
 #include "host/ksmsettle.h"
 
@@ -125,7 +126,7 @@ static int script_idle(void *opaque, uint64_t ns)
 		set_counters(sc->root, sc->steps[sc->next][0], sc->steps[sc->next][1]);
 		sc->next++;
 	}
-	usleep(1000);
+	sleep_ns(1000 * 1000ull, NULL);
 	return 0;
 }
 
@@ -250,7 +251,7 @@ static int stop_ksm_idle(void *opaque, uint64_t ns)
 
 	if (++sc->calls == 2)
 		fake_write(sc->root, "/sys/kernel/mm/ksm/run", "0\n");
-	usleep(1000);
+	sleep_ns(1000 * 1000ull, NULL);
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "fake-sysfs.h"
+#include "util/clock.h"
 #include "host/ksmsettle.h"
 #include "host/libvirt-host.h"
 #include "host/libvirt-node.h"
@@ -185,7 +186,7 @@ static void test_source_samples(void **state)
 	node.sharing = 1000;
 	node.full_scans = 41;
 	assert_true(sampler_tick(s) >= 1);
-	usleep(2000);
+	sleep_ns(2000000ull, NULL);
 	node.sharing = 5000;
 	sampler_tick(s);
 	h = sampler_ksm_history(s, TEST_URI);
@@ -274,7 +275,7 @@ static void test_settle_over_libvirt(void **state)
 static int still_idle(void *opaque, uint64_t ns)
 {
 	(void)opaque;
-	usleep(ns / 1000);
+	sleep_ns(ns, NULL);
 	return 0;
 }
 

@@ -122,7 +122,8 @@ static void balloon(const struct vm_config *c, struct strbuf *out)
 		strbuf_adds(out, "    <memballoon model='none'/>\n");
 		return;
 	}
-	strbuf_adds(out, "    <memballoon model='virtio'>\n" ROOT_BUS_SLOT(GUEST_PCI_SLOT_BALLOON));
+	strbuf_addf(out, "    <memballoon model='virtio'%s>\n" ROOT_BUS_SLOT(GUEST_PCI_SLOT_BALLOON),
+		    c->free_page_reporting ? " freePageReporting='on'" : "");
 	if (c->stats_period_s)
 		strbuf_addf(out, "      <stats period='%u'/>\n", c->stats_period_s);
 	strbuf_adds(out, "    </memballoon>\n");

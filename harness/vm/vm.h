@@ -26,6 +26,7 @@ struct vm_config {
 	unsigned vcpus;
 	int balloon;			/* virtio-balloon device present */
 	unsigned stats_period_s;	/* balloon guest-stats polling, 0 off */
+	int free_page_reporting;	/* virtio-balloon free-page-reporting=on */
 	enum vm_backing backing;
 	int mem_merge;			/* KSM may merge this guest's RAM */
 	/* hugetlb backing: the hugetlbfs directory; empty means /dev/hugepages
