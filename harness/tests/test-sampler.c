@@ -302,7 +302,10 @@ static void test_rates(void **state)
 	print_message("balloon %d, stats %d, free %d/%d, meminfo %d/%d\n", f->fv[0].balloon_calls,
 		      f->fv[0].stats_calls, f->fv[0].exec_calls, f->fv[1].exec_calls,
 		      f->fv[0].read_calls, f->fv[1].read_calls);
-	assert_true(f->fv[0].balloon_calls >= 15 && f->fv[0].balloon_calls <= 24);
+	/* the upper bound is the rule (never more than the rate); the lower
+	 * one only says the sampler ran: a loaded machine under valgrind
+	 * loses whole 50 ms slots (the sampler skips missed ticks) */
+	assert_true(f->fv[0].balloon_calls >= 8 && f->fv[0].balloon_calls <= 24);
 	/* ...guest-stats at 1 Hz... */
 	assert_int_equal(f->fv[0].stats_calls, 2);
 	/* ...and each agent job about once a second per guest */
