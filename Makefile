@@ -114,16 +114,16 @@ GUEST := $(OUT)/guest/.stamp
 MAN := $(B)/man/.stamp
 
 # ---- fuzz targets (fuzz/fuzz-*.c, libFuzzer): clang with ASan+UBSan over
-# the library layers the readers live in (not cli/ nor the runner, which
-# no target needs).  FUZZ_CC empty or missing: the targets are skipped.
+# the library but the layers no reader lives in (cli/, run/, conform/,
+# sampler/: a new layer is picked up by itself).  FUZZ_CC missing: the
+# targets are skipped.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 600
 FUZZ_OUT := $(OUT)/fuzz
 HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo 1)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_LIB_SRC := $(wildcard harness/util/*.c harness/host/*.c harness/guest/*.c harness/scenario/*.c \
-	harness/results/*.c harness/knobs/*.c) harness/vm/qmp.c reports/resultset.c reports/workload.c \
-	workloads/lib/profile.c workloads/lib/wlopt.c fuzz/peer.c
+FUZZ_LIB_SRC := $(filter-out harness/cli/% harness/run/% harness/conform/% harness/sampler/%,\
+	$(HARNESS_SRC)) workloads/lib/profile.c workloads/lib/wlopt.c fuzz/peer.c
 FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_LIB_SRC))
 FUZZ_TARGETS := $(patsubst fuzz/%.c,$(FUZZ_OUT)/%,$(wildcard fuzz/fuzz-*.c))
 # clang has no -Wformat-truncation; the rest of the warnings hold.
@@ -137,7 +137,7 @@ FUZZ_CFLAGS = $(filter-out -Wno-format-truncation -O2,$(BASE_CFLAGS)) -O1 $(PKG_
 all: harness workloads guest man
 
 help:
-	@sed -n '3,21p' Makefile
+	@sed -n '3,22p' Makefile
 
 # Set-up: installs what is missing (fast when everything is there).
 deps:

@@ -2,7 +2,8 @@
  * over util/jsonchan.c, guest/agent-cmds.c) fed a guest's side of the
  * socket, and the parsers of what the harness reads from a guest.
  *
- * The input is the byte stream qemu-ga would send.  The sync token is
+ * The input is the byte stream qemu-ga would send.  The first sync is the
+ * boot loop's (agent_sync_poll), then agent_sync's.  The sync token is
  * seeded (0: the first guest-sync-delimited asks for 1, the next resync
  * for 2, ...), so a corpus can hold a real exchange: the 0xFF delimiter
  * and {"return": 1}, the guest-file-open handle, guest-file-read chunks
@@ -58,7 +59,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a = agent_new(p.fd, "fuzz");
 	agent_set_limits(a, &small_limits);
 	agent_set_token_seed(a, 0);
-	agent_sync(a, T_NS, T_NS);
+	/* the boot loop's look, then (when it did not sync) the full sync */
+	if (agent_sync_poll(a, T_NS) != 1)
+		agent_sync(a, T_NS, T_NS);
 	if (agent_read_file(a, "/proc/meminfo", &file, T_NS) == 0)
 		parse_file(&file);
 	strbuf_release(&file);

@@ -117,7 +117,7 @@ int main(void)
 {
 	const char *ocbench = getenv("OCBENCH") ? getenv("OCBENCH") : "build/ocbench";
 	int full = getenv("OCB_BENCH_SCALE_FULL") && !strcmp(getenv("OCB_BENCH_SCALE_FULL"), "1");
-	char tmp[] = "/tmp/ocbench-bench-scale-XXXXXX", out[256], run[4096];
+	char tmp[] = "/tmp/ocbench-bench-scale-XXXXXX", out[256], state[256], run[4096];
 	struct child c = CHILD_INIT;
 	double hwm = -1;
 	int st = 0, rc;
@@ -125,6 +125,9 @@ int main(void)
 	if (!mkdtemp(tmp))
 		return 1;
 	snprintf(out, sizeof(out), "%s/out", tmp);
+	/* its own knob journal: the scenario sets no knob, and a journal
+	 * another run left in the default one must not stop the bench */
+	snprintf(state, sizeof(state), "%s/state", tmp);
 	strvec_push(&c.args, ocbench);
 	strvec_push(&c.args, "run");
 	strvec_push(&c.args, SCENARIO);
@@ -132,6 +135,8 @@ int main(void)
 		strvec_push(&c.args, "--quick");
 	strvec_push(&c.args, "-o");
 	strvec_push(&c.args, out);
+	strvec_push(&c.args, "--state-dir");
+	strvec_push(&c.args, state);
 	c.stdout_path = "/dev/null";
 	c.die_with_parent = 1;
 	if (child_start(&c) < 0) {

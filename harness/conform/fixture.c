@@ -224,11 +224,28 @@ void conform_progress(struct conform_ctx *c, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* With the libvirt backend the sleep runs libvirt's event loop: every
+ * connection of the process (the guests', the remote knob session's, the
+ * host lock's) answers its daemon's keepalive probes, which an idle
+ * connection must within about 30 s or the daemon closes it — and with
+ * the lock's connection, destroys the lock. */
 int conform_sleep(struct conform_ctx *c, uint64_t ns)
 {
-	(void)c;
-	sleep_ns(ns, &ocb_interrupted);
-	return ocb_interrupted ? ocb_fail("%s", interrupt_reason()) : 0;
+	uint64_t end = mono_ns() + ns;
+
+	if (!vm_backend_can(c->opt.backend, VM_CAP_REMOTE_HOST)) {
+		sleep_ns(ns, &ocb_interrupted);
+		return ocb_interrupted ? ocb_fail("%s", interrupt_reason()) : 0;
+	}
+	while (!ocb_interrupted) {
+		uint64_t now = mono_ns();
+
+		if (now >= end)
+			return 0;
+		if (lv_events_run(end - now < 50000000ull ? end - now : 50000000ull) < 0)
+			return -1;
+	}
+	return ocb_fail("%s", interrupt_reason());
 }
 
 /* ---- fixture guests ----------------------------------------------------- */

@@ -254,6 +254,26 @@ static int check_selected(const struct conform_check *chk, const char *list, con
 
 /* ---- the run loop ------------------------------------------------------- */
 
+/* The remote host's fingerprint, as its daemon reports it (the JSON's
+ * "hosts"): the checks ran there, not here.  Taken when the first check
+ * runs, so that checks which skip never connect. */
+static void record_remote_host(struct conform_ctx *c, struct conform_report *rep)
+{
+	virConnectPtr conn;
+
+	if (rep->hosts || !conform_guests_remote(c))
+		return;
+	rep->hosts = json_object();
+	conn = lv_open(c->opt.uri);
+	if (!conn) {
+		json_object_set_new(rep->hosts, c->opt.uri, json_pack("{s:s, s:s}", "uri", c->opt.uri, "error",
+								      ocb_errmsg()));
+		return;
+	}
+	json_object_set_new(rep->hosts, c->opt.uri, lvhost_fingerprint(conn, c->opt.uri));
+	virConnectClose(conn);
+}
+
 static void run_one(struct conform_ctx *c, const struct conform_check *chk, struct conform_report *rep)
 {
 	struct conform_result *r = conform_report_add(rep, chk);
@@ -268,6 +288,7 @@ static void run_one(struct conform_ctx *c, const struct conform_check *chk, stru
 		conform_skip(r, "%s", why);
 	} else {
 		conform_progress(c, "%s %s ...", chk->id, chk->title);
+		record_remote_host(c, rep);
 		ocb_err_clear();
 		chk->run(c, r);
 		if (ocb_interrupted && r->status != CONFORM_FAIL)
@@ -297,25 +318,6 @@ static int end_suite(struct conform_ctx *c, const struct conform_suite *s, struc
 	return 0;
 }
 
-/* The remote host's fingerprint, as its daemon reports it (the JSON's
- * "hosts"): the checks ran there, not here. */
-static void record_remote_host(struct conform_ctx *c, struct conform_report *rep)
-{
-	virConnectPtr conn;
-
-	if (!conform_guests_remote(c))
-		return;
-	rep->hosts = json_object();
-	conn = lv_open(c->opt.uri);
-	if (!conn) {
-		json_object_set_new(rep->hosts, c->opt.uri, json_pack("{s:s, s:s}", "uri", c->opt.uri, "error",
-								      ocb_errmsg()));
-		return;
-	}
-	json_object_set_new(rep->hosts, c->opt.uri, lvhost_fingerprint(conn, c->opt.uri));
-	virConnectClose(conn);
-}
-
 int conform_run(struct conform_ctx *c, const char *list, const char *const *ids,
 		struct conform_report *rep)
 {
@@ -327,7 +329,6 @@ int conform_run(struct conform_ctx *c, const char *list, const char *const *ids,
 	snprintf(rep->accel, sizeof(rep->accel), "%s", accel_name(c->accel.kind));
 	snprintf(rep->accel_reason, sizeof(rep->accel_reason), "%s", c->accel.reason);
 	snprintf(rep->backend, sizeof(rep->backend), "%s", c->opt.backend->name);
-	record_remote_host(c, rep);
 	for (size_t s = 0; suites[s]; s++) {
 		int any = 0;
 

@@ -143,10 +143,13 @@ int lvlock_hold(const char *uri)
 	virConnectPtr conn;
 	virDomainPtr dom = NULL;
 
-	if (h) {
+	if (h && virConnectIsAlive(h->conn) == 1) {
 		h->count++;
 		return 0;
 	}
+	if (h)	/* its connection died, and the daemon destroyed the lock */
+		return ocb_fail("the ocbench lock of %s was lost: the connection holding it closed "
+				"(libvirtd restarted, or the link failed)", uri);
 	conn = lv_open(uri);
 	if (!conn)
 		return ocb_err_prefix("the ocbench lock of %s: ", uri);

@@ -44,9 +44,20 @@ struct lv_target {
 static virConnectPtr conn_for(struct lv_conns *cs, const char *uri)
 {
 	virConnectPtr c;
-	for (size_t i = 0; i < cs->n; i++)
-		if (!strcmp(cs->c[i].uri, uri))
-			return cs->c[i].conn;
+	for (size_t i = 0; i < cs->n; i++) {
+		if (strcmp(cs->c[i].uri, uri))
+			continue;
+		/* a daemon that restarted, or closed an idle connection: the
+		 * restore at the end must still reach it */
+		if (virConnectIsAlive(cs->c[i].conn) != 1) {
+			c = lv_open(uri);
+			if (!c)
+				return NULL;
+			virConnectClose(cs->c[i].conn);
+			cs->c[i].conn = c;
+		}
+		return cs->c[i].conn;
+	}
 	c = lv_open(uri);
 	if (!c)
 		return NULL;

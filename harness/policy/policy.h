@@ -78,6 +78,7 @@ struct policy_param {
 #define POLICY_F_BALLOON (1u << 0)	/* sets balloon targets: needs a balloon */
 #define POLICY_F_KSM (1u << 1)		/* sets the KSM knobs */
 #define POLICY_F_FPR (1u << 2)		/* needs free page reporting on */
+#define POLICY_F_GUEST_PSI (1u << 3)	/* reads the guests' memory PSI */
 
 struct policy;
 

@@ -79,7 +79,7 @@ const struct policy_ops policy_psi = {
 	.help = "pressure-driven (senpai): reclaim while a guest's memory PSI 'some' stays under "
 		"10 ms per 6 s, give back when it rises",
 	.source = "facebookincubator/oomd senpai plugin (docs/core_plugins.md, its defaults)",
-	.flags = POLICY_F_BALLOON,
+	.flags = POLICY_F_BALLOON | POLICY_F_GUEST_PSI,
 	.interval_s = 6,
 	.params = psi_params,
 	.state_size = sizeof(struct psi_state),

@@ -8,9 +8,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define TRACE_HEADER "t_ms,source,series,value"
 #define TRACE_MAX_POLICIES 4
+
 
 struct replay {
 	struct policy_observer ob;
@@ -71,16 +73,24 @@ static int split_row(char *line, double *t_ms, char **source, char **series, dou
 }
 
 int policy_replay_text(const char *name, char *text, struct policy **pols, size_t n,
-		       double floor_frac, policy_replay_fn fn, void *opaque)
+		       double floor_frac, double max_ticks, policy_replay_fn fn, void *opaque)
 {
 	struct replay r = { .pols = pols, .n = n, .fn = fn, .opaque = opaque };
 	unsigned lineno = 1;
 	int started = 0;
-	double t_ms = 0, value;
+	double t_ms = 0, value, t0_s = 0, min_interval = 1;
 	char *line, *next = NULL, *source, *series;
 
 	if (n > TRACE_MAX_POLICIES)
 		return ocb_fail("%s: at most %d policies at once", name, TRACE_MAX_POLICIES);
+	for (size_t i = 0; i < n; i++) {
+		if (!(pols[i]->interval_s > 0))
+			return ocb_fail("%s: policy %s has no interval", name, pols[i]->ops->name);
+		if (!i || pols[i]->interval_s < min_interval)
+			min_interval = pols[i]->interval_s;
+	}
+	if (!(max_ticks > 0))
+		max_ticks = POLICY_TRACE_MAX_TICKS;
 	policy_observer_init(&r.ob, floor_frac, 1);
 	if (strncmp(text, TRACE_HEADER, strlen(TRACE_HEADER)))
 		return ocb_fail("%s:1: not a samples.csv: expected the header '" TRACE_HEADER "'", name);
@@ -98,8 +108,12 @@ int policy_replay_text(const char *name, char *text, struct policy **pols, size_
 		if (!started) {
 			for (size_t i = 0; i < n; i++)
 				r.next[i] = t_ms / 1000.0 + pols[i]->interval_s;
+			t0_s = t_ms / 1000.0;
 			started = 1;
 		}
+		if (fabs(t_ms / 1000.0 - t0_s) > max_ticks * min_interval)
+			return ocb_fail("%s:%u: t_ms %.0f is more than %.0f ticks from the first row's", name,
+					lineno, t_ms, max_ticks);
 		tick_until(&r, t_ms / 1000.0 - 1e-9);
 		policy_observer_put(&r.ob, t_ms, source, series, value);
 	}
@@ -112,13 +126,17 @@ int policy_replay_file(const char *path, struct policy **pols, size_t n, double 
 		       policy_replay_fn fn, void *opaque)
 {
 	struct strbuf text = STRBUF_INIT;
+	struct stat st;
 	int rc;
 
+	if (stat(path, &st) == 0 && (unsigned long long)st.st_size > POLICY_TRACE_MAX_BYTES)
+		return ocb_fail("%s: %lld bytes: a trace is at most %llu bytes", path, (long long)st.st_size,
+				POLICY_TRACE_MAX_BYTES);
 	if (read_file(path, &text) < 0) {
 		strbuf_release(&text);
 		return -1;
 	}
-	rc = policy_replay_text(path, text.buf, pols, n, floor_frac, fn, opaque);
+	rc = policy_replay_text(path, text.buf, pols, n, floor_frac, 0, fn, opaque);
 	strbuf_release(&text);
 	return rc;
 }

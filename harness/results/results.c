@@ -96,6 +96,17 @@ out:
 	return rc;
 }
 
+const char *results_lost(const struct results_run *r)
+{
+	return r->lost[0] ? r->lost : NULL;
+}
+
+static void note_lost(struct results_run *r, const char *what)
+{
+	if (!r->lost[0])
+		snprintf(r->lost, sizeof(r->lost), "%s", what);
+}
+
 uint64_t results_t_ms(const struct results_run *r)
 {
 	return (mono_ns() - r->t0_ns) / 1000000u;
@@ -123,9 +134,14 @@ void results_event(struct results_run *r, const char *type, json_t *fields)
 		if (line) {
 			memcpy(line, text, len);
 			line[len] = '\n';
-			if (append_lines(r->events_fd, line, len + 1) < 0)
-				fprintf(stderr, "ocbench: cannot append to %s/events.jsonl: %s\n", r->dir,
-					strerror(errno));
+			if (append_lines(r->events_fd, line, len + 1) < 0) {
+				char msg[4400];
+
+				snprintf(msg, sizeof(msg), "cannot append to %s/events.jsonl: %s", r->dir,
+					 strerror(errno));
+				fprintf(stderr, "ocbench: %s\n", msg);
+				note_lost(r, msg);
+			}
 			free(line);
 		}
 	}
@@ -242,6 +258,7 @@ static int file_sync(struct results_run *r, struct results_file *f)
 		if (f->fd >= 0)
 			ocb_fail_errno("cannot write %s/%s", r->dir, f->relpath);
 		fprintf(stderr, "ocbench: %s (its series are lost from here on)\n", ocb_errmsg());
+		note_lost(r, ocb_errmsg());
 		return -1;
 	}
 	strbuf_reset(&f->pending);

@@ -40,11 +40,16 @@ struct results_run {
 	int events_fd;
 	uint64_t t0_ns;			/* the run's clock origin */
 	struct results_file *files;	/* buffered CSVs */
+	char lost[512];			/* the first write that failed: "" none */
 };
 
 /* Create DIR (and guests/), write run.json {status: incomplete} with the
  * given fields (stolen), open events.jsonl.  t0 = now. */
 int results_open(struct results_run *r, const char *dir, json_t *fields);
+/* The first results write that failed ("cannot write DIR/samples.csv:
+ * No space left on device"), or NULL while every write succeeded: a run
+ * whose results are being lost stops (its reason says so). */
+const char *results_lost(const struct results_run *r);
 /* ms since the run's start. */
 uint64_t results_t_ms(const struct results_run *r);
 /* Append {"t_ms":..., "type": type, ...fields} to events.jsonl. */

@@ -167,45 +167,60 @@ static int guest_up(struct run_ctx *c, struct guest_state *g)
 	return 0;
 }
 
-/* Wait for the guests [first, last) to answer, looking at each in turn
- * and ticking the sampler after each look, so samples.csv covers the boot
- * (QEMU RSS growing, host memory) on the run's one clock.  A pass over
- * the pending guests takes about BOOT_LOOK_NS whatever their number, so
- * a start storm of many guests does not starve the sampler. */
+/* One look at each guest of [first, last) that is not up yet, ticking
+ * the sampler after each, so samples.csv covers the boot (QEMU RSS
+ * growing, host memory) on the run's one clock: how many are still
+ * pending, -1 when one failed (the run has failed). */
+static int look_pass(struct run_ctx *c, size_t first, size_t last, uint64_t look)
+{
+	int pending = 0;
+
+	for (size_t i = first; i < last; i++) {
+		struct guest_state *g = &c->gs[i];
+		struct vm *vm = g->vm;
+		int r = 1;	/* no launch(): start() already booted it */
+
+		if (g->up)
+			continue;
+		if (run_stop_requested(c))
+			return -1;
+		if (vm->ops->launch && vm->ops->poll_ready)
+			r = vm->ops->poll_ready(vm, look);
+		else if (vm->ops->launch)
+			r = vm->ops->wait_ready(vm) < 0 ? -1 : 1;
+		if (r < 0)
+			return run_fail_gone(c, ocb_errmsg());
+		if (r == 1) {
+			size_t up = 0;
+
+			g->up = 1;
+			for (size_t k = 0; k < c->n; k++)
+				up += c->gs[k].up;
+			progress_guests(up, c->n);
+			guest_up(c, g);
+		} else {
+			pending++;
+		}
+		if (c->sampler)
+			sampler_tick(c->sampler);
+	}
+	results_sync_due(&c->res);
+	return pending;
+}
+
+/* Wait for the guests [first, last) to answer.  A pass over the pending
+ * guests takes about BOOT_LOOK_NS whatever their number, so a start
+ * storm of many guests does not starve the sampler. */
 static int wait_wave(struct run_ctx *c, size_t first, size_t last)
 {
-	size_t pending = last - first, up = first;
+	int pending = (int)(last - first);
 
-	while (pending) {
-		uint64_t look = BOOT_LOOK_NS / pending;
+	while (pending > 0) {
+		uint64_t look = BOOT_LOOK_NS / (uint64_t)pending;
 
-		if (look < BOOT_LOOK_MIN_NS)
-			look = BOOT_LOOK_MIN_NS;
-		for (size_t i = first; i < last; i++) {
-			struct guest_state *g = &c->gs[i];
-			struct vm *vm = g->vm;
-			int r = 1;	/* no launch(): start() already booted it */
-
-			if (g->up)
-				continue;
-			if (run_stop_requested(c))
-				return -1;
-			if (vm->ops->launch && vm->ops->poll_ready)
-				r = vm->ops->poll_ready(vm, look);
-			else if (vm->ops->launch)
-				r = vm->ops->wait_ready(vm) < 0 ? -1 : 1;
-			if (r < 0)
-				return run_fail_gone(c, ocb_errmsg());
-			if (r == 1) {
-				g->up = 1;
-				pending--;
-				progress_guests(++up, c->n);
-				guest_up(c, g);
-			}
-			if (c->sampler)
-				sampler_tick(c->sampler);
-		}
-		results_sync_due(&c->res);
+		pending = look_pass(c, first, last, look < BOOT_LOOK_MIN_NS ? BOOT_LOOK_MIN_NS : look);
+		if (pending < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -230,6 +245,10 @@ int run_boot_guests(struct run_ctx *c)
 				return -1;
 			if (rc < 0)
 				return run_fail(c, ocb_errmsg());
+			/* a launch takes seconds when many guests share few CPUs:
+			 * meanwhile the launched ones are looked at, the sampler ticks */
+			if (vm->ops->poll_ready && look_pass(c, first, i + 1, BOOT_LOOK_MIN_NS) < 0)
+				return -1;
 		}
 		/* The cap is only real if every QEMU is inside it. */
 		if (c->cgroup && vm_is_local_process(c->gs[first].vm) &&

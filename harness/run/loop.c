@@ -124,6 +124,12 @@ int run_idle(struct run_ctx *c, uint64_t ns)
 		}
 		if (run_stop_requested(c))
 			return -1;
+		if (results_lost(&c->res)) {	/* nothing it measures could be kept */
+			char msg[600];
+
+			snprintf(msg, sizeof(msg), "its results could not be written: %s", results_lost(&c->res));
+			return run_fail(c, msg);
+		}
 		watching = watch_balloons(c);
 		if (watching < 0)
 			return -1;

@@ -145,6 +145,8 @@ static int add_policy(struct run_ctx *c, const char *name)
 			return ocb_err_prefix("%s:%u: [policy] %s: ", st->file, st->line, st->key);
 	}
 	rp->next_ns[rp->n - 1] = mono_ns() + (uint64_t)(p->interval_s * 1e9);
+	if (p->ops->flags & POLICY_F_GUEST_PSI)
+		sampler_want_guest_psi(c->sampler, 1);
 	run_progress(c, "policy %s: every %.1f s (%s)", name, p->interval_s, p->ops->source);
 	return 0;
 }

@@ -229,7 +229,7 @@ static int pick_job(struct sampler *s, struct guest_state *g, uint64_t now, size
 		if (!sampler_vm_ready(sampler_vm(s, i)))
 			continue;
 		for (int j = 0; j < N_JOBS; j++) {
-			if (j == JOB_PSI && g->no_psi[i])
+			if (j == JOB_PSI && (g->no_psi[i] || !sampler_guest_psi_wanted(s)))
 				continue;
 			if (g->due[i][j] <= now && g->due[i][j] < best) {
 				best = g->due[i][j];

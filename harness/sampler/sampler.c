@@ -49,6 +49,7 @@ struct sampler {
 	unsigned long rows;
 	unsigned long *guest_rows;	/* rows of each vms[i] (series "NAME.…") */
 	int hold_slow;			/* sampler_hold_slow() */
+	int guest_psi;			/* sampler_want_guest_psi() */
 	sampler_tap_fn tap;
 	void *tap_opaque;
 	void *init_arg;			/* sampler_init_arg(), during an init */
@@ -103,7 +104,9 @@ int sampler_add_source_named(struct sampler *s, const struct sampler_source_ops 
 	if (ops->max_hz && ops->max_hz < hz)
 		hz = ops->max_hz;
 	src->period_ns = 1000000000ull / hz;
-	src->next_ns = 0;	/* due at the first tick */
+	/* due now: its schedule starts here, so periods that pass before its
+	 * first sample (a loop busy elsewhere) are missed ticks too */
+	src->next_ns = mono_ns();
 	s->nsrc++;
 	return 0;
 }
@@ -161,8 +164,7 @@ static void sample_one(struct sampler *s, struct source *src)
 	 * period from now, not a queue of missed ones; the periods that
 	 * passed meanwhile are counted as missed ticks. */
 	src->next_ns += src->period_ns;
-	if (!src->samples++)
-		src->next_ns = s->now_ns + src->period_ns;	/* the first: nothing was due before */
+	src->samples++;
 	if (src->next_ns <= s->now_ns) {
 		src->missed += (s->now_ns - src->next_ns) / src->period_ns + 1;
 		src->next_ns = s->now_ns + src->period_ns;
@@ -222,6 +224,17 @@ static void put_row(struct sampler *s, const char *series, double value)
 			break;
 		}
 	}
+}
+
+void sampler_want_guest_psi(struct sampler *s, int on)
+{
+	if (s)
+		s->guest_psi = on;
+}
+
+int sampler_guest_psi_wanted(const struct sampler *s)
+{
+	return s->guest_psi;
 }
 
 void sampler_set_tap(struct sampler *s, sampler_tap_fn fn, void *opaque)

@@ -23,15 +23,17 @@
  *                                 (virNodeGetMemoryParameters: pages_sharing,
  *                                 pages_shared, full_scans, ...; remote.h)
  *   host,MemFree_mib MemAvailable_mib SwapTotal_mib SwapFree_mib
- *        AnonHugePages_mib HugePages_Free HugePages_Total
+ *        AnonHugePages_mib HugePages_Free HugePages_Total MemTotal_mib
+ *        Buffers_mib Cached_mib pswpin pswpout psi_some_us psi_full_us
  *   qemu,GUEST.rss_mib .swap_mib .pss_mib .anon_huge_mib .swap_pss_mib
  *        .ksm_merging_pages .ksm_zero_pages .ksm_process_profit_mib
- *   balloon,GUEST.actual_mib
+ *   balloon,GUEST.actual_mib GUEST.max_mib
  *   balloonstats,GUEST.stat-free-memory_mib ... (QEMU's byte figures in
  *        MiB, with _mib) and GUEST.stat-major-faults ... (counts as they are)
  *   guest,GUEST.free_used_mib .free_available_mib .free_total_mib ...
- *        (`free -m`) and GUEST.MemAvailable_mib ... (/proc/meminfo)
- *   cgroup,memory_current_mib max_events oom_events oom_kill
+ *        (`free -m`) and GUEST.MemAvailable_mib ... (/proc/meminfo), and
+ *        GUEST.psi_some_us .psi_full_us while sampler_want_guest_psi()
+ *   cgroup,memory_current_mib max_events oom_events oom_kill limit_mib
  *
  * A source is an ops table (source.h), the built-in ones are host.h's and
  * guest.h's.  A source that fails is not a failed run: the failure goes to
@@ -75,6 +77,10 @@ int sampler_tick(struct sampler *s);
  * sees it; the held sources catch up right after the release.  Returns
  * the previous state. */
 int sampler_hold_slow(struct sampler *s, int hold);
+/* Ask (1) or stop asking (0, the default) each guest's agent for its
+ * memory PSI (guest GUEST.psi_some_us): a third agent question per guest
+ * a second, 10-50 ms each under TCG, so only when a policy reads it. */
+void sampler_want_guest_psi(struct sampler *s, int on);
 /* Every row, as it is written, also to fn (NULL: none): the run's
  * policy controller keeps its observations from them (policy/observe.h). */
 typedef void (*sampler_tap_fn)(void *opaque, uint64_t t_ms, const char *source, const char *series,

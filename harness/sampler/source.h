@@ -53,6 +53,8 @@ void *sampler_source_state_named(struct sampler *s, const char *name);
 /* During init: the arg the source was added with (NULL otherwise). */
 void *sampler_init_arg(const struct sampler *s);
 const char *sampler_root(const struct sampler *s);
+/* sampler_want_guest_psi()'s setting. */
+int sampler_guest_psi_wanted(const struct sampler *s);
 size_t sampler_nvms(const struct sampler *s);
 struct vm *sampler_vm(const struct sampler *s, size_t i);
 /* 1 once the VM has booted (its channels can be used). */

@@ -2,7 +2,9 @@
  * the 6-guest overcommit scenario completes under its cgroup cap; the
  * KSM scenario's matrix shows merging with KSM on (a finite settle time,
  * pages_sharing rising) and a skipped settle with KSM off; and SIGINT in
- * a run that changed host knobs gives them back. */
+ * a run that changed host knobs gives them back, those its [policy]
+ * controller wrote (ksmtuned) included, after both its policies ticked
+ * (the same boot: about a second more). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

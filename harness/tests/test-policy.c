@@ -217,11 +217,18 @@ static void test_bad_trace(void **state)
 	struct policy p, *pp = &p;
 
 	assert_int_equal(policy_init(&p, policy_find("mom")), 0);
-	assert_int_equal(policy_replay_text("t.csv", bad_header, &pp, 1, 0.25, NULL, NULL), -1);
+	assert_int_equal(policy_replay_text("t.csv", bad_header, &pp, 1, 0.25, 0, NULL, NULL), -1);
 	assert_non_null(strstr(ocb_errmsg(), "t.csv:1:"));
-	assert_int_equal(policy_replay_text("t.csv", bad_row, &pp, 1, 0.25, NULL, NULL), -1);
+	assert_int_equal(policy_replay_text("t.csv", bad_row, &pp, 1, 0.25, 0, NULL, NULL), -1);
 	assert_non_null(strstr(ocb_errmsg(), "t.csv:3:"));
 	assert_int_equal(policy_replay_file(TRACES "missing.csv", &pp, 1, 0.25, NULL, NULL), -1);
+	/* a corrupt time far from the first row is refused, not ticked to */
+	{
+		char far[] = "t_ms,source,series,value\n0,host,MemFree_mib,1\n1e300,host,MemFree_mib,2\n";
+
+		assert_int_equal(policy_replay_text("t.csv", far, &pp, 1, 0.25, 0, NULL, NULL), -1);
+		assert_non_null(strstr(ocb_errmsg(), "t.csv:3: t_ms"));
+	}
 	policy_fini(&p);
 }
 

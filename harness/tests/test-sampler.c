@@ -262,6 +262,8 @@ static void test_one_tick(void **state)
 	assert_null(strstr(csv, "guest-2.pss_mib"));
 	assert_true(has_row(csv, "balloon,guest-1.actual_mib,512"));
 	assert_true(has_row(csv, "balloon,guest-2.actual_mib,1024"));
+	/* the balloon's maximum beside it, for the policies' replay */
+	assert_non_null(strstr(csv, ",balloon,guest-2.max_mib,"));
 	/* QEMU says bytes; the series is MiB like every memory series */
 	assert_true(has_row(csv, "balloonstats,guest-1.stat-free-memory_mib,100"));
 	assert_null(strstr(csv, "stat-free-memory,"));
@@ -286,6 +288,7 @@ static void test_rates(void **state)
 	uint64_t t0 = mono_ns();
 
 	assert_non_null(s);
+	sampler_want_guest_psi(s, 1);	/* the psi policy's third agent job */
 	/* no cgroup: that source is skipped, with the reason */
 	assert_int_equal(events_count(f, "no host_memory_limit"), 1);
 	assert_int_equal(sampler_tick(s), 6);
@@ -334,6 +337,7 @@ static void test_agent_failure(void **state)
 
 	f->fv[0].agent_fail = 1;
 	assert_int_equal(sampler_tick(s), 6);
+
 	assert_int_equal(f->fv[0].exec_calls, 1);
 	while (mono_ns() - t0 < 300 * MS) {
 		sampler_tick(s);
@@ -413,12 +417,16 @@ static void test_summary(void **state)
 	assert_true(metric(f, "cgroup_oom_kill") == 0);
 	assert_true(metric(f, "cgroup_oom_events") == 0);
 	assert_true(metric(f, "sampler_cpu_pct") >= 0);
+	/* over 2 s of ticks no guest was asked for its PSI: nobody wanted it */
+	assert_true(f->fv[0].read_calls + f->fv[1].read_calls >= 1);
+	assert_int_equal(f->fv[0].psi_calls + f->fv[1].psi_calls, 0);
 	sampler_free(s);
 }
 
-/* The sampler says what it missed: a loop that came back 550 ms late at
- * 10 Hz missed at least 4 periods of every full-rate source (the first
- * sample is never late), so at most 2 of 6 ticks were kept; a guest that
+/* The sampler says what it missed: its schedule starts when it is made,
+ * so a loop that first ticks 350 ms later missed 3 periods of every
+ * full-rate source, and coming back 550 ms late once more misses at
+ * least 4 more: at most 2 of 9 ticks were kept; a guest that
  * never booted has no row and is counted as unsampled, one that did is
  * not; the event lists every source and every guest's rows. */
 static void test_missed_ticks(void **state)
@@ -429,14 +437,15 @@ static void test_missed_ticks(void **state)
 	f->vm[1].boot_ns = 0;
 	f->fv[1].pid = -1;
 	s = sampler_new(&f->res, f->vms, 2, f->root, 10, NULL);
+	usleep(350 * 1000);
 	sampler_tick(s);
 	sleep_ns(550000000ull, NULL);
 	sampler_tick(s);
 	sampler_summary(s);
 	print_message("kept %.1f %%, missed %.0f\n", metric(f, "sampler_ticks_kept_pct"),
 		      metric(f, "sampler_ticks_missed"));
-	assert_true(metric(f, "sampler_ticks_kept_pct") <= 100.0 * 2 / 6 + 1e-9);
-	assert_true(metric(f, "sampler_ticks_missed") >= 4);
+	assert_true(metric(f, "sampler_ticks_kept_pct") <= 100.0 * 2 / 9 + 1e-9);
+	assert_true(metric(f, "sampler_ticks_missed") >= 7);
 	assert_true(metric(f, "sampler_guests_unsampled") == 1);
 	assert_int_equal(events_count(f, "\"type\":\"sampler_ticks\""), 1);
 	assert_int_equal(events_count(f, "\"guest-2\":0"), 1);

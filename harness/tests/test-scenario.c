@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+
+#include "knobs/knobs.h"
+#include "run/runner.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "scenario/scenario.h"
@@ -841,6 +845,46 @@ static void test_action_checks(void **state)
 	expect_tl_error("[timeline]\n5s = ksm on now\n", "t.ini:12: ", "expected 'ksm on', got 3 words");
 }
 
+/* Every shipped scenario loads, as it is and --quick, with the real knob
+ * table and workload list, and is runnable; the scale scenario launches
+ * its 32 guests at once (8 in --quick). */
+static void test_shipped_scenarios(void **state)
+{
+	static const struct scenario_hooks real = {
+		.validate_host = knob_validate,
+		.host_keys = knob_names,
+		.host_help = knob_help,
+		.validate_workload = runner_validate_workload,
+	};
+	DIR *d = opendir("scenarios");
+	struct dirent *e;
+	int n = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		char path[512];
+
+		if (!strstr(e->d_name, ".ini"))
+			continue;
+		snprintf(path, sizeof(path), "scenarios/%s", e->d_name);
+		for (int quick = 0; quick < 2; quick++) {
+			struct scenario *s = scenario_load(path, &real, quick);
+
+			if (!s || scenario_check_runnable(s) < 0)
+				fail_msg("%s%s: %s", path, quick ? " --quick" : "", ocb_errmsg());
+			if (!strcmp(e->d_name, "scale-32x256m.ini")) {
+				assert_int_equal(s->n_guests, quick ? 8 : 32);
+				assert_int_equal(s->boot_wave, 32);
+			}
+			scenario_free(s);
+		}
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 7);
+}
+
 static void test_fixture_file(void **state)
 {
 	struct scenario *s;
@@ -1280,6 +1324,7 @@ int main(void)
 		cmocka_unit_test(test_timeline_errors),
 		cmocka_unit_test(test_action_table),
 		cmocka_unit_test(test_action_checks),
+		cmocka_unit_test(test_shipped_scenarios),
 		cmocka_unit_test(test_fixture_file),
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_policy),

@@ -339,7 +339,12 @@ static int qemu_launch(struct vm *vm)
 	qmp_set_event_hook(p->qmp, on_qmp_event, vm);
 	if (qmp_handshake(p->qmp, c->cmd_timeout_ns, vm->backend_version,
 			  sizeof(vm->backend_version)) < 0) {
-		qemu_alive(vm);	/* a dead QEMU explains the failure better */
+		char msg[OCB_ERR_MAX];
+
+		snprintf(msg, sizeof(msg), "%s", ocb_errmsg());
+		/* a dead QEMU explains the failure better, a stopped one too */
+		if (qemu_alive(vm) && process_stopped(p->proc.pid))
+			ocb_fail("%s: %s (QEMU is stopped: SIGSTOP or SIGTSTP)", c->name, msg);
 		return -1;
 	}
 	fd = connect_unix(vm, p->qga_path, QMP_CONNECT_TIMEOUT_NS);
