@@ -65,8 +65,9 @@ CFLAGS ?=
 LDFLAGS ?=
 # The version compiled into `ocbench --version` and the man pages: ci/version
 # (git describe), or what is given (make deb passes the package's version).
+# (ci/version beside this Makefile, whatever the directory make runs in)
 ifeq ($(origin OCB_VERSION),undefined)
-OCB_VERSION := $(shell ci/version)
+OCB_VERSION := $(shell $(dir $(abspath $(lastword $(MAKEFILE_LIST))))ci/version 2>/dev/null)
 endif
 ALL_CFLAGS = $(BASE_CFLAGS) $(PKG_CFLAGS) $(SAN_FLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
