@@ -96,6 +96,12 @@ static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const stru
 	cfg.stats_period_s = (unsigned)((sp->stats_period_ns + 999999999u) / 1000000000u);
 	cfg.backing = to_backing(sp->backing);
 	cfg.mem_merge = sp->mem_merge;
+	cfg.free_page_reporting = sp->free_page_reporting;
+	cfg.free_page_hint = sp->free_page_hint;
+	cfg.deflate_on_oom = sp->deflate_on_oom;
+	cfg.vmem_bytes = sp->vmem_bytes;
+	cfg.vmem_block_bytes = sp->vmem_block_bytes;
+	cfg.vmem_requested = sp->vmem_requested;
 	if (c->cgroup)	/* QEMU joins the cap before exec */
 		snprintf(cfg.cgroup_procs, sizeof(cfg.cgroup_procs), "%s", cgroup_procs_path(c->cgroup));
 	*out = vm_new(ops, &cfg);

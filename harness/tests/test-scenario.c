@@ -489,7 +489,7 @@ static void test_split_argv(void **state)
 
 static const char *const tl_guests =
 	"[scenario]\nduration = 120s\n"
-	"[guest light]\ncount = 2\nmemory = 2G\nworkload = memtouch --size 1G\n"
+	"[guest light]\ncount = 2\nvirtio_mem = 1G\nworkload = memtouch --size 1G\n"
 	"[guest heavy]\nworkload = memlat\n"
 	"[guest quiet]\nballoon = none\n";	/* lines 1-10 */
 
@@ -817,6 +817,8 @@ static void test_action_checks(void **state)
 		action_line(a, "quiet-1", &sb);
 		if (a->flags & TLA_WORKLOAD) {
 			expect_tl_error(sb.buf, "t.ini:12: ", "guest quiet-1 has no workload");
+		} else if (a->flags & TLA_VMEM) {
+			expect_tl_error(sb.buf, "t.ini:12: ", "guest quiet-1 has no virtio-mem device");
 		} else {
 			s = load_tl(sb.buf);
 			assert_ptr_equal(s->timeline[0].action, a);
