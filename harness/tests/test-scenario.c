@@ -832,7 +832,7 @@ static void test_action_checks(void **state)
 	expect_tl_error("[timeline]\n5s = wiat ksm-settled\n", "t.ini:12: ",
 			"unknown timeline action 'wiat' (did you mean 'wait'?)");
 	expect_tl_error("[timeline]\n5s = nap 5s\n", "t.ini:12: ",
-			"unknown timeline action 'nap' (expected balloon, workload, ksm, host, wait, free");
+			"unknown timeline action 'nap' (expected balloon, workload, ksm, host, wait, resize, free");
 	expect_tl_error("[timeline]\n5s = workload light-1 strat\n", "t.ini:12: ",
 			"invalid value 'strat': expected 'workload GLOB start' or 'workload GLOB stop' "
 			"(did you mean 'start'?)");
