@@ -25,6 +25,7 @@ struct conform_guest_spec {
 	enum vm_backing backing;
 	const char *mem_path;		/* hugetlbfs directory (conform_hugetlbfs) */
 	int mem_merge;
+	int free_page_reporting;	/* virtio-balloon free page reporting */
 };
 
 struct conform_ctx {

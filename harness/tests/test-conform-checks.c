@@ -191,6 +191,24 @@ static void memlat_nothing(struct fx *f)
 
 /* ---- the table ---------------------------------------------------------- */
 
+static void fpr_broken(struct fx *f)
+{
+	(void)f;
+	W.fpr_broken = 1;
+}
+
+static void fpr_everywhere(struct fx *f)
+{
+	(void)f;
+	W.fpr_everywhere = 1;
+}
+
+static void balloon_keeps_rss(struct fx *f)
+{
+	(void)f;
+	W.balloon_keeps_rss = 1;
+}
+
 static const struct row rows[] = {
 	{ "BAL-001", NULL, CONFORM_PASS, "", NULL },
 	{ "BAL-001", balloon_no_irq, CONFORM_FAIL, "bal: the balloon did not reach 512 MiB", "interrupt-not-delivered" },
@@ -240,6 +258,12 @@ static const struct row rows[] = {
 	{ "EPT-003", NULL, CONFORM_PASS, "", NULL },
 	{ "EPT-003", ept_ignored, CONFORM_FAIL, "ept = off did not take effect", NULL },
 	{ "EPT-003", memlat_nothing, CONFORM_ERROR, "memlat left no ns_per_access metric", NULL },
+	{ "FPR-001", NULL, CONFORM_PASS, "", NULL },
+	{ "FPR-001", fpr_broken, CONFORM_FAIL, "fpr-on: QEMU RSS still 1224 MiB", NULL },
+	{ "FPR-001", fpr_everywhere, CONFORM_FAIL, "the control (no reporting) gave its hog back too", NULL },
+	{ "BAL-007", NULL, CONFORM_PASS, "", NULL },
+	{ "BAL-007", balloon_keeps_rss, CONFORM_FAIL, "reclaimed 0 % on the host", NULL },
+	{ "BAL-007", balloon_stuck, CONFORM_FAIL, "the balloon stopped at 2048 MiB", NULL },
 };
 
 /* ---- fixture ------------------------------------------------------------ */
@@ -283,6 +307,7 @@ static int setup(void **state)
 	f->opt.allow_module_reload = 1;
 	f->opt.balloon_timeout_ns = 300 * 1000000ull;
 	f->opt.ksm_timeout_ns = 3 * 1000000000ull;
+	f->opt.reclaim_timeout_ns = 600 * 1000000ull;
 	f->opt.ksm = &fw_probe;
 	if (f->row->brk)
 		f->row->brk(f);
