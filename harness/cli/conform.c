@@ -32,7 +32,7 @@ static void conform_usage(FILE *f)
 		"this host.  Each check passes, fails, or skips with the reason; the\n"
 		"evidence behind every verdict is printed and written.\n"
 		"\n"
-		"      --suite LIST      suites to run: balloon,ksm,thp,hugetlb,ept (default all)\n"
+		"      --suite LIST      suites to run: balloon,ksm,thp,hugetlb,ept,reclaim (default all)\n"
 		"      --check ID        run only this check (repeatable, or a comma list)\n"
 		"      --list            print every check and exit\n"
 		"      --junit FILE      write JUnit XML (skips as <skipped message=...>)\n"
