@@ -14,6 +14,7 @@
 #include "conform/balloon.h"
 #include "conform/diagnose.h"
 #include "conform/fixture.h"
+#include "conform/swap.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -293,6 +294,8 @@ static const struct conform_check checks[] = {
 	  NEED_BALLOON, fpr_001 },
 	{ "BAL-007", "reclaim", "an inflate reclaims >= 85 % of the request, on the host and in the guest",
 	  NEED_BALLOON, bal_007 },
+	{ "SWAP-001", "reclaim", "the swap knob's file is active during the run and gone after, also after SIGKILL",
+	  NEED_ROOT, conform_swap_001 },
 };
 
 const struct conform_suite conform_suite_reclaim = { "reclaim", checks, sizeof(checks) / sizeof(checks[0]) };

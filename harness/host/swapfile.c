@@ -42,7 +42,6 @@ int swapfile_active(const char *root, const char *path)
 static int swap_tool(const char *root, const char *verb, const char *path)
 {
 	const char *tool = getenv("OCBENCH_SWAP_TOOL");
-	struct strbuf out = STRBUF_INIT, cmd = STRBUF_INIT;
 	struct strvec argv = STRVEC_INIT;
 	int rc;
 
@@ -55,18 +54,9 @@ static int swap_tool(const char *root, const char *verb, const char *path)
 	}
 	strvec_push(&argv, verb);
 	strvec_push(&argv, path);
-	strvec_join_quoted(&argv, &cmd);
-	rc = run_capture((const char *const *)argv.v, &out, TOOL_TIMEOUT_NS);
-	if (rc > 0) {
-		strbuf_rtrim(&out);
-		ocb_fail("'%s' exited with %d: %s", cmd.buf, rc, out.buf);
-	} else if (rc < 0) {
-		ocb_err_prefix("'%s': ", cmd.buf);
-	}
+	rc = run_checked((const char *const *)argv.v, TOOL_TIMEOUT_NS);
 	strvec_clear(&argv);
-	strbuf_release(&out);
-	strbuf_release(&cmd);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 static int name_ok(const char *path)

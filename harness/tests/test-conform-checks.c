@@ -209,6 +209,13 @@ static void balloon_keeps_rss(struct fx *f)
 	W.balloon_keeps_rss = 1;
 }
 
+static void swapoff_broken(struct fx *f)
+{
+	char tool[128];
+
+	fake_swap_tool(f->root, 1, tool, sizeof(tool));
+}
+
 static const struct row rows[] = {
 	{ "BAL-001", NULL, CONFORM_PASS, "", NULL },
 	{ "BAL-001", balloon_no_irq, CONFORM_FAIL, "bal: the balloon did not reach 512 MiB", "interrupt-not-delivered" },
@@ -264,6 +271,8 @@ static const struct row rows[] = {
 	{ "BAL-007", NULL, CONFORM_PASS, "", NULL },
 	{ "BAL-007", balloon_keeps_rss, CONFORM_FAIL, "reclaimed 0 % on the host", NULL },
 	{ "BAL-007", balloon_stuck, CONFORM_FAIL, "the balloon stopped at 2048 MiB", NULL },
+	{ "SWAP-001", NULL, CONFORM_PASS, "", NULL },
+	{ "SWAP-001", swapoff_broken, CONFORM_FAIL, "after the session's restore the swap file is still in /proc/swaps", NULL },
 };
 
 /* ---- fixture ------------------------------------------------------------ */
@@ -308,6 +317,11 @@ static int setup(void **state)
 	f->opt.balloon_timeout_ns = 300 * 1000000ull;
 	f->opt.ksm_timeout_ns = 3 * 1000000000ull;
 	f->opt.reclaim_timeout_ns = 600 * 1000000ull;
+	{
+		char tool[128];
+
+		fake_swap_tool(f->root, 0, tool, sizeof(tool));
+	}
 	f->opt.ksm = &fw_probe;
 	if (f->row->brk)
 		f->row->brk(f);

@@ -31,39 +31,17 @@ struct fx {
 	char swapfile[160];
 };
 
-/* The fake tools: mkswap only when the journal already names the file
- * (journaled before made), swapon/swapoff edit ROOT/proc/swaps. */
-static const char tool_script[] =
-	"#!/bin/sh\n"
-	"set -e\n"
-	"case \"$1\" in\n"
-	"mkswap) grep -q '^swapfile ' \"$FAKE_STATE/host-knobs.journal\" || { echo not journaled; exit 3; }\n"
-	"        test -s \"$2\" || { echo empty; exit 4; } ;;\n"
-	"swapon) printf '%s file 4096 0 -2\\n' \"$2\" >> \"$FAKE_ROOT/proc/swaps\" ;;\n"
-	"swapoff) grep -v \"^$2 \" \"$FAKE_ROOT/proc/swaps\" > \"$FAKE_ROOT/proc/swaps.new\" || true\n"
-	"         mv \"$FAKE_ROOT/proc/swaps.new\" \"$FAKE_ROOT/proc/swaps\" ;;\n"
-	"*) exit 9 ;;\n"
-	"esac\n";
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	FILE *t;
-
 	fake_root_new(f->root, sizeof(f->root));
 	fake_host(f->root, FAKE_ALL);
 	fake_write(f->root, "/proc/swaps", "Filename\tType\tSize\tUsed\tPriority\n");
 	snprintf(f->state, sizeof(f->state), "/tmp/ocb-state-XXXXXX");
 	if (!mkdtemp(f->state))
 		return -1;
-	snprintf(f->tool, sizeof(f->tool), "%s/swaptool", f->root);
 	snprintf(f->swapfile, sizeof(f->swapfile), "%s/" SWAPFILE_NAME, f->state);
-	t = fopen(f->tool, "w");
-	if (!t || fputs(tool_script, t) < 0 || fclose(t) != 0 || chmod(f->tool, 0755) < 0)
-		return -1;
-	setenv("OCBENCH_SWAP_TOOL", f->tool, 1);
-	setenv("FAKE_ROOT", f->root, 1);
-	setenv("FAKE_STATE", f->state, 1);
+	fake_swap_tool(f->root, 0, f->tool, sizeof(f->tool));
 	*state = f;
 	return 0;
 }
