@@ -73,8 +73,12 @@ static int plot_frontier(struct report_ctx *c, const char *name, const struct ks
 		char l[4];
 
 		cells_letter(i, l);
-		if (pt[i].have)
-			strbuf_addf(&p.data, "%.6g %.6g %s\n", pt[i].cpu_pct, pt[i].saved_mib, l);
+		if (!pt[i].have)
+			continue;
+		strbuf_addf(&p.data, "%.6g %.6g\n", pt[i].cpu_pct, pt[i].saved_mib);
+		/* each point named by its cell's letter, as in the tables */
+		strbuf_addf(&pp->set, "set label '%s' at %.6g,%.6g offset 0.8,0.8\n", l, pt[i].cpu_pct,
+			    pt[i].saved_mib);
 	}
 	plot_block_end(&p);
 	fid = plot_block_begin(&p);
@@ -94,7 +98,6 @@ static int plot_frontier(struct report_ctx *c, const char *name, const struct ks
 	}
 	plot_block_end(&p);
 	plot_series(&p, id, "1:2", "points pt 7 ps 1.5", "cell (mean over repeats)");
-	plot_extra(&p, id, "1:2:3", "labels offset 1,1", "#000000");
 	if (nf)
 		plot_series(&p, fid, "1:2", "linespoints lw 2 pt 6 ps 2", "frontier");
 	strbuf_adds(&pp->set, "set xlabel 'ksmd CPU (% of one core, mean over the run)'\n"
