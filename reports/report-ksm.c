@@ -37,6 +37,7 @@ static int plot_cost_over_time(struct report_ctx *c, const char *name)
 		const struct rs_series *cpu = run_series(run, "ksmd", "ksmd_cpu_s");
 		const struct rs_series *sh = run_series(run, "ksm", "pages_sharing");
 		size_t k = 0;
+		char l[4];
 		int id;
 
 		if (!cpu || !sh || !cpu->n || !sh->n)
@@ -48,7 +49,9 @@ static int plot_cost_over_time(struct report_ctx *c, const char *name)
 			strbuf_addf(&p.data, "%.6g %.6g\n", cpu->pts[j].v, sh->pts[k].v * PAGE_MIB);
 		}
 		plot_block_end(&p);
-		plot_series(&p, id, "1:2", "lines lw 2", c->cs->c[i].label);
+		/* the cell's letter: the table above says what it is */
+		cells_letter(i, l);
+		plot_series(&p, id, "1:2", "lines lw 2", l);
 	}
 	strbuf_adds(&pp->set, "set xlabel 'ksmd CPU since the run started (s)'\n"
 			      "set ylabel 'KSM saved (MiB)'\nset yrange [0:*]\nset xrange [0:*]\n"
