@@ -15,6 +15,7 @@
 #include "conform/diagnose.h"
 #include "conform/fixture.h"
 #include "conform/swap.h"
+#include "conform/vmem.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -294,6 +295,8 @@ static const struct conform_check checks[] = {
 	  NEED_BALLOON, fpr_001 },
 	{ "BAL-007", "reclaim", "an inflate reclaims >= 85 % of the request, on the host and in the guest",
 	  NEED_BALLOON, bal_007 },
+	{ "VMEM-001", "reclaim", "a virtio-mem plug converges size to requested-size and MemTotal follows",
+	  0, conform_vmem_001 },
 	{ "SWAP-001", "reclaim", "the swap knob's file is active during the run and gone after, also after SIGKILL",
 	  NEED_ROOT, conform_swap_001 },
 };

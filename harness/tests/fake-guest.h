@@ -51,6 +51,7 @@ struct fake_guest {
 	unsigned long long ahp_kib, rss_kib, pss_kib;	/* its QEMU's smaps_rollup */
 	unsigned long long htlb_pages;	/* pages of a hugetlb pool it holds */
 	unsigned long long freed_kib;	/* freed in the guest, still resident in QEMU */
+	uint64_t vmem_size, vmem_req;	/* its virtio-mem device */
 	struct fake_wl wl[FAKE_WLS];
 	size_t n_wl;
 };
@@ -81,6 +82,8 @@ static struct fake_world {
 	int fpr_broken;			/* free page reporting gives nothing back */
 	int fpr_everywhere;		/* every guest's freed memory leaves QEMU (no control) */
 	int balloon_keeps_rss;		/* QEMU keeps the pages the balloon took */
+	int vmem_stuck;			/* virtio-mem plugs nothing */
+	int vmem_offline;		/* plugged virtio-mem memory never comes online */
 	/* State. */
 	struct fake_guest g[FAKE_GUESTS];
 	size_t n;
@@ -345,7 +348,23 @@ static inline int f_balloon_get(struct vm *vm, uint64_t *actual)
 
 static inline long long fw_total_kib(struct fake_guest *g)
 {
-	return (long long)(g->actual / 1024) - FAKE_RESERVE_MIB * 1024;
+	return (long long)(g->actual / 1024) - FAKE_RESERVE_MIB * 1024 +
+	       (W.vmem_offline ? 0 : (long long)(g->vmem_size / 1024));
+}
+
+static inline int f_vmem_resize(struct vm *vm, uint64_t req)
+{
+	G(vm)->vmem_req = req;
+	if (!W.vmem_stuck)
+		G(vm)->vmem_size = req;
+	return 0;
+}
+
+static inline int f_vmem_get(struct vm *vm, uint64_t *size, uint64_t *req)
+{
+	*size = G(vm)->vmem_size;
+	*req = G(vm)->vmem_req;
+	return 0;
 }
 
 static inline int f_balloon_stats(struct vm *vm, json_t **stats)
@@ -552,6 +571,7 @@ static inline void f_describe(struct vm *vm, json_t *g)
 static const struct vm_backend_ops fake_ops = {
 	.name = "fake", .flags = VM_CAP_BALLOON | VM_CAP_LOCAL_PROCESS, .start = f_start, .stop = f_stop,
 	.kill = f_kill, .balloon_set = f_balloon_set, .balloon_get = f_balloon_get, .balloon_stats = f_balloon_stats,
+	.vmem_resize = f_vmem_resize, .vmem_get = f_vmem_get,
 	.agent_exec = f_agent_exec, .agent_read_file = f_read_file, .agent_spawn = f_spawn, .agent_poll = f_poll,
 	.pump = f_pump, .pid = f_pid, .alive = f_alive, .describe = f_describe,
 };

@@ -216,6 +216,18 @@ static void swapoff_broken(struct fx *f)
 	fake_swap_tool(f->root, 1, tool, sizeof(tool));
 }
 
+static void vmem_stuck(struct fx *f)
+{
+	(void)f;
+	W.vmem_stuck = 1;
+}
+
+static void vmem_offline(struct fx *f)
+{
+	(void)f;
+	W.vmem_offline = 1;
+}
+
 static const struct row rows[] = {
 	{ "BAL-001", NULL, CONFORM_PASS, "", NULL },
 	{ "BAL-001", balloon_no_irq, CONFORM_FAIL, "bal: the balloon did not reach 512 MiB", "interrupt-not-delivered" },
@@ -271,6 +283,9 @@ static const struct row rows[] = {
 	{ "BAL-007", NULL, CONFORM_PASS, "", NULL },
 	{ "BAL-007", balloon_keeps_rss, CONFORM_FAIL, "reclaimed 0 % on the host", NULL },
 	{ "BAL-007", balloon_stuck, CONFORM_FAIL, "the balloon stopped at 2048 MiB", NULL },
+	{ "VMEM-001", NULL, CONFORM_PASS, "", NULL },
+	{ "VMEM-001", vmem_stuck, CONFORM_FAIL, "vmem: virtio-mem size 0 MiB after", NULL },
+	{ "VMEM-001", vmem_offline, CONFORM_FAIL, "MemTotal rose by 0 MiB for 512 MiB plugged", NULL },
 	{ "SWAP-001", NULL, CONFORM_PASS, "", NULL },
 	{ "SWAP-001", swapoff_broken, CONFORM_FAIL, "after the session's restore the swap file is still in /proc/swaps", NULL },
 };
