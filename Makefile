@@ -4,7 +4,11 @@
 #   make run          set up, build, run scenarios/quickstart.ini
 #   make check        set up, build, run every test (unit + TCG integration)
 #   make bench        set up, build, print the benchmark ratios
+#   make lint         cppcheck over the tree (ci/cppcheck-suppressions)
+#   make fuzz         each libFuzzer target of fuzz/ for FUZZ_SECONDS (600)
+#   make faults       set up, build, run the fault matrix (FAULT_REPEAT=10)
 #   make install      PREFIX=/usr/local DESTDIR=
+#   make deb          build/deb/ocbench_VERSION_amd64.deb (debhelper) and lintian
 #   make clean
 #
 # Knobs: DEVELOPER=1 (default here) makes warnings errors;
@@ -12,6 +16,10 @@
 #        with sanitizers into build/sanitize/ (workloads stay static and
 #        unsanitized: they run inside the guest).
 #        V=1 shows the commands.
+#        FUZZ_SECONDS=N (make fuzz, per target), FUZZ_CC=clang.
+#        FAULT_REPEAT=N runs of each fault in `make faults` (make check: 1);
+#        FAULT_SEED=N replays a matrix; FAULT_ONLY=NAME,... some faults;
+#        FAULT_LOCK=PATH holds flock(PATH) around each of its runs.
 
 DEVELOPER ?= 1
 SANITIZE ?=
@@ -37,7 +45,7 @@ else
 Q := @
 endif
 
-PKGS := jansson inih libcpuid libvirt libvirt-qemu
+PKGS := jansson inih libcpuid libvirt libvirt-qemu libxml-2.0
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -55,6 +63,11 @@ BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE $(WARN) -MMD -MP \
 	-DOCB_LIBEXECDIR='"$(PREFIX)/libexec/ocbench"'
 CFLAGS ?=
 LDFLAGS ?=
+# The version compiled into `ocbench --version` and the man pages: ci/version
+# (git describe), or what is given (make deb passes the package's version).
+ifeq ($(origin OCB_VERSION),undefined)
+OCB_VERSION := $(shell ci/version)
+endif
 ALL_CFLAGS = $(BASE_CFLAGS) $(PKG_CFLAGS) $(SAN_FLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
@@ -96,15 +109,34 @@ BENCH_SRC := $(wildcard harness/bench/bench-*.c workloads/bench/bench-*.c)
 BENCHES := $(patsubst %.c,$(B)/%,$(BENCH_SRC))
 
 GUEST := $(OUT)/guest/.stamp
+# The man pages, written by the binary from its own tables (ocbench __man).
+MAN := $(B)/man/.stamp
 
-.PHONY: all deps harness workloads guest run check check-unit bench install clean help FORCE
+# ---- fuzz targets (fuzz/fuzz-*.c, libFuzzer): clang with ASan+UBSan over
+# the library but the layers no reader lives in (cli/, run/, conform/,
+# sampler/: a new layer is picked up by itself).  FUZZ_CC missing: the
+# targets are skipped.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_OUT := $(OUT)/fuzz
+HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo 1)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_LIB_SRC := $(filter-out harness/cli/% harness/run/% harness/conform/% harness/sampler/%,\
+	$(HARNESS_SRC)) workloads/lib/profile.c workloads/lib/wlopt.c fuzz/peer.c
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_LIB_SRC))
+FUZZ_TARGETS := $(patsubst fuzz/%.c,$(FUZZ_OUT)/%,$(wildcard fuzz/fuzz-*.c))
+# clang has no -Wformat-truncation; the rest of the warnings hold.
+FUZZ_CFLAGS = $(filter-out -Wno-format-truncation -O2,$(BASE_CFLAGS)) -O1 $(PKG_CFLAGS) $(FUZZ_SAN)
+
+.PHONY: all deps harness workloads guest man run check check-unit bench faults install deb clean help FORCE \
+	lint fuzz fuzz-targets fuzz-regress
 # Keep intermediate objects (the static workload objects are built through
 # a pattern chain; without this make deletes and rebuilds them every time).
 .SECONDARY:
-all: harness workloads guest
+all: harness workloads guest man
 
 help:
-	@sed -n '3,16p' Makefile
+	@sed -n '3,22p' Makefile
 
 # Set-up: installs what is missing (fast when everything is there).
 deps:
@@ -113,6 +145,12 @@ deps:
 harness: $(OCBENCH)
 workloads: $(WL_BINS)
 guest: $(GUEST)
+man: $(MAN)
+
+$(MAN): $(OCBENCH)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  MAN     $(dir $@)"
+	$(Q)$(OCBENCH) __man --write $(dir $@) && touch $@
 
 # Objects are rebuilt when a compiled-in setting changes (PREFIX is baked
 # into the binary to find the installed guest): git's GIT-CFLAGS idea.
@@ -143,6 +181,16 @@ $(LIBOCB): $(HARNESS_OBJ)
 
 $(LIBWL): $(WL_LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Only version.o sees the version (and the sanitizers it reports), so a new
+# commit recompiles one file, not every object.
+VERSION_FILE := $(B)/.version
+$(VERSION_FILE): FORCE
+	@mkdir -p $(B)
+	@echo '$(OCB_VERSION) $(SANITIZE)' | cmp -s - $@ || echo '$(OCB_VERSION) $(SANITIZE)' > $@
+$(B)/obj/harness/cli/version.o: $(VERSION_FILE)
+$(B)/obj/harness/cli/version.o: ALL_CFLAGS += -DOCB_SANITIZE='"$(SANITIZE)"' \
+	$(if $(OCB_VERSION),-DOCB_VERSION='"$(OCB_VERSION)"')
 
 $(OCBENCH): $(B)/obj/harness/cli/main.o $(LIBOCB)
 	@[ "$(V)" = 1 ] || echo "  LINK    $@"
@@ -177,6 +225,19 @@ $(B)/workloads/bench/%: workloads/bench/%.c $(LIBWL)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBWL) -lm
 
+$(FUZZ_OUT)/obj/%.o: %.c $(FLAGS_FILE)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_OUT)/libocbench-fuzz.a: $(FUZZ_LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_OUT)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_OUT)/libocbench-fuzz.a
+	@[ "$(V)" = 1 ] || echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OUT)/libocbench-fuzz.a \
+		$(PKG_LIBS) -lpthread -lm
+
 # The default guest: Debian kernel + busybox/qemu-ga/workloads initramfs.
 GUEST_DEPS := $(wildcard guest-images/*) $(WL_BINS)
 $(GUEST): $(GUEST_DEPS)
@@ -194,30 +255,81 @@ run: deps
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(WL_TESTS) $(BENCHES)
 	$(Q)ci/check-layers && ci/test-check-layers >/dev/null
+	$(Q)ci/run-lint
+	$(Q)$(MAKE) --no-print-directory fuzz-regress
 	$(Q)ci/start-libvirtd || echo "check: libvirtd could not be started: the libvirt tests will skip"
-	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" \
+	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" FAULT_REPEAT=1 \
+		FAULT_ONLY="$(FAULT_CHECK_ONLY)" OCB_GUEST_LOCK="$(FAULT_LOCK)" \
 		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
+
+# The fault matrix (harness/tests/test-int-faults.c): each fault injected
+# at a random point of FAULT_REPEAT real runs, then its table.  make check
+# runs it with FAULT_REPEAT=1.
+FAULT_REPEAT ?= 10
+FAULT_LOCK ?=
+# make check's share of the matrix (one run each, within its time budget):
+# the faults no other integration test injects.  The others (QEMU
+# SIGKILL, harness SIGINT (SIGTERM takes its path), libvirt SIGINT/SIGKILL) are in
+# test-int-quickstart and test-int-libvirt already.
+FAULT_CHECK_ONLY ?= qemu-sigstop,guest-panic,qmp-closed,agent-flood,results-fs-full,cgroup-oom,harness-sigkill
+faults: deps
+	$(Q)$(MAKE) --no-print-directory all $(B)/harness/tests/test-int-faults
+	$(Q)ci/start-libvirtd || echo "faults: libvirtd could not be started: its fault will skip"
+	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) FAULT_REPEAT=$(FAULT_REPEAT) OCB_GUEST_LOCK="$(FAULT_LOCK)" \
+		$(B)/harness/tests/test-int-faults
 
 # Unit tests only (no guest boots): quick edit-compile-test loop.
 check-unit: $(UNIT_TESTS) $(WL_TESTS)
 	$(Q)ci/check-layers && ci/test-check-layers >/dev/null
+	$(Q)ci/run-lint
 	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" OCB_UNIT_ONLY=1 \
 		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
+
+# Static analysis: cppcheck over harness/, reports/, workloads/, fuzz/
+# and the tests, 0 findings but the reasoned ci/cppcheck-suppressions.
+lint:
+	$(Q)ci/run-lint
+
+# Fuzzing.  fuzz-regress runs every target once over its committed corpus
+# (fuzz/corpus/TARGET: seconds; make check does it); fuzz runs each for
+# FUZZ_SECONDS on one core, growing a scratch corpus under build/fuzz/.
+ifeq ($(HAVE_FUZZ_CC),1)
+fuzz-targets: $(FUZZ_TARGETS)
+fuzz-regress: fuzz-targets
+	$(Q)ci/run-fuzz regress $(FUZZ_TARGETS)
+fuzz: fuzz-targets
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) ci/run-fuzz fuzz $(FUZZ_TARGETS)
+else
+fuzz-targets fuzz-regress fuzz:
+	@echo "fuzz: SKIP: $(FUZZ_CC) not found (ci/install-deps installs clang): the fuzz targets were not built nor run"
+endif
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(BENCHES)
 	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) ci/run-bench $(BENCHES)
 
+SHARE := $(DESTDIR)$(PREFIX)/share
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/ocbench \
-		$(DESTDIR)$(PREFIX)/share/ocbench/guest $(DESTDIR)$(PREFIX)/share/ocbench/scenarios
+		$(SHARE)/ocbench/guest $(SHARE)/ocbench/scenarios $(SHARE)/ocbench/schemas \
+		$(SHARE)/man/man1 $(SHARE)/man/man5 $(SHARE)/bash-completion/completions
 	install -m 755 $(OCBENCH) $(DESTDIR)$(PREFIX)/bin/ocbench
 	install -m 755 $(WL_BINS) $(DESTDIR)$(PREFIX)/libexec/ocbench/
 	install -m 644 $(OUT)/guest/vmlinux $(OUT)/guest/vmlinuz $(OUT)/guest/initramfs.cpio \
-		$(OUT)/guest/guest.json $(OUT)/guest/cmdline $(DESTDIR)$(PREFIX)/share/ocbench/guest/
-	install -m 644 scenarios/*.ini $(DESTDIR)$(PREFIX)/share/ocbench/scenarios/
+		$(OUT)/guest/guest.json $(OUT)/guest/cmdline $(SHARE)/ocbench/guest/
+	install -m 644 scenarios/*.ini $(SHARE)/ocbench/scenarios/
+	install -m 644 harness/results/schemas/*.json $(SHARE)/ocbench/schemas/
+	install -m 644 $(B)/man/*.1 $(SHARE)/man/man1/
+	install -m 644 $(B)/man/*.5 $(SHARE)/man/man5/
+	install -m 644 dist/bash-completion/ocbench $(SHARE)/bash-completion/completions/ocbench
+
+# The Debian package: ci/make-deb (dpkg-buildpackage + debhelper over
+# dist/debian, then lintian) into build/deb/.
+deb: deps workloads guest
+	$(Q)ci/make-deb
 
 clean:
 	rm -rf $(OUT)
 
--include $(shell find $(OUT) -name '*.d' 2>/dev/null)
+# (OUT/: find follows OUT when it is a link, as in make deb's staging tree)
+-include $(shell find $(OUT)/ -name '*.d' 2>/dev/null)

@@ -128,7 +128,7 @@ static void text_line(struct strbuf *out, const struct strbuf *cells, const char
 {
 	strbuf_adds(out, "  ");
 	for (int i = 0; i < ncol; i++) {
-		const char *s = cells ? strbuf_str(&cells[i]) : names[i];
+		const char *s = cells ? strbuf_str(&cells[i]) : names ? names[i] : "";
 
 		pad(out, s, i == ncol - 1 ? 0 : w[i]);
 		strbuf_adds(out, i == ncol - 1 ? "\n" : "  ");
@@ -434,7 +434,7 @@ json_t *compare_to_json(const struct compare_result *res)
 	for (const char *p = compare_verdict_word(res); *p; p++)
 		strbuf_addch(&word, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
 	/* the verdict and why first, the detail after (insertion order) */
-	j = json_pack("{s:s,s:s?,s:s,s:i,s:s,s:o,s:o,s:o,s:o,s:o}", "schema", "ocbench.compare/2",
+	j = json_pack("{s:s,s:s?,s:s,s:i,s:s,s:o,s:o,s:o,s:o,s:o}", "schema", COMPARE_SCHEMA,
 		      "scenario", res->scenario, "verdict", word.buf, "exit", compare_exit_code(res),
 		      "headline", headline.buf, "runs", jruns(res),
 		      "allowed_differences", jlines(&res->allowed),

@@ -15,6 +15,9 @@
 #include "reports/verdict.h"
 #include "util/strbuf.h"
 
+/* The schema of compare --format json. */
+#define COMPARE_SCHEMA "ocbench.compare/2"
+
 void compare_format_text(const struct compare_result *res, struct strbuf *out);
 void compare_format_md(const struct compare_result *res, struct strbuf *out);
 /* The JSON document (schema "ocbench.compare/2"); caller decrefs. */

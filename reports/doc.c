@@ -127,6 +127,9 @@ void dt_cell(struct doc_table *t, unsigned flags, const char *text)
 	else if (classes)
 		strbuf_addf(&t->html, " class=\"%s%s%s\"", flags & DT_NUM ? "num" : "",
 			    flags & DT_BEST ? " best" : "", flags & DT_MISSING ? " missing" : "");
+	if (!head && (flags & DT_VERDICTS))
+		strbuf_addf(&t->html, " class=\"%s\"", flags & DT_PASS ? "v-pass" : flags & DT_FAIL ? "v-fail" :
+			    flags & DT_SKIP ? "v-skip" : "v-error");
 	strbuf_adds(&t->html, ">");
 	strbuf_adds(&t->md, " ");
 	if (!head && (flags & DT_BEST)) {

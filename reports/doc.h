@@ -49,7 +49,10 @@ enum {
 	DT_BEST = 2,		/* the best of its row: marked ★ and bold */
 	DT_MISSING = 4,		/* no value: greyed */
 	DT_KEY = 8,		/* a row's name */
+	/* a verdict, coloured by its class (v-pass, v-fail, v-skip, v-error) */
+	DT_PASS = 16, DT_FAIL = 32, DT_SKIP = 64, DT_ERROR = 128,
 };
+#define DT_VERDICTS (DT_PASS | DT_FAIL | DT_SKIP | DT_ERROR)
 
 struct doc_table {
 	struct strbuf html, md;

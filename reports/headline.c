@@ -114,7 +114,6 @@ struct match_ctx {
 	struct headline *h;
 	const char *pattern;
 	size_t first;		/* rows of this pattern start here */
-	size_t ncells;
 };
 
 static struct hl_row *find_row(const struct headline *h, const char *key)
@@ -232,7 +231,7 @@ static void add_count_row(struct headline *h, const char *key)
 /* The rows of one pattern, sorted by name among themselves. */
 static void match_pattern(const struct result_set *rs, struct headline *h, const char *pattern)
 {
-	struct match_ctx m = { h, pattern, h->n, h->ncells };
+	struct match_ctx m = { h, pattern, h->n };
 
 	for (size_t r = 0; r < rs->n; r++)
 		if (run_is_complete(&rs->runs[r]))

@@ -32,9 +32,11 @@ static void bar_panel(struct plot *p, const struct headline *h, const struct hl_
 	struct strbuf t = STRBUF_INIT, tics = STRBUF_INIT;
 	double div;
 	const char *unit = headline_unit(h, row, &div);
-	size_t ncells = h->ncells < PLOT_MAX_SERIES ? h->ncells : PLOT_MAX_SERIES;
+	size_t ncells = h->ncells;
 	int negative = 0;
 
+	if (ncells > PLOT_MAX_SERIES)
+		ncells = PLOT_MAX_SERIES;
 	for (size_t c = 0; c < ncells; c++) {
 		const struct hl_val *v = &row->val[c];
 		char letter[4];

@@ -31,8 +31,11 @@ static void panel_title(struct plot_panel *pp, const struct lat_row *row)
 
 static void start(struct plot *p, const struct latency *l, const char *what)
 {
-	size_t panels = l->n < PLOT_MAX_SERIES ? l->n : PLOT_MAX_SERIES;
+	size_t panels = l->n;
 	struct strbuf t = STRBUF_INIT;
+
+	if (panels > PLOT_MAX_SERIES)
+		panels = PLOT_MAX_SERIES;
 
 	strbuf_adds(&t, what);
 	if (l->n > PLOT_MAX_SERIES)

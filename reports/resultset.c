@@ -551,6 +551,19 @@ out:
 
 static int load_path(struct result_set *rs, const char *path, unsigned flags, int depth);
 
+/* An index names its runs inside its own directory ("run-001", as `ocbench
+ * run` writes): a copied or hostile index.json must not send the reader
+ * elsewhere on the host. */
+static int index_dir_ok(const char *d)
+{
+	if (d[0] == '/')
+		return 0;
+	for (const char *p = d; *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : p + strlen(p))
+		if (!strncmp(p, "..", 2) && (p[2] == '/' || p[2] == '\0'))
+			return 0;
+	return 1;
+}
+
 static int load_index(struct result_set *rs, const char *dir, unsigned flags, int depth)
 {
 	struct strbuf file = STRBUF_INIT, sub = STRBUF_INIT;
@@ -577,11 +590,13 @@ static int load_index(struct result_set *rs, const char *dir, unsigned flags, in
 			ocb_fail("%s: runs[%zu] has no \"dir\"", file.buf, i);
 			goto out;
 		}
+		if (!index_dir_ok(d)) {
+			ocb_fail("%s: runs[%zu]: \"dir\" is '%.200s', expected a directory inside the "
+				 "index's own (\"run-001\": no '/' at the start, no '..')", file.buf, i, d);
+			goto out;
+		}
 		strbuf_reset(&sub);
-		if (d[0] == '/')
-			strbuf_adds(&sub, d);
-		else
-			strbuf_addf(&sub, "%s/%s", dir, d);
+		strbuf_addf(&sub, "%s/%s", dir, d);
 		if (load_path(rs, sub.buf, flags, depth + 1) < 0) {
 			ocb_err_prefix("%s: runs[%zu]: ", file.buf, i);
 			goto out;

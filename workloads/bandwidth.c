@@ -73,7 +73,7 @@ static void measure(enum op op, const struct wl_common *c, const struct region *
 	while (!wl_stop) {
 		uint64_t t0 = timer_ns(), bytes = pass(op, r->base, r->len, rounds), t1 = timer_ns();
 
-		hist_record(h, (uint64_t)((double)bytes / MiB / ((double)(t1 - t0 ? t1 - t0 : 1) / 1e9)));
+		hist_record(h, (uint64_t)((double)bytes / MiB / ((double)(t1 != t0 ? t1 - t0 : 1) / 1e9)));
 		rounds++;
 		if (c->iterations ? rounds >= c->iterations : t1 - start >= (c->duration_ns ? c->duration_ns : DEFAULT_NS))
 			break;

@@ -193,15 +193,17 @@ static void cow(char *base, uint64_t pages, uint64_t seed, struct hist h[3])
 	for (uint64_t p = 0; p < pages && !wl_stop; p++) {
 		volatile unsigned char *b = (volatile unsigned char *)(base + p * PAGE);
 		uint64_t ent = 0, t0;
+		unsigned char v;
 		int which = 2;	/* unknown */
 
 		if (page_kind(seed, p) == UNIQUE)
 			continue;
 		if (pm >= 0 && pread(pm, &ent, sizeof(ent), (off_t)((uintptr_t)b / PAGE * 8)) == sizeof(ent) &&
 		    (ent & PM_PRESENT))
-			which = ent & PM_EXCLUSIVE ? 1 : 0;
+			which = (ent & PM_EXCLUSIVE) ? 1 : 0;
 		t0 = timer_ns();
-		b[0] = b[0];	/* a write fault on a merged page, same data */
+		v = b[0];
+		b[0] = v;	/* a write fault on a merged page, same data */
 		hist_record(&h[which], timer_ns() - t0);
 	}
 	if (pm >= 0)

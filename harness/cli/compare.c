@@ -1,9 +1,11 @@
 /* compare.c — `ocbench compare BASELINE CANDIDATE`. */
 #include "cli/compare.h"
+#include "cli/opts.h"
 #include "cli/cli.h"
 #include "reports/compare.h"
 #include "reports/compare-html.h"
 #include "reports/like.h"
+#include "reports/verdict.h"
 #include "reports/resultset.h"
 #include "util/error.h"
 
@@ -13,36 +15,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void compare_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: ocbench compare BASELINE CANDIDATE [--threshold PCT] [--format text|md|json|html]\n"
-		"                       [--allow-host-change[=FIELD,...]] [--allow-inconclusive]\n"
-		"                       [--expect-runs N]\n\n"
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+enum { O_ALLOW_HOST = CLI_LONG_ONLY, O_ALLOW_INCONCLUSIVE, O_EXPECT_RUNS };
+
+static const struct cli_opt compare_opts[] = {
+	{ "threshold", 't', CLI_ARG, "PCT", CLI_V_NONE, NULL,
+	  "smallest change that counts (default 5%)" },
+	{ "format", 'f', CLI_ARG, "FMT", CLI_V_WORDS, "text md json html",
+	  "text (default), md, json, or html (one page: the\n"
+	  "verdict first, then each metric's change as a bar)" },
+	{ "allow-host-change", O_ALLOW_HOST, CLI_OPTARG, "FIELD,...", CLI_V_HOST_FIELDS, NULL,
+	  "compare although the host fingerprint (cpu.vendor,\n"
+	  "cpu.model_name, kernel, qemu_version) differs; with\n"
+	  "=FIELDS exactly those of cpu.vendor, cpu.model_name,\n"
+	  "kernel, qemu_version, accel, backend, quick,\n"
+	  "guest_image, knobs (the verdict lists each one)" },
+	{ "allow-inconclusive", O_ALLOW_INCONCLUSIVE, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "exit 0 instead of 3 when evidence is missing" },
+	{ "expect-runs", O_EXPECT_RUNS, CLI_ARG, "N", CLI_V_NONE, NULL,
+	  "every matrix cell needs N complete runs on each side\n"
+	  "(besides what run.json says was requested)" },
+	{ "help", 'h', CLI_NOARG, NULL, CLI_V_NONE, NULL, "print this help" },
+	{ NULL, 0, CLI_NOARG, NULL, CLI_V_NONE, NULL, NULL },
+};
+
+const struct cli_doc compare_doc = {
+	.name = "compare",
+	.summary = "compare two result sets; exit 1 on a regression",
+	.synopsis = "BASELINE CANDIDATE [options]",
+	.description =
 		"BASELINE and CANDIDATE are run directories or index directories (sets of\n"
 		"repeats).  Failed and incomplete runs count: a higher failure rate in any\n"
 		"matrix cell of the candidate is a regression.  Metrics are matched by name\n"
 		"and matrix cell; a gated metric regresses when its change in the worse\n"
 		"direction is significant (Welch's t-test, p < 0.05; exact permutation test\n"
-		"below %d repeats) and larger than max(threshold, 2 x baseline coefficient of\n"
-		"variation).  Informational metrics (ocbench's own cost) are never gated.\n\n"
-		"  --threshold PCT        smallest change that counts (default 5%%)\n"
-		"  --format FMT           text (default), md, json, or html (one page: the\n"
-		"                         verdict first, then each metric's change as a bar)\n"
-		"  --allow-host-change    compare although the host fingerprint (cpu.vendor,\n"
-		"                         cpu.model_name, kernel, qemu_version) differs; with\n"
-		"                         =FIELDS exactly those of cpu.vendor, cpu.model_name,\n"
-		"                         kernel, qemu_version, accel, backend, quick,\n"
-		"                         guest_image, knobs (the verdict lists each one)\n"
-		"  --allow-inconclusive   exit 0 instead of 3 when evidence is missing\n"
-		"  --expect-runs N        every matrix cell needs N complete runs on each side\n"
-		"                         (besides what run.json says was requested)\n\n"
-		"Exit: 0 no regression, 1 regression (runs failing more often or a gated\n"
-		"metric), 2 incomparable inputs or usage error, 3 inconclusive: fewer complete\n"
-		"runs than requested, runs never recorded, a gated metric missing from runs\n"
-		"or not decidable (0 with --allow-inconclusive).\n",
-		COMPARE_SMALL_N);
-}
+		"below " STR(COMPARE_SMALL_N) " repeats) and larger than max(threshold, 2 x baseline coefficient of\n"
+		"variation).  Informational metrics (ocbench's own cost) are never gated.",
+	.opts = compare_opts,
+	.operands = CLI_V_RESULTS,
+	.exit_status = "0 no regression, 1 regression (runs failing more often or a gated\n"
+		       "metric), 2 incomparable inputs or usage error, 3 inconclusive: fewer complete\n"
+		       "runs than requested, runs never recorded, a gated metric missing from runs\n"
+		       "or not decidable (0 with --allow-inconclusive).",
+};
 
 static int parse_threshold(const char *s, double *pct)
 {
@@ -82,17 +99,17 @@ static int take_option(int c, struct compare_args *a)
 		    strcmp(optarg, "html"))
 			return ocb_fail("--format '%s': expected text, md, json or html", optarg);
 		return 0;
-	case 'A':
+	case O_ALLOW_HOST:
 		if (!optarg) {
 			a->opts.allow_host_change = 1;
 			return 0;
 		}
 		a->opts.allow_fields = optarg;
 		return like_check_names(optarg) < 0 ? ocb_err_prefix("--allow-host-change: ") : 0;
-	case 'I':
+	case O_ALLOW_INCONCLUSIVE:
 		a->opts.allow_inconclusive = 1;
 		return 0;
-	case 'R':
+	case O_EXPECT_RUNS:
 		return parse_runs(optarg, &a->opts.expect_runs);
 	case 'h':
 		return 1;
@@ -103,19 +120,12 @@ static int take_option(int c, struct compare_args *a)
 
 static int parse_args(int argc, char **argv, struct compare_args *a)
 {
-	static const struct option longopts[] = {
-		{ "threshold", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "allow-host-change", optional_argument, NULL, 'A' },
-		{ "allow-inconclusive", no_argument, NULL, 'I' },
-		{ "expect-runs", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_getopt g;
 	int c, r;
 
+	cli_getopt_init(&g, &compare_doc);
 	optind = 0;	/* reinitialise getopt: tests call this more than once */
-	while ((c = getopt_long(argc, argv, "t:f:h", longopts, NULL)) != -1)
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1)
 		if ((r = take_option(c, a)) != 0)
 			return r;
 	if (argc - optind != 2)
@@ -157,11 +167,11 @@ int cmd_compare(int argc, char **argv, struct cmd_env *env)
 
 	if (rc != 0) {
 		if (rc > 0) {
-			compare_usage(stdout);
+			cli_usage(stdout, &compare_doc);
 			return OCB_EXIT_OK;
 		}
 		fprintf(stderr, "ocbench compare: %s\n\n", ocb_errmsg());
-		compare_usage(stderr);
+		cli_usage(stderr, &compare_doc);
 		return OCB_EXIT_USAGE;
 	}
 	if (resultset_load(&base, argv[optind], 0) < 0 ||

@@ -6,12 +6,15 @@
  * could not be carried out (ERROR) and host knobs that could not be
  * restored. */
 #include "cli/conform.h"
+#include "cli/opts.h"
+#include "knobs/journal.h"
 #include "conform/conform.h"
 #include "conform/fixture.h"
 #include "conform/suites.h"
 #include "conform/emit.h"
 #include "vm/backends.h"
 #include "knobs/hostlock.h"
+#include "knobs/knobs.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/interrupt.h"
@@ -23,41 +26,68 @@
 
 #define MAX_IDS 64
 
-static void conform_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: ocbench conform [options]\n"
-		"\n"
+enum {
+	O_SUITE = CLI_LONG_ONLY, O_CHECK, O_LIST, O_JUNIT, O_TAP, O_JSON, O_BACKEND, O_URI, O_QEMU,
+	O_ACCEL, O_IMAGE, O_MODULES, O_STATE_DIR, O_NO_WAIT, O_FORCE, O_WORKDIR, O_ROOT,
+};
+
+static const struct cli_opt conform_opts[] = {
+	{ "suite", O_SUITE, CLI_ARG, "LIST", CLI_V_SUITES, NULL,
+	  "suites to run: balloon,ksm,thp,hugetlb,ept,reclaim (default all)" },
+	{ "check", O_CHECK, CLI_ARG, "ID", CLI_V_CHECKS, NULL,
+	  "run only this check (repeatable, or a comma list)" },
+	{ "list", O_LIST, CLI_NOARG, NULL, CLI_V_NONE, NULL, "print every check and exit" },
+	{ "junit", O_JUNIT, CLI_ARG, "FILE", CLI_V_FILE, NULL,
+	  "write JUnit XML (skips as <skipped message=...>)" },
+	{ "tap", O_TAP, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "print TAP 13 on stdout instead of the table" },
+	{ "json", O_JSON, CLI_ARG, "FILE", CLI_V_FILE, NULL,
+	  "write every result with its evidence as JSON" },
+	{ "backend", O_BACKEND, CLI_ARG, "NAME", CLI_V_WORDS, "qemu libvirt",
+	  "qemu (default) or libvirt" },
+	{ "uri", O_URI, CLI_ARG, "URI", CLI_V_NONE, NULL,
+	  "libvirt connection URI (default qemu:///system)" },
+	{ "qemu", O_QEMU, CLI_ARG, "PATH", CLI_V_FILE, NULL,
+	  "emulator binary (default: qemu-system-x86_64)" },
+	{ "accel", O_ACCEL, CLI_ARG, "MODE", CLI_V_WORDS, "auto kvm tcg",
+	  "auto (default), kvm or tcg" },
+	{ "image", O_IMAGE, CLI_ARG, "PATH", CLI_V_FILE, NULL,
+	  "guest image (default: the built-in guest); it must run\n"
+	  "qemu-guest-agent and have the ocbench workloads" },
+	{ "allow-module-reload", O_MODULES, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "EPT-003 may reload kvm_intel/kvm_amd" },
+	{ "state-dir", O_STATE_DIR, CLI_ARG, "DIR", CLI_V_DIR, NULL,
+	  "knob journal directory (default: $OCBENCH_STATE_DIR\n"
+	  "or " OCB_DEFAULT_STATE_DIR ")" },
+	{ "no-wait", O_NO_WAIT, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "fail instead of waiting while another ocbench changes\n"
+	  "host knobs (it holds the host-wide lock)" },
+	{ "force", O_FORCE, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "start although a killed run's knob journal exists" },
+	{ "workdir", O_WORKDIR, CLI_ARG, "DIR", CLI_V_DIR, NULL,
+	  "keep the guests' console and QEMU logs in DIR" },
+	{ "root", O_ROOT, CLI_ARG, "DIR", CLI_V_DIR, NULL,
+	  "host filesystem root (tests: a fake tree)" },
+	{ "quiet", 'q', CLI_NOARG, NULL, CLI_V_NONE, NULL, "no progress lines on stderr" },
+	{ "help", 'h', CLI_NOARG, NULL, CLI_V_NONE, NULL, "print this help" },
+	{ NULL, 0, CLI_NOARG, NULL, CLI_V_NONE, NULL, NULL },
+};
+
+const struct cli_doc conform_doc = {
+	.name = "conform",
+	.summary = "conformance checks: balloon, KSM, THP, hugetlb, EPT/VPID (JUnit/TAP/JSON)",
+	.synopsis = "[options]",
+	.description =
 		"Check that balloon, KSM, THP, hugetlb and EPT/VPID do what they promise on\n"
 		"this host.  Each check passes, fails, or skips with the reason; the\n"
-		"evidence behind every verdict is printed and written.\n"
-		"\n"
-		"      --suite LIST      suites to run: balloon,ksm,thp,hugetlb,ept,reclaim (default all)\n"
-		"      --check ID        run only this check (repeatable, or a comma list)\n"
-		"      --list            print every check and exit\n"
-		"      --junit FILE      write JUnit XML (skips as <skipped message=...>)\n"
-		"      --tap             print TAP 13 on stdout instead of the table\n"
-		"      --json FILE       write every result with its evidence as JSON\n"
-		"      --backend NAME    qemu (default) or libvirt\n"
-		"      --uri URI         libvirt connection URI (default qemu:///system)\n"
-		"      --qemu PATH       emulator binary (default: qemu-system-x86_64)\n"
-		"      --accel MODE      auto (default), kvm or tcg\n"
-		"      --image PATH      guest image (default: the built-in guest); it must run\n"
-		"                        qemu-guest-agent and have the ocbench workloads\n"
-		"      --allow-module-reload  EPT-003 may reload kvm_intel/kvm_amd\n"
-		"      --state-dir DIR   knob journal directory (default: $OCBENCH_STATE_DIR\n"
-		"                        or /var/lib/ocbench)\n"
-		"      --no-wait         fail instead of waiting while another ocbench changes\n"
-		"                        host knobs (it holds the host-wide lock)\n"
-		"      --force           start although a killed run's knob journal exists\n"
-		"      --workdir DIR     keep the guests' console and QEMU logs in DIR\n"
-		"      --root DIR        host filesystem root (tests: a fake tree)\n"
-		"  -q, --quiet           no progress lines on stderr\n"
-		"  -h, --help\n"
-		"\n"
-		"Exit: 0 nothing failed (skips are fine), 1 a check failed, 2 usage or\n"
-		"set-up error (including a check that could not be carried out).\n");
-}
+		"evidence behind every verdict is printed and written.  Host settings the\n"
+		"suite changes are journaled first and restored when each suite ends.",
+	.opts = conform_opts,
+	.operands = CLI_V_NONE,
+	.listed = CLI_V_CHECKS,
+	.exit_status = "0 nothing failed (skips are fine), 1 a check failed, 2 usage or\n"
+		       "set-up error (including a check that could not be carried out).",
+};
 
 static void list_checks(void)
 {
@@ -116,49 +146,39 @@ struct cli {
 
 static int parse(int argc, char **argv, struct cli *cl, struct cmd_env *env)
 {
-	static const struct option longopts[] = {
-		{ "suite", required_argument, NULL, 'S' }, { "check", required_argument, NULL, 'c' },
-		{ "list", no_argument, NULL, 'l' }, { "junit", required_argument, NULL, 'j' },
-		{ "tap", no_argument, NULL, 't' }, { "json", required_argument, NULL, 'J' },
-		{ "backend", required_argument, NULL, 'b' }, { "uri", required_argument, NULL, 'U' }, { "qemu", required_argument, NULL, 'Q' },
-		{ "accel", required_argument, NULL, 'a' }, { "image", required_argument, NULL, 'i' },
-		{ "allow-module-reload", no_argument, NULL, 'M' }, { "state-dir", required_argument, NULL, 's' },
-		{ "force", no_argument, NULL, 'f' }, { "no-wait", no_argument, NULL, 'W' },
-		{ "workdir", required_argument, NULL, 'w' },
-		{ "root", required_argument, NULL, 'r' }, { "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
-	};
+	struct cli_getopt g;
 	int o;
 
+	cli_getopt_init(&g, &conform_doc);
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	while ((o = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (o) {
-		case 'S': cl->suites = optarg; break;
-		case 'c':
+		case O_SUITE: cl->suites = optarg; break;
+		case O_CHECK:
 			if (add_ids(optarg, cl->ids, &cl->n_ids) < 0)
 				return -1;
 			break;
-		case 'l': list_checks(); return 1;
-		case 'j': cl->junit = optarg; break;
-		case 't': cl->tap = 1; break;
-		case 'J': cl->json = optarg; break;
-		case 'b': cl->backend = optarg; break;
-		case 'U': cl->opt.uri = optarg; break;
-		case 'Q': cl->opt.qemu_binary = optarg; break;
-		case 'a':
+		case O_LIST: list_checks(); return 1;
+		case O_JUNIT: cl->junit = optarg; break;
+		case O_TAP: cl->tap = 1; break;
+		case O_JSON: cl->json = optarg; break;
+		case O_BACKEND: cl->backend = optarg; break;
+		case O_URI: cl->opt.uri = optarg; break;
+		case O_QEMU: cl->opt.qemu_binary = optarg; break;
+		case O_ACCEL:
 			if (accel_parse(optarg, &cl->opt.accel) < 0)
 				return -1;
 			break;
-		case 'i': cl->opt.image = optarg; break;
-		case 'M': cl->opt.allow_module_reload = 1; break;
-		case 's': env->state_dir = optarg; break;
-		case 'f': env->force = 1; break;
-		case 'W': hostlock_set_wait(0); break;
-		case 'w': cl->opt.workdir = optarg; break;
-		case 'r': env->root = optarg; break;
+		case O_IMAGE: cl->opt.image = optarg; break;
+		case O_MODULES: cl->opt.allow_module_reload = 1; break;
+		case O_STATE_DIR: env->state_dir = optarg; break;
+		case O_FORCE: env->force = 1; break;
+		case O_NO_WAIT: hostlock_set_wait(0); break;
+		case O_WORKDIR: cl->opt.workdir = optarg; break;
+		case O_ROOT: env->root = optarg; break;
 		case 'q': cl->opt.quiet = 1; break;
-		case 'h': conform_usage(stdout); return 1;
-		default: conform_usage(stderr); return ocb_fail("invalid option");
+		case 'h': cli_usage(stdout, &conform_doc); return 1;
+		default: cli_usage(stderr, &conform_doc); return ocb_fail("invalid option");
 		}
 	}
 	if (optind < argc)
@@ -196,6 +216,7 @@ int cmd_conform(int argc, char **argv, struct cmd_env *env)
 		conform_ctx_release(&ctx);
 		return OCB_EXIT_USAGE;
 	}
+	rep.host = knob_host_fingerprint(env->root);
 	run_rc = conform_run(&ctx, cl.suites, cl.n_ids ? cl.ids : NULL, &rep);
 	/* Guests down and knobs back before anything is reported. */
 	if (conform_ctx_release(&ctx) < 0) {

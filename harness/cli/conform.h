@@ -4,7 +4,11 @@
 #define OCB_CLI_CONFORM_H
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 
 int cmd_conform(int argc, char **argv, struct cmd_env *env);
+
+/* Its options and help (cli/opts.h). */
+extern const struct cli_doc conform_doc;
 
 #endif

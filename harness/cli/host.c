@@ -3,6 +3,7 @@
  * machines.  Read-only: it works without root and says which knobs would
  * need it. */
 #include "cli/host.h"
+#include "cli/opts.h"
 #include "util/error.h"
 #include "host/hostinfo.h"
 #include "knobs/knobs.h"
@@ -11,17 +12,31 @@
 #include <stdio.h>
 #include <string.h>
 
-static void host_usage(FILE *f)
-{
-	fprintf(f, "usage: ocbench host [--json] [--knobs] [--root DIR]\n\n"
-		   "Print the host fingerprint: CPU and virtualization flags, NUMA memory,\n"
-		   "kernel, QEMU and libvirt versions, whether KVM is usable, and the KSM,\n"
-		   "UKSM, THP, hugetlb and swap settings.\n\n"
-		   "  --json      machine-readable (the \"host\" object of run.json)\n"
-		   "  --knobs     list every knob a scenario's [host] section may set,\n"
-		   "              with its current value and allowed values\n"
-		   "  --root DIR  read a copied or fake tree instead of /\n");
-}
+enum { O_JSON = CLI_LONG_ONLY, O_KNOBS, O_ROOT };
+
+static const struct cli_opt host_opts[] = {
+	{ "json", O_JSON, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "machine-readable (the \"host\" object of run.json)" },
+	{ "knobs", O_KNOBS, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "list every knob a scenario's [host] section may set,\n"
+	  "with its current value and allowed values" },
+	{ "root", O_ROOT, CLI_ARG, "DIR", CLI_V_DIR, NULL, "read a copied or fake tree instead of /" },
+	{ "help", 'h', CLI_NOARG, NULL, CLI_V_NONE, NULL, "print this help" },
+	{ NULL, 0, CLI_NOARG, NULL, CLI_V_NONE, NULL, NULL },
+};
+
+const struct cli_doc host_doc = {
+	.name = "host",
+	.summary = "host capability report: CPU, KVM, KSM/THP/hugetlb/swap settings",
+	.synopsis = "[--json] [--knobs] [--root DIR]",
+	.description =
+		"Print the host fingerprint: CPU and virtualization flags, NUMA memory,\n"
+		"kernel, QEMU and libvirt versions, whether KVM is usable, and the KSM,\n"
+		"UKSM, THP, hugetlb and swap settings.  Read-only: it works without root.",
+	.opts = host_opts,
+	.operands = CLI_V_NONE,
+	.exit_status = "0 printed, 2 usage error.",
+};
 
 /* "key value, key value" for the scalar members of an object. */
 static void print_settings(const char *title, json_t *o, const char *absent)
@@ -198,30 +213,25 @@ static void print_knobs(const char *root)
 
 int cmd_host(int argc, char **argv, struct cmd_env *env)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "knobs", no_argument, NULL, 'k' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cli_getopt g;
 	const char *root = "/";
 	int json = 0, knobs = 0, c;
 	json_t *h;
 
+	cli_getopt_init(&g, &host_doc);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jkr:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
-		case 'j': json = 1; break;
-		case 'k': knobs = 1; break;
-		case 'r': root = optarg; break;
-		case 'h': host_usage(stdout); return OCB_EXIT_OK;
-		default: host_usage(stderr); return OCB_EXIT_USAGE;
+		case O_JSON: json = 1; break;
+		case O_KNOBS: knobs = 1; break;
+		case O_ROOT: root = optarg; break;
+		case 'h': cli_usage(stdout, &host_doc); return OCB_EXIT_OK;
+		default: cli_usage(stderr, &host_doc); return OCB_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "ocbench host: unexpected argument '%s'\n", argv[optind]);
-		host_usage(stderr);
+		cli_usage(stderr, &host_doc);
 		return OCB_EXIT_USAGE;
 	}
 	if (knobs) {

@@ -1,7 +1,9 @@
 /* report.c — `ocbench report RESULTS... [-o DIR]`. */
 #include "cli/report.h"
+#include "cli/opts.h"
 #include "cli/cli.h"
 #include "util/error.h"
+#include "reports/qualify.h"
 #include "reports/report.h"
 #include "reports/resultset.h"
 #include "scenario/scenario.h"
@@ -12,19 +14,34 @@
 #include <stdio.h>
 #include <string.h>
 
-static void report_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: ocbench report RESULTS... [-o DIR]\n\n"
+static const struct cli_opt report_opts[] = {
+	{ "output", 'o', CLI_ARG, "DIR", CLI_V_DIR, NULL,
+	  "where to write (default: RESULTS/report for one input;\n"
+	  "required for several)" },
+	{ "help", 'h', CLI_NOARG, NULL, CLI_V_NONE, NULL, "print this help" },
+	{ NULL, 0, CLI_NOARG, NULL, CLI_V_NONE, NULL, NULL },
+};
+
+const struct cli_doc report_doc = {
+	.name = "report",
+	.summary = "turn results into HTML/Markdown reports with plots",
+	.synopsis = "RESULTS... [-o DIR]",
+	.description =
 		"RESULTS are run directories or index directories (a sweep).  Writes\n"
 		"DIR/index.html (self-contained), DIR/report.md and the figures as SVG and\n"
 		"PNG (gnuplot).  Repeats of a matrix cell are aggregated (mean, sd, n).\n"
 		"The Results section shows the scenario's [report] headline metrics (read\n"
-		"from the scenario file run.json names, when it is there), else a default.\n\n"
-		"  -o, --output DIR   where to write (default: RESULTS/report for one input;\n"
-		"                     required for several)\n\n"
-		"Exit: 0 written, 1 rendering failed, 2 usage error or unreadable results.\n");
-}
+		"from the scenario file run.json names, when it is there), else a default.\n"
+		"\n"
+		"RESULTS that are all `ocbench conform --json` files (from several hosts,\n"
+		"or one host with other settings) make the qualification matrix instead:\n"
+		"DIR/qualification.html and DIR/qualification.md (default DIR:\n"
+		"qualification), one column per file named by its host's fingerprint, one\n"
+		"row per check, the verdicts coloured, and the host settings that differ.",
+	.opts = report_opts,
+	.operands = CLI_V_RESULTS,
+	.exit_status = "0 written, 1 rendering failed, 2 usage error or unreadable results.",
+};
 
 /* The headline and the question of the scenario the runs ran: from
  * run.json, or for results older than that, from the file their run.json
@@ -56,13 +73,30 @@ static struct scenario *scenario_of(const struct result_set *rs, struct report_o
 	return s;
 }
 
+static int all_conform_json(int n, char **paths)
+{
+	for (int i = 0; i < n; i++)
+		if (!qualify_is_conform_json(paths[i]))
+			return 0;
+	return n > 0;
+}
+
+static int qualification(int n, char **paths, const char *outdir)
+{
+	struct qualify_info info = { 0, 0, 0 };
+
+	if (qualify_write((const char *const *)paths, (size_t)n, outdir, &info) < 0) {
+		fprintf(stderr, "ocbench report: %s\n", ocb_errmsg());
+		return OCB_EXIT_USAGE;
+	}
+	printf("report: %s/qualification.html, %s/qualification.md (%zu host column(s), %zu check(s), "
+	       "%zu differing setting(s))\n", outdir, outdir, info.hosts, info.checks, info.differing);
+	return OCB_EXIT_OK;
+}
+
 int cmd_report(int argc, char **argv, struct cmd_env *env)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_getopt g;
 	struct result_set rs = RESULTSET_INIT;
 	struct strbuf out = STRBUF_INIT;
 	struct report_info info = { 0, 0 };
@@ -71,25 +105,28 @@ int cmd_report(int argc, char **argv, struct cmd_env *env)
 	const char *outdir = NULL;
 	int c, rc = OCB_EXIT_USAGE;
 
+	cli_getopt_init(&g, &report_doc);
 	optind = 0;	/* reinitialise getopt: tests call this more than once */
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'o':
 			outdir = optarg;
 			break;
 		case 'h':
-			report_usage(stdout);
+			cli_usage(stdout, &report_doc);
 			return OCB_EXIT_OK;
 		default:
-			report_usage(stderr);
+			cli_usage(stderr, &report_doc);
 			return OCB_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "ocbench report: expected at least one RESULTS directory\n\n");
-		report_usage(stderr);
+		cli_usage(stderr, &report_doc);
 		return OCB_EXIT_USAGE;
 	}
+	if (all_conform_json(argc - optind, argv + optind))
+		return qualification(argc - optind, argv + optind, outdir ? outdir : "qualification");
 	if (!outdir && argc - optind > 1) {
 		fprintf(stderr, "ocbench report: %d RESULTS given: say where the report goes with -o DIR\n",
 			argc - optind);

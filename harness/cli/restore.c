@@ -2,6 +2,7 @@
  * back every host knob a killed run changed, from its journal. */
 #include "host/cgroup.h"
 #include "cli/restore.h"
+#include "cli/opts.h"
 #include "util/error.h"
 #include "knobs/hostlock.h"
 #include "knobs/journal.h"
@@ -11,22 +12,37 @@
 #include <getopt.h>
 #include <stdio.h>
 
-static void restore_usage(FILE *f)
-{
-	fprintf(f, "usage: ocbench restore [--state-dir DIR] [--root DIR] [--no-wait]\n\n"
-		   "Undo the host knob changes of an ocbench run that was killed (SIGKILL,\n"
-		   "power cut), from the journal in the state directory ($OCBENCH_STATE_DIR,\n"
-		   "default " OCB_DEFAULT_STATE_DIR ").  Knobs a run changed on remote hosts\n"
-		   "over libvirt are journaled in DIR/" LVKNOB_SUBDIR " and put back over libvirt\n"
-		   "(the hosts must be reachable).  Empty memory cgroups (host_memory_limit)\n"
-		   "of killed runs are removed.  Safe to run at any time: with no journal\n"
-		   "there is nothing to do.\n\n"
-		   "  --state-dir DIR  where the journal is\n"
-		   "  --root DIR       the tree the journal's paths are under (default: the\n"
-		   "                   one recorded in the journal)\n"
-		   "  --no-wait        fail instead of waiting while another ocbench changes\n"
-		   "                   host knobs (it holds the host-wide lock)\n");
-}
+enum { O_STATE_DIR = CLI_LONG_ONLY, O_ROOT, O_NO_WAIT };
+
+static const struct cli_opt restore_opts[] = {
+	{ "state-dir", O_STATE_DIR, CLI_ARG, "DIR", CLI_V_DIR, NULL, "where the journal is" },
+	{ "root", O_ROOT, CLI_ARG, "DIR", CLI_V_DIR, NULL,
+	  "the tree the journal's paths are under (default: the\n"
+	  "one recorded in the journal)" },
+	{ "no-wait", O_NO_WAIT, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "fail instead of waiting while another ocbench changes\n"
+	  "host knobs (it holds the host-wide lock)" },
+	{ "help", 'h', CLI_NOARG, NULL, CLI_V_NONE, NULL, "print this help" },
+	{ NULL, 0, CLI_NOARG, NULL, CLI_V_NONE, NULL, NULL },
+};
+
+const struct cli_doc restore_doc = {
+	.name = "restore",
+	.summary = "undo host knob changes of a killed run (from the journal)",
+	.synopsis = "[--state-dir DIR] [--root DIR] [--no-wait]",
+	.description =
+		"Undo the host knob changes of an ocbench run that was killed (SIGKILL,\n"
+		"power cut), from the journal in the state directory ($OCBENCH_STATE_DIR,\n"
+		"default " OCB_DEFAULT_STATE_DIR ").  Knobs a run changed on remote hosts\n"
+		"over libvirt are journaled in DIR/" LVKNOB_SUBDIR " and put back over libvirt\n"
+		"(the hosts must be reachable).  Empty memory cgroups (host_memory_limit)\n"
+		"of killed runs are removed.  Safe to run at any time: with no journal\n"
+		"there is nothing to do.",
+	.opts = restore_opts,
+	.operands = CLI_V_NONE,
+	.exit_status = "0 restored or nothing to restore, 1 a value could not be put back,\n"
+		       "2 usage error.",
+};
 
 /* Knobs a killed run set on remote hosts over libvirt (knob-remote.h). */
 static int restore_remote(const char *state_dir)
@@ -54,32 +70,27 @@ static void remove_stale_cgroups(const char *root)
 
 int cmd_restore(int argc, char **argv, struct cmd_env *env)
 {
-	static const struct option opts[] = {
-		{ "state-dir", required_argument, NULL, 's' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "no-wait", no_argument, NULL, 'W' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cli_getopt g;
 	/* root NULL: the one recorded in the journal (not env's "/") */
 	const char *state_dir = env->state_dir, *root = NULL;
 	struct journal *j = NULL;
 	size_t n;
 	int c, rc, remote;
 
+	cli_getopt_init(&g, &restore_doc);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:r:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
-		case 's': state_dir = optarg; break;
-		case 'r': root = optarg; break;
-		case 'W': hostlock_set_wait(0); break;
-		case 'h': restore_usage(stdout); return OCB_EXIT_OK;
-		default: restore_usage(stderr); return OCB_EXIT_USAGE;
+		case O_STATE_DIR: state_dir = optarg; break;
+		case O_ROOT: root = optarg; break;
+		case O_NO_WAIT: hostlock_set_wait(0); break;
+		case 'h': cli_usage(stdout, &restore_doc); return OCB_EXIT_OK;
+		default: cli_usage(stderr, &restore_doc); return OCB_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "ocbench restore: unexpected argument '%s'\n", argv[optind]);
-		restore_usage(stderr);
+		cli_usage(stderr, &restore_doc);
 		return OCB_EXIT_USAGE;
 	}
 	/* knobs set over libvirt; a remote host that cannot be

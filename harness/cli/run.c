@@ -1,11 +1,15 @@
 /* run.c — `ocbench run SCENARIO... [options]`. */
 #include "cli/run.h"
+#include "cli/opts.h"
+#include "knobs/journal.h"
 #include "vm/vm.h"
 #include "vm/backends.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/interrupt.h"
 #include "knobs/hostlock.h"
+#include "knobs/remote-lock.h"
+#include "knobs/route.h"
 #include "knobs/knobs.h"
 #include "util/progress.h"
 #include "results/results.h"
@@ -20,47 +24,76 @@
 #include <string.h>
 #include <time.h>
 
-static void run_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: ocbench run SCENARIO.ini... [options]\n"
-		"\n"
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+enum {
+	O_BACKEND = CLI_LONG_ONLY, O_URI, O_QEMU, O_ACCEL, O_IMAGE, O_QUICK, O_NATIVE, O_YES,
+	O_REPEAT, O_FORCE, O_MODULES, O_STATE_DIR, O_NO_WAIT, O_ROOT, O_LIST_KEYS,
+};
+
+static const struct cli_opt run_opts[] = {
+	{ "output", 'o', CLI_ARG, "DIR", CLI_V_DIR, NULL, "results root (default: results)" },
+	{ "backend", O_BACKEND, CLI_ARG, "NAME", CLI_V_BACKENDS, NULL,
+	  "qemu (default), libvirt, or native (same as --native)" },
+	{ "uri", O_URI, CLI_ARG, "URI", CLI_V_NONE, NULL,
+	  "libvirt connection for guests without `uri =`\n"
+	  "(default qemu:///system; qemu+ssh://HOST/system)" },
+	{ "qemu", O_QEMU, CLI_ARG, "PATH", CLI_V_FILE, NULL,
+	  "emulator binary (default: qemu-system-x86_64)" },
+	{ "accel", O_ACCEL, CLI_ARG, "MODE", CLI_V_WORDS, "auto kvm tcg",
+	  "auto (default), kvm or tcg; auto uses KVM only with\n"
+	  "real vmx/svm and kvm_intel/kvm_amd loaded" },
+	{ "image", O_IMAGE, CLI_ARG, "PATH", CLI_V_FILE, NULL,
+	  "guest image for every guest: a directory with a\n"
+	  "kernel and initramfs, or a disk image; it must run\n"
+	  "qemu-guest-agent (default: the built-in guest)" },
+	{ "quick", O_QUICK, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "apply the scenario's [quick] overrides" },
+	{ "native", O_NATIVE, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "run the guests' workloads on the host instead\n"
+	  "(bare-metal baseline; balloon actions are skipped)" },
+	{ "repeat", O_REPEAT, CLI_ARG, "N", CLI_V_NONE, NULL,
+	  "repeats of every matrix combination (overrides the\n"
+	  "scenario's `repeat`)" },
+	{ "yes", O_YES, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "run a matrix of more than " STR(SCENARIO_DEFAULT_MAX_RUNS) " runs" },
+	{ "force", O_FORCE, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "start although a killed run's knob journal exists\n"
+	  "(it is restored first)" },
+	{ "allow-module-reload", O_MODULES, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "let ept/vpid/npt knobs reload kvm_intel/kvm_amd\n"
+	  "(only while no VM runs; journaled like every knob)" },
+	{ "state-dir", O_STATE_DIR, CLI_ARG, "DIR", CLI_V_DIR, NULL,
+	  "knob journal directory (default: $OCBENCH_STATE_DIR\n"
+	  "or " OCB_DEFAULT_STATE_DIR ")" },
+	{ "no-wait", O_NO_WAIT, CLI_NOARG, NULL, CLI_V_NONE, NULL,
+	  "exit 2 instead of waiting when another ocbench\n"
+	  "changes host knobs (holds $OCBENCH_LOCK_DIR/host.lock,\n"
+	  "default /run/ocbench/host.lock)" },
+	{ "root", O_ROOT, CLI_ARG, "DIR", CLI_V_DIR, NULL,
+	  "host filesystem root for knobs (tests: a fake tree)" },
+	{ "list-keys", O_LIST_KEYS, CLI_OPTARG, "KEY", CLI_V_KEYS, NULL,
+	  "print every scenario key, host knob and timeline\n"
+	  "action (with KEY: only the rows of that one)" },
+	{ "help", 'h', CLI_NOARG, NULL, CLI_V_NONE, NULL, "print this help" },
+	{ NULL, 0, CLI_NOARG, NULL, CLI_V_NONE, NULL, NULL },
+};
+
+const struct cli_doc run_doc = {
+	.name = "run",
+	.summary = "run scenarios: boot guests, drive the timeline, write results",
+	.synopsis = "SCENARIO.ini... [options]",
+	.description =
 		"Boot the scenario's guests, drive its timeline, write one results\n"
 		"directory per run under OUT/SCENARIO-TIMESTAMP/ with an index.json.\n"
-		"\n"
-		"  -o, --output DIR      results root (default: results)\n"
-		"      --backend NAME    qemu (default), libvirt, or native (same as --native)\n"
-		"      --uri URI         libvirt connection for guests without `uri =`\n"
-		"                        (default qemu:///system; qemu+ssh://HOST/system)\n"
-		"      --qemu PATH       emulator binary (default: qemu-system-x86_64)\n"
-		"      --accel MODE      auto (default), kvm or tcg; auto uses KVM only with\n"
-		"                        real vmx/svm and kvm_intel/kvm_amd loaded\n"
-		"      --image PATH      guest image for every guest: a directory with a\n"
-		"                        kernel and initramfs, or a disk image; it must run\n"
-		"                        qemu-guest-agent (default: the built-in guest)\n"
-		"      --quick           apply the scenario's [quick] overrides\n"
-		"      --native          run the guests' workloads on the host instead\n"
-		"                        (bare-metal baseline; balloon actions are skipped)\n"
-		"      --repeat N        repeats of every matrix combination (overrides the\n"
-		"                        scenario's `repeat`)\n"
-		"      --yes             run a matrix of more than %d runs\n"
-		"      --force           start although a killed run's knob journal exists\n"
-		"                        (it is restored first)\n"
-		"      --allow-module-reload  let ept/vpid/npt knobs reload kvm_intel/kvm_amd\n"
-		"                        (only while no VM runs; journaled like every knob)\n"
-		"      --state-dir DIR   knob journal directory (default: $OCBENCH_STATE_DIR\n"
-		"                        or /var/lib/ocbench)\n"
-		"      --no-wait         exit 2 instead of waiting when another ocbench\n"
-		"                        changes host knobs (holds $OCBENCH_LOCK_DIR/host.lock,\n"
-		"                        default /run/ocbench/host.lock)\n"
-		"      --root DIR        host filesystem root for knobs (tests: a fake tree)\n"
-		"      --list-keys       print every scenario key and timeline action\n"
-		"  -h, --help\n"
-		"\n"
-		"Exit: 0 every run complete, 1 a run failed or was interrupted,\n"
-		"2 usage or set-up error.\n",
-		SCENARIO_DEFAULT_MAX_RUNS);
-}
+		"The scenario file's keys, host knobs and timeline actions are in\n"
+		"ocbench-scenario(5) and `ocbench run --list-keys`.",
+	.opts = run_opts,
+	.operands = CLI_V_SCENARIO,
+	.exit_status = "0 every run complete, 1 a run failed or was interrupted,\n"
+		       "2 usage or set-up error.",
+};
 
 static const struct scenario_hooks hooks = {
 	.validate_host = knob_validate,
@@ -68,6 +101,11 @@ static const struct scenario_hooks hooks = {
 	.host_help = knob_help,
 	.validate_workload = runner_validate_workload,
 };
+
+const struct scenario_hooks *run_scenario_hooks(void)
+{
+	return &hooks;
+}
 
 /* results/NAME-YYYYmmddTHHMMSS, with -2, -3... if it already exists. */
 static int make_index_dir(const char *out, const char *name, char *dir, size_t len)
@@ -103,20 +141,77 @@ static void table_add(struct strbuf *t, size_t i, json_t *matrix, const struct r
 	strbuf_addch(t, '\n');
 }
 
-/* The host-wide lock when any run sets a [host] knob (on this host or
- * over libvirt), before anything starts: the wait (or --no-wait's exit 2)
- * comes here, not in the middle of a run. */
-static int hold_lock_if_knobs(struct scenario *const *runs, size_t n, int *locked)
+/* The remote libvirt hosts of a run's guests, each once, into uris;
+ * *here 1 when a guest runs on this host (or none runs at all). */
+static size_t remote_hosts(const struct scenario *s, const struct run_options *ro,
+			   const char **uris, size_t max, int *here)
+{
+	int lv = ro->backend && !strcmp(ro->backend, "libvirt");
+	size_t n = 0;
+
+	*here = s->n_guests == 0;
+	for (size_t g = 0; g < s->n_guests; g++) {
+		const char *u = s->guests[g].spec->uri ? s->guests[g].spec->uri : ro->uri;
+		size_t j;
+
+		if (!knob_route_is_remote(lv, u)) {
+			*here = 1;	/* the other backends' guests run here */
+			continue;
+		}
+		for (j = 0; j < n && strcmp(uris[j], u); j++)
+			;
+		if (j == n && n < max)
+			uris[n++] = u;
+	}
+	return n;
+}
+
+#define MAX_LOCKED_HOSTS 64
+
+struct held_locks {
+	int local;
+	const char *remote[MAX_LOCKED_HOSTS];
+	size_t n_remote;
+};
+
+/* The host-wide locks when any run sets a [host] knob, before anything
+ * starts: this host's when a guest runs here, and the lock each remote
+ * libvirt host's daemon holds for it (knobs/remote-lock.h).  The wait (or
+ * --no-wait's exit 2) comes here, not in the middle of a run. */
+static int hold_lock_if_knobs(struct scenario *const *runs, size_t n, const struct run_options *ro,
+			      struct held_locks *held)
 {
 	for (size_t i = 0; i < n; i++) {
+		int here;
+
 		if (!runs[i]->n_host)
 			continue;
-		if (hostlock_hold() < 0)
-			return -1;
-		*locked = 1;
+		held->n_remote = remote_hosts(runs[i], ro, held->remote, MAX_LOCKED_HOSTS, &here);
+		if (here) {
+			if (hostlock_hold() < 0) {
+				held->n_remote = 0;
+				return -1;
+			}
+			held->local = 1;
+		}
+		for (size_t h = 0; h < held->n_remote; h++) {
+			if (lvlock_hold(held->remote[h]) < 0) {
+				held->n_remote = h;
+				return -1;
+			}
+		}
 		return 0;
 	}
 	return 0;
+}
+
+static void drop_locks(struct held_locks *held)
+{
+	for (size_t h = 0; h < held->n_remote; h++)
+		lvlock_drop(held->remote[h]);
+	if (held->local)
+		hostlock_drop();
+	memset(held, 0, sizeof(*held));
 }
 
 static int run_scenario(const char *path, const char *out, int quick, int yes, unsigned repeat,
@@ -127,7 +222,8 @@ static int run_scenario(const char *path, const char *out, int quick, int yes, u
 	json_t *index = NULL;
 	struct strbuf table = STRBUF_INIT;
 	size_t n = 0, failed = 0, done = 0;
-	int rc = OCB_EXIT_USAGE, locked = 0;
+	int rc = OCB_EXIT_USAGE;
+	struct held_locks held = { 0, { NULL }, 0 };
 
 	if (!s || scenario_check_runnable(s) < 0) {
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
@@ -139,7 +235,7 @@ static int run_scenario(const char *path, const char *out, int quick, int yes, u
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
 		goto out;
 	}
-	if (hold_lock_if_knobs(runs, n, &locked) < 0 ||
+	if (hold_lock_if_knobs(runs, n, ro, &held) < 0 ||
 	    make_index_dir(out, s->name, index_dir, sizeof(index_dir)) < 0) {
 		fprintf(stderr, "ocbench: %s\n", ocb_errmsg());
 		goto out;
@@ -183,8 +279,7 @@ static int run_scenario(const char *path, const char *out, int quick, int yes, u
 	printf("%s: %zu of %zu run(s) complete; results in %s\n", s->name, done - failed, n, index_dir);
 	rc = (failed || done < n) ? OCB_EXIT_FAIL : OCB_EXIT_OK;
 out:
-	if (locked)
-		hostlock_drop();
+	drop_locks(&held);
 	strbuf_release(&table);
 	json_decref(index);
 	scenario_free_runs(runs, n);
@@ -220,60 +315,45 @@ enum parsed {
 
 static enum parsed parse_run_options(int argc, char **argv, struct run_cli *cl, struct cmd_env *env)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "backend", required_argument, NULL, 'b' },
-		{ "uri", required_argument, NULL, 'U' },
-		{ "qemu", required_argument, NULL, 'q' },
-		{ "accel", required_argument, NULL, 'a' },
-		{ "image", required_argument, NULL, 'i' },
-		{ "quick", no_argument, NULL, 'Q' },
-		{ "native", no_argument, NULL, 'N' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "repeat", required_argument, NULL, 'R' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "allow-module-reload", no_argument, NULL, 'M' },
-		{ "state-dir", required_argument, NULL, 's' },
-		{ "no-wait", no_argument, NULL, 'W' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "list-keys", no_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_getopt g;
 	int opt;
 
+	cli_getopt_init(&g, &run_doc);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (opt) {
 		case 'o': cl->out = optarg; break;
-		case 'b': cl->ro.backend = optarg; break;
-		case 'U': cl->ro.uri = optarg; break;
-		case 'q': cl->ro.qemu_binary = optarg; break;
-		case 'a':
+		case O_BACKEND: cl->ro.backend = optarg; break;
+		case O_URI: cl->ro.uri = optarg; break;
+		case O_QEMU: cl->ro.qemu_binary = optarg; break;
+		case O_ACCEL:
 			if (accel_parse(optarg, &cl->ro.accel) < 0)
 				return PARSED_BAD;
 			break;
-		case 'i': cl->ro.image = optarg; break;
-		case 'Q': cl->quick = 1; break;
-		case 'N': cl->ro.backend = "native"; break;
-		case 'y': cl->yes = 1; break;
-		case 'R':
+		case O_IMAGE: cl->ro.image = optarg; break;
+		case O_QUICK: cl->quick = 1; break;
+		case O_NATIVE: cl->ro.backend = "native"; break;
+		case O_YES: cl->yes = 1; break;
+		case O_REPEAT:
 			if (parse_repeat(optarg, &cl->repeat) < 0)
 				return PARSED_BAD;
 			break;
-		case 'f': env->force = 1; break;
-		case 'M': cl->ro.allow_module_reload = 1; break;
-		case 's': env->state_dir = optarg; break;
-		case 'W': hostlock_set_wait(0); break;
-		case 'r': env->root = optarg; break;
-		case 'L': scenario_print_keys(stdout, &hooks); return PARSED_DONE;
-		case 'h': run_usage(stdout); return PARSED_DONE;
-		default: run_usage(stderr); return PARSED_USAGE;
+		case O_FORCE: env->force = 1; break;
+		case O_MODULES: cl->ro.allow_module_reload = 1; break;
+		case O_STATE_DIR: env->state_dir = optarg; break;
+		case O_NO_WAIT: hostlock_set_wait(0); break;
+		case O_ROOT: env->root = optarg; break;
+		case O_LIST_KEYS:
+			if (scenario_print_keys(stdout, &hooks, optarg) < 0)
+				return PARSED_BAD;
+			return PARSED_DONE;
+		case 'h': cli_usage(stdout, &run_doc); return PARSED_DONE;
+		default: cli_usage(stderr, &run_doc); return PARSED_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "ocbench run: no scenario given\n\n");
-		run_usage(stderr);
+		cli_usage(stderr, &run_doc);
 		return PARSED_USAGE;
 	}
 	cl->ro.state_dir = env->state_dir;

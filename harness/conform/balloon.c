@@ -461,9 +461,10 @@ static int inflate_probing(struct conform_ctx *c, struct vm *vm, struct move *m,
 {
 	static const char *const argv[] = { "true", NULL };
 	/* The balloon's timeout bounds it too (tests shorten it). */
-	uint64_t t0 = mono_ns(), hold = PRESSURE_HOLD_NS < c->opt.balloon_timeout_ns ? PRESSURE_HOLD_NS :
-					c->opt.balloon_timeout_ns;
+	uint64_t t0 = mono_ns(), hold = c->opt.balloon_timeout_ns;
 
+	if (hold > PRESSURE_HOLD_NS)
+		hold = PRESSURE_HOLD_NS;
 	memset(m, 0, sizeof(*m));
 	m->target = SMALL;
 	*worst = 0;

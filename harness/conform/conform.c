@@ -21,6 +21,7 @@ const char *conform_status_name(enum conform_status s)
 
 /* ---- results ------------------------------------------------------------ */
 
+__attribute__((format(printf, 3, 0)))
 static void set_result(struct conform_result *r, enum conform_status st, const char *fmt, va_list ap)
 {
 	r->status = st;
@@ -77,8 +78,12 @@ void conform_report_release(struct conform_report *rep)
 	for (size_t i = 0; i < rep->n; i++)
 		json_decref(rep->r[i].evidence);
 	free(rep->r);
+	json_decref(rep->host);
+	rep->host = NULL;
 	rep->r = NULL;
 	rep->n = rep->alloc = 0;
+	json_decref(rep->hosts);
+	rep->hosts = NULL;
 }
 
 void conform_report_counts(const struct conform_report *rep, size_t *pass, size_t *fail,

@@ -25,6 +25,7 @@
  *   fixture.h   the context, fixture guests, knobs and guest helpers;
  *   diagnose.h  the diagnoses of host/ and vm/ run on fixture guests;
  *   ksmfill.h   what the KSM checks share (probes, scans, one fill run);
+ *   ksm-node.h  the KSM checks judged by the host's counters (remote hosts);
  *   balloon.h, ksm.h, thp.h, hugetlb.h, ept.h   one suite each;
  *   suites.h    every suite in order, selection, requirements, the run;
  *   emit.h      the output formats.
@@ -52,6 +53,8 @@ enum conform_need {
 	NEED_MODULE_RELOAD = 1u << 7,	/* --allow-module-reload */
 	NEED_BALLOON = 1u << 8,		/* the backend drives a balloon */
 	NEED_PROC_KSM = 1u << 9,	/* /proc/PID/ksm_merging_pages (6.1+) */
+	NEED_NODE_KSM = 1u << 10,	/* guests on a remote libvirt host: its
+					 * KSM counters over libvirt */
 };
 
 struct conform_ctx;
@@ -89,6 +92,9 @@ struct conform_report {
 	char accel_reason[256];
 	char backend[32];
 	int interrupted;
+	json_t *host;			/* the host's fingerprint (owned), or NULL */
+	json_t *hosts;			/* the remote host's fingerprint by URI
+					 * (host/libvirt-host.h), NULL here */
 };
 
 void conform_report_release(struct conform_report *rep);
@@ -149,7 +155,9 @@ struct conform_options {
 	uint64_t reclaim_timeout_ns;	/* FPR-001, VMEM-001: memory back to the host,
 					 * a plug converged (30 s) */
 	uint64_t cmd_timeout_ns;	/* one QMP/agent command */
-	const struct ksm_probe *ksm;	/* NULL: sysfs + /proc */
+	const struct ksm_probe *ksm;	/* NULL: sysfs + /proc, or the remote
+					 * host's counters over libvirt */
+	int node_ksm_here;		/* tests: KSM-006/007 on this host */
 };
 
 /* The next result of rep, for chk: an ERROR ("set no result") until the

@@ -1,5 +1,6 @@
 /* conform-emit.c — see conform-emit.h. */
 #include "conform/emit.h"
+#include "results/results.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,10 +209,14 @@ static void emit_json(const struct conform_report *rep, struct strbuf *out)
 							r->summary, "seconds", r->seconds, "evidence", r->evidence));
 	}
 	doc = json_pack("{s:s, s:f, s:b, s:{s:s, s:s}, s:s, s:{s:I, s:I, s:I, s:I}, s:o}", "schema",
-			"ocbench.conform/1", "wall_s", rep->wall_s, "interrupted", rep->interrupted, "accel", "name",
+			RESULTS_SCHEMA_CONFORM, "wall_s", rep->wall_s, "interrupted", rep->interrupted, "accel", "name",
 			rep->accel, "reason", rep->accel_reason, "backend", rep->backend, "counts", "pass",
 			(json_int_t)p, "fail", (json_int_t)f, "skip", (json_int_t)s, "error", (json_int_t)e, "checks",
 			checks);
+	if (rep->host)
+		json_object_set(doc, "host", rep->host);	/* whose verdicts these are */
+	if (rep->hosts)
+		json_object_set(doc, "hosts", rep->hosts);
 	text = json_dumps(doc, JSON_INDENT(2));
 	strbuf_adds(out, text ? text : "{}");
 	strbuf_addch(out, '\n');

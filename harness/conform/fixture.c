@@ -11,6 +11,11 @@
 #include "util/fsutil.h"
 #include "util/interrupt.h"
 #include "knobs/knobs.h"
+#include "knobs/remote.h"
+#include "knobs/route.h"
+#include "util/libvirt-conn.h"
+#include "util/xalloc.h"
+#include "host/libvirt-node.h"
 #include "util/runcmd.h"
 #include "host/sysfs.h"
 #include "util/units.h"
@@ -86,6 +91,72 @@ static int find_image(struct conform_ctx *c)
 	return 0;
 }
 
+/* ---- the remote host's KSM counters ------------------------------------- */
+
+struct node_state {
+	char uri[1024];
+	virConnectPtr conn;
+};
+
+static int lv_counter(void *opaque, const char *root, const char *name, unsigned long long *v)
+{
+	struct node_state *n = opaque;
+	struct lv_ksm k;
+	json_t *o, *x;
+	int rc;
+
+	(void)root;
+	if (!n->conn && !(n->conn = lv_open(n->uri)))
+		return -1;
+	if (lvnode_ksm_get(n->conn, n->uri, &k) != 0)
+		return -1;
+	o = lvnode_ksm_json(&k);
+	x = json_object_get(o, name);
+	rc = x ? 0 : ocb_fail("libvirt at %s reports no KSM %s", n->uri, name);
+	if (x)
+		*v = (unsigned long long)json_integer_value(x);
+	json_decref(o);
+	return rc;
+}
+
+static int lv_merging(void *opaque, const char *root, pid_t pid, long long *pages)
+{
+	struct node_state *n = opaque;
+
+	(void)root;
+	(void)pid;
+	(void)pages;
+	return ocb_fail("a QEMU's merged pages (/proc/PID/ksm_merging_pages) are on %s: libvirt does not "
+			"report them", n->uri);
+}
+
+const struct ksm_probe_ops ksm_probe_libvirt = { lv_counter, lv_merging };
+
+static void node_probe_init(struct conform_ctx *c)
+{
+	struct node_state *n;
+
+	if (c->opt.ksm || !conform_guests_remote(c))
+		return;
+	n = xcalloc(1, sizeof(*n));
+	snprintf(n->uri, sizeof(n->uri), "%s", c->opt.uri);
+	c->node_probe.ops = &ksm_probe_libvirt;
+	c->node_probe.opaque = n;
+	c->opt.ksm = &c->node_probe;
+}
+
+static void node_probe_release(struct conform_ctx *c)
+{
+	struct node_state *n = c->node_probe.opaque;
+
+	if (!n)
+		return;
+	if (n->conn)
+		virConnectClose(n->conn);
+	free(n);
+	c->node_probe.opaque = NULL;
+}
+
 int conform_ctx_init(struct conform_ctx *c, const struct conform_options *opt)
 {
 	memset(c, 0, sizeof(*c));
@@ -115,6 +186,7 @@ int conform_ctx_init(struct conform_ctx *c, const struct conform_options *opt)
 	if (mkdir_p(c->workdir, 0755) < 0)
 		return -1;
 	c->shared = json_object();
+	node_probe_init(c);
 	return 0;
 }
 
@@ -123,12 +195,8 @@ int conform_ctx_release(struct conform_ctx *c)
 	int rc = 0;
 
 	conform_guests_stop_all(c);
-	if (c->knobs) {
-		if (knob_set_restore(c->knobs) < 0)
-			rc = -1;
-		knob_set_free(c->knobs);
-		c->knobs = NULL;
-	}
+	if (conform_knobs_restore(c) < 0)
+		rc = -1;
 	for (size_t i = c->n_mounts; i-- > 0;)
 		if (umount2(c->mounts[i], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
 			fprintf(stderr, "ocbench conform: cannot unmount %s: %s\n", c->mounts[i], strerror(errno));
@@ -138,6 +206,7 @@ int conform_ctx_release(struct conform_ctx *c)
 	if (c->rundir[0])
 		remove_tree(c->rundir);
 	c->rundir[0] = '\0';
+	node_probe_release(c);
 	return rc;
 }
 
@@ -155,11 +224,28 @@ void conform_progress(struct conform_ctx *c, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* With the libvirt backend the sleep runs libvirt's event loop: every
+ * connection of the process (the guests', the remote knob session's, the
+ * host lock's) answers its daemon's keepalive probes, which an idle
+ * connection must within about 30 s or the daemon closes it — and with
+ * the lock's connection, destroys the lock. */
 int conform_sleep(struct conform_ctx *c, uint64_t ns)
 {
-	(void)c;
-	sleep_ns(ns, &ocb_interrupted);
-	return ocb_interrupted ? ocb_fail("%s", interrupt_reason()) : 0;
+	uint64_t end = mono_ns() + ns;
+
+	if (!vm_backend_can(c->opt.backend, VM_CAP_REMOTE_HOST)) {
+		sleep_ns(ns, &ocb_interrupted);
+		return ocb_interrupted ? ocb_fail("%s", interrupt_reason()) : 0;
+	}
+	while (!ocb_interrupted) {
+		uint64_t now = mono_ns();
+
+		if (now >= end)
+			return 0;
+		if (lv_events_run(end - now < 50000000ull ? end - now : 50000000ull) < 0)
+			return -1;
+	}
+	return ocb_fail("%s", interrupt_reason());
 }
 
 /* ---- fixture guests ----------------------------------------------------- */
@@ -253,7 +339,7 @@ static int ready(struct conform_ctx *c, struct vm *vm, const struct conform_gues
 
 int conform_guests(struct conform_ctx *c, const struct conform_guest_spec *const *sp, size_t n, struct vm **out)
 {
-	struct vm **slot[CONFORM_MAX_GUESTS];
+	struct vm **slots[CONFORM_MAX_GUESTS];
 	int rc = 0, fresh[CONFORM_MAX_GUESTS] = { 0 };
 
 	if (n > CONFORM_MAX_GUESTS)
@@ -261,23 +347,25 @@ int conform_guests(struct conform_ctx *c, const struct conform_guest_spec *const
 	/* Launch every guest not running yet, then wait for them all: they
 	 * boot side by side (a TCG boot is CPU-bound, and there are cores). */
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		slot[i] = slot_of(c, sp[i]->name);
-		if (slot[i] && (*slot[i])->ops->alive(*slot[i]))
+		slots[i] = slot_of(c, sp[i]->name);
+		if (slots[i] && (*slots[i])->ops->alive(*slots[i]))
 			continue;
-		slot[i] = free_slot(c, sp[i]);
-		if (!slot[i] || !(*slot[i] = launch(c, sp[i])))
+		slots[i] = free_slot(c, sp[i]);
+		if (!slots[i] || !(*slots[i] = launch(c, sp[i])))
 			rc = -1;
 		fresh[i] = 1;
 	}
 	for (size_t i = 0; i < n && rc == 0; i++)
-		if (fresh[i] && ready(c, *slot[i], sp[i]) < 0)
+		if (fresh[i] && ready(c, *slots[i], sp[i]) < 0)
 			rc = -1;
 	for (size_t i = 0; i < n; i++) {
-		if (rc < 0 && fresh[i] && slot[i] && *slot[i]) {
-			vm_free(*slot[i]);	/* kills it: a half-booted set is no fixture */
-			*slot[i] = NULL;
+		if (rc < 0 && fresh[i] && slots[i] && *slots[i]) {
+			struct vm *half = *slots[i];
+
+			*slots[i] = NULL;
+			vm_free(half);	/* kills it: a half-booted set is no fixture */
 		}
-		out[i] = rc < 0 ? NULL : *slot[i];
+		out[i] = rc < 0 ? NULL : *slots[i];
 	}
 	return rc;
 }
@@ -310,10 +398,54 @@ void conform_guests_stop_all(struct conform_ctx *c)
 
 /* ---- host changes ------------------------------------------------------- */
 
+int conform_guests_remote(const struct conform_ctx *c)
+{
+	return vm_backend_can(c->opt.backend, VM_CAP_REMOTE_HOST) &&
+	       knob_route_is_remote(1, c->opt.uri ? c->opt.uri : LV_DEFAULT_URI);
+}
+
+int conform_knobs_restore(struct conform_ctx *c)
+{
+	char first[OCB_ERR_MAX] = "";
+	int rc = 0;
+
+	if (c->lvknobs && lvknob_set_restore(c->lvknobs) < 0) {
+		snprintf(first, sizeof(first), "%s", ocb_errmsg());
+		rc = -1;
+	}
+	lvknob_set_free(c->lvknobs);
+	c->lvknobs = NULL;
+	if (c->knobs && knob_set_restore(c->knobs) < 0)
+		rc = -1;
+	else if (rc < 0)
+		ocb_fail("%s", first);
+	knob_set_free(c->knobs);
+	c->knobs = NULL;
+	return rc;
+}
+
+/* A knob of the remote host the guests run on: journaled there. */
+static int remote_knob(struct conform_ctx *c, const char *key, const char *value, char *why, size_t len)
+{
+	int r;
+
+	if (!c->lvknobs) {
+		c->lvknobs = lvknob_set_begin(c->opt.state_dir, c->opt.force);
+		if (!c->lvknobs)
+			return -1;
+	}
+	r = lvknob_apply(c->lvknobs, c->opt.uri, key, value, why, len);
+	if (r == 0)
+		conform_progress(c, "host %s: %s = %s", c->opt.uri, key, value);
+	return r;
+}
+
 int conform_knob(struct conform_ctx *c, const char *key, const char *value, char *why, size_t len)
 {
 	int r;
 
+	if (conform_guests_remote(c))
+		return remote_knob(c, key, value, why, len);
 	if (!c->knobs) {
 		c->knobs = knob_set_begin(c->opt.root, c->opt.state_dir, c->opt.force);
 		if (!c->knobs)

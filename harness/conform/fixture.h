@@ -35,6 +35,8 @@ struct conform_ctx {
 	struct guest_image image;
 	char qemu[4096];		/* the emulator, found in PATH */
 	struct knob_set *knobs;
+	struct lvknob_set *lvknobs;	/* the remote host's, over libvirt */
+	struct ksm_probe node_probe;	/* the remote host's KSM counters */
 	char rundir[256];		/* sockets, hugetlbfs mounts */
 	char workdir[4096];
 	int own_workdir;
@@ -51,8 +53,19 @@ int conform_ctx_init(struct conform_ctx *c, const struct conform_options *opt);
  * knobs could not be restored (message). */
 int conform_ctx_release(struct conform_ctx *c);
 
+/* 1 when the guests run on another host (libvirt backend, remote URI):
+ * knobs go there over libvirt, /proc and sysfs here say nothing of it. */
+int conform_guests_remote(const struct conform_ctx *c);
+/* Restore and end the knob sessions (this host's and the remote one's):
+ * 0, or -1 with the message (a journal kept for `ocbench restore`). */
+int conform_knobs_restore(struct conform_ctx *c);
+
 /* KSM counters from sysfs and /proc: the probe of a real run. */
 extern const struct ksm_probe_ops ksm_probe_sysfs;
+/* The probe when the guests are remote (set by conform_ctx_init): the
+ * counters by their sysfs names from virNodeGetMemoryParameters;
+ * per-process figures fail (libvirt does not report them). */
+extern const struct ksm_probe_ops ksm_probe_libvirt;
 
 /* The fixture guest of that name, booted on first use.  NULL with a
  * message naming the guest when it cannot boot. */

@@ -12,6 +12,7 @@
 #include "conform/ksm.h"
 #include "conform/diagnose.h"
 #include "conform/fixture.h"
+#include "conform/ksm-node.h"
 #include "conform/ksmfill.h"
 #include "host/sysfs.h"
 #include "host/uksm.h"
@@ -493,6 +494,10 @@ static const struct conform_check checks[] = {
 	{ "KSM-004", "ksm", "copy-on-write after merge keeps every page's content", NEED_ROOT | NEED_KSM | NEED_PROC_KSM,
 	  ksm_004 },
 	{ "KSM-005", "ksm", "UKSM knobs are honoured", NEED_ROOT | NEED_UKSM, ksm_005 },
+	{ "KSM-006", "ksm", "two guests' identical pages merge on their (remote) host, seen in its counters "
+	  "over libvirt", NEED_NODE_KSM, ksm_node_merge },
+	{ "KSM-007", "ksm", "the merged pages are released when the guests stop, seen in the host's counters "
+	  "over libvirt", NEED_NODE_KSM, ksm_node_release },
 };
 
 const struct conform_suite conform_suite_ksm = { "ksm", checks, sizeof(checks) / sizeof(checks[0]) };

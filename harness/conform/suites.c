@@ -1,6 +1,7 @@
 /* suites.c — see suites.h: the suites in run order, selecting checks,
  * their requirements, and the run loop. */
 #include "conform/suites.h"
+#include "host/libvirt-host.h"
 #include "conform/balloon.h"
 #include "conform/ept.h"
 #include "conform/fixture.h"
@@ -142,10 +143,20 @@ static int need_proc_ksm(struct conform_ctx *c, char *why, size_t len)
 	return 0;
 }
 
+static int need_node_ksm(struct conform_ctx *c, char *why, size_t len)
+{
+	if (conform_guests_remote(c) || c->opt.node_ksm_here)
+		return 1;
+	snprintf(why, len, "needs a remote libvirt host (--backend libvirt --uri qemu+...://HOST/system): "
+		 "on this host KSM-001..004 check the same per guest");
+	return 0;
+}
+
 static const struct {
 	unsigned bit;
 	need_probe probe;
 } needs[] = {
+	{ NEED_NODE_KSM, need_node_ksm },
 	{ NEED_ROOT, need_root },
 	{ NEED_KVM, need_kvm },
 	{ NEED_MODULE_RELOAD, need_module_reload },
@@ -164,21 +175,25 @@ static const struct {
 #define NEEDS_THIS_HOST (NEED_ROOT | NEED_KVM | NEED_KSM | NEED_UKSM | NEED_THP | NEED_HUGETLB_2M | \
 			 NEED_HUGETLB_1G | NEED_MODULE_RELOAD | NEED_PROC_KSM)
 
-static int guests_here(struct conform_ctx *c, char *why, size_t len)
+static int guests_here(struct conform_ctx *c, unsigned want, char *why, size_t len)
 {
-	const char *uri = c->opt.uri ? c->opt.uri : "qemu:///system";
-
-	if (!vm_backend_can(c->opt.backend, VM_CAP_REMOTE_HOST) || lv_uri_is_local(uri))
+	if (!conform_guests_remote(c))
 		return 1;
-	snprintf(why, len, "needs the guests on this host: %s is remote, and this check reads or "
-		 "changes host settings and QEMU's /proc here", uri);
+	if (want & NEED_PROC_KSM)
+		snprintf(why, len, "needs the guests on this host: %s is remote, and this check attributes "
+			 "merged pages to each guest's QEMU (/proc/PID/ksm_merging_pages), which libvirt "
+			 "does not report; KSM-006 and KSM-007 check merging there through the host's "
+			 "counters", c->opt.uri);
+	else
+		snprintf(why, len, "needs the guests on this host: %s is remote, and this check reads or "
+			 "changes host settings and QEMU's /proc here", c->opt.uri);
 	return 0;
 }
 
 /* 1 when every requirement is met, else 0 with the first unmet reason. */
 static int requirements_met(struct conform_ctx *c, unsigned want, char *why, size_t len)
 {
-	if ((want & NEEDS_THIS_HOST) && !guests_here(c, why, len))
+	if ((want & NEEDS_THIS_HOST) && !guests_here(c, want, why, len))
 		return 0;
 	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 		if ((want & needs[i].bit) && !needs[i].probe(c, why, len))
@@ -240,6 +255,26 @@ static int check_selected(const struct conform_check *chk, const char *list, con
 
 /* ---- the run loop ------------------------------------------------------- */
 
+/* The remote host's fingerprint, as its daemon reports it (the JSON's
+ * "hosts"): the checks ran there, not here.  Taken when the first check
+ * runs, so that checks which skip never connect. */
+static void record_remote_host(struct conform_ctx *c, struct conform_report *rep)
+{
+	virConnectPtr conn;
+
+	if (rep->hosts || !conform_guests_remote(c))
+		return;
+	rep->hosts = json_object();
+	conn = lv_open(c->opt.uri);
+	if (!conn) {
+		json_object_set_new(rep->hosts, c->opt.uri, json_pack("{s:s, s:s}", "uri", c->opt.uri, "error",
+								      ocb_errmsg()));
+		return;
+	}
+	json_object_set_new(rep->hosts, c->opt.uri, lvhost_fingerprint(conn, c->opt.uri));
+	virConnectClose(conn);
+}
+
 static void run_one(struct conform_ctx *c, const struct conform_check *chk, struct conform_report *rep)
 {
 	struct conform_result *r = conform_report_add(rep, chk);
@@ -254,6 +289,7 @@ static void run_one(struct conform_ctx *c, const struct conform_check *chk, stru
 		conform_skip(r, "%s", why);
 	} else {
 		conform_progress(c, "%s %s ...", chk->id, chk->title);
+		record_remote_host(c, rep);
 		ocb_err_clear();
 		chk->run(c, r);
 		if (ocb_interrupted && r->status != CONFORM_FAIL)
@@ -272,18 +308,14 @@ static int end_suite(struct conform_ctx *c, const struct conform_suite *s, struc
 	conform_guests_stop_all(c);
 	json_decref(c->shared);
 	c->shared = json_object();
-	if (c->knobs && knob_set_restore(c->knobs) < 0) {
+	if (conform_knobs_restore(c) < 0) {
 		struct conform_result *last = rep->n ? &rep->r[rep->n - 1] : NULL;
 
 		fprintf(stderr, "ocbench conform: suite %s: restoring host knobs: %s\n", s->name, ocb_errmsg());
 		if (last && !strcmp(last->check->suite, s->name) && last->status != CONFORM_FAIL)
 			conform_error(last, "host knobs not restored after suite %s: %s", s->name, ocb_errmsg());
-		knob_set_free(c->knobs);
-		c->knobs = NULL;
 		return -1;
 	}
-	knob_set_free(c->knobs);
-	c->knobs = NULL;
 	return 0;
 }
 

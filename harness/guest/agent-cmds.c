@@ -4,6 +4,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -90,15 +91,21 @@ static int decode_field(const struct agent_via *v, json_t *status, const char *k
 int agent_via_spawn(const struct agent_via *v, const char *const *argv, uint64_t timeout_ns,
 		    long long *pid)
 {
-	json_t *args, *arr = json_array(), *ret = NULL;
+	json_t *args, *arr = json_array(), *ret = NULL, *p;
 
 	for (size_t i = 1; argv[0] && argv[i]; i++)
 		json_array_append_new(arr, json_string(argv[i]));
 	args = json_pack("{s:s, s:o, s:b}", "path", argv[0], "arg", arr, "capture-output", 1);
 	if (via_command(v, "guest-exec", args, &ret, timeout_ns) < 0)
 		return ocb_err_prefix("cannot run '%s' in the guest: ", argv[0]);
-	*pid = (long long)json_integer_value(json_object_get(ret, "pid"));
+	/* The PID goes back into requests and into `kill -TERM PID`: only a
+	 * real one (a 0 or -1 there would be every process of the guest). */
+	p = json_object_get(ret, "pid");
+	*pid = json_is_integer(p) ? (long long)json_integer_value(p) : 0;
 	json_decref(ret);
+	if (*pid <= 0 || *pid > INT_MAX)
+		return ocb_fail("%s: guest-exec of '%s' answered without a valid \"pid\" (expected a "
+				"positive process id)", v->label, argv[0]);
 	return 0;
 }
 

@@ -14,7 +14,14 @@ struct agent {
 	uint64_t token;
 	int synced;
 	const struct agent_limits *limits;
+	/* agent_sync_poll(): the token asked for, when, and whether its
+	 * answer's 0xFF delimiter has been read already */
+	json_int_t waiting;
+	uint64_t waiting_since_ns;
+	int delim_seen;
 };
+
+#define AGENT_RESYNC_NS (2 * 1000000000ull)	/* agent_sync_poll: ask again */
 
 struct agent *agent_new(int fd, const char *label)
 {
@@ -57,7 +64,7 @@ static int sync_once(struct agent *a, uint64_t deadline)
 	json_int_t token = (json_int_t)(++a->token & 0x3fffffffffffffull);
 	json_t *req = json_pack("{s:s, s:{s:I}}", "execute", "guest-sync-delimited",
 				"arguments", "id", token);
-	int rc = jsonchan_send(&a->ch, req);
+	int rc = jsonchan_send(&a->ch, req, deadline);
 
 	json_decref(req);
 	if (rc < 0)
@@ -98,6 +105,61 @@ int agent_sync(struct agent *a, uint64_t attempt_ns, uint64_t timeout_ns)
 	}
 }
 
+/* The answer to a->waiting, read for up to the deadline: 1 it came,
+ * 0 not yet (a partial answer stays buffered), -1 the channel failed. */
+static int read_waited_answer(struct agent *a, uint64_t deadline)
+{
+	for (;;) {
+		json_t *msg = NULL, *ret;
+		int match;
+
+		if (!a->delim_seen) {
+			if (jsonchan_skip_to_delimiter(&a->ch, deadline) < 0)
+				return a->ch.timed_out ? 0 : -1;
+			a->delim_seen = 1;
+		}
+		if (jsonchan_recv(&a->ch, deadline, &msg) < 0) {
+			if (a->ch.timed_out)
+				return 0;
+			a->delim_seen = 0;
+			if (a->ch.eof)
+				return -1;
+			continue;	/* garbage after a delimiter: look for the next */
+		}
+		a->delim_seen = 0;
+		ret = json_object_get(msg, "return");
+		match = json_is_integer(ret) && json_integer_value(ret) == a->waiting;
+		json_decref(msg);	/* else an older token's answer */
+		if (match)
+			return 1;
+	}
+}
+
+int agent_sync_poll(struct agent *a, uint64_t wait_ns)
+{
+	uint64_t now = mono_ns(), deadline = now + wait_ns;
+	int r;
+
+	if (!a->waiting || now - a->waiting_since_ns >= AGENT_RESYNC_NS) {
+		json_int_t token = (json_int_t)(++a->token & 0x3fffffffffffffull);
+		json_t *req = json_pack("{s:s, s:{s:I}}", "execute", "guest-sync-delimited", "arguments",
+					"id", token);
+
+		r = jsonchan_send(&a->ch, req, deadline);
+		json_decref(req);
+		if (r < 0)
+			return -1;
+		a->waiting = token;
+		a->waiting_since_ns = now;
+	}
+	r = read_waited_answer(a, deadline);
+	if (r == 1) {
+		a->waiting = 0;
+		a->synced = 1;
+	}
+	return r;
+}
+
 int agent_command(struct agent *a, const char *cmd, json_t *args, json_t **ret,
 		  uint64_t timeout_ns)
 {
@@ -110,7 +172,7 @@ int agent_command(struct agent *a, const char *cmd, json_t *args, json_t **ret,
 		return -1;
 	}
 	req = agent_request(cmd, args);
-	rc = jsonchan_send(&a->ch, req);
+	rc = jsonchan_send(&a->ch, req, deadline);
 	json_decref(req);
 	if (rc < 0)
 		return -1;

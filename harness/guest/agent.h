@@ -33,6 +33,12 @@ void agent_set_token_seed(struct agent *a, uint64_t seed);
 /* guest-sync-delimited until answered.  Each attempt waits attempt_ns;
  * the whole thing gives up after timeout_ns.  Used to wait for boot. */
 int agent_sync(struct agent *a, uint64_t attempt_ns, uint64_t timeout_ns);
+/* One look at a booting guest's agent that may be as short as wanted: asks
+ * guest-sync-delimited once (again only after 2 s without its answer) and
+ * reads for up to wait_ns.  The answer may come in a later look: a slow
+ * agent (many guests on few CPUs) is never outrun by new questions.
+ * 1 synced, 0 not yet, -1 the channel failed (message set). */
+int agent_sync_poll(struct agent *a, uint64_t wait_ns);
 /* One command; *ret gets the "return" value (new reference) when ret. */
 int agent_command(struct agent *a, const char *cmd, json_t *args, json_t **ret,
 		  uint64_t timeout_ns);

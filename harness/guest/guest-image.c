@@ -207,6 +207,16 @@ int guest_image_default(struct guest_image *gi)
 			cand[0], nc > 1 ? ", " : "", nc > 1 ? cand[nc - 1] : "");
 }
 
+const char *guest_data_dir(void)
+{
+	return OCB_DATADIR;
+}
+
+const char *guest_libexec_dir(void)
+{
+	return OCB_LIBEXECDIR;
+}
+
 int host_workload_dir(char *out, size_t len)
 {
 	const char *env = getenv("OCBENCH_WORKLOAD_DIR");

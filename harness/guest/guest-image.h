@@ -35,6 +35,11 @@ void guest_path_absolute(char *path, size_t len);
  * $OCBENCH_WORKLOAD_DIR, else build/workloads beside the ocbench binary,
  * else the installed libexec directory. */
 int host_workload_dir(char *out, size_t len);
+/* The installed data directory (PREFIX/share/ocbench: guest/, scenarios/,
+ * schemas/) and workload directory (PREFIX/libexec/ocbench) this binary
+ * was built for. */
+const char *guest_data_dir(void);
+const char *guest_libexec_dir(void);
 /* An ELF vmlinux: both backends boot it through PVH with the qboot
  * firmware (no decompression, no SeaBIOS); anything else (bzImage, disk)
  * goes through the default firmware. */

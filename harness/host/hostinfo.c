@@ -104,7 +104,7 @@ json_t *hostinfo_collect(const char *root)
 	long long kib;
 	json_t *o = json_object();
 
-	json_object_set_new(o, "schema", json_string("ocbench.host/1"));
+	json_object_set_new(o, "schema", json_string(HOSTINFO_SCHEMA));
 	sysfs_path(root, "/proc/sys/kernel/hostname", &p);
 	if (sysfs_read(root, "/proc/sys/kernel/hostname", &v) == 0)
 		json_object_set_new(o, "hostname", json_string(v.buf));

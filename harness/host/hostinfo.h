@@ -6,6 +6,9 @@
 
 #include <jansson.h>
 
+/* The "schema" of the fingerprint (ocbench host --json, run.json's "host"). */
+#define HOSTINFO_SCHEMA "ocbench.host/1"
+
 /* {"cpu":{...},"kernel":"6.1.0","memory_kib":N,"numa":[...],"qemu":"...",
  *  "libvirt":"9.0.0","kvm":{"usable":false,"reason":"...","ept":null,...},
  *  "ksm":{...}|null,"uksm":{...}|null,"thp":{...}|null,"hugetlb":[...],

@@ -19,6 +19,10 @@
  * full_scans going backwards (KSM restarted) starts the detection over;
  * KSM stopping (run != 1) during the wait is an error naming it.
  *
+ * A remote host (guests over a remote libvirt URI) is waited on through
+ * its libvirt node memory parameters (ksm_settle_wait_on with the reader
+ * of host/libvirt-node.h): the same counters, read over the connection.
+ *
  * KSM is host-wide: these are host figures (any other QEMU on the machine
  * merges too); per-guest figures come from /proc/PID/ksm_merging_pages
  * (the sampler).
@@ -61,6 +65,29 @@ struct ksm_settle_result {
 	double general_profit_mib;
 };
 
+/* One reading of a host's KSM counters. */
+struct ksm_reading {
+	unsigned long long full_scans, pages_sharing;
+	int run;			/* /sys/kernel/mm/ksm/run; -1 not known (libvirt) */
+};
+
+/* Where the counters come from: this host's sysfs (ksm_sysfs_reader) or a
+ * libvirt host (host/libvirt-node.h: lvnode_ksm_reader). */
+struct ksm_reader {
+	char where[256];		/* "this host" or the URI, for messages */
+	/* 0, or -1 with a message */
+	int (*read)(void *opaque, struct ksm_reading *r);
+	/* general_profit in MiB once settled (Linux 6.7+, sysfs only): 0,
+	 * or -1 when there is none; may be NULL */
+	int (*profit)(void *opaque, double *mib);
+	void (*fini)(void *opaque);	/* may be NULL */
+	void *opaque;
+};
+
+/* This host's /sys/kernel/mm/ksm under root (borrowed). */
+void ksm_sysfs_reader(struct ksm_reader *rd, const char *root);
+void ksm_reader_fini(struct ksm_reader *rd);
+
 /* Sleeps about ns while keeping the caller's loop alive; < 0 stops the
  * wait (the caller's error or an interrupt, already reported). */
 typedef int (*ksm_idle_fn)(void *opaque, uint64_t ns);
@@ -73,5 +100,10 @@ typedef int (*ksm_idle_fn)(void *opaque, uint64_t ns);
  * < 0 (its message stands). */
 int ksm_settle_wait(const char *root, uint64_t timeout_ns, uint64_t poll_ns, ksm_idle_fn idle,
 		    void *opaque, struct ksm_settle_result *res);
+/* The same on any reader.  A reader that cannot tell whether KSM runs
+ * (run -1: a libvirt host) is waited on all the same; when its full_scans
+ * never advance the timeout's message says KSM may be stopped there. */
+int ksm_settle_wait_on(const struct ksm_reader *rd, uint64_t timeout_ns, uint64_t poll_ns,
+		       ksm_idle_fn idle, void *opaque, struct ksm_settle_result *res);
 
 #endif

@@ -34,6 +34,11 @@ void hostlock_set_wait(int wait)
 	wait_policy = wait;
 }
 
+int hostlock_wait_policy(void)
+{
+	return wait_policy;
+}
+
 /* "pid N" as the holder wrote it, or "pid unknown" (it may be writing
  * it, or be a tool such as flock(1)). */
 static const char *holder_pid(int fd, char *out, size_t len)

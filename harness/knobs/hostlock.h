@@ -26,6 +26,9 @@ const char *hostlock_dir(void);
 /* 1 (the default): wait for the holder, saying so once on stderr; 0
  * (--no-wait): fail at once with a message naming the holder's pid. */
 void hostlock_set_wait(int wait);
+/* The policy set (1 wait, 0 fail at once): the remote hosts' locks
+ * (remote-lock.h) follow it too. */
+int hostlock_wait_policy(void);
 
 /* Take DIR/host.lock on a descriptor of its own (the directory is made
  * 0755 when missing).  Returns the descriptor, or -1 with a message: the

@@ -5,7 +5,8 @@
 #include "host/hugetlb.h"
 #include "knobs/journal.h"
 #include "knobs/knobs.h"
-#include "knobs/libvirt-node.h"
+#include "knobs/remote-lock.h"
+#include "host/libvirt-node.h"
 #include "util/libvirt-conn.h"
 #include "util/xalloc.h"
 
@@ -43,12 +44,28 @@ struct lv_target {
 static virConnectPtr conn_for(struct lv_conns *cs, const char *uri)
 {
 	virConnectPtr c;
-	for (size_t i = 0; i < cs->n; i++)
-		if (!strcmp(cs->c[i].uri, uri))
-			return cs->c[i].conn;
+	for (size_t i = 0; i < cs->n; i++) {
+		if (strcmp(cs->c[i].uri, uri))
+			continue;
+		/* a daemon that restarted, or closed an idle connection: the
+		 * restore at the end must still reach it */
+		if (virConnectIsAlive(cs->c[i].conn) != 1) {
+			c = lv_open(uri);
+			if (!c)
+				return NULL;
+			virConnectClose(cs->c[i].conn);
+			cs->c[i].conn = c;
+		}
+		return cs->c[i].conn;
+	}
 	c = lv_open(uri);
 	if (!c)
 		return NULL;
+	/* the host's lock: nothing is read as "previous" before it */
+	if (lvlock_hold(uri) < 0) {
+		virConnectClose(c);
+		return NULL;
+	}
 	cs->c = xreallocarray(cs->c, cs->n + 1, sizeof(*cs->c));
 	cs->c[cs->n].uri = xstrdup(uri);
 	cs->c[cs->n].conn = c;
@@ -60,6 +77,7 @@ static void conns_close(struct lv_conns *cs)
 {
 	for (size_t i = 0; i < cs->n; i++) {
 		virConnectClose(cs->c[i].conn);
+		lvlock_drop(cs->c[i].uri);
 		free(cs->c[i].uri);
 	}
 	free(cs->c);

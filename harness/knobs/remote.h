@@ -8,6 +8,10 @@
  * including `ksm` itself (run/stop/unmerge: libvirt has no such
  * parameter), is skipped with "not available over libvirt (remote URI U)".
  *
+ * One ocbench per host: the first knob set on a host takes that host's
+ * lock (remote-lock.h), held until the session's connections close; the
+ * restore of a killed run's journal takes it likewise.
+ *
  * Crash safety: before a value is set, the URI and the previous value are
  * appended (fsync) to a journal in STATE_DIR/libvirt (its own directory,
  * lock and file, so one run may change local and remote knobs at once).

@@ -16,6 +16,8 @@ static const struct {
 	{ "guest_memory_declared_mib", "the scenario's own setting (declared guest memory)" },
 	{ "overcommit_declared", "the scenario's own setting (declared memory over the cap)" },
 	{ "cgroup_limit_mib", "the scenario's own setting (host_memory_limit)" },
+	{ "policy_cpu_ms", "measures ocbench itself (the policy controller's CPU time)" },
+	{ "policy_ticks", "the scenario's own setting (how often its policy ran)" },
 };
 
 const char *results_metric_info_reason(const char *name)

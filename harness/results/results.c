@@ -4,6 +4,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fsutil.h"
+#include "util/jsontext.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -30,6 +31,23 @@ struct results_file {
 #define RESULTS_SYNC_NS (1000000000ull)
 #define RESULTS_PENDING_MAX (64 * 1024)
 
+/* Append whole lines or nothing: a write that fails part way (ENOSPC on
+ * a full file system) is cut back to where it began, so a reader never
+ * meets a half line.  0, or -1 with errno. */
+static int append_lines(int fd, const char *buf, size_t len)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+	int e;
+
+	if (write_all(fd, buf, len) == 0)
+		return 0;
+	e = errno;
+	if (end >= 0 && ftruncate(fd, end) < 0)
+		e = errno;
+	errno = e;
+	return -1;
+}
+
 int results_write_json(const char *path, json_t *doc)
 {
 	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -45,6 +63,7 @@ int results_write_json(const char *path, json_t *doc)
 int results_open(struct results_run *r, const char *dir, json_t *fields)
 {
 	struct strbuf p = STRBUF_INIT;
+	char unended[256];
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -54,7 +73,11 @@ int results_open(struct results_run *r, const char *dir, json_t *fields)
 	strbuf_addf(&p, "%s/guests", dir);
 	if (mkdir_p(p.buf, 0755) < 0)
 		goto out;
-	r->run = json_pack("{s:s, s:s}", "schema", RESULTS_SCHEMA_RUN, "status", "incomplete");
+	/* What run.json says until the run records its end: true of a run
+	 * that is still going, and of one whose harness died without a word. */
+	snprintf(unended, sizeof(unended), RESULTS_REASON_UNENDED, (long)getpid());
+	r->run = json_pack("{s:s, s:s, s:s}", "schema", RESULTS_SCHEMA_RUN, "status", "incomplete",
+			   "reason", unended);
 	if (fields)
 		json_object_update(r->run, fields);
 	json_decref(fields);
@@ -71,6 +94,17 @@ int results_open(struct results_run *r, const char *dir, json_t *fields)
 out:
 	strbuf_release(&p);
 	return rc;
+}
+
+const char *results_lost(const struct results_run *r)
+{
+	return r->lost[0] ? r->lost : NULL;
+}
+
+static void note_lost(struct results_run *r, const char *what)
+{
+	if (!r->lost[0])
+		snprintf(r->lost, sizeof(r->lost), "%s", what);
 }
 
 uint64_t results_t_ms(const struct results_run *r)
@@ -100,12 +134,48 @@ void results_event(struct results_run *r, const char *type, json_t *fields)
 		if (line) {
 			memcpy(line, text, len);
 			line[len] = '\n';
-			if (write_all(r->events_fd, line, len + 1) < 0)
-				fprintf(stderr, "ocbench: cannot append to %s/events.jsonl\n", r->dir);
+			if (append_lines(r->events_fd, line, len + 1) < 0) {
+				char msg[4400];
+
+				snprintf(msg, sizeof(msg), "cannot append to %s/events.jsonl: %s", r->dir,
+					 strerror(errno));
+				fprintf(stderr, "ocbench: %s\n", msg);
+				note_lost(r, msg);
+			}
 			free(line);
 		}
 	}
 	free(text);
+}
+
+int results_event_capped(struct results_run *r, struct results_event_cap *cap, const char *source,
+			 const char *type, json_t *fields)
+{
+	if (cap->written < cap->max) {
+		cap->written++;
+		results_event(r, type, fields);
+		return 1;
+	}
+	json_decref(fields);
+	if (cap->dropped++ == 0) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "more than %u events from this guest and its VM in one run: the "
+			 "rest are counted, not written", cap->max);
+		results_event(r, "events_dropped",
+			      json_pack("{s:s, s:I, s:s}", "guest", source, "max", (json_int_t)cap->max,
+					"reason", why));
+	}
+	return 0;
+}
+
+void results_event_cap_close(struct results_run *r, const struct results_event_cap *cap,
+			     const char *source)
+{
+	if (cap->dropped)
+		results_event(r, "events_dropped",
+			      json_pack("{s:s, s:I, s:I, s:b}", "guest", source, "max", (json_int_t)cap->max,
+					"dropped", (json_int_t)cap->dropped, "final", 1));
 }
 
 void results_metric(struct results_run *r, const char *name, double value, const char *unit,
@@ -183,11 +253,12 @@ static int file_sync(struct results_run *r, struct results_file *f)
 	f->synced_ns = mono_ns();
 	if (f->pending.len == 0)
 		return 0;
-	if ((f->fd < 0 && file_open(r, f) < 0) || write_all(f->fd, f->pending.buf, f->pending.len) < 0) {
+	if ((f->fd < 0 && file_open(r, f) < 0) || append_lines(f->fd, f->pending.buf, f->pending.len) < 0) {
 		f->failed = 1;
 		if (f->fd >= 0)
 			ocb_fail_errno("cannot write %s/%s", r->dir, f->relpath);
 		fprintf(stderr, "ocbench: %s (its series are lost from here on)\n", ocb_errmsg());
+		note_lost(r, ocb_errmsg());
 		return -1;
 	}
 	strbuf_reset(&f->pending);
@@ -243,8 +314,13 @@ int results_close(struct results_run *r, const char *status, const char *reason)
 	if (!r->run)
 		return 0;
 	json_object_set_new(r->run, "status", json_string(status));
-	if (reason && strcmp(status, "complete") != 0)
-		json_object_set_new(r->run, "reason", json_string(reason));
+	if (strcmp(status, "complete") == 0) {
+		json_object_del(r->run, "reason");
+	} else {
+		const char *why = reason && *reason ? reason : status;
+
+		json_object_set_new(r->run, "reason", json_text(why, strlen(why)));
+	}
 	json_object_set_new(r->run, "duration_s", json_real(ns_to_s(mono_ns() - r->t0_ns)));
 	rc = results_flush(r);
 	if (r->events_fd >= 0)

@@ -22,7 +22,14 @@
 #include "util/strbuf.h"
 
 #define RESULTS_SCHEMA_RUN "ocbench.run/1"
+/* run.json's reason from results_open() until results_close(): the run is
+ * still going, or its harness (pid %ld) died before it could say how the
+ * run ended. */
+#define RESULTS_REASON_UNENDED "not ended: ocbench (pid %ld) is still running it, or was killed " \
+	"(SIGKILL, a crash, a power cut) before it could record how the run ended"
 #define RESULTS_SCHEMA_INDEX "ocbench.index/1"
+/* ocbench conform --json (conform/emit.c); report reads it (reports/qualify.c) */
+#define RESULTS_SCHEMA_CONFORM "ocbench.conform/1"
 
 struct results_file;
 
@@ -33,15 +40,42 @@ struct results_run {
 	int events_fd;
 	uint64_t t0_ns;			/* the run's clock origin */
 	struct results_file *files;	/* buffered CSVs */
+	char lost[512];			/* the first write that failed: "" none */
 };
 
 /* Create DIR (and guests/), write run.json {status: incomplete} with the
  * given fields (stolen), open events.jsonl.  t0 = now. */
 int results_open(struct results_run *r, const char *dir, json_t *fields);
+/* The first results write that failed ("cannot write DIR/samples.csv:
+ * No space left on device"), or NULL while every write succeeded: a run
+ * whose results are being lost stops (its reason says so). */
+const char *results_lost(const struct results_run *r);
 /* ms since the run's start. */
 uint64_t results_t_ms(const struct results_run *r);
 /* Append {"t_ms":..., "type": type, ...fields} to events.jsonl. */
 void results_event(struct results_run *r, const char *type, json_t *fields);
+/* A cap on what one untrusted source (a guest and its QEMU: QMP events
+ * such as BALLOON_CHANGE, libvirt's domain events) may add to
+ * events.jsonl in one run, so that a guest that makes its device or QEMU
+ * emit events without end cannot grow the results (nor the harness's
+ * time) without bound.  QEMU itself sends BALLOON_CHANGE at most once a
+ * second, so an honest hour-long run stays far below the default. */
+#define RESULTS_SOURCE_EVENTS_MAX 10000u
+struct results_event_cap {
+	unsigned max;			/* RESULTS_SOURCE_EVENTS_MAX; tests lower it */
+	unsigned written;
+	unsigned long long dropped;	/* events past the cap, counted only */
+};
+#define RESULTS_EVENT_CAP_INIT { RESULTS_SOURCE_EVENTS_MAX, 0, 0 }
+/* results_event() while the source is under its cap: 1.  Past it the event
+ * is only counted (fields freed): 0; the first one dropped writes
+ * {"type": "events_dropped", "guest": source, "max": N, "reason": ...}. */
+int results_event_capped(struct results_run *r, struct results_event_cap *cap, const char *source,
+			 const char *type, json_t *fields);
+/* At the end of the run: when the source lost any, one more
+ * events_dropped event with the final count ("dropped"). */
+void results_event_cap_close(struct results_run *r, const struct results_event_cap *cap,
+			     const char *source);
 /* metrics[name] = {value, unit, better, gate}. better: "lower" or
  * "higher"; gate comes from results/gate.h's table (results_flush() sets it
  * on metrics put into r->metrics any other way too). */

@@ -3,6 +3,7 @@
 #include "guest/guestmem.h"
 #include "run/balloon.h"
 #include "run/host.h"
+#include "run/ksm.h"
 #include "run/loop.h"
 #include "run/workload.h"
 #include "util/clock.h"
@@ -24,7 +25,9 @@ static int do_free(struct run_ctx *c, struct guest_state *g)
 	char line[256], rel[128];
 	uint64_t t_ms = results_t_ms(&c->res);
 
-	if (g->vm->ops->agent_exec(g->vm, argv, EXEC_TIMEOUT_NS, &r) < 0)
+	/* a command of the agent's own: a hung guest fails it after
+	 * command_timeout, not after an arbitrary command's EXEC_TIMEOUT_NS */
+	if (g->vm->ops->agent_exec(g->vm, argv, c->s->command_timeout_ns, &r) < 0)
 		return run_guest_failed(c, g);
 	if (r.exitcode != 0 || free_parse(strbuf_str(&r.out), &f) < 0) {
 		char msg[OCB_ERR_MAX];

@@ -2,6 +2,7 @@
 #include "run/guests.h"
 #include "guest/guest-image.h"
 #include "host/cgroup.h"
+#include "policy/policies.h"
 #include "run/loop.h"
 #include "sampler/sampler.h"
 #include "util/clock.h"
@@ -16,7 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BOOT_LOOK_NS (100 * 1000000ull)	/* one look at a booting guest */
+#define BOOT_LOOK_NS (100 * 1000000ull)	/* one pass over the booting guests */
+#define BOOT_LOOK_MIN_NS (2 * 1000000ull)	/* the shortest look at one */
 #define CGROUP_RMDIR_NS (5 * 1000000000ull)	/* host_memory_limit */
 
 /* ---- configuration ------------------------------------------------------ */
@@ -26,12 +28,19 @@
 static void on_vm_event(void *opaque, struct vm *vm, const char *event, json_t *data, double emitted_s)
 {
 	struct run_ctx *c = opaque;
-	json_t *ev = json_pack("{s:s, s:s, s:O?, s:f}", "guest", vm->cfg.name, "event", event ? event : "?",
-			       "data", data, "received_s", wall_s());
+	struct guest_state *g = NULL;
+	json_t *ev;
 
-	if (emitted_s >= 0)
+	for (size_t i = 0; i < c->n && !g; i++)
+		if (c->gs[i].vm == vm)
+			g = &c->gs[i];
+	if (!g)
+		return;
+	ev = json_pack("{s:s, s:s, s:O?, s:f}", "guest", vm->cfg.name, "event", event ? event : "?",
+		       "data", data, "received_s", wall_s());
+	if (ev && emitted_s >= 0)
 		json_object_set_new(ev, "emitted_s", json_real(emitted_s));
-	results_event(&c->res, "qmp_event", ev);
+	results_event_capped(&c->res, &g->events, vm->cfg.name, "qmp_event", ev);
 }
 
 static int resolve_image(const struct run_options *opt, const struct scenario_guest_spec *sp,
@@ -74,7 +83,7 @@ static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const stru
 	struct vm_setup setup = {
 		.image = &gi, .uri = sp->uri ? sp->uri : c->opt->uri, .accel = *accel,
 		.rundir = c->rundir, .results_dir = dir,
-		.boot_timeout_ns = c->s->boot_timeout_ns, .cmd_timeout_ns = CMD_TIMEOUT_NS,
+		.boot_timeout_ns = c->s->boot_timeout_ns, .cmd_timeout_ns = c->s->command_timeout_ns,
 	};
 
 	memset(&gi, 0, sizeof(gi));
@@ -96,7 +105,10 @@ static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const stru
 	cfg.stats_period_s = (unsigned)((sp->stats_period_ns + 999999999u) / 1000000000u);
 	cfg.backing = to_backing(sp->backing);
 	cfg.mem_merge = sp->mem_merge;
-	cfg.free_page_reporting = sp->free_page_reporting;
+	/* asked for, or a policy that leaves reclaim to the guests (fpr-only) */
+	cfg.free_page_reporting = sp->free_page_reporting ||
+				  (cfg.balloon && c->s->policy_name && policy_find(c->s->policy_name) &&
+				   (policy_find(c->s->policy_name)->flags & POLICY_F_FPR));
 	cfg.free_page_hint = sp->free_page_hint;
 	cfg.deflate_on_oom = sp->deflate_on_oom;
 	cfg.vmem_bytes = sp->vmem_bytes;
@@ -120,6 +132,7 @@ int run_make_guests(struct run_ctx *c, const struct vm_backend_ops *ops,
 
 		g->g = &c->s->guests[i];
 		g->reached_pct_min = 100.0;
+		g->events = (struct results_event_cap)RESULTS_EVENT_CAP_INIT;
 		/* Balloon targets are met to the page in practice; the
 		 * tolerance absorbs a guest that keeps a few MiB back. */
 		g->tolerance = g->g->spec->memory_bytes / 200;
@@ -159,50 +172,72 @@ static int guest_up(struct run_ctx *c, struct guest_state *g)
 	return 0;
 }
 
-/* Wait for the guests [first, last) to answer, looking at each in turn
- * and ticking the sampler between looks, so samples.csv covers the boot
- * (QEMU RSS growing, host memory) on the run's one clock. */
-static int wait_wave(struct run_ctx *c, size_t first, size_t last)
+/* One look at each guest of [first, last) that is not up yet, ticking
+ * the sampler after each, so samples.csv covers the boot (QEMU RSS
+ * growing, host memory) on the run's one clock: how many are still
+ * pending, -1 when one failed (the run has failed). */
+static int look_pass(struct run_ctx *c, size_t first, size_t last, uint64_t look)
 {
-	size_t pending = last - first, up = first;
+	int pending = 0;
 
-	while (pending) {
-		for (size_t i = first; i < last; i++) {
-			struct guest_state *g = &c->gs[i];
-			struct vm *vm = g->vm;
-			int r = 1;	/* no launch(): start() already booted it */
+	for (size_t i = first; i < last; i++) {
+		struct guest_state *g = &c->gs[i];
+		struct vm *vm = g->vm;
+		int r = 1;	/* no launch(): start() already booted it */
 
-			if (g->up)
-				continue;
-			if (run_stop_requested(c))
-				return -1;
-			if (vm->ops->launch && vm->ops->poll_ready)
-				r = vm->ops->poll_ready(vm, BOOT_LOOK_NS);
-			else if (vm->ops->launch)
-				r = vm->ops->wait_ready(vm) < 0 ? -1 : 1;
-			if (r < 0)
-				return run_fail(c, ocb_errmsg());
-			if (r == 1) {
-				g->up = 1;
-				pending--;
-				progress_guests(++up, c->n);
-				guest_up(c, g);
-			}
+		if (g->up)
+			continue;
+		if (run_stop_requested(c))
+			return -1;
+		if (vm->ops->launch && vm->ops->poll_ready)
+			r = vm->ops->poll_ready(vm, look);
+		else if (vm->ops->launch)
+			r = vm->ops->wait_ready(vm) < 0 ? -1 : 1;
+		if (r < 0)
+			return run_fail_gone(c, ocb_errmsg());
+		if (r == 1) {
+			size_t up = 0;
+
+			g->up = 1;
+			for (size_t k = 0; k < c->n; k++)
+				up += c->gs[k].up;
+			progress_guests(up, c->n);
+			guest_up(c, g);
+		} else {
+			pending++;
 		}
 		if (c->sampler)
 			sampler_tick(c->sampler);
-		results_sync_due(&c->res);
+	}
+	results_sync_due(&c->res);
+	return pending;
+}
+
+/* Wait for the guests [first, last) to answer.  A pass over the pending
+ * guests takes about BOOT_LOOK_NS whatever their number, so a start
+ * storm of many guests does not starve the sampler. */
+static int wait_wave(struct run_ctx *c, size_t first, size_t last)
+{
+	int pending = (int)(last - first);
+
+	while (pending > 0) {
+		uint64_t look = BOOT_LOOK_NS / (uint64_t)pending;
+
+		pending = look_pass(c, first, last, look < BOOT_LOOK_MIN_NS ? BOOT_LOOK_MIN_NS : look);
+		if (pending < 0)
+			return -1;
 	}
 	return 0;
 }
 
 /* Boot in waves of as many guests as there are CPUs (at least two):
  * under TCG each booting guest keeps a core busy, more at once only
- * stretches every boot; under KVM boots are short anyway. */
+ * stretches every boot; under KVM boots are short anyway.  A scenario's
+ * boot_wave sets the wave (all at once: a start storm). */
 int run_boot_guests(struct run_ctx *c)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t wave = ncpu > 2 ? (size_t)ncpu : 2;
+	size_t wave = c->s->boot_wave ? c->s->boot_wave : ncpu > 2 ? (size_t)ncpu : 2;
 
 	for (size_t first = 0; first < c->n; first += wave) {
 		size_t last = first + wave < c->n ? first + wave : c->n;
@@ -215,6 +250,10 @@ int run_boot_guests(struct run_ctx *c)
 				return -1;
 			if (rc < 0)
 				return run_fail(c, ocb_errmsg());
+			/* a launch takes seconds when many guests share few CPUs:
+			 * meanwhile the launched ones are looked at, the sampler ticks */
+			if (vm->ops->poll_ready && look_pass(c, first, i + 1, BOOT_LOOK_MIN_NS) < 0)
+				return -1;
 		}
 		/* The cap is only real if every QEMU is inside it. */
 		if (c->cgroup && vm_is_local_process(c->gs[first].vm) &&

@@ -1,11 +1,14 @@
 /* loop.c — see loop.h. */
 #include "run/loop.h"
+#include "host/cgroup.h"
 #include "sampler/sampler.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/jsontext.h"
 #include "util/interrupt.h"
 #include "util/progress.h"
+#include "util/runcmd.h"
+#include "util/units.h"
 #include "vm/vm.h"
 
 #include <stdarg.h>
@@ -38,6 +41,21 @@ int run_fail(struct run_ctx *c, const char *msg)
 		fprintf(stderr, "ocbench: %s\n", msg);
 	}
 	return -1;
+}
+
+int run_fail_gone(struct run_ctx *c, const char *msg)
+{
+	struct cgroup_stats st;
+	char full[OCB_ERR_MAX + 256];
+
+	/* msg may be the error buffer that reading the stats overwrites */
+	snprintf(full, sizeof(full), "%s", msg);
+	if (!c->cgroup || cgroup_read_stats(cgroup_dir(c->cgroup), &st) < 0 || !st.oom_kill)
+		return run_fail(c, full);
+	snprintf(full + strlen(full), sizeof(full) - strlen(full), " (the OOM killer of the memory cap %s killed %llu process%s: "
+		 "host_memory_limit %.0f MiB)", cgroup_dir(c->cgroup), (unsigned long long)st.oom_kill,
+		 st.oom_kill == 1 ? "" : "es", bytes_to_mib(st.limit));
+	return run_fail(c, full);
 }
 
 int run_stop_requested(struct run_ctx *c)
@@ -100,16 +118,24 @@ int run_idle(struct run_ctx *c, uint64_t ns)
 			struct vm *vm = c->gs[i].vm;
 
 			if (!vm->ops->alive(vm))
-				return run_fail(c, ocb_errmsg());
+				return run_fail_gone(c, ocb_errmsg());
 			if (vm->ops->pump(vm, 0) < 0)
 				return run_guest_failed(c, &c->gs[i]);
 		}
 		if (run_stop_requested(c))
 			return -1;
+		if (results_lost(&c->res)) {	/* nothing it measures could be kept */
+			char msg[600];
+
+			snprintf(msg, sizeof(msg), "its results could not be written: %s", results_lost(&c->res));
+			return run_fail(c, msg);
+		}
 		watching = watch_balloons(c);
 		if (watching < 0)
 			return -1;
 		sampler_tick(c->sampler);	/* cheap when nothing is due */
+		if (c->on_idle && c->on_idle(c) < 0)	/* [policy]'s ticks */
+			return -1;
 		results_sync_due(&c->res);	/* the CSVs reach the disk each second */
 		{
 			uint64_t now = mono_ns(), slice = watching ? RUN_BALLOON_POLL_NS : PUMP_SLICE_NS;
@@ -125,7 +151,7 @@ int run_idle(struct run_ctx *c, uint64_t ns)
 /* A guest operation failed: a dead QEMU is the better explanation. */
 int run_guest_failed(struct run_ctx *c, struct guest_state *g)
 {
-	char msg[OCB_ERR_MAX];
+	char msg[OCB_ERR_MAX + 128];
 
 	snprintf(msg, sizeof(msg), "%s", ocb_errmsg());
 	/* A QEMU that was killed closes its sockets before it can be reaped:
@@ -133,8 +159,13 @@ int run_guest_failed(struct run_ctx *c, struct guest_state *g)
 	 * closed socket it caused. */
 	for (int i = 0; i < 50; i++) {
 		if (!g->vm->ops->alive(g->vm))
-			return run_fail(c, ocb_errmsg());
+			return run_fail_gone(c, ocb_errmsg());
 		sleep_ns(10 * 1000000ull, NULL);
 	}
+	/* a hung guest: say so when it is its QEMU that was stopped */
+	if (g->vm->ops->pid && process_stopped(g->vm->ops->pid(g->vm)))
+		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg),
+			 " (QEMU, pid %ld, is stopped: SIGSTOP or SIGTSTP; it cannot answer)",
+			 (long)g->vm->ops->pid(g->vm));
 	return run_fail(c, msg);
 }

@@ -15,6 +15,10 @@
 void run_progress(struct run_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Record the first failure (later ones are its consequences); -1. */
 int run_fail(struct run_ctx *c, const char *msg);
+/* A guest is gone (msg: its backend's words, "QEMU killed by signal 9"):
+ * run_fail() with, when the run's memory cap killed processes, the
+ * cgroup's OOM count, so the reason names the OOM killer; -1. */
+int run_fail_gone(struct run_ctx *c, const char *msg);
 /* SIGINT/SIGTERM arrived. */
 int run_stop_requested(struct run_ctx *c);
 /* Let events flow, notice dead guests, time pending balloons (each polled

@@ -1,19 +1,49 @@
 /* record.c — see record.h. */
 #include "run/record.h"
 #include "host/cgroup.h"
+#include "host/libvirt-host.h"
 #include "knobs/knobs.h"
+#include "knobs/route.h"
 #include "results/image-id.h"
+#include "run/host.h"
 #include "run/loop.h"
 #include "sampler/sampler.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/libvirt-conn.h"
+#include "util/xalloc.h"
 #include "util/units.h"
 #include "vm/vm.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #define CGROUP_RMDIR_NS (5 * 1000000000ull)	/* host_memory_limit */
+
+/* run.json "hosts": the fingerprint of each remote libvirt host the
+ * guests run on, from that host's daemon, keyed by URI. */
+static json_t *remote_fingerprints(struct run_ctx *c)
+{
+	const char **uris = xcalloc(c->n + 1, sizeof(*uris));
+	json_t *hosts = json_object();
+	int local;
+	size_t n = run_remote_uris(c, uris, &local);
+
+	for (size_t i = 0; i < n; i++) {
+		virConnectPtr conn = lv_open(uris[i]);
+
+		if (!conn) {
+			json_object_set_new(hosts, uris[i], json_pack("{s:s, s:s}", "uri", uris[i], "error",
+								      ocb_errmsg()));
+			continue;
+		}
+		json_object_set_new(hosts, uris[i], lvhost_fingerprint(conn, uris[i]));
+		virConnectClose(conn);
+	}
+	free(uris);
+	return hosts;
+}
 
 json_t *run_fields(struct run_ctx *c, const struct accel_choice *accel)
 {
@@ -45,6 +75,8 @@ json_t *run_fields(struct run_ctx *c, const struct accel_choice *accel)
 	json_object_set_new(f, "runs_requested", json_integer((json_int_t)(s->n_runs ? s->n_runs : 1)));
 	/* The fingerprint compare uses to refuse apples-to-oranges. */
 	json_object_set_new(f, "host", knob_host_fingerprint(c->opt->root));
+	/* ... and each remote host's, as its libvirt daemon reports it */
+	json_object_set_new(f, "hosts", remote_fingerprints(c));
 	/* ... and the guest image by content, not by path */
 	json_object_set_new(f, "guest_image", json_object());
 	for (size_t i = 0; i < c->n; i++)
@@ -53,6 +85,18 @@ json_t *run_fields(struct run_ctx *c, const struct accel_choice *accel)
 					    results_image_identity(c->gs[i].vm->cfg.kernel, c->gs[i].vm->cfg.initrd,
 								   c->gs[i].vm->cfg.append, c->gs[i].vm->cfg.disk));
 	return f;
+}
+
+/* The fingerprint of the host a guest ran on: "host", or its remote
+ * host's in "hosts". */
+static json_t *guest_host(struct run_ctx *c, const struct vm *vm)
+{
+	const char *u = vm_host_uri(vm);
+	json_t *h = NULL;
+
+	if (knob_route_is_remote(u != NULL, u))
+		h = json_object_get(json_object_get(c->res.run, "hosts"), u);
+	return h ? h : json_object_get(c->res.run, "host");
 }
 
 void run_record_guests(struct run_ctx *c)
@@ -76,10 +120,12 @@ void run_record_guests(struct run_ctx *c)
 		json_object_set_new(o, "boot_s", json_real(ns_to_s(g->vm->boot_ns)));
 		json_object_set_new(o, "balloon_clamped", json_boolean(g->clamped));
 		json_object_set_new(o, "balloon_tolerance_mib", json_real(bytes_to_mib(g->tolerance)));
+		json_object_set_new(o, "events_dropped", json_integer((json_int_t)g->events.dropped));
+		results_event_cap_close(&c->res, &g->events, g->g->name);
 		g->vm->ops->describe(g->vm, o);
 		json_array_append_new(guests, o);
 		if (g->vm->backend_version[0])
-			json_object_set_new(json_object_get(c->res.run, "host"), "qemu_version",
+			json_object_set_new(guest_host(c, g->vm), "qemu_version",
 					    json_string(g->vm->backend_version));
 	}
 	json_object_set_new(c->res.run, "guests", guests);

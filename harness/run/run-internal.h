@@ -17,13 +17,13 @@
 #include "run/options.h"
 #include "scenario/scenario.h"
 
-#define CMD_TIMEOUT_NS (30 * 1000000000ull)
 #define EXEC_TIMEOUT_NS (60 * 1000000000ull)
 
 struct vm;
 struct knob_route;
 struct sampler;
 struct cgroup;
+struct run_policy;
 
 struct guest_state {
 	struct vm *vm;
@@ -50,6 +50,8 @@ struct guest_state {
 	long long wl_pid;
 	int wl_running;
 	int up;				/* its agent has answered */
+	/* what its QEMU/libvirt events may add to events.jsonl */
+	struct results_event_cap events;
 	char wl_json[256];
 };
 
@@ -77,6 +79,11 @@ struct run_ctx {
 	/* the last `workload start`: when content for KSM to merge began to
 	 * be written (the KSM merge times count from it) */
 	uint64_t content_t0_ns;
+	struct run_policy *policy;	/* [policy]'s controller (run/policy.c) */
+	/* called by run_idle() each round (run_policy_tick when a policy
+	 * runs): a pointer, so the loop needs none of the files that wait
+	 * in it */
+	int (*on_idle)(struct run_ctx *c);
 };
 
 /* Pending balloons are polled at 200 Hz: a reached time is known to 5 ms. */

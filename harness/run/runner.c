@@ -9,13 +9,16 @@
 #include "run/guests.h"
 #include "run/host.h"
 #include "run/loop.h"
+#include "run/policy.h"
 #include "run/record.h"
+#include "sampler/remote.h"
 #include "sampler/sampler.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/interrupt.h"
 #include "util/progress.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 #include "vm/backends.h"
 #include "vm/vm.h"
 
@@ -86,6 +89,18 @@ static int set_up(struct run_ctx *c, const char *dir, struct accel_choice *accel
 	return 0;
 }
 
+/* The KSM counters of each remote host the guests run on (ksm@HOST). */
+static void add_remote_sources(struct run_ctx *c)
+{
+	const char **uris = xcalloc(c->n + 1, sizeof(*uris));
+	int local;
+	size_t n = run_remote_uris(c, uris, &local);
+
+	if (n && sampler_add_remote_ksm(c->sampler, uris, n) < 0)
+		run_fail(c, ocb_errmsg());
+	free(uris);
+}
+
 /* The results directory's guest folders, the progress header and the
  * sampler: what a run needs before its first action. */
 static void start_run(struct run_ctx *c, const struct accel_choice *accel)
@@ -108,6 +123,8 @@ static void start_run(struct run_ctx *c, const struct accel_choice *accel)
 				 c->cgroup ? cgroup_dir(c->cgroup) : NULL);
 	if (!c->sampler)
 		run_fail(c, ocb_errmsg());
+	else
+		add_remote_sources(c);
 	if (c->cgroup)
 		run_progress(c, "host: memory cap %.0f MiB (cgroup v%d %s)",
 			     bytes_to_mib(s->host_memory_limit), cgroup_version(c->cgroup),
@@ -158,8 +175,10 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	if (set_up(&c, dir, &accel) < 0)
 		return -1;
 	start_run(&c, &accel);
-	if (!c.failed && run_apply_host(&c) == 0 && run_boot_guests(&c) == 0)
+	if (!c.failed && run_apply_host(&c) == 0 && run_boot_guests(&c) == 0 &&
+	    run_policy_start(&c) == 0)
 		run_timeline(&c);
+	run_policy_finish(&c);
 	run_stop_guests(&c);
 	run_finish_sampling(&c);
 	run_harness_cpu_metric(&c, &ru0);

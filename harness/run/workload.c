@@ -92,7 +92,7 @@ static int workload_collect(struct run_ctx *c, struct guest_state *g, const stru
 	results_event(&c->res, "workload_exit",
 		      json_pack("{s:s, s:i, s:i}", "guest", g->g->name, "exitcode", r->exitcode, "signal",
 				r->signal));
-	if (workload_fetch(g->vm, g->wl_json, CMD_TIMEOUT_NS, &json) < 0) {
+	if (workload_fetch(g->vm, g->wl_json, c->s->command_timeout_ns, &json) < 0) {
 		snprintf(msg, sizeof(msg), "%s: workload %s and left no results (%s); stderr: %.200s",
 			 g->g->name, end, ocb_errmsg(), strbuf_str(&r->err));
 		strbuf_release(&json);

@@ -5,6 +5,7 @@
 #include "util/error.h"
 #include "guest/guestmem.h"
 #include "util/meminfo.h"
+#include "util/psi.h"
 #include "util/strbuf.h"
 #include "vm/vm.h"
 
@@ -44,6 +45,7 @@ static int balloon_sample(struct sampler *s, void *state)
 			continue;
 		}
 		sampler_putf(s, bytes_to_mib(actual), "%s.actual_mib", vm->cfg.name);
+		sampler_putf(s, bytes_to_mib(vm->cfg.memory_bytes), "%s.max_mib", vm->cfg.name);
 	}
 	return rc;
 }
@@ -115,11 +117,12 @@ const struct sampler_source_ops sampler_balloonstats_source = {
 
 /* ---- guest: `free -m` and /proc/meminfo through the agent ---------------- */
 
-enum guest_job { JOB_FREE, JOB_MEMINFO, N_JOBS };
+enum guest_job { JOB_FREE, JOB_MEMINFO, JOB_PSI, N_JOBS };
 
 struct guest_state {
 	/* per guest and job: when it is due next */
 	uint64_t (*due)[N_JOBS];
+	unsigned char *no_psi;	/* per guest: its kernel has no /proc/pressure */
 	size_t n;
 };
 
@@ -141,7 +144,10 @@ static int guest_init(struct sampler *s, void **state, char *why, size_t len)
 		return ocb_fail("out of memory");
 	g->n = sampler_nvms(s);
 	g->due = calloc(g->n, sizeof(*g->due));
-	if (!g->due) {
+	g->no_psi = calloc(g->n, 1);
+	if (!g->due || !g->no_psi) {
+		free(g->due);
+		free(g->no_psi);
 		free(g);
 		return ocb_fail("out of memory");
 	}
@@ -192,6 +198,28 @@ static int job_meminfo(struct sampler *s, struct vm *vm)
 	return 0;
 }
 
+/* The guest's memory PSI totals (psi_some_us, psi_full_us), what the psi
+ * policy follows.  1 when the guest kernel has none (no psi=1): the job
+ * is dropped for that guest, the others go on. */
+static int job_psi(struct sampler *s, struct vm *vm)
+{
+	struct strbuf text = STRBUF_INIT;
+	double some, full;
+	int rc = 0;
+
+	if (vm->ops->agent_read_file(vm, "/proc/pressure/memory", &text, SAMPLER_AGENT_TIMEOUT_NS) < 0 ||
+	    psi_parse_totals(text.buf, &some, &full) < 0) {
+		rc = 1;
+	} else {
+		sampler_putf(s, some, "%s.psi_some_us", vm->cfg.name);
+		if (full >= 0)
+			sampler_putf(s, full, "%s.psi_full_us", vm->cfg.name);
+	}
+	strbuf_release(&text);
+	ocb_err_clear();
+	return rc;
+}
+
 /* The most overdue job of a ready guest, or 0 when none is due. */
 static int pick_job(struct sampler *s, struct guest_state *g, uint64_t now, size_t *gi, int *job)
 {
@@ -201,6 +229,8 @@ static int pick_job(struct sampler *s, struct guest_state *g, uint64_t now, size
 		if (!sampler_vm_ready(sampler_vm(s, i)))
 			continue;
 		for (int j = 0; j < N_JOBS; j++) {
+			if (j == JOB_PSI && (g->no_psi[i] || !sampler_guest_psi_wanted(s)))
+				continue;
 			if (g->due[i][j] <= now && g->due[i][j] < best) {
 				best = g->due[i][j];
 				*gi = i;
@@ -222,15 +252,20 @@ static int guest_sample(struct sampler *s, void *state)
 
 	if (!pick_job(s, g, now, &i, &job))
 		return 0;
-	rc = job == JOB_FREE ? job_free(s, sampler_vm(s, i)) : job_meminfo(s, sampler_vm(s, i));
+	rc = job == JOB_FREE ? job_free(s, sampler_vm(s, i)) :
+	     job == JOB_MEMINFO ? job_meminfo(s, sampler_vm(s, i)) : job_psi(s, sampler_vm(s, i));
+	if (rc > 0)
+		g->no_psi[i] = 1;
 	if (rc < 0) {
 		for (int j = 0; j < N_JOBS; j++)
 			g->due[i][j] = now + AGENT_BACKOFF_NS;
 		return -1;
 	}
 	/* first round: spread the two jobs half a period apart */
-	if (!g->due[i][job] && job == JOB_FREE)
-		g->due[i][JOB_MEMINFO] = now + AGENT_PERIOD_NS / 2;
+	if (!g->due[i][job] && job == JOB_FREE) {
+		g->due[i][JOB_MEMINFO] = now + AGENT_PERIOD_NS / 3;
+		g->due[i][JOB_PSI] = now + 2 * AGENT_PERIOD_NS / 3;
+	}
 	g->due[i][job] = now + AGENT_PERIOD_NS;
 	return 0;
 }
@@ -242,6 +277,7 @@ static void guest_fini(void *state)
 	if (!g)
 		return;
 	free(g->due);
+	free(g->no_psi);
 	free(g);
 }
 

@@ -7,7 +7,9 @@
 #include "util/fsutil.h"
 #include "host/ksm.h"
 #include "host/uksm.h"
+#include "sampler/ksm-history.h"
 #include "util/meminfo.h"
+#include "util/psi.h"
 #include "util/strbuf.h"
 #include "host/sysfs.h"
 #include "vm/vm.h"
@@ -48,44 +50,17 @@ static int read_host_file(const struct sampler *s, const char *rel, struct strbu
 
 /* ---- ksm: host-wide KSM (and UKSM) counters ----------------------------- */
 
-/* pages_sharing over time, for when KSM merged what (sampler_ksm_reached):
- * at most KSM_HISTORY_MAX points; when full every other point is dropped
- * and only every 2^k-th sample kept from then on, so an hour at 10 Hz is
- * exact and a longer run's times are known to 2^k sample periods. */
-#define KSM_HISTORY_MAX 36000
-
-struct ksm_point {
-	uint64_t t_ns;
-	double sharing;
-};
-
 struct ksm_state {
 	double peak_sharing, last_sharing, peak_profit;
 	int have_profit, n;
-	struct ksm_point *hist;
-	size_t nhist, stride, skipped;
+	struct ksm_history hist;
 };
-
-static void ksm_remember(struct ksm_state *k, uint64_t t_ns, double sharing)
-{
-	if (++k->skipped < k->stride)
-		return;
-	k->skipped = 0;
-	if (k->nhist == KSM_HISTORY_MAX) {
-		for (size_t i = 0; i < KSM_HISTORY_MAX / 2; i++)
-			k->hist[i] = k->hist[2 * i + 1];
-		k->nhist = KSM_HISTORY_MAX / 2;
-		k->stride *= 2;
-	}
-	k->hist[k->nhist].t_ns = t_ns;
-	k->hist[k->nhist++].sharing = sharing;
-}
 
 static void ksm_fini(void *state)
 {
 	struct ksm_state *k = state;
 
-	free(k->hist);
+	ksm_history_release(&k->hist);
 	free(k);
 }
 
@@ -98,8 +73,7 @@ static int ksm_init(struct sampler *s, void **state, char *why, size_t len)
 	{
 		struct ksm_state *k = xcalloc(1, sizeof(*k));
 
-		k->hist = xmallocarray(KSM_HISTORY_MAX, sizeof(*k->hist));
-		k->stride = 1;
+		ksm_history_init(&k->hist);
 		*state = k;
 	}
 	return 0;
@@ -118,7 +92,7 @@ static int ksm_sample(struct sampler *s, void *state)
 	if ((v = json_object_get(c, "pages_sharing"))) {
 		k->last_sharing = (double)json_integer_value(v);
 		k->peak_sharing = k->n++ ? max_d(k->peak_sharing, k->last_sharing) : k->last_sharing;
-		ksm_remember(k, sampler_now_ns(s), k->last_sharing);
+		ksm_history_add(&k->hist, sampler_now_ns(s), k->last_sharing);
 	}
 	if ((v = json_object_get(c, "general_profit"))) {
 		double p = (double)json_integer_value(v);
@@ -151,37 +125,55 @@ const struct sampler_source_ops sampler_ksm_source = {
 	.fini = ksm_fini,
 };
 
-int sampler_ksm_sharing_at(struct sampler *s, uint64_t t_ns, double *sharing)
+const struct ksm_history *sampler_ksm_local_history(struct sampler *s)
 {
 	struct ksm_state *k = sampler_source_state(s, &sampler_ksm_source);
 
-	if (!k || !k->nhist || k->hist[0].t_ns > t_ns)
-		return -1;
-	for (size_t i = k->nhist; i-- > 0;)
-		if (k->hist[i].t_ns <= t_ns) {
-			*sharing = k->hist[i].sharing;
-			return 0;
-		}
-	return -1;
-}
-
-int sampler_ksm_reached(struct sampler *s, uint64_t from_ns, double sharing, uint64_t *t_ns)
-{
-	struct ksm_state *k = sampler_source_state(s, &sampler_ksm_source);
-
-	for (size_t i = 0; k && i < k->nhist; i++)
-		if (k->hist[i].t_ns >= from_ns && k->hist[i].sharing >= sharing) {
-			*t_ns = k->hist[i].t_ns;
-			return 0;
-		}
-	return -1;
+	return k ? &k->hist : NULL;
 }
 
 /* ---- host: /proc/meminfo ------------------------------------------------ */
 
 static const char *const host_mib_fields[] = {
-	"MemFree", "MemAvailable", "SwapTotal", "SwapFree", "AnonHugePages", NULL,
+	"MemFree", "MemAvailable", "SwapTotal", "SwapFree", "AnonHugePages", "MemTotal", "Buffers",
+	"Cached", NULL,
 };
+
+/* "NAME N" of /proc/vmstat, or -1. */
+static double vmstat_field(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+		if (!strncmp(l, name, n) && l[n] == ' ')
+			return strtod(l + n + 1, NULL);
+	return -1;
+}
+
+/* Host swap traffic (pswpin/pswpout, pages since boot) and memory PSI
+ * totals (psi_some_us/psi_full_us): what the policies observe.  A kernel
+ * without PSI simply gives no rows. */
+static void host_pressure_rows(struct sampler *s)
+{
+	struct strbuf text = STRBUF_INIT;
+	double some, full, v;
+
+	if (read_host_file(s, "/proc/vmstat", &text) == 0) {
+		if ((v = vmstat_field(text.buf, "pswpin")) >= 0)
+			sampler_put(s, "pswpin", v);
+		if ((v = vmstat_field(text.buf, "pswpout")) >= 0)
+			sampler_put(s, "pswpout", v);
+	}
+	strbuf_reset(&text);
+	if (read_host_file(s, "/proc/pressure/memory", &text) == 0 &&
+	    psi_parse_totals(text.buf, &some, &full) == 0) {
+		sampler_put(s, "psi_some_us", some);
+		if (full >= 0)
+			sampler_put(s, "psi_full_us", full);
+	}
+	ocb_err_clear();
+	strbuf_release(&text);
+}
 static const char *const host_count_fields[] = { "HugePages_Free", "HugePages_Total", NULL };
 
 struct host_state {
@@ -227,6 +219,7 @@ static int host_sample(struct sampler *s, void *state)
 			sampler_put(s, host_count_fields[i], v);
 	if (meminfo_text_field(text.buf, "MemTotal", &v) == 0)
 		h->memtotal_mib = v / KB_PER_MIB;
+	host_pressure_rows(s);
 	if (avail >= 0)
 		h->min_available = h->n++ ? (avail < h->min_available ? avail : h->min_available) : avail;
 	if (total >= 0 && sfree >= 0) {
@@ -546,6 +539,8 @@ static int cgroup_sample(struct sampler *s, void *state)
 	sampler_put(s, "max_events", (double)st.max_events);
 	sampler_put(s, "oom_events", (double)st.oom_events);
 	sampler_put(s, "oom_kill", (double)st.oom_kill);
+	if (st.limit != UINT64_MAX)
+		sampler_put(s, "limit_mib", (double)st.limit / 1048576.0);
 	c->peak_mib = max_d(c->peak_mib, max_d(cur, (double)st.peak / 1048576.0));
 	c->last = st;
 	c->n++;

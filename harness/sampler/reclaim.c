@@ -1,6 +1,7 @@
 /* reclaim.c — see reclaim.h. */
 #include "sampler/reclaim.h"
 #include "sampler/host.h"
+#include "sampler/ksm-history.h"
 #include "host/ksmd.h"
 #include "host/sysfs.h"
 #include "util/error.h"
@@ -77,13 +78,14 @@ static void ksmd_summary(struct sampler *s, void *state)
 	struct ksmd_state *k = state;
 	double cpu = k->cpu_last - k->cpu0, wall = (double)(k->t_last_ns - k->t0_ns) / 1e9;
 	double sharing, saved, per;
+	const struct ksm_history *hist = sampler_ksm_local_history(s);
 	uint64_t t90;
 
 	if (k->n < 2 || wall <= 0)
 		return;
 	sampler_metric(s, "ksmd_cpu_s", cpu, "s", "lower");
 	sampler_metric(s, "ksmd_cpu_pct", 100.0 * cpu / wall, "%", "lower");
-	if (sampler_ksm_sharing_at(s, k->t_last_ns, &sharing) < 0) {
+	if (!hist || ksm_history_at(hist, k->t_last_ns, &sharing) < 0) {
 		sampler_metric_missing(s, "ksm_saved_mib_per_cpu_s", "MiB/s", "higher",
 				       "KSM's pages_sharing was not sampled");
 		return;
@@ -95,7 +97,7 @@ static void ksmd_summary(struct sampler *s, void *state)
 				       "ksmd used no measurable CPU (under one clock tick)");
 	else
 		sampler_metric(s, "ksm_saved_mib_per_cpu_s", per, "MiB/s", "higher");
-	if (sharing > 0 && sampler_ksm_reached(s, k->t0_ns, 0.9 * sharing, &t90) == 0)
+	if (sharing > 0 && ksm_history_reached(hist, k->t0_ns, 0.9 * sharing, &t90) == 0)
 		sampler_metric(s, "ksm_saved_t90_s", (double)(t90 - k->t0_ns) / 1e9, "s", "lower");
 	else
 		sampler_metric_missing(s, "ksm_saved_t90_s", "s", "lower",

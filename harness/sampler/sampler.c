@@ -6,8 +6,10 @@
 #include "sampler/reclaim.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/jsontext.h"
 #include "results/results.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 #include "vm/vm.h"
 
 #include <math.h>
@@ -21,10 +23,12 @@
 
 struct source {
 	const struct sampler_source_ops *ops;
+	char *name;			/* ops->name, or the name it was added with */
 	void *state;
 	uint64_t period_ns;
 	uint64_t next_ns;
 	unsigned long samples, errors;
+	unsigned long missed;		/* periods that passed without a sample */
 };
 
 struct sampler {
@@ -44,7 +48,12 @@ struct sampler {
 	/* what sampling itself costs (make bench: target <= 1 % of a core) */
 	uint64_t t_start_ns, busy_ns, cpu_ns;
 	unsigned long rows;
+	unsigned long *guest_rows;	/* rows of each vms[i] (series "NAME.…") */
 	int hold_slow;			/* sampler_hold_slow() */
+	int guest_psi;			/* sampler_want_guest_psi() */
+	sampler_tap_fn tap;
+	void *tap_opaque;
+	void *init_arg;			/* sampler_init_arg(), during an init */
 };
 
 static const struct sampler_source_ops *const builtin[] = {
@@ -63,6 +72,12 @@ static uint64_t cpu_now_ns(void)
 
 int sampler_add_source(struct sampler *s, const struct sampler_source_ops *ops)
 {
+	return sampler_add_source_named(s, ops, NULL, NULL);
+}
+
+int sampler_add_source_named(struct sampler *s, const struct sampler_source_ops *ops,
+			     const char *name, void *arg)
+{
 	struct source *src, *grown;
 	char why[512] = "";
 	unsigned hz = s->rate_hz;
@@ -75,18 +90,25 @@ int sampler_add_source(struct sampler *s, const struct sampler_source_ops *ops)
 	src = &s->src[s->nsrc];
 	memset(src, 0, sizeof(*src));
 	src->ops = ops;
+	src->name = xstrdup(name ? name : ops->name);
+	s->init_arg = arg;
 	r = ops->init ? ops->init(s, &src->state, why, sizeof(why)) : 0;
-	if (r < 0)
-		return ocb_err_prefix("sampler source %s: ", ops->name);
-	if (r > 0) {
-		results_event(s->res, "sample_source_skipped",
-			      json_pack("{s:s, s:s}", "source", ops->name, "reason", why));
-		return 0;
+	s->init_arg = NULL;
+	if (r != 0) {
+		if (r < 0)
+			ocb_err_prefix("sampler source %s: ", src->name);
+		else
+			results_event(s->res, "sample_source_skipped",
+				      json_pack("{s:s, s:s}", "source", src->name, "reason", why));
+		free(src->name);
+		return r < 0 ? -1 : 0;
 	}
 	if (ops->max_hz && ops->max_hz < hz)
 		hz = ops->max_hz;
 	src->period_ns = 1000000000ull / hz;
-	src->next_ns = 0;	/* due at the first tick */
+	/* due now: its schedule starts here, so periods that pass before its
+	 * first sample (a loop busy elsewhere) are missed ticks too */
+	src->next_ns = mono_ns();
 	s->nsrc++;
 	return 0;
 }
@@ -107,6 +129,12 @@ struct sampler *sampler_new(struct results_run *res, struct vm **vms, size_t n, 
 	if (cgroup_dir)
 		snprintf(s->cgroup, sizeof(s->cgroup), "%s", cgroup_dir);
 	s->rate_hz = rate_hz ? rate_hz : SAMPLER_DEFAULT_HZ;
+	s->guest_rows = calloc(n ? n : 1, sizeof(*s->guest_rows));
+	if (!s->guest_rows) {
+		free(s);
+		ocb_fail("out of memory");
+		return NULL;
+	}
 	s->t_start_ns = mono_ns();
 	for (size_t i = 0; builtin[i]; i++) {
 		if (sampler_add_source(s, builtin[i]) < 0) {
@@ -123,21 +151,26 @@ static void sample_failed(struct sampler *s, struct source *src)
 	if (++src->errors > MAX_ERROR_EVENTS)
 		return;
 	results_event(s->res, "sample_error",
-		      json_pack("{s:s, s:s}", "source", src->ops->name, "message", ocb_errmsg()));
+		      json_pack("{s:s, s:o}", "source", src->name, "message",
+				/* it may quote what a guest sent */
+				json_text(ocb_errmsg(), strlen(ocb_errmsg()))));
 }
 
 static void sample_one(struct sampler *s, struct source *src)
 {
-	s->cur_name = src->ops->name;
+	s->cur_name = src->name;
 	s->cur_t_ms = results_t_ms(s->res);
 	if (src->ops->sample(s, src->state) < 0)
 		sample_failed(s, src);
-	src->samples++;
 	/* No catch-up bursts after a long action: the next sample is a
-	 * period from now, not a queue of missed ones. */
+	 * period from now, not a queue of missed ones; the periods that
+	 * passed meanwhile are counted as missed ticks. */
 	src->next_ns += src->period_ns;
-	if (src->next_ns <= s->now_ns)
+	src->samples++;
+	if (src->next_ns <= s->now_ns) {
+		src->missed += (s->now_ns - src->next_ns) / src->period_ns + 1;
 		src->next_ns = s->now_ns + src->period_ns;
+	}
 }
 
 int sampler_tick(struct sampler *s)
@@ -182,6 +215,36 @@ static void put_row(struct sampler *s, const char *series, double value)
 			    series, value);
 	results_append(s->res, SAMPLES_CSV, SAMPLES_CSV_HEADER, s->line.buf);
 	s->rows++;
+	if (s->tap)
+		s->tap(s->tap_opaque, s->cur_t_ms, s->cur_name, series, value);
+	for (size_t i = 0; i < s->n; i++) {
+		const char *name = s->vms[i] ? s->vms[i]->cfg.name : NULL;
+		size_t len = name ? strlen(name) : 0;
+
+		if (len && !strncmp(series, name, len) && series[len] == '.') {
+			s->guest_rows[i]++;
+			break;
+		}
+	}
+}
+
+void sampler_want_guest_psi(struct sampler *s, int on)
+{
+	if (s)
+		s->guest_psi = on;
+}
+
+int sampler_guest_psi_wanted(const struct sampler *s)
+{
+	return s->guest_psi;
+}
+
+void sampler_set_tap(struct sampler *s, sampler_tap_fn fn, void *opaque)
+{
+	if (!s)
+		return;
+	s->tap = fn;
+	s->tap_opaque = opaque;
 }
 
 void sampler_put(struct sampler *s, const char *series, double value)
@@ -216,6 +279,45 @@ void sampler_metric_missing(struct sampler *s, const char *name, const char *uni
 	results_metric_missing(s->res, name, unit, better, reason);
 }
 
+/* The sampler's own account: per source the samples it took and the
+ * periods it missed (events.jsonl "sampler_ticks"), per guest its rows;
+ * as metrics the share of ticks the full-rate sources kept (the worst
+ * one) and the guests that have no row at all. */
+static void ticks_summary(struct sampler *s)
+{
+	json_t *srcs = json_object(), *guests = json_object();
+	double kept_min = 100.0;
+	unsigned long missed = 0, unsampled = 0;
+
+	for (size_t i = 0; i < s->nsrc; i++) {
+		const struct source *src = &s->src[i];
+		unsigned long due = src->samples + src->missed;
+		double kept = due ? 100.0 * (double)src->samples / (double)due : 100.0;
+
+		json_object_set_new(srcs, src->ops->name,
+				    json_pack("{s:f, s:I, s:I, s:f}", "rate_hz", 1e9 / (double)src->period_ns,
+					      "samples", (json_int_t)src->samples, "missed",
+					      (json_int_t)src->missed, "kept_pct", kept));
+		if (src->period_ns > 1000000000ull / s->rate_hz)
+			continue;	/* a slower source's 1 Hz is not the sampler's rate */
+		missed += src->missed;
+		if (kept < kept_min)
+			kept_min = kept;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		if (!s->vms[i])
+			continue;
+		json_object_set_new(guests, s->vms[i]->cfg.name, json_integer((json_int_t)s->guest_rows[i]));
+		unsampled += !s->guest_rows[i];
+	}
+	results_event(s->res, "sampler_ticks",
+		      json_pack("{s:i, s:o, s:o}", "rate_hz", (int)s->rate_hz, "sources", srcs, "guest_rows",
+				guests));
+	sampler_metric(s, "sampler_ticks_kept_pct", kept_min, "%", "higher");
+	sampler_metric(s, "sampler_ticks_missed", (double)missed, "ticks", "lower");
+	sampler_metric(s, "sampler_guests_unsampled", (double)unsampled, "guests", "lower");
+}
+
 void sampler_summary(struct sampler *s)
 {
 	double elapsed;
@@ -226,16 +328,17 @@ void sampler_summary(struct sampler *s)
 	for (size_t i = 0; i < s->nsrc; i++) {
 		struct source *src = &s->src[i];
 
-		s->cur_name = src->ops->name;
+		s->cur_name = src->name;
 		if (src->ops->summary)
 			src->ops->summary(s, src->state);
 		if (src->errors)
-			json_object_set_new(errors, src->ops->name, json_integer((json_int_t)src->errors));
+			json_object_set_new(errors, src->name, json_integer((json_int_t)src->errors));
 	}
 	if (json_object_size(errors))
 		results_event(s->res, "sample_errors", json_pack("{s:o}", "count", errors));
 	else
 		json_decref(errors);
+	ticks_summary(s);
 	elapsed = ns_to_s(mono_ns() - s->t_start_ns);
 	if (elapsed > 0) {
 		sampler_metric(s, "sampler_cpu_pct", 100.0 * ns_to_s(s->cpu_ns) / elapsed, "%", "lower");
@@ -248,10 +351,13 @@ void sampler_free(struct sampler *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nsrc; i++)
+	for (size_t i = 0; i < s->nsrc; i++) {
 		if (s->src[i].ops->fini)
 			s->src[i].ops->fini(s->src[i].state);
+		free(s->src[i].name);
+	}
 	free(s->src);
+	free(s->guest_rows);
 	strbuf_release(&s->line);
 	free(s);
 }
@@ -262,6 +368,19 @@ void *sampler_source_state(struct sampler *s, const struct sampler_source_ops *o
 		if (s->src[i].ops == ops)
 			return s->src[i].state;
 	return NULL;
+}
+
+void *sampler_source_state_named(struct sampler *s, const char *name)
+{
+	for (size_t i = 0; s && i < s->nsrc; i++)
+		if (!strcmp(s->src[i].name, name))
+			return s->src[i].state;
+	return NULL;
+}
+
+void *sampler_init_arg(const struct sampler *s)
+{
+	return s->init_arg;
 }
 
 int sampler_hold_slow(struct sampler *s, int hold)

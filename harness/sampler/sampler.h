@@ -19,16 +19,21 @@
  * Series (what reports/ reads):
  *   ksm,<counter>                 every KSM counter by its sysfs name
  *                                 (UKSM's as uksm_<name>); host-wide
+ *   ksm@HOST,<counter>            a remote libvirt host's KSM counters
+ *                                 (virNodeGetMemoryParameters: pages_sharing,
+ *                                 pages_shared, full_scans, ...; remote.h)
  *   host,MemFree_mib MemAvailable_mib SwapTotal_mib SwapFree_mib
- *        AnonHugePages_mib HugePages_Free HugePages_Total
+ *        AnonHugePages_mib HugePages_Free HugePages_Total MemTotal_mib
+ *        Buffers_mib Cached_mib pswpin pswpout psi_some_us psi_full_us
  *   qemu,GUEST.rss_mib .swap_mib .pss_mib .anon_huge_mib .swap_pss_mib
  *        .ksm_merging_pages .ksm_zero_pages .ksm_process_profit_mib
- *   balloon,GUEST.actual_mib
+ *   balloon,GUEST.actual_mib GUEST.max_mib
  *   balloonstats,GUEST.stat-free-memory_mib ... (QEMU's byte figures in
  *        MiB, with _mib) and GUEST.stat-major-faults ... (counts as they are)
  *   guest,GUEST.free_used_mib .free_available_mib .free_total_mib ...
- *        (`free -m`) and GUEST.MemAvailable_mib ... (/proc/meminfo)
- *   cgroup,memory_current_mib max_events oom_events oom_kill
+ *        (`free -m`) and GUEST.MemAvailable_mib ... (/proc/meminfo), and
+ *        GUEST.psi_some_us .psi_full_us while sampler_want_guest_psi()
+ *   cgroup,memory_current_mib max_events oom_events oom_kill limit_mib
  *
  * A source is an ops table (source.h), the built-in ones are host.h's and
  * guest.h's.  A source that fails is not a failed run: the failure goes to
@@ -58,6 +63,11 @@ struct sampler *sampler_new(struct results_run *res, struct vm **vms, size_t n, 
 /* Another source (tests, workload progress).  0, or -1 when its init
  * failed (message set).  Sources added this way start at the next tick. */
 int sampler_add_source(struct sampler *s, const struct sampler_source_ops *ops);
+/* The same under another name (the source column of its rows, e.g.
+ * "ksm@HOST" for one source per host), with arg for its init
+ * (sampler_init_arg()).  name NULL: ops->name. */
+int sampler_add_source_named(struct sampler *s, const struct sampler_source_ops *ops,
+			     const char *name, void *arg);
 /* Sample every source whose period has elapsed; cheap when none has.
  * Returns how many sources were sampled. */
 int sampler_tick(struct sampler *s);
@@ -67,6 +77,15 @@ int sampler_tick(struct sampler *s);
  * sees it; the held sources catch up right after the release.  Returns
  * the previous state. */
 int sampler_hold_slow(struct sampler *s, int hold);
+/* Ask (1) or stop asking (0, the default) each guest's agent for its
+ * memory PSI (guest GUEST.psi_some_us): a third agent question per guest
+ * a second, 10-50 ms each under TCG, so only when a policy reads it. */
+void sampler_want_guest_psi(struct sampler *s, int on);
+/* Every row, as it is written, also to fn (NULL: none): the run's
+ * policy controller keeps its observations from them (policy/observe.h). */
+typedef void (*sampler_tap_fn)(void *opaque, uint64_t t_ms, const char *source, const char *series,
+			       double value);
+void sampler_set_tap(struct sampler *s, sampler_tap_fn fn, void *opaque);
 /* Summary metrics into run.json (results_metric), each with unit and
  * better-direction; call once, after the last tick. */
 void sampler_summary(struct sampler *s);

@@ -48,7 +48,13 @@ void sampler_metric_missing(struct sampler *s, const char *name, const char *uni
 int sampler_slow_held(const struct sampler *s);
 /* The state of the source with these ops, NULL when it is not sampling. */
 void *sampler_source_state(struct sampler *s, const struct sampler_source_ops *ops);
+/* The state of the source of that name (sampler_add_source_named). */
+void *sampler_source_state_named(struct sampler *s, const char *name);
+/* During init: the arg the source was added with (NULL otherwise). */
+void *sampler_init_arg(const struct sampler *s);
 const char *sampler_root(const struct sampler *s);
+/* sampler_want_guest_psi()'s setting. */
+int sampler_guest_psi_wanted(const struct sampler *s);
 size_t sampler_nvms(const struct sampler *s);
 struct vm *sampler_vm(const struct sampler *s, size_t i);
 /* 1 once the VM has booted (its channels can be used). */

@@ -8,6 +8,7 @@
  * names the line it came from.
  */
 #include "scenario/build.h"
+#include "policy/policies.h"
 #include "scenario/keys.h"
 #include "scenario/model.h"
 #include "scenario/scenario-internal.h"
@@ -39,14 +40,15 @@ static unsigned *key_line(struct build *b, enum sc_section sec, size_t guest,
 	return &b->lines[row * sc_key_count() + sc_key_index(k)];
 }
 
-static void add_host(struct scenario *s, const char *key, const char *value, unsigned line)
+static void add_setting(struct scenario *s, struct scenario_setting **v, size_t *n, const char *key,
+			const char *value, unsigned line)
 {
-	s->host = xrealloc(s->host, (s->n_host + 1) * sizeof(*s->host));
-	s->host[s->n_host].key = xstrdup(key);
-	s->host[s->n_host].value = xstrdup(value);
-	s->host[s->n_host].file = s->file;
-	s->host[s->n_host].line = line;
-	s->n_host++;
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n].key = xstrdup(key);
+	(*v)[*n].value = xstrdup(value);
+	(*v)[*n].file = s->file;
+	(*v)[*n].line = line;
+	++*n;
 }
 
 /* Apply one value; origin NULL for a line of the file, else the
@@ -62,7 +64,11 @@ static int apply(struct build *b, enum sc_section sec, size_t guest, const char 
 	if (sec == SC_SEC_HOST) {
 		rc = sc_validate_host(b->hooks, key, value);
 		if (rc == 0)
-			add_host(s, key, value, line);
+			add_setting(s, &s->host, &s->n_host, key, value, line);
+	} else if (sec == SC_SEC_POLICY && !sc_key_find(sec, key)) {
+		rc = policy_check_param(key, value);
+		if (rc == 0)
+			add_setting(s, &s->policy_params, &s->n_policy_params, key, value, line);
 	} else {
 		k = sc_key_find(sec, key);
 		if (!k)
@@ -247,6 +253,33 @@ static int make_guests(struct build *b)
 	return 0;
 }
 
+/* [policy]: a known policy (and KSM policy), and a balloon to drive on
+ * every guest when the policy drives balloons: refused here, before any
+ * guest boots. */
+static int check_policy(struct build *b)
+{
+	struct scenario *s = b->s;
+	unsigned nl = *key_line(b, SC_SEC_POLICY, 0, sc_key_find(SC_SEC_POLICY, "name"));
+	unsigned kl = *key_line(b, SC_SEC_POLICY, 0, sc_key_find(SC_SEC_POLICY, "ksm"));
+	const struct policy_ops *ops;
+
+	if (s->policy_ksm && strcmp(s->policy_ksm, "none") &&
+	    policy_check_name(s->policy_ksm, POLICY_F_KSM) < 0)
+		return ocb_err_prefix("%s:%u: [policy] ksm: ", s->file, kl);
+	if (!s->policy_name)
+		return 0;
+	if (policy_check_name(s->policy_name, 0) < 0)
+		return ocb_err_prefix("%s:%u: [policy] name: ", s->file, nl);
+	ops = policy_find(s->policy_name);
+	for (size_t i = 0; (ops->flags & POLICY_F_BALLOON) && i < s->n_specs; i++)
+		if (s->specs[i].balloon == SCENARIO_BALLOON_NONE)
+			return ocb_fail("%s:%u: [policy] name: policy %s drives the balloon, but [guest %s] "
+					"has balloon = none (expected balloon = virtio, or a policy that "
+					"needs no balloon: static, fpr-only, ksmtuned)", s->file, nl,
+					s->policy_name, s->specs[i].name);
+	return 0;
+}
+
 /* The [timeline] lines, or the [quick] timeline.TIME lines instead when
  * there are any. */
 static int add_timeline(struct build *b)
@@ -288,6 +321,7 @@ struct scenario *sc_build(const struct scenario_doc *d, const struct scenario_ho
 		s->hooks = *hooks;
 	s->quick = quick;
 	sc_key_defaults(SC_SEC_SCENARIO, s);
+	sc_key_defaults(SC_SEC_POLICY, s);
 	s->name = xstrdup(d->default_name);
 	s->specs = xcalloc(d->n_guests, sizeof(*s->specs));
 	s->n_specs = d->n_guests;
@@ -298,7 +332,8 @@ struct scenario *sc_build(const struct scenario_doc *d, const struct scenario_ho
 	}
 	b.ov_used = xcalloc(n_ov, 1);
 	b.lines = xcalloc((1 + d->n_guests) * sc_key_count(), sizeof(*b.lines));
-	if (apply_records(&b) < 0 || make_guests(&b) < 0 || add_timeline(&b) < 0) {
+	if (apply_records(&b) < 0 || check_policy(&b) < 0 || make_guests(&b) < 0 ||
+	    add_timeline(&b) < 0) {
 		scenario_free(s);
 		s = NULL;
 	}
@@ -354,15 +389,23 @@ void sc_doc_free(struct scenario_doc *d)
 	free(d);
 }
 
+static void settings_free(struct scenario_setting *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}
+
 void scenario_free(struct scenario *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_host; i++) {
-		free(s->host[i].key);
-		free(s->host[i].value);
-	}
-	free(s->host);
+	settings_free(s->host, s->n_host);
+	settings_free(s->policy_params, s->n_policy_params);
+	free(s->policy_name);
+	free(s->policy_ksm);
 	for (size_t i = 0; i < s->n_specs; i++) {
 		struct scenario_guest_spec *g = &s->specs[i];
 

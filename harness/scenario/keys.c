@@ -6,6 +6,7 @@
  * scenario-internal.h.
  */
 #include "scenario/keys.h"
+#include "policy/policies.h"
 #include "scenario/model.h"
 #include "scenario/scenario-internal.h"
 #include "scenario/timeline.h"
@@ -78,11 +79,30 @@ static const struct sc_key keys[] = {
 	{ .section = SC_SEC_SCENARIO, .name = "boot_timeout", .type = KT_DURATION,
 	  .offset = SOFF(boot_timeout_ns), .def = "60s",
 	  .help = "time a guest may take until its agent answers" },
+	{ .section = SC_SEC_SCENARIO, .name = "boot_wave", .type = KT_UINT,
+	  .offset = SOFF(boot_wave), .def = "0", .min = 0, .max = 1024,
+	  .help = "guests launched at once before their agents are waited for; 0: one per CPU (at least 2)" },
+	{ .section = SC_SEC_SCENARIO, .name = "command_timeout", .type = KT_DURATION,
+	  .offset = SOFF(command_timeout_ns), .def = "30s",
+	  .help = "time one QMP or guest-agent command (free -m, balloon) may take: a hung guest fails the run after it" },
 
 	{ .section = SC_SEC_REPORT, .name = "headline", .type = KT_STRING,
 	  .offset = SOFF(report_headline), .def_text = "the report's default", .flags = KEY_NO_AXIS,
 	  .metavar = "PATTERN, ...",
 	  .help = "metrics the report shows first (globs over metric names, e.g. *.balloon_inflate_s)" },
+
+	{ .section = SC_SEC_POLICY, .name = "name", .type = KT_STRING, .offset = SOFF(policy_name),
+	  .def_text = "none", .metavar = "static|mom|pve|psi|fpr-only|ksmtuned",
+	  .help = "automatic balloon/KSM policy the run's controller follows (README: Policies)" },
+	{ .section = SC_SEC_POLICY, .name = "interval", .type = KT_DURATION,
+	  .offset = SOFF(policy_interval_ns), .def = "0", .allow_zero = 1,
+	  .help = "the controller's cycle; 0: the policy's published one" },
+	{ .section = SC_SEC_POLICY, .name = "ksm", .type = KT_STRING, .offset = SOFF(policy_ksm),
+	  .def_text = "none", .metavar = "none|ksmtuned",
+	  .help = "a KSM policy beside the balloon policy" },
+	{ .section = SC_SEC_POLICY, .name = "floor", .type = KT_UINT, .offset = SOFF(policy_floor_pct),
+	  .def = "25", .min = 1, .max = 100,
+	  .help = "least balloon size a policy may ask, % of the guest's memory (below: clamped, logged)" },
 
 	{ .section = SC_SEC_GUEST, .name = "count", .type = KT_UINT, .offset = GOFF(count),
 	  .def = "1", .min = 1, .max = 256,
@@ -147,7 +167,7 @@ const struct sc_key *sc_key_find(enum sc_section sec, const char *name)
 /* NULL-terminated names of a section's keys (static storage). */
 const char *const *sc_key_names(enum sc_section sec)
 {
-	static const char *names[SC_SEC_REPORT + 1][N_KEYS + 1];
+	static const char *names[SC_SEC_POLICY + 1][N_KEYS + 1];
 	const char **v = names[sec];
 	size_t n = 0;
 
@@ -284,12 +304,35 @@ const char *sc_section_label(const struct scenario_doc *d, enum sc_section sec, 
 	case SC_SEC_MATRIX: return "matrix";
 	case SC_SEC_QUICK: return "quick";
 	case SC_SEC_REPORT: return "report";
+	case SC_SEC_POLICY: return "policy";
 	case SC_SEC_NONE: break;
 	}
 	return "";
 }
 
 /* ------------------------------------------------------------- --list-keys */
+
+static const char *sc_section_title(enum sc_section sec)
+{
+	return sec == SC_SEC_GUEST ? "[guest NAME]" : sec == SC_SEC_REPORT ? "[report]" :
+	       sec == SC_SEC_POLICY ? "[policy]" : "[scenario]";
+}
+
+/* Every policy's own keys, from the policy registry. */
+static void print_policy_keys(FILE *f)
+{
+	fprintf(f, "\n[policy]  POLICY.KEY = VALUE   a policy's own key (read when that policy runs)\n");
+	for (size_t i = 0; i < policy_count(); i++) {
+		const struct policy_ops *o = policy_at(i);
+
+		for (size_t k = 0; o->params && o->params[k].name; k++) {
+			char key[96];
+
+			snprintf(key, sizeof(key), "%s.%s", o->name, o->params[k].name);
+			fprintf(f, "  %-32s  default %-8g %s\n", key, o->params[k].def, o->params[k].help);
+		}
+	}
+}
 
 static void key_value_text(const struct sc_key *k, struct strbuf *sb)
 {
@@ -320,13 +363,16 @@ static void key_value_text(const struct sc_key *k, struct strbuf *sb)
 
 /* The timeline's table; a usage too long for the column gets a line of
  * its own. */
-static void print_actions(FILE *f)
+static void print_actions(FILE *f, const char *only)
 {
-	fprintf(f, "\n[timeline]  TIME = ACTION[, ACTION...]   (TIME from the start of the run; "
-		"GLOB matches guest names, e.g. light-*)\n");
+	if (!only)
+		fprintf(f, "\n[timeline]  TIME = ACTION[, ACTION...]   (TIME from the start of the run; "
+			"GLOB matches guest names, e.g. light-*)\n");
 	for (size_t i = 0; i < timeline_action_count(); i++) {
 		const struct timeline_action *a = timeline_action_at(i);
 
+		if (only && strcmp(only, a->verb))
+			continue;
 		if (strlen(a->usage) <= 32)
 			fprintf(f, "  %-32s  %s\n", a->usage, a->help);
 		else
@@ -334,52 +380,89 @@ static void print_actions(FILE *f)
 	}
 }
 
-void scenario_print_keys(FILE *f, const struct scenario_hooks *hooks)
+void scenario_each_key(const struct scenario_hooks *hooks, scenario_key_fn fn, void *arg)
 {
 	const char *const *hk = hooks && hooks->host_keys ? hooks->host_keys() : NULL;
 	static const char *const host_help = "host knob (applied, restored after the run)";
-	struct strbuf v[N_KEYS];
-	int wk = (int)strlen("KNOB"), wv = (int)strlen("VALUE"), wd = (int)strlen("unchanged");
+	struct strbuf v = STRBUF_INIT;
 
-	/* columns as wide as their longest cell */
-	for (size_t i = 0; i < N_KEYS; i++) {
-		const char *d = keys[i].def ? keys[i].def : keys[i].def_text;
-
-		v[i] = (struct strbuf)STRBUF_INIT;
-		key_value_text(&keys[i], &v[i]);
-		if ((int)strlen(keys[i].name) > wk)
-			wk = (int)strlen(keys[i].name);
-		if ((int)v[i].len > wv)
-			wv = (int)v[i].len;
-		if ((int)strlen(d) > wd)
-			wd = (int)strlen(d);
-	}
-	for (size_t i = 0; hk && hk[i]; i++)
-		if ((int)strlen(hk[i]) > wk)
-			wk = (int)strlen(hk[i]);
-	fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "SECTION", wk, "KEY", wv, "VALUE", wd,
-		"DEFAULT", "DESCRIPTION");
 	for (size_t i = 0; i < N_KEYS; i++) {
 		const struct sc_key *k = &keys[i];
+		struct scenario_key_info info;
 
-		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n",
-			k->section == SC_SEC_GUEST ? "[guest NAME]" : k->section == SC_SEC_REPORT ? "[report]"
-										   : "[scenario]", wk, k->name, wv,
-			v[i].buf, wd, k->def ? k->def : k->def_text, k->help);
-		strbuf_release(&v[i]);
+		strbuf_reset(&v);
+		key_value_text(k, &v);
+		info = (struct scenario_key_info){ sc_section_title(k->section), k->name, v.buf,
+						   k->def ? k->def : k->def_text, k->help };
+		fn(&info, arg);
 	}
+	strbuf_release(&v);
 	for (size_t i = 0; hk && hk[i]; i++) {
 		const char *help = hooks->host_help ? hooks->host_help(hk[i]) : NULL;
+		struct scenario_key_info info = { "[host]", hk[i], "VALUE", "unchanged",
+						  help ? help : host_help };
 
-		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "[host]", wk, hk[i], wv, "VALUE", wd,
-			"unchanged", help ? help : host_help);
+		fn(&info, arg);
 	}
-	if (!hk)
-		fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "[host]", wk, "KNOB", wv, "VALUE", wd,
-			"unchanged", host_help);
-	print_actions(f);
+	if (!hk) {
+		struct scenario_key_info info = { "[host]", "KNOB", "VALUE", "unchanged", host_help };
+
+		fn(&info, arg);
+	}
+}
+
+struct key_table {
+	FILE *f;
+	const char *only;	/* NULL: every row */
+	int wk, wv, wd;		/* column widths */
+	size_t printed;
+};
+
+static void key_widths(const struct scenario_key_info *k, void *arg)
+{
+	struct key_table *t = arg;
+
+	if ((int)strlen(k->name) > t->wk)
+		t->wk = (int)strlen(k->name);
+	if ((int)strlen(k->value) > t->wv)
+		t->wv = (int)strlen(k->value);
+	if ((int)strlen(k->def) > t->wd)
+		t->wd = (int)strlen(k->def);
+}
+
+static void key_row(const struct scenario_key_info *k, void *arg)
+{
+	struct key_table *t = arg;
+
+	if (t->only && strcmp(t->only, k->name))
+		return;
+	fprintf(t->f, "%-12s  %-*s  %-*s  %-*s  %s\n", k->section, t->wk, k->name, t->wv, k->value,
+		t->wd, k->def, k->help);
+	t->printed++;
+}
+
+int scenario_print_keys(FILE *f, const struct scenario_hooks *hooks, const char *only)
+{
+	struct key_table t = { f, only, (int)strlen("KNOB"), (int)strlen("VALUE"),
+			       (int)strlen("unchanged"), 0 };
+
+	if (only && timeline_action_find(only)) {
+		print_actions(f, only);
+		return 0;
+	}
+	scenario_each_key(hooks, key_widths, &t);
+	fprintf(f, "%-12s  %-*s  %-*s  %-*s  %s\n", "SECTION", t.wk, "KEY", t.wv, "VALUE", t.wd,
+		"DEFAULT", "DESCRIPTION");
+	scenario_each_key(hooks, key_row, &t);
+	if (only)
+		return t.printed ? 0 : ocb_fail("--list-keys=%s: no scenario key, host knob or timeline "
+						"action of that name (ocbench run --list-keys lists them)",
+						only);
+	print_policy_keys(f);
+	print_actions(f, NULL);
 	fprintf(f, "\n[matrix]  SECTION.KEY = V1, V2, ...   one run per combination "
 		"(scenario.KEY, host.KEY, guest.NAME.KEY)\n"
 		"[quick]   SECTION.KEY = VALUE          applied with --quick, before [matrix];\n"
 		"          timeline.TIME = ACTIONS      lines that replace the whole [timeline]\n");
+	return 0;
 }

@@ -25,7 +25,7 @@
 static int resolve_target(const struct scenario_doc *d, const struct scenario_hooks *hooks,
 			  const struct sc_raw_axis *r, struct sc_axis *a)
 {
-	static const char *const targets[] = { "scenario", "host", "guest", NULL };
+	static const char *const targets[] = { "scenario", "host", "guest", "policy", NULL };
 	const char *what = r->section == SC_SEC_MATRIX ? "matrix axis" : "quick override";
 	const char *dot = strchr(r->key, '.'), *rest;
 	size_t seclen;
@@ -43,6 +43,11 @@ static int resolve_target(const struct scenario_doc *d, const struct scenario_ho
 			return sc_fail_unknown("scenario key", rest, sc_key_names(SC_SEC_SCENARIO));
 		if (!sc_key_matrix_ok(k) && r->section == SC_SEC_MATRIX)
 			return ocb_fail("scenario.%s cannot be a matrix axis", rest);
+	} else if (seclen == 6 && strncmp(r->key, "policy", 6) == 0) {
+		a->section = SC_SEC_POLICY;
+		/* POLICY.KEY is checked with its value when the run is built */
+		if (!sc_key_find(SC_SEC_POLICY, rest) && !strchr(rest, '.'))
+			return sc_fail_unknown("policy key", rest, sc_key_names(SC_SEC_POLICY));
 	} else if (seclen == 4 && strncmp(r->key, "host", 4) == 0) {
 		const char *const *names = hooks && hooks->host_keys ? hooks->host_keys() : NULL;
 		int known = !names;

@@ -105,6 +105,15 @@ struct scenario {
 	uint64_t host_memory_limit;	/* bytes; 0 (default): no cgroup cap */
 	unsigned sample_rate;		/* Hz, default 10 */
 	uint64_t boot_timeout_ns;	/* default 60s */
+	/* [policy] (README: Policies) */
+	char *policy_name;		/* NULL: no controller */
+	char *policy_ksm;		/* NULL or "none": no KSM policy */
+	uint64_t policy_interval_ns;	/* 0: the policy's own */
+	unsigned policy_floor_pct;	/* default 25 */
+	struct scenario_setting *policy_params;	/* POLICY.KEY = VALUE, file order */
+	size_t n_policy_params;
+	uint64_t command_timeout_ns;	/* one QMP or agent command; default 30s */
+	unsigned boot_wave;		/* guests launched at once; 0: one per CPU (>= 2) */
 	/* [report] */
 	char *report_headline;		/* metric patterns, NULL: the report's default */
 

@@ -46,11 +46,11 @@ struct parse_ctx {
 };
 
 static const char *const section_names[] = {
-	"scenario", "host", "guest", "timeline", "matrix", "quick", "report", NULL
+	"scenario", "host", "guest", "timeline", "matrix", "quick", "report", "policy", NULL
 };
 static const enum sc_section section_ids[] = {
 	SC_SEC_SCENARIO, SC_SEC_HOST, SC_SEC_GUEST, SC_SEC_TIMELINE, SC_SEC_MATRIX, SC_SEC_QUICK,
-	SC_SEC_REPORT
+	SC_SEC_REPORT, SC_SEC_POLICY,
 };
 
 static int parse_fail_at(struct parse_ctx *p)
@@ -96,7 +96,7 @@ static int enter_section(struct parse_ctx *p, char **w, size_t nw, const char *i
 			return ocb_fail("unknown section '[%s]' (did you mean '[%s%s]'?)", inner, s,
 					strcmp(s, "guest") == 0 ? " NAME" : "");
 		return ocb_fail("unknown section '[%s]' (expected [scenario], [host], [guest NAME], "
-				"[timeline], [matrix], [quick] or [report])", inner);
+				"[timeline], [matrix], [quick], [report] or [policy])", inner);
 	}
 	p->sec = section_ids[i];
 	if (p->sec == SC_SEC_GUEST)
@@ -186,7 +186,7 @@ static int record(struct parse_ctx *p, const char *name, const char *value)
 	switch (p->sec) {
 	case SC_SEC_NONE:
 		return ocb_fail("'%s' outside of a section (expected [scenario], [host], "
-				"[guest NAME], [timeline], [matrix], [quick] or [report] first)", name);
+				"[guest NAME], [timeline], [matrix], [quick], [report] or [policy] first)", name);
 	case SC_SEC_MATRIX:
 	case SC_SEC_QUICK:
 		d->raw = xgrow(d->raw, sizeof(*d->raw), d->n_raw + 1, &d->a_raw);
@@ -203,6 +203,12 @@ static int record(struct parse_ctx *p, const char *name, const char *value)
 		if (!k)
 			return sc_fail_unknown(p->sec == SC_SEC_GUEST ? "guest key" :
 					       p->sec == SC_SEC_REPORT ? "report key" : "scenario key",
+					       name, sc_key_names(p->sec));
+		break;
+	case SC_SEC_POLICY:
+		/* POLICY.KEY is checked against the policy's keys when built */
+		if (!sc_key_find(p->sec, name) && !strchr(name, '.'))
+			return sc_fail_unknown("policy key (or POLICY.KEY, e.g. mom.pressure_threshold)",
 					       name, sc_key_names(p->sec));
 		break;
 	case SC_SEC_HOST:

@@ -40,6 +40,7 @@ enum sc_section {
 	SC_SEC_MATRIX,
 	SC_SEC_QUICK,
 	SC_SEC_REPORT,
+	SC_SEC_POLICY,
 };
 
 /* One KEY = VALUE line of [scenario], [host], [guest NAME] or [timeline]. */

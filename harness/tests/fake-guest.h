@@ -74,6 +74,7 @@ static struct fake_world {
 	int cow_mismatch;		/* ksmfill's verify finds changed pages */
 	int cow_short;			/* ksmfill verifies half of its pages */
 	int uksm_stuck;			/* UKSM's full_scans never moves */
+	int node_keeps_merged;		/* stopped guests' merged pages stay in pages_sharing */
 	int ram_file;			/* QEMU's RAM is a file mapping */
 	int thp_ignores_never;		/* huge pages under THP=never */
 	int htlb_short;			/* the pool fills 2 pages short */
@@ -169,6 +170,20 @@ static inline int fw_mergeable(const struct fake_guest *g)
 	return (g->mem_merge || W.merge_off_ignored) && !W.ram_unmergeable && !W.ksm_no_merge;
 }
 
+/* What the guests' fills merged, as the host's pages_sharing counts it:
+ * two mappings of one content save one page. */
+static inline unsigned long long fw_fills_sharing(void)
+{
+	unsigned long long sum = 0;
+
+	if (fw_ksm_run() != 1)
+		return 0;
+	for (size_t i = 0; i < W.n; i++)
+		if ((W.g[i].alive || W.node_keeps_merged) && fw_mergeable(&W.g[i]))
+			sum += (unsigned long long)W.g[i].fill_merged;
+	return sum / 2;
+}
+
 /* The probe: every look at full_scans sees one more scan (KSM scans). */
 static inline int fw_counter(void *opaque, const char *root, const char *name, unsigned long long *v)
 {
@@ -178,6 +193,8 @@ static inline int fw_counter(void *opaque, const char *root, const char *name, u
 	snprintf(rel, sizeof(rel), "/sys/kernel/mm/ksm/%s", name);
 	if (sysfs_read_u64(root, rel, v) < 0)
 		return -1;
+	if (!strcmp(name, "pages_sharing"))
+		*v += fw_fills_sharing();
 	if (strstr(name, "full_scans") && (strcmp(name, "../uksm/full_scans") || !W.uksm_stuck)) {
 		snprintf(val, sizeof(val), "%llu\n", *v + 1);
 		fake_write(root, rel, val);

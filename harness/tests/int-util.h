@@ -199,9 +199,9 @@ static inline double int_metric(json_t *run, const char *name)
 	return json_number_value(json_object_get(m, "value"));
 }
 
-/* No process whose command line mentions needle (our results path is in
- * every QEMU argv of the run) may be alive. */
-static inline int int_processes_mentioning(const char *needle)
+/* Processes whose command line has needle (and needle2, unless NULL):
+ * how many; the first one's "pid N: COMMAND" in why. */
+static inline int int_procs_with(const char *needle, const char *needle2, char *why, size_t wlen)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -225,12 +225,25 @@ static inline int int_processes_mentioning(const char *needle)
 			if (buf[i] == '\0')
 				buf[i] = ' ';
 		buf[n] = '\0';
-		if (strstr(buf, needle) && strstr(buf, "qemu-system")) {
-			print_error("left running: pid %s: %.200s\n", e->d_name, buf);
+		if (strstr(buf, needle) && (!needle2 || strstr(buf, needle2))) {
+			if (!found && why)
+				snprintf(why, wlen, "pid %s: %.200s", e->d_name, buf);
 			found++;
 		}
 	}
 	closedir(d);
+	return found;
+}
+
+/* No process whose command line mentions needle (our results path is in
+ * every QEMU argv of the run) may be alive. */
+static inline int int_processes_mentioning(const char *needle)
+{
+	char why[300];
+	int found = int_procs_with(needle, "qemu-system", why, sizeof(why));
+
+	if (found)
+		print_error("left running: %s (and %d more)\n", why, found - 1);
 	return found;
 }
 

@@ -71,6 +71,54 @@ static void test_sync(void **state)
 	fake_peer_close(&fp);
 }
 
+/* A booting guest looked at briefly, many times (a start storm): the
+ * question is asked once, its answer may come later and in pieces (the
+ * part read in one look is kept for the next), an older token's answer
+ * is skipped, and nothing is asked again meanwhile. */
+static void test_sync_poll_slow_answer(void **state)
+{
+	struct fake_peer fp;
+	struct agent *a;
+	const char *heard;
+
+	(void)state;
+	fake_peer_open(&fp);
+	a = agent_new(fp.client, "guest-1");
+	agent_set_token_seed(a, SEED);
+	assert_int_equal(agent_sync_poll(a, 0), 0);	/* asked, no answer yet */
+	assert_int_equal(agent_sync_poll(a, SHORT), 0);
+	fake_peer_say(&fp, "\xff{\"return\": 17}\n\xff{\"return\": ");	/* an old one, half of ours */
+	assert_int_equal(agent_sync_poll(a, SHORT), 0);
+	fake_peer_say(&fp, "1001}\n");
+	assert_int_equal(agent_sync_poll(a, SHORT), 1);
+	heard = fake_peer_heard(&fp);
+	assert_non_null(strstr(heard, "guest-sync-delimited"));
+	assert_null(strstr(strstr(heard, "guest-sync-delimited") + 1, "guest-sync-delimited"));
+	/* synced: a command goes out without another sync */
+	fake_peer_say(&fp, "{\"return\": {}}\n");
+	assert_int_equal(agent_command(a, "guest-ping", NULL, NULL, T), 0);
+	assert_null(strstr(fake_peer_heard(&fp), "guest-sync"));
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
+/* An agent that talks garbage (no 0xFF delimiter, no JSON): the sync
+ * times out and the message says what came instead, and how much. */
+static void test_sync_garbage_named(void **state)
+{
+	struct fake_peer fp;
+	struct agent *a;
+
+	(void)state;
+	fake_peer_open(&fp);
+	a = agent_new(fp.client, "guest-1");
+	fake_peer_say(&fp, "not-json\nnot-json\n");
+	assert_int_equal(agent_sync(a, SHORT, SHORT), -1);
+	assert_msg(ocb_errmsg(), "only 18 bytes of something else, starting 'not-json.not-json.'");
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
 static void test_sync_retries_until_answered(void **state)
 {
 	struct fake_peer fp;
@@ -230,6 +278,34 @@ static void test_eof(void **state)
 	fake_peer_close(&fp);
 }
 
+/* A guest that stopped reading (a SIGSTOPped QEMU, a frozen agent): the
+ * socket buffer fills and the send must give up at the command's
+ * deadline, not block forever; the channel is then unusable (part of a
+ * line may be out) and says so at once. */
+static void test_peer_stopped_reading(void **state)
+{
+	struct fake_peer fp;
+	struct agent *a;
+	struct agent_exec_result r;
+	struct strbuf big = STRBUF_INIT;
+	const char *argv[3] = { "/bin/echo", NULL, NULL };
+	char chunk[1024];
+
+	(void)state;
+	a = synced(&fp);
+	memset(chunk, 'x', sizeof(chunk));
+	for (int i = 0; i < 4096; i++)	/* 4 MiB: more than any socket buffers */
+		strbuf_add(&big, chunk, sizeof(chunk));
+	argv[1] = big.buf;
+	assert_int_equal(agent_exec(a, argv, SHORT, &r), -1);
+	assert_msg(ocb_errmsg(), "stopped reading");
+	assert_int_equal(agent_command(a, "guest-info", NULL, NULL, T), -1);
+	assert_msg(ocb_errmsg(), "not usable");
+	strbuf_release(&big);
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
 /* A guest that sends more than a socketpair buffers: a thread writes the
  * script while the client reads.  It stops when the client hangs up. */
 struct flood {
@@ -383,6 +459,35 @@ static void test_exec_output_cap(void **state)
 	fake_peer_close(&fp);
 }
 
+/* The guest's PID goes back into guest-exec-status and `kill -TERM PID`:
+ * one that is missing, not a number, 0 or negative (-1: every process)
+ * fails the command instead. */
+static void test_exec_pid_checked(void **state)
+{
+	static const char *const bad[] = { "{}", "{\"pid\": \"1; reboot\"}", "{\"pid\": 0}",
+					    "{\"pid\": -1}", "{\"pid\": 99999999999}" };
+	static const char *const argv[] = { "true", NULL };
+	struct fake_peer fp;
+	struct agent *a;
+	char line[128];
+	long long pid = 7;
+
+	(void)state;
+	a = synced(&fp);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(line, sizeof(line), "{\"return\": %s}\n", bad[i]);
+		fake_peer_say(&fp, line);
+		assert_int_equal(agent_spawn(a, argv, T, &pid), -1);
+		assert_msg(ocb_errmsg(), "guest agent of guest-1: guest-exec of 'true' answered without a "
+			   "valid \"pid\" (expected a positive process id)");
+	}
+	fake_peer_say(&fp, "{\"return\": {\"pid\": 4242}}\n");
+	assert_int_equal(agent_spawn(a, argv, T, &pid), 0);
+	assert_int_equal(pid, 4242);
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
 static void test_base64(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -411,10 +516,14 @@ int main(void)
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_read_missing_file),
 		cmocka_unit_test(test_eof),
+		cmocka_unit_test(test_sync_poll_slow_answer),
+		cmocka_unit_test(test_sync_garbage_named),
+		cmocka_unit_test(test_peer_stopped_reading),
 		cmocka_unit_test(test_reply_cap),
 		cmocka_unit_test(test_newline_flood),
 		cmocka_unit_test(test_file_cap),
 		cmocka_unit_test(test_exec_output_cap),
+		cmocka_unit_test(test_exec_pid_checked),
 		cmocka_unit_test(test_base64),
 	};
 

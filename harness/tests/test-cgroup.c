@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "host/cgroup.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "fake-sysfs.h"
 #include "util/runcmd.h"
@@ -264,7 +265,7 @@ static void test_real_busy(void **state)
 	child_release(&c);
 	/* the operator's (here: our) cleanup */
 	for (int i = 0; i < 100 && rmdir(dir) < 0; i++)
-		usleep(10000);
+		sleep_ns(10000 * 1000ull, NULL);
 	assert_false(path_exists(dir));
 }
 

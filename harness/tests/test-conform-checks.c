@@ -131,6 +131,12 @@ static void uksm_stuck(struct fx *f)
 	W.uksm_stuck = 1;
 }
 
+static void node_keeps_merged(struct fx *f)
+{
+	(void)f;
+	W.node_keeps_merged = 1;
+}
+
 static void uksm_no_counter(struct fx *f)
 {
 	assert_int_equal(unlink_under(f->root, "/sys/kernel/mm/uksm/full_scans"), 0);
@@ -260,6 +266,12 @@ static const struct row rows[] = {
 	{ "KSM-005", NULL, CONFORM_PASS, "", NULL },
 	{ "KSM-005", uksm_stuck, CONFORM_FAIL, "UKSM did not scan within 3 s", NULL },
 	{ "KSM-005", uksm_no_counter, CONFORM_FAIL, "UKSM has no /sys/kernel/mm/uksm/full_scans", NULL },
+	{ "KSM-006", NULL, CONFORM_PASS, "", NULL },
+	{ "KSM-006", ksm_no_merge, CONFORM_FAIL, "KSM did not merge the guests' identical pages on this host", NULL },
+	{ "KSM-007", NULL, CONFORM_PASS, "", NULL },
+	{ "KSM-006,KSM-007", NULL, CONFORM_PASS, "", NULL },
+	{ "KSM-007", node_keeps_merged, CONFORM_FAIL, "the guests' merged pages were not released on this host", NULL },
+	{ "KSM-006,KSM-007", ksm_no_merge, CONFORM_FAIL, "the merge before the guests stopped did not happen", NULL },
 	{ "THP-001", NULL, CONFORM_PASS, "", NULL },
 	{ "THP-001", ram_file, CONFORM_FAIL, "QEMU's AnonHugePages grew by 0 MiB", "ram-not-anonymous" },
 	{ "THP-002", NULL, CONFORM_PASS, "", NULL },
@@ -310,13 +322,17 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
+	if (!f)
+		return -1;
 	f->row = *state;
 	fake_root_new(f->root, sizeof(f->root));
 	fake_host(f->root, FAKE_ALL | FAKE_UKSM | FAKE_KVM_INTEL);
 	snprintf(f->state, sizeof(f->state), "/tmp/ocb-state-XXXXXX");
 	snprintf(f->image, sizeof(f->image), "/tmp/ocb-image-XXXXXX");
-	if (!mkdtemp(f->state) || !mkdtemp(f->image))
+	if (!mkdtemp(f->state) || !mkdtemp(f->image)) {
+		free(f);
 		return -1;
+	}
 	fake_write(f->image, "/vmlinux", "");
 	fake_write(f->image, "/initramfs.cpio", "");
 	write_modprobe(f);
@@ -338,6 +354,7 @@ static int setup(void **state)
 		fake_swap_tool(f->root, 0, tool, sizeof(tool));
 	}
 	f->opt.ksm = &fw_probe;
+	f->opt.node_ksm_here = 1;	/* KSM-006/007 on the fake host's counters */
 	if (f->row->brk)
 		f->row->brk(f);
 	*state = f;

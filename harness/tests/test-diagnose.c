@@ -17,7 +17,9 @@
 #include "host/smaps.h"
 #include "host/thp-diagnose.h"
 #include "util/error.h"
+#include "util/strbuf.h"
 #include "vm/balloon-diagnose.h"
+#include "vm/vm.h"
 
 /* A TCG QEMU's big mappings: its 1 GiB code buffer (executable) and a
  * 512 MiB guest RAM block with the given path and VmFlags. */
@@ -213,6 +215,61 @@ static void test_balloon_interrupts(void **state)
 	assert_int_equal(balloon_irq_count(text, "virtio2", irq, sizeof(irq)), -1);
 }
 
+/* A guest whose `ls` lists names made to be paths: what it reads must
+ * stay the virtio devices' own files. */
+static struct strbuf hostile_reads = STRBUF_INIT;
+
+static int hostile_exec(struct vm *vm, const char *const *argv, uint64_t t, struct agent_exec_result *res)
+{
+	(void)vm;
+	(void)t;
+	memset(res, 0, sizeof(*res));
+	res->exited = 1;
+	if (!strcmp(argv[1], "/sys/bus/virtio/devices"))
+		strbuf_adds(&res->out, "../../../../etc/shadow\nvirtio0/../../../../root/.ssh/id_rsa\n"
+			    "virtio9999999\n..\nvirtio\nvirtio1x\n%s%n\nvirtio0\n");
+	else
+		strbuf_adds(&res->out, "bind\nvirtio0\n");
+	return 0;
+}
+
+static int hostile_read(struct vm *vm, const char *path, struct strbuf *out, uint64_t t)
+{
+	(void)vm;
+	(void)t;
+	strbuf_addf(&hostile_reads, "%s\n", path);
+	if (!strcmp(path, "/sys/bus/virtio/devices/virtio0/device"))
+		strbuf_adds(out, "0x0005\n");
+	else if (!strcmp(path, "/proc/interrupts"))
+		strbuf_adds(out, " 10:  99  IO-APIC  10-edge      virtio0\n");
+	else
+		strbuf_adds(out, "\xff\xfe secret\n");	/* what a path outside would give */
+	return 0;
+}
+
+static void test_balloon_guest_names_stay_names(void **state)
+{
+	struct vm_backend_ops ops = { .name = "hostile", .agent_exec = hostile_exec,
+				      .agent_read_file = hostile_read };
+	struct vm vm = { .ops = &ops };
+	json_t *d;
+
+	(void)state;
+	snprintf(vm.cfg.name, sizeof(vm.cfg.name), "guest-1");
+	d = balloon_diagnose(&vm, 1000000000ull);
+	assert_string_equal(hostile_reads.buf, "/sys/bus/virtio/devices/virtio0/device\n/proc/interrupts\n");
+	assert_int_equal(json_object_size(json_object_get(d, "virtio_devices")), 1);
+	assert_string_equal(json_string_value(json_object_get(d, "balloon_device")), "virtio0");
+	assert_int_equal(diag_count(d, NULL), 0);
+	json_decref(d);
+	strbuf_release(&hostile_reads);
+	assert_true(balloon_virtio_name_ok("virtio12"));
+	assert_false(balloon_virtio_name_ok("virtio"));
+	assert_false(balloon_virtio_name_ok("virtio1/.."));
+	assert_false(balloon_virtio_name_ok("../virtio1"));
+	assert_false(balloon_virtio_name_ok("virtio1234567"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_ksm_across_nodes),
 		cmocka_unit_test(test_thp_causes),
 		cmocka_unit_test(test_balloon_interrupts),
+		cmocka_unit_test(test_balloon_guest_names_stay_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

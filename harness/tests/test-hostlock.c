@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "knobs/hostlock.h"
+#include "util/clock.h"
 #include "knobs/journal.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -103,7 +104,7 @@ static void test_wait(void **state)
 	saved = dup(2);
 	assert_true(saved >= 0 && dup2(logfd, 2) == 2);
 	assert_int_equal(pthread_create(&th, NULL, waiter_main, &w), 0);
-	usleep(400 * 1000);
+	sleep_ns(400 * 1000000ull, NULL);
 	hostlock_release(a);
 	assert_int_equal(pthread_join(th, NULL), 0);
 	fflush(stderr);

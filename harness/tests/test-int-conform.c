@@ -69,6 +69,8 @@ static const struct {
 	const char *reasons[3];
 } may_skip[] = {
 	{ "KSM-005", { "needs UKSM: ", NULL } },
+	{ "KSM-006", { "needs a remote libvirt host", NULL } },
+	{ "KSM-007", { "needs a remote libvirt host", NULL } },
 	{ "HTLB-002", { "needs 1 GiB pages: ", "the 1G pool cannot be filled", NULL } },
 	{ "EPT-001", { "needs KVM: ", NULL } },
 	{ "EPT-002", { "needs KVM: ", "VPID is Intel's", NULL } },

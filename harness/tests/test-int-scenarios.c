@@ -2,7 +2,9 @@
  * the 6-guest overcommit scenario completes under its cgroup cap; the
  * KSM scenario's matrix shows merging with KSM on (a finite settle time,
  * pages_sharing rising) and a skipped settle with KSM off; and SIGINT in
- * a run that changed host knobs gives them back. */
+ * a run that changed host knobs gives them back, those its [policy]
+ * controller wrote (ksmtuned) included, after both its policies ticked
+ * (the same boot: about a second more). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -122,9 +124,10 @@ static int read_knob(const char *path)
 static void test_sigint_restores_knobs(void **state)
 {
 	static const char scan[] = "/sys/kernel/mm/ksm/pages_to_scan", sleep_ms[] = "/sys/kernel/mm/ksm/sleep_millisecs";
+	static const char ksm_run[] = "/sys/kernel/mm/ksm/run";
 	char root[1024], log[1200], run[2048], events[2200];
 	const char *args[] = { "run", "harness/tests/scenarios/int-long-knobs.ini", "-o", NULL, NULL };
-	int scan0, sleep0, scan_during, sleep_during, st;
+	int scan0, sleep0, run0, scan_during, sleep_during, st;
 	uint64_t deadline = mono_ns() + 90 * 1000000000ull;
 	struct child c;
 	json_t *doc;
@@ -136,11 +139,13 @@ static void test_sigint_restores_knobs(void **state)
 	}
 	scan0 = read_knob(scan);
 	sleep0 = read_knob(sleep_ms);
+	run0 = read_knob(ksm_run);
 	int_tmpdir("sigint-knobs", root, sizeof(root));
 	snprintf(log, sizeof(log), "%s/ocbench.log", root);
 	args[3] = root;
 	int_start(&c, log, args);
-	/* wait until the guest is up (the knobs are applied before boot) */
+	/* wait until the guest is up (the knobs are applied before boot) and
+	 * both policies ([policy] mom + ksmtuned, every second) have ticked */
 	for (;;) {
 		struct strbuf ev = STRBUF_INIT;
 		int up;
@@ -161,7 +166,9 @@ static void test_sigint_restores_knobs(void **state)
 				closedir(d);
 		}
 		snprintf(events, sizeof(events), "%s/events.jsonl", run);
-		up = run[0] && read_file(events, &ev) == 0 && strstr(strbuf_str(&ev), "guest_ready");
+		up = run[0] && read_file(events, &ev) == 0 && strstr(strbuf_str(&ev), "guest_ready") &&
+		     strstr(strbuf_str(&ev), "\"policy\":\"ksmtuned\"") &&
+		     strstr(strbuf_str(&ev), "\"policy\":\"mom\"");
 		strbuf_release(&ev);
 		if (up)
 			break;
@@ -178,7 +185,11 @@ static void test_sigint_restores_knobs(void **state)
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
 	assert_int_equal(read_knob(scan), scan0);
 	assert_int_equal(read_knob(sleep_ms), sleep0);
+	assert_int_equal(read_knob(ksm_run), run0);	/* ksmtuned's, journaled */
 	doc = int_load_json(run, "run.json");
+	/* the controller's metrics are there, interrupted or not */
+	assert_true(int_metric(doc, "policy_ticks") >= 2);
+	assert_true(int_metric(doc, "policy_overcommit") > 0);
 	assert_string_equal(status_of(doc), "incomplete");
 	assert_non_null(strstr(json_string_value(json_object_get(doc, "reason")), "SIGINT"));
 	json_decref(doc);

@@ -19,6 +19,7 @@
 
 #include "util/error.h"
 #include "fake-sysfs.h"
+#include "knobs/hostlock.h"
 #include "knobs/journal.h"
 #include "knobs/remote.h"
 #include "knobs/route.h"
@@ -37,6 +38,12 @@
 struct fx {
 	char root[64], state[64];
 };
+
+/* The real cases change this host's pages_to_scan: they hold the host's
+ * own knob lock (not the private one the fake cases use), so that they
+ * wait for a knob-changing ocbench of the integration tests that run
+ * beside the unit tests (ci/run-tests), and it for them. */
+static int real_lock = -1;
 
 static int setup(void **state)
 {
@@ -57,6 +64,8 @@ static int teardown(void **state)
 	remove_tree(f->root);
 	remove_tree(f->state);
 	free(f);
+	hostlock_release(real_lock);
+	real_lock = -1;
 	return 0;
 }
 
@@ -306,6 +315,13 @@ static int real_ksm(struct strbuf *v)
 		return 0;
 	}
 	virConnectClose(c);
+	real_lock = hostlock_take(HOSTLOCK_DEFAULT_DIR, 1);
+	if (real_lock < 0)
+		fail_msg("the host's knob lock in %s: %s", HOSTLOCK_DEFAULT_DIR, ocb_errmsg());
+	/* what the value is now that no one else changes it */
+	strbuf_reset(v);
+	if (sysfs_read("/", KSM_SCAN, v) < 0)
+		fail_msg("%s: %s", KSM_SCAN, ocb_errmsg());
 	return 1;
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "util/error.h"
+#include "util/clock.h"
 #include "fake-sysfs.h"
 #include "knobs/journal.h"
 #include "knobs/knobs.h"
@@ -34,10 +35,14 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
+	if (!f)
+		return -1;
 	fake_root_new(f->root, sizeof(f->root));
 	snprintf(f->state, sizeof(f->state), "/tmp/ocb-state-XXXXXX");
-	if (!mkdtemp(f->state))
+	if (!mkdtemp(f->state)) {
+		free(f);
 		return -1;
+	}
 	chmod(f->state, 0777);
 	*state = f;
 	return 0;
@@ -493,15 +498,15 @@ static void test_crash_restore(void **state)
 		 * journal exists); else after two knobs, at a random moment within
 		 * the next few ms; the last rounds once everything is applied */
 		if (r % 3 == 0)
-			usleep((useconds_t)(rand() % 2000));
+			sleep_ns((uint64_t)(rand() % 2000) * 1000u, NULL);
 		else
 			assert_int_equal(read(pfd[0], &c, 1), 1);
 		if (r % 3 == 0)
 			;
 		else if (r < rounds - 2)
-			usleep((useconds_t)(rand() % 3000));
+			sleep_ns((uint64_t)(rand() % 3000) * 1000u, NULL);
 		else
-			usleep(300000);
+			sleep_ns(300000 * 1000ull, NULL);
 		kill(pid, SIGKILL);
 		assert_int_equal(waitpid(pid, &st, 0), pid);
 		close(pfd[0]);
@@ -550,7 +555,7 @@ static void test_real_host(void **state)
 		if (mem != MAP_FAILED) {
 			memset(mem, 0x5a, 8 << 20);
 			madvise(mem, 8 << 20, MADV_MERGEABLE);
-			usleep(100000);
+			sleep_ns(100000 * 1000ull, NULL);
 			munmap(mem, 8 << 20);
 		}
 		assert_int_equal(knob_read("/", "ksm", &v), 0);

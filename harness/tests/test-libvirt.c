@@ -16,7 +16,7 @@
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "guest/guest-image.h"
-#include "knobs/libvirt-node.h"
+#include "host/libvirt-node.h"
 #include "util/libvirt-conn.h"
 #include "vm/libvirt-xml.h"
 #include "util/units.h"

@@ -9,9 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "results/results.h"
 #include "util/error.h"
+#include "util/fsutil.h"
+#include "util/strbuf.h"
 #include "vm/qmp.h"
 #include "fake-peer.h"
+
+#include <sys/wait.h>
 
 #define T (2 * 1000000000ull)
 #define SHORT (50 * 1000000ull)
@@ -238,6 +243,86 @@ static void test_pump_and_stats(void **state)
 	fake_peer_close(&fp);
 }
 
+/* The runner's hook, in short: each event to events.jsonl through the
+ * guest's cap (run/guests.c: on_vm_event). */
+struct flood_ctx {
+	struct results_run res;
+	struct results_event_cap cap;
+};
+
+static void capped_hook(void *opaque, const char *event, json_t *data, json_t *ts)
+{
+	struct flood_ctx *f = opaque;
+
+	(void)ts;
+	results_event_capped(&f->res, &f->cap, "guest-1", "qmp_event",
+			     json_pack("{s:s, s:s, s:O?}", "guest", "guest-1", "event", event, "data", data));
+}
+
+static size_t count_lines(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* A QEMU (or a guest working its balloon) that sends events without end:
+ * events.jsonl takes the cap's worth, then one events_dropped line with
+ * the reason, then at the end the count; QMP's own queue stays at its
+ * bound. */
+static void test_event_flood_capped(void **state)
+{
+	enum { FLOOD = 3000, CAP = 40 };
+	char dir[] = "/tmp/ocb-test-qmp-XXXXXX";
+	struct flood_ctx f = { .cap = { CAP, 0, 0 } };
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	struct fake_peer fp;
+	struct qmp *q;
+	size_t queued = 0;
+	json_t *ev;
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	strbuf_addf(&path, "%s/run", dir);
+	assert_int_equal(results_open(&f.res, path.buf, NULL), 0);
+	q = connected(&fp);
+	qmp_set_event_hook(q, capped_hook, &f);
+	pid = fork();	/* the flood outgrows a socket buffer: written apart */
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		for (int i = 0; i < FLOOD; i++)
+			fake_peer_say(&fp, "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, "
+				      "\"event\": \"BALLOON_CHANGE\", \"data\": {\"actual\": 1048576}}\n");
+		_exit(0);
+	}
+	close(fp.peer);		/* the child's copy is the peer now: EOF when it is done */
+	while (qmp_pump(q, T) == 0)
+		;		/* read to the peer's end (-1) */
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	while ((ev = qmp_next_event(q))) {
+		queued++;
+		json_decref(ev);
+	}
+	assert_true(queued <= 256);
+	assert_int_equal(f.cap.written, CAP);
+	assert_int_equal(f.cap.dropped, FLOOD - CAP);
+	results_event_cap_close(&f.res, &f.cap, "guest-1");
+	assert_int_equal(results_close(&f.res, "complete", NULL), 0);
+	strbuf_addf(&path, "/events.jsonl");
+	assert_int_equal(read_file(path.buf, &text), 0);
+	assert_int_equal(count_lines(text.buf, "\"type\":\"qmp_event\""), CAP);
+	assert_int_equal(count_lines(text.buf, "\"type\":\"events_dropped\""), 2);
+	assert_non_null(strstr(text.buf, "more than 40 events from this guest and its VM in one run"));
+	assert_non_null(strstr(text.buf, "\"dropped\":2960"));
+	qmp_free(q);
+	assert_int_equal(remove_tree(dir), 0);
+	strbuf_release(&path);
+	strbuf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_clean_eof),
 		cmocka_unit_test(test_missing_return),
 		cmocka_unit_test(test_pump_and_stats),
+		cmocka_unit_test(test_event_flood_capped),
 	};
 
 	return cmocka_run_group_tests_name("qmp", tests, NULL, NULL);

@@ -19,7 +19,10 @@
 #include "util/fsutil.h"
 #include "util/strbuf.h"
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 static char tmpdir[] = "/tmp/ocb-test-results-XXXXXX";
 
@@ -150,6 +153,28 @@ static void test_csv_streamed(void **state)
 
 /* A CSV that cannot be written fails the flush (the run is then not
  * "complete"), and is reported once, not at every line. */
+/* A failed run's reason quotes a guest's stderr, which may be any bytes:
+ * run.json keeps the reason, invalid UTF-8 shown as U+FFFD, instead of
+ * losing it (jansson refuses such a string). */
+static void test_reason_keeps_guest_bytes(void **state)
+{
+	struct results_run r;
+	struct strbuf dir = STRBUF_INIT;
+	json_t *run;
+
+	(void)state;
+	strbuf_addf(&dir, "%s/reason", tmpdir);
+	assert_int_equal(results_open(&r, dir.buf, NULL), 0);
+	assert_int_equal(results_close(&r, "failed", "guest-1: workload exited with 1: \xff\xfe oops"), 0);
+	strbuf_addf(&dir, "/run.json");
+	run = json_load_file(dir.buf, 0, NULL);
+	assert_non_null(run);
+	assert_string_equal(json_string_value(json_object_get(run, "reason")),
+			    "guest-1: workload exited with 1: \xef\xbf\xbd\xef\xbf\xbd oops");
+	json_decref(run);
+	strbuf_release(&dir);
+}
+
 static void test_csv_unwritable(void **state)
 {
 	struct results_run r;
@@ -164,6 +189,102 @@ static void test_csv_unwritable(void **state)
 	assert_int_equal(results_flush(&r), -1);
 	assert_non_null(strstr(ocb_errmsg(), "guests/g"));
 	assert_int_equal(results_close(&r, "complete", NULL), -1);
+	strbuf_release(&dir);
+}
+
+/* A file system that fills up takes part of a write and refuses the
+ * rest (ENOSPC; here the same short write from RLIMIT_FSIZE, in a child
+ * so that nothing else of the test is limited): the CSV and events.jsonl
+ * keep whole lines only, the failed part is cut back, the flush fails. */
+static void test_full_fs_whole_lines(void **state)
+{
+	struct results_run r;
+	struct strbuf dir = STRBUF_INIT;
+	char *t;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	strbuf_addf(&dir, "%s/full", tmpdir);
+	assert_int_equal(results_open(&r, dir.buf, NULL), 0);
+	results_append(&r, "samples.csv", "t_ms,source,series,value", "0,host,a,1");
+	assert_null(results_lost(&r));
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit lim = { 60, 60 };
+
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &lim) < 0)
+			_exit(2);
+		results_event(&r, "first", json_pack("{s:s}", "k", "0123456789"));	/* fits */
+		results_event(&r, "second", json_pack("{s:s}", "k", "0123456789"));	/* crosses */
+		results_append(&r, "samples.csv", "t_ms,source,series,value",
+			       "1000,host,a_longer_series_name,2.5");
+		st = results_flush(&r) == -1 ? 0 : 3;
+		/* the first loss is kept for the run's reason */
+		if (!results_lost(&r) || !strstr(results_lost(&r), "events.jsonl"))
+			st = 4;
+		results_close(&r, "failed", "test");	/* frees (valgrind watches the child too) */
+		_exit(st);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	t = file_text(dir.buf, "samples.csv");
+	assert_string_equal(t, "t_ms,source,series,value\n0,host,a,1\n");
+	free(t);
+	t = file_text(dir.buf, "events.jsonl");
+	assert_non_null(strstr(t, "\"type\":\"first\""));
+	assert_null(strstr(t, "second"));
+	assert_true(t[strlen(t) - 1] == '\n');
+	free(t);
+	results_close(&r, "failed", "test");
+	strbuf_release(&dir);
+}
+
+static json_t *load_json(const char *dir, const char *name)
+{
+	struct strbuf p = STRBUF_INIT;
+	json_t *doc;
+
+	strbuf_addf(&p, "%s/%s", dir, name);
+	doc = json_load_file(p.buf, 0, NULL);
+	strbuf_release(&p);
+	assert_non_null(doc);
+	return doc;
+}
+
+/* A run's harness SIGKILLed leaves the run.json results_open() wrote:
+ * it must say incomplete with a reason (the schema requires one) naming
+ * the harness and the kill; a complete run has no reason, a failed one
+ * its own. */
+static void test_run_json_before_its_end(void **state)
+{
+	struct results_run r;
+	struct strbuf dir = STRBUF_INIT;
+	char pid[32];
+	json_t *doc;
+
+	(void)state;
+	strbuf_addf(&dir, "%s/unended", tmpdir);
+	assert_int_equal(results_open(&r, dir.buf, NULL), 0);
+	doc = load_json(dir.buf, "run.json");
+	assert_string_equal(json_string_value(json_object_get(doc, "status")), "incomplete");
+	snprintf(pid, sizeof(pid), "pid %ld", (long)getpid());
+	assert_non_null(strstr(json_string_value(json_object_get(doc, "reason")), pid));
+	assert_non_null(strstr(json_string_value(json_object_get(doc, "reason")), "SIGKILL"));
+	json_decref(doc);
+	assert_int_equal(results_close(&r, "complete", NULL), 0);
+	doc = load_json(dir.buf, "run.json");
+	assert_null(json_object_get(doc, "reason"));
+	json_decref(doc);
+
+	assert_int_equal(results_open(&r, dir.buf, NULL), 0);
+	assert_int_equal(results_close(&r, "failed", "guest-1: QEMU killed by signal 9"), 0);
+	doc = load_json(dir.buf, "run.json");
+	assert_string_equal(json_string_value(json_object_get(doc, "reason")), "guest-1: QEMU killed by signal 9");
+	json_decref(doc);
 	strbuf_release(&dir);
 }
 
@@ -311,6 +432,9 @@ int main(void)
 		cmocka_unit_test(test_gate_in_run_json),
 		cmocka_unit_test(test_csv_streamed),
 		cmocka_unit_test(test_csv_unwritable),
+		cmocka_unit_test(test_reason_keeps_guest_bytes),
+		cmocka_unit_test(test_run_json_before_its_end),
+		cmocka_unit_test(test_full_fs_whole_lines),
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_sha256_file),
 		cmocka_unit_test(test_image_identity),

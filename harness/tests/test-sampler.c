@@ -28,7 +28,7 @@
 struct fake_vm {
 	pid_t pid;
 	uint64_t actual;
-	int balloon_calls, stats_calls, exec_calls, read_calls;
+	int balloon_calls, stats_calls, exec_calls, read_calls, psi_calls;
 	int agent_fail;		/* agent questions fail */
 };
 
@@ -71,11 +71,17 @@ static int f_agent_exec(struct vm *vm, const char *const *argv, uint64_t timeout
 
 static int f_agent_read_file(struct vm *vm, const char *path, struct strbuf *out, uint64_t timeout_ns)
 {
-	FV(vm)->read_calls++;
-	assert_string_equal(path, "/proc/meminfo");
 	assert_true(timeout_ns <= SAMPLER_AGENT_TIMEOUT_NS);
 	if (FV(vm)->agent_fail)
 		return ocb_fail("%s: agent timed out (fake)", vm->cfg.name);
+	if (!strcmp(path, "/proc/pressure/memory")) {
+		FV(vm)->psi_calls++;
+		strbuf_adds(out, "some avg10=0.00 avg60=0.00 avg300=0.00 total=1234\n"
+				 "full avg10=0.00 avg60=0.00 avg300=0.00 total=56\n");
+		return 0;
+	}
+	FV(vm)->read_calls++;
+	assert_string_equal(path, "/proc/meminfo");
 	strbuf_adds(out, "MemTotal:        2014208 kB\nMemFree:         1976320 kB\n"
 			 "MemAvailable:    1966080 kB\nCached:            16384 kB\n");
 	return 0;
@@ -256,6 +262,8 @@ static void test_one_tick(void **state)
 	assert_null(strstr(csv, "guest-2.pss_mib"));
 	assert_true(has_row(csv, "balloon,guest-1.actual_mib,512"));
 	assert_true(has_row(csv, "balloon,guest-2.actual_mib,1024"));
+	/* the balloon's maximum beside it, for the policies' replay */
+	assert_non_null(strstr(csv, ",balloon,guest-2.max_mib,"));
 	/* QEMU says bytes; the series is MiB like every memory series */
 	assert_true(has_row(csv, "balloonstats,guest-1.stat-free-memory_mib,100"));
 	assert_null(strstr(csv, "stat-free-memory,"));
@@ -280,6 +288,7 @@ static void test_rates(void **state)
 	uint64_t t0 = mono_ns();
 
 	assert_non_null(s);
+	sampler_want_guest_psi(s, 1);	/* the psi policy's third agent job */
 	/* no cgroup: that source is skipped, with the reason */
 	assert_int_equal(events_count(f, "no host_memory_limit"), 1);
 	assert_int_equal(sampler_tick(s), 6);
@@ -287,7 +296,7 @@ static void test_rates(void **state)
 	assert_int_equal(sampler_tick(s), 0);
 	while (mono_ns() - t0 < 1100 * MS) {
 		sampler_tick(s);
-		usleep(2000);
+		sleep_ns(2000 * 1000ull, NULL);
 	}
 	/* ~1.1 s at 20 Hz: 22-23 balloon samples per guest... */
 	print_message("balloon %d, stats %d, free %d/%d, meminfo %d/%d\n", f->fv[0].balloon_calls,
@@ -300,15 +309,19 @@ static void test_rates(void **state)
 	for (int i = 0; i < 2; i++) {
 		assert_true(f->fv[i].exec_calls >= 1 && f->fv[i].exec_calls <= 2);
 		assert_true(f->fv[i].read_calls >= 1 && f->fv[i].read_calls <= 2);
-		agent_questions += f->fv[i].exec_calls + f->fv[i].read_calls;
+		assert_true(f->fv[i].psi_calls >= 1 && f->fv[i].psi_calls <= 2);
+		agent_questions += f->fv[i].exec_calls + f->fv[i].read_calls + f->fv[i].psi_calls;
 	}
-	assert_true(agent_questions <= 8);
+	assert_true(agent_questions <= 12);
 	sampler_free(s);
 	{
 		char *csv = samples(f);
 
 		assert_true(has_row(csv, "guest,guest-2.MemAvailable_mib,1920"));
 		assert_true(has_row(csv, "guest,guest-2.MemTotal_mib,1967"));
+		/* the guest's memory PSI totals, for the psi policy */
+		assert_true(has_row(csv, "guest,guest-2.psi_some_us,1234"));
+		assert_true(has_row(csv, "guest,guest-2.psi_full_us,56"));
 		/* both QEMUs' PSS by now (round robin) */
 		assert_true(has_row(csv, "qemu,guest-2.pss_mib,200"));
 		free(csv);
@@ -324,10 +337,11 @@ static void test_agent_failure(void **state)
 
 	f->fv[0].agent_fail = 1;
 	assert_int_equal(sampler_tick(s), 6);
+
 	assert_int_equal(f->fv[0].exec_calls, 1);
 	while (mono_ns() - t0 < 300 * MS) {
 		sampler_tick(s);
-		usleep(2000);
+		sleep_ns(2000 * 1000ull, NULL);
 	}
 	/* backed off: not asked again within seconds */
 	assert_int_equal(f->fv[0].exec_calls + f->fv[0].read_calls, 1);
@@ -371,12 +385,12 @@ static void test_summary(void **state)
 	/* the next values: guest-1 grows, KSM merges more */
 	fake_proc(f->root, 4242, 1024 * 1024, 600 * 1024);
 	fake_write(f->root, "/sys/kernel/mm/ksm/pages_sharing", "2560\n");
-	usleep(1100 * 1000);	/* the rollup of guest-2 is due, guest-1's again later */
+	sleep_ns(1100 * 1000000ull, NULL);	/* the rollup of guest-2 is due, guest-1's again later */
 	sampler_tick(s);
-	usleep(1100 * 1000);
+	sleep_ns(1100 * 1000000ull, NULL);
 	sampler_tick(s);
 	fake_write(f->root, "/sys/kernel/mm/ksm/pages_sharing", "0\n");
-	usleep(110 * 1000);
+	sleep_ns(110 * 1000000ull, NULL);
 	sampler_tick(s);
 	sampler_summary(s);
 	/* peak sum of RSS: 1024 + 256 */
@@ -403,6 +417,58 @@ static void test_summary(void **state)
 	assert_true(metric(f, "cgroup_oom_kill") == 0);
 	assert_true(metric(f, "cgroup_oom_events") == 0);
 	assert_true(metric(f, "sampler_cpu_pct") >= 0);
+	/* over 2 s of ticks no guest was asked for its PSI: nobody wanted it */
+	assert_true(f->fv[0].read_calls + f->fv[1].read_calls >= 1);
+	assert_int_equal(f->fv[0].psi_calls + f->fv[1].psi_calls, 0);
+	sampler_free(s);
+}
+
+/* The sampler says what it missed: its schedule starts when it is made,
+ * so a loop that first ticks 350 ms later missed 3 periods of every
+ * full-rate source, and coming back 550 ms late once more misses at
+ * least 4 more: at most 2 of 9 ticks were kept; a guest that
+ * never booted has no row and is counted as unsampled, one that did is
+ * not; the event lists every source and every guest's rows. */
+static void test_missed_ticks(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s;
+
+	f->vm[1].boot_ns = 0;
+	f->fv[1].pid = -1;
+	s = sampler_new(&f->res, f->vms, 2, f->root, 10, NULL);
+	usleep(350 * 1000);
+	sampler_tick(s);
+	sleep_ns(550000000ull, NULL);
+	sampler_tick(s);
+	sampler_summary(s);
+	print_message("kept %.1f %%, missed %.0f\n", metric(f, "sampler_ticks_kept_pct"),
+		      metric(f, "sampler_ticks_missed"));
+	assert_true(metric(f, "sampler_ticks_kept_pct") <= 100.0 * 2 / 9 + 1e-9);
+	assert_true(metric(f, "sampler_ticks_missed") >= 7);
+	assert_true(metric(f, "sampler_guests_unsampled") == 1);
+	assert_int_equal(events_count(f, "\"type\":\"sampler_ticks\""), 1);
+	assert_int_equal(events_count(f, "\"guest-2\":0"), 1);
+	assert_int_equal(events_count(f, "\"balloon\":{"), 1);
+	sampler_free(s);
+}
+
+/* Ticked on time, nothing is missed: one tick per period, each after
+ * its time has come (no wall-clock assertion: the loop waits for each
+ * period itself). */
+static void test_no_missed_ticks(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s = sampler_new(&f->res, f->vms, 2, f->root, 10, NULL);
+
+	sampler_tick(s);
+	for (int i = 0; i < 3; i++) {
+		while (!sampler_tick(s))
+			sleep_ns(1000000ull, NULL);
+	}
+	sampler_summary(s);
+	assert_true(metric(f, "sampler_guests_unsampled") == 0);
+	print_message("kept %.1f %%\n", metric(f, "sampler_ticks_kept_pct"));
 	sampler_free(s);
 }
 
@@ -502,7 +568,7 @@ static void test_own_source(void **state)
 	assert_string_equal(ocb_errmsg(), "sampler source broken: cannot open the thing (test)");
 	while (mono_ns() - t0 < 500 * MS) {
 		sampler_tick(s);
-		usleep(1000);
+		sleep_ns(1000 * 1000ull, NULL);
 	}
 	sampler_summary(s);
 	/* max_hz 5 under a 100 Hz sampler: 2-3 samples in 0.5 s */
@@ -524,6 +590,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_booted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ksm_cost, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missed_ticks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_missed_ticks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_source, setup, teardown),
 	};
 

@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+
+#include "knobs/knobs.h"
+#include "run/runner.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "scenario/scenario.h"
@@ -113,7 +117,7 @@ static void expect_error_q(const char *text, int quick, ...)
 	va_end(ap);
 }
 
-#define expect_error(text, ...) expect_error_q(text, 0, __VA_ARGS__, NULL)
+#define expect_error(text, ...) expect_error_q(text, 0, __VA_ARGS__, (const char *)NULL)
 
 /* e is an entry of the table's row for verb. */
 static void assert_action(const struct timeline_entry *e, const char *verb)
@@ -843,6 +847,46 @@ static void test_action_checks(void **state)
 	expect_tl_error("[timeline]\n5s = ksm on now\n", "t.ini:12: ", "expected 'ksm on', got 3 words");
 }
 
+/* Every shipped scenario loads, as it is and --quick, with the real knob
+ * table and workload list, and is runnable; the scale scenario launches
+ * its 32 guests at once (8 in --quick). */
+static void test_shipped_scenarios(void **state)
+{
+	static const struct scenario_hooks real = {
+		.validate_host = knob_validate,
+		.host_keys = knob_names,
+		.host_help = knob_help,
+		.validate_workload = runner_validate_workload,
+	};
+	DIR *d = opendir("scenarios");
+	struct dirent *e;
+	int n = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		char path[512];
+
+		if (!strstr(e->d_name, ".ini"))
+			continue;
+		snprintf(path, sizeof(path), "scenarios/%s", e->d_name);
+		for (int quick = 0; quick < 2; quick++) {
+			struct scenario *s = scenario_load(path, &real, quick);
+
+			if (!s || scenario_check_runnable(s) < 0)
+				fail_msg("%s%s: %s", path, quick ? " --quick" : "", ocb_errmsg());
+			if (!strcmp(e->d_name, "scale-32x256m.ini")) {
+				assert_int_equal(s->n_guests, quick ? 8 : 32);
+				assert_int_equal(s->boot_wave, 32);
+			}
+			scenario_free(s);
+		}
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 7);
+}
+
 static void test_fixture_file(void **state)
 {
 	struct scenario *s;
@@ -950,6 +994,49 @@ static void test_matrix(void **state)
 	scenario_free(s);	/* runs are independent of the scenario */
 	assert_string_equal(runs[1]->guests[0].name, "a-1");
 	scenario_free_runs(runs, n);
+}
+
+/* [policy]: the keys, POLICY.KEY from the registry, policy.* as an axis,
+ * and the errors (exit 2 before boot). */
+static void test_policy(void **state)
+{
+	struct scenario *s, **runs;
+	size_t n;
+
+	s = load("[guest a]\n[scenario]\nduration = 1s\n");
+	assert_null(s->policy_name);
+	assert_int_equal(s->policy_floor_pct, 25);
+	scenario_free(s);
+	s = load("[guest a]\n[policy]\nname = mom\ninterval = 2s\nksm = ksmtuned\nfloor = 40\n"
+		 "mom.pressure_threshold = 30%\npve.target = 0.7\n"
+		 "[matrix]\npolicy.name = static, pve, psi\n");
+	assert_string_equal(s->policy_name, "mom");
+	assert_string_equal(s->policy_ksm, "ksmtuned");
+	assert_true(s->policy_interval_ns == 2 * SEC);
+	assert_int_equal(s->policy_floor_pct, 40);
+	assert_int_equal(s->n_policy_params, 2);
+	assert_string_equal(s->policy_params[1].key, "pve.target");
+	assert_int_equal(scenario_expand(s, 0, 0, &runs, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(runs[1]->policy_name, "pve");
+	assert_string_equal(runs[1]->axes[0].axis, "policy.name");
+	scenario_free_runs(runs, n);
+	scenario_free(s);
+	expect_error("[guest a]\n[policy]\nname = mum\n", "t.ini:3: [policy] name:",
+		     "unknown policy 'mum'", "did you mean 'mom'", "static, mom, pve, psi, fpr-only, ksmtuned");
+	expect_error("[guest a]\n[policy]\nnmae = mom\n", "did you mean 'name'");
+	expect_error("[guest a]\n[policy]\nmom.pressure_treshold = 0.1\n", "t.ini:3:",
+		     "did you mean pressure_threshold");
+	expect_error("[guest a]\n[policy]\nmom.pressure_threshold = 3\n", "[0, 1]");
+	expect_error("[guest a]\n[policy]\nksm = mom\n", "[policy] ksm:", "does not drive KSM");
+	expect_error("[guest a]\n[matrix]\npolicy.name = static, pvv\n", "t.ini:3:",
+		     "unknown policy 'pvv'", "did you mean 'pve'");
+	expect_error("[guest a]\n[matrix]\npolicy.nam = static\n", "unknown policy key");
+	/* a balloon policy needs a balloon on every guest */
+	expect_error("[guest a]\nballoon = none\n[policy]\nname = psi\n", "[policy] name:",
+		     "[guest a] has balloon = none");
+	s = load("[guest a]\nballoon = none\n[policy]\nname = static\n");
+	scenario_free(s);
 }
 
 static void test_matrix_changes_guests(void **state)
@@ -1106,28 +1193,37 @@ static void test_quick(void **state)
 
 	/* [quick] is validated even without --quick, and names its line */
 	expect_error_q("[guest a]\n[quick]\nguest.a.memory = tiny\n", 0,
-		       "t.ini:3: [quick] guest.a.memory: invalid size 'tiny'", NULL);
+		       "t.ini:3: [quick] guest.a.memory: invalid size 'tiny'", (const char *)NULL);
 	expect_error_q("[guest a]\n[quick]\nguest.a.memory = 1G\nguest.a.memory = 2G\n", 0,
-		       "t.ini:4: [quick] guest.a.memory: listed twice (first on line 3)", NULL);
+		       "t.ini:4: [quick] guest.a.memory: listed twice (first on line 3)", (const char *)NULL);
 	expect_error_q("[guest a]\n[quick]\ntimeline.5s = free b-1\n", 1,
-		       "t.ini:3: [quick] timeline.5s: free b-1: 'b-1' matches no guest", NULL);
+		       "t.ini:3: [quick] timeline.5s: free b-1: 'b-1' matches no guest", (const char *)NULL);
 	/* the file's own timeline would not fit a quick duration */
 	expect_error_q("[scenario]\nduration = 90s\n[timeline]\n60s = ksm on\n[quick]\n"
 		       "scenario.duration = 10s\n", 1,
-		       "t.ini:4: [timeline] 60s: after the end of the run (duration = 10s)", NULL);
+		       "t.ini:4: [timeline] 60s: after the end of the run (duration = 10s)", (const char *)NULL);
+}
+
+/* What --list-keys[=only] prints; rc its return value. */
+static char *print_keys(const char *only, int *rc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	*rc = scenario_print_keys(f, &hooks, only);
+	fclose(f);
+	return buf;
 }
 
 static void test_print_keys(void **state)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	int rc;
+	char *buf = print_keys(NULL, &rc);
 
 	(void)state;
-	f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	scenario_print_keys(f, &hooks);
-	fclose(f);
+	assert_int_equal(rc, 0);
 	assert_msg_has(buf, "memory");
 	assert_msg_has(buf, "2048M");
 	assert_msg_has(buf, "balloon.stats_period");
@@ -1140,6 +1236,30 @@ static void test_print_keys(void **state)
 	assert_msg_has(buf, "until KSM has settled");
 	assert_msg_has(buf, "[matrix]");
 	free(buf);
+}
+
+/* --list-keys=KEY: the row of one key, knob or action, and an error for
+ * a name that is none of them. */
+static void test_print_one_key(void **state)
+{
+	static const char *const one[][2] = { { "mem_merge", "mem_merge" },
+					      { "ksm.pages_to_scan", "ksm.pages_to_scan" },
+					      { "wait balloon", "wait balloon GLOB" } };
+	int rc;
+	char *buf;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		buf = print_keys(one[i][0], &rc);
+		assert_int_equal(rc, 0);
+		assert_msg_has(buf, one[i][1]);
+		assert_null(strstr(buf, "balloon.stats_period"));	/* only the row asked for */
+		assert_null(strstr(buf, "[matrix]"));
+		free(buf);
+	}
+	free(print_keys("nosuch", &rc));
+	assert_int_equal(rc, -1);
+	assert_msg_has(ocb_errmsg(), "--list-keys=nosuch");
 }
 
 /* README.md's list of timeline actions is the table, row for row, so the
@@ -1206,13 +1326,16 @@ int main(void)
 		cmocka_unit_test(test_timeline_errors),
 		cmocka_unit_test(test_action_table),
 		cmocka_unit_test(test_action_checks),
+		cmocka_unit_test(test_shipped_scenarios),
 		cmocka_unit_test(test_fixture_file),
 		cmocka_unit_test(test_matrix),
+		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_matrix_changes_guests),
 		cmocka_unit_test(test_matrix_errors),
 		cmocka_unit_test(test_too_many_runs),
 		cmocka_unit_test(test_quick),
 		cmocka_unit_test(test_print_keys),
+		cmocka_unit_test(test_print_one_key),
 		cmocka_unit_test(test_readme_actions),
 		cmocka_unit_test(test_suggest),
 	};

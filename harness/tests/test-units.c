@@ -6,11 +6,14 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/jsontext.h"
+#include "util/runcmd.h"
 #include "util/strbuf.h"
 #include "util/units.h"
 #include "util/xalloc.h"
@@ -207,6 +210,34 @@ static void test_json_text(void **state)
 	}
 }
 
+/* process_stopped(): a stopped child is seen stopped (a hung guest's
+ * QEMU), a running or continued one is not, nor a pid that is gone. */
+static void test_process_stopped(void **state)
+{
+	pid_t pid;
+	int st;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	assert_int_equal(process_stopped(pid), 0);
+	assert_int_equal(kill(pid, SIGSTOP), 0);
+	assert_int_equal(waitpid(pid, &st, WUNTRACED), pid);
+	assert_true(WIFSTOPPED(st));
+	assert_int_equal(process_stopped(pid), 1);
+	assert_int_equal(kill(pid, SIGCONT), 0);
+	assert_int_equal(waitpid(pid, &st, WCONTINUED), pid);
+	assert_int_equal(process_stopped(pid), 0);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(process_stopped(pid), 0);
+	assert_int_equal(process_stopped(-1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_read_empty_file),
 		cmocka_unit_test(test_xalloc),
 		cmocka_unit_test(test_json_text),
+		cmocka_unit_test(test_process_stopped),
 	};
 
 	return cmocka_run_group_tests_name("units", tests, NULL, NULL);

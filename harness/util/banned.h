@@ -7,6 +7,14 @@
 #ifndef OCB_BANNED_H
 #define OCB_BANNED_H
 
+/* The C library's own declarations come first: with _FORTIFY_SOURCE
+ * (Debian's hardened package build) its headers define inline wrappers
+ * named like the functions below, which the macros must not rewrite.
+ * Their include guards keep later includes from reading them again. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #define BANNED(func) sorry_##func##_is_banned_in_ocbench
 
 #undef strcpy

@@ -3,7 +3,7 @@
 
 #include <errno.h>
 
-void sleep_ns(uint64_t ns, volatile int *stop)
+void sleep_ns(uint64_t ns, const volatile int *stop)
 {
 	struct timespec ts = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) };
 

@@ -35,6 +35,6 @@ static inline double wall_s(void)
 }
 
 /* Sleep for ns, resuming after signals unless *stop becomes set. */
-void sleep_ns(uint64_t ns, volatile int *stop);
+void sleep_ns(uint64_t ns, const volatile int *stop);
 
 #endif

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 void jsonchan_init(struct jsonchan *ch, int fd, const char *label)
@@ -75,15 +76,62 @@ static int overflow(struct jsonchan *ch)
 			"its end of line); dropped", ch->label, ch->max_line, got);
 }
 
-int jsonchan_send(struct jsonchan *ch, json_t *msg)
+/* Write all of buf before the deadline, never blocking past it: a peer
+ * that stopped reading (a SIGSTOPped QEMU, a frozen agent) fills the
+ * socket buffer, and a blocking write would wait forever.  0, or -1 with
+ * errno (ETIMEDOUT at the deadline). */
+static int send_by(int fd, const char *buf, size_t len, uint64_t deadline_ns)
 {
-	char *text = json_dumps(msg, JSON_COMPACT);
+	while (len) {
+		struct pollfd p = { fd, POLLOUT, 0 };
+		uint64_t now = mono_ns();
+		ssize_t n = send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		int r;
+
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (now >= deadline_ns) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		r = poll(&p, 1, (int)((deadline_ns - now + 999999) / 1000000));
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+	return 0;
+}
+
+int jsonchan_send(struct jsonchan *ch, json_t *msg, uint64_t deadline_ns)
+{
+	char *text;
+	size_t len;
 	int rc = 0;
 
+	if (ch->send_broken)
+		return ocb_fail("%s: an earlier message could not be sent whole (the peer stopped "
+				"reading); the channel is not usable", ch->label);
+	text = json_dumps(msg, JSON_COMPACT);
 	if (!text)
 		return ocb_fail("%s: cannot encode message as JSON", ch->label);
-	if (write_all(ch->fd, text, strlen(text)) < 0 || write_all(ch->fd, "\n", 1) < 0)
-		rc = ocb_fail_errno("%s: cannot send %s", ch->label, text);
+	len = strlen(text);
+	text[len] = '\n';	/* one write of the line and its newline */
+	if (send_by(ch->fd, text, len + 1, deadline_ns) < 0) {
+		int timed_out = errno == ETIMEDOUT;
+
+		/* part of a line may be out: nothing more can follow it */
+		ch->send_broken = 1;
+		text[len] = '\0';
+		if (timed_out)
+			rc = ocb_fail("%s: cannot send %.200s: the peer stopped reading (timed out)",
+				      ch->label, text);
+		else
+			rc = ocb_fail_errno("%s: cannot send %.200s", ch->label, text);
+	}
 	free(text);
 	return rc;
 }
@@ -108,6 +156,10 @@ static int fill(struct jsonchan *ch, uint64_t deadline_ns)
 			if (mono_ns() < deadline_ns)
 				continue;
 			ch->timed_out = 1;
+			if (ch->skipped)
+				return ocb_fail("%s: no answer (timed out), only %llu bytes of something else, "
+						"starting '%s'", ch->label, (unsigned long long)ch->skipped,
+						ch->skipped_head);
 			return ocb_fail("%s: no answer (timed out)", ch->label);
 		}
 		n = read(ch->fd, buf, sizeof(buf));
@@ -132,7 +184,7 @@ static int fill(struct jsonchan *ch, uint64_t deadline_ns)
 
 /* Parse the line [pos, nl) and move past it: 1 a message in *msg, 0 a
  * blank (or dropped) line, -1 an error. */
-static int take_line(struct jsonchan *ch, char *nl, json_t **msg)
+static int take_line(struct jsonchan *ch, const char *nl, json_t **msg)
 {
 	const char *line = ch->in.buf + ch->pos;
 	size_t len = (size_t)(nl - line);
@@ -196,6 +248,23 @@ int jsonchan_recv(struct jsonchan *ch, uint64_t deadline_ns, json_t **msg)
 	}
 }
 
+/* The unparsed bytes are about to be dropped: count them, keep the first
+ * few (printable, for a message) of a run of skipped bytes. */
+static void note_skipped(struct jsonchan *ch)
+{
+	size_t n = ch->in.len - ch->pos, have = strlen(ch->skipped_head);
+
+	if (!ch->skipped)
+		have = ch->skipped_head[0] = '\0';
+	for (size_t i = 0; i < n && have + 1 < sizeof(ch->skipped_head); i++) {
+		unsigned char b = (unsigned char)ch->in.buf[ch->pos + i];
+
+		ch->skipped_head[have++] = b >= 0x20 && b < 0x7f ? (char)b : '.';
+		ch->skipped_head[have] = '\0';
+	}
+	ch->skipped += n;
+}
+
 int jsonchan_skip_to_delimiter(struct jsonchan *ch, uint64_t deadline_ns)
 {
 	ch->timed_out = 0;
@@ -207,8 +276,10 @@ int jsonchan_skip_to_delimiter(struct jsonchan *ch, uint64_t deadline_ns)
 		if (ff) {
 			ch->pos = (size_t)(ff - ch->in.buf) + 1;
 			ch->scanned = ch->pos;
+			ch->skipped = 0;
 			return 0;
 		}
+		note_skipped(ch);
 		drop_all(ch, 0);
 		if (ch->eof)
 			return ocb_fail("%s: connection closed by peer", ch->label);

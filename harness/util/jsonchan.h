@@ -35,6 +35,11 @@ struct jsonchan {
 	int discarding;		/* dropping an over-long message up to its '\n' */
 	int eof;
 	int timed_out;		/* the last recv failed only because of its deadline */
+	int send_broken;	/* a send stopped part way (deadline): unusable */
+	/* what jsonchan_skip_to_delimiter() threw away since its last
+	 * delimiter: a timeout's message says so (a peer talking garbage) */
+	uint64_t skipped;
+	char skipped_head[41];
 };
 
 void jsonchan_init(struct jsonchan *ch, int fd, const char *label);
@@ -42,8 +47,11 @@ void jsonchan_init(struct jsonchan *ch, int fd, const char *label);
 void jsonchan_set_max_line(struct jsonchan *ch, size_t max);
 /* Frees the buffer and closes fd. */
 void jsonchan_release(struct jsonchan *ch);
-/* Send one object as a single line (compact JSON + "\n"). */
-int jsonchan_send(struct jsonchan *ch, json_t *msg);
+/* Send one object as a single line (compact JSON + "\n"), waiting at
+ * most until deadline_ns for a peer that does not read: a send that
+ * cannot finish by then fails and leaves the channel unusable (part of
+ * the line may be out). */
+int jsonchan_send(struct jsonchan *ch, json_t *msg, uint64_t deadline_ns);
 /* Receive one object.  Returns 0 with *msg (caller decrefs), or -1 with a
  * message for: timeout, peer closed (cleanly or in the middle of a
  * message), malformed JSON (the offending text is quoted), a non-object,

@@ -56,6 +56,22 @@ int lv_uri_is_local(const char *uri)
 	return p[3] == '/' || !strncmp(uri, "qemu+unix:", 10);
 }
 
+void lv_uri_host(const char *uri, char *buf, size_t len)
+{
+	const char *p = uri ? strstr(uri, "://") : NULL, *end, *at;
+
+	if (!p || p[3] == '/' || !p[3]) {
+		snprintf(buf, len, "localhost");
+		return;
+	}
+	p += 3;
+	end = p + strcspn(p, "/?");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at)
+		p = at + 1;
+	snprintf(buf, len, "%.*s", (int)(end - p), p);
+}
+
 virConnectPtr lv_open(const char *uri)
 {
 	const char *u = uri && *uri ? uri : LV_DEFAULT_URI;

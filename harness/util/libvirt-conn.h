@@ -29,6 +29,10 @@ const char *lv_errmsg(void);
 virConnectPtr lv_open(const char *uri);
 /* 1 when the URI names this host (qemu:///system, qemu+unix:///...). */
 int lv_uri_is_local(const char *uri);
+/* The host part of a URI, as samples.csv and metric names show it:
+ * "qemu+ssh://root@host2:22/system" -> "host2:22" (no user); a URI
+ * without one (qemu:///system, test:///default) -> "localhost". */
+void lv_uri_host(const char *uri, char *buf, size_t len);
 /* Run the event loop for up to timeout_ns (0: dispatch what is pending
  * and return).  Never blocks longer than that. */
 int lv_events_run(uint64_t timeout_ns);

@@ -2,6 +2,7 @@
 #include "util/runcmd.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/fsutil.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -287,6 +288,25 @@ void describe_status(int status, struct strbuf *out)
 		strbuf_addf(out, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
 		strbuf_addf(out, "ended with wait status 0x%x", status);
+}
+
+int process_stopped(pid_t pid)
+{
+	char path[64];
+	struct strbuf st = STRBUF_INIT;
+	const char *p;
+	int stopped = 0;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	/* "PID (COMM) STATE ...": COMM may hold anything, the last ')' ends it */
+	if (read_file(path, &st) == 0 && (p = strrchr(st.buf, ')')) && p[1] == ' ')
+		stopped = p[2] == 'T' || p[2] == 't';
+	else
+		ocb_err_clear();
+	strbuf_release(&st);
+	return stopped;
 }
 
 int run_capture(const char *const *argv, struct strbuf *out, uint64_t timeout_ns)

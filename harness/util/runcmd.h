@@ -72,6 +72,10 @@ int run_checked(const char *const *argv, uint64_t timeout_ns);
 /* Describe a waitpid status: "exited with 3", "killed by signal 9". */
 void describe_status(int status, struct strbuf *out);
 
+/* 1 when process pid is stopped (SIGSTOP, SIGTSTP: state T or t in
+ * /proc/PID/stat): alive, but it cannot answer anything; 0 otherwise. */
+int process_stopped(pid_t pid);
+
 /* Kill every registered child that has not been reaped. Async-signal-safe. */
 void runcmd_kill_all(void);
 

@@ -22,6 +22,11 @@ const struct vm_backend_ops *vm_backend_find(const char *name)
 	return NULL;
 }
 
+const char *vm_backend_name(size_t i)
+{
+	return i < sizeof(backends) / sizeof(backends[0]) ? backends[i]->name : NULL;
+}
+
 int vm_backend_known(const char *name)
 {
 	return vm_backend_find(name) != NULL;

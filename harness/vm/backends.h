@@ -9,6 +9,8 @@
 
 /* Look a backend up by name; NULL with a message naming the known ones. */
 const struct vm_backend_ops *vm_backend_find(const char *name);
+/* The name of backend i (0, 1, ...), NULL past the last. */
+const char *vm_backend_name(size_t i);
 /* 1 when a backend of that name exists (else 0 with the message). */
 int vm_backend_known(const char *name);
 

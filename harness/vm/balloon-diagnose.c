@@ -2,6 +2,7 @@
 #include "vm/balloon-diagnose.h"
 #include "host/diagnosis.h"
 #include "util/error.h"
+#include "util/jsontext.h"
 #include "util/strbuf.h"
 #include "vm/vm.h"
 
@@ -33,7 +34,7 @@ long long balloon_irq_count(const char *text, const char *dev, char *irq, size_t
 	long long total = -1;
 
 	for (const char *line = text; line && *line;) {
-		const char *nl = strchr(line, '\n'), *p = line, *colon;
+		const char *nl = strchr(line, '\n'), *p, *colon;
 		char buf[512];
 		long long sum = 0;
 
@@ -80,6 +81,16 @@ static int guest_ls(struct vm *vm, const char *dir, uint64_t timeout_ns, struct 
 	return rc;
 }
 
+/* A name `ls` listed is the guest's word: it goes into a path only when it
+ * is what Linux names a virtio device, "virtio" and digits (never '/',
+ * "..", a blank or anything a path could make more of). */
+int balloon_virtio_name_ok(const char *n)
+{
+	size_t digits = strncmp(n, "virtio", 6) ? 0 : strspn(n + 6, "0123456789");
+
+	return digits > 0 && digits <= 6 && n[6 + digits] == '\0';
+}
+
 /* The virtio devices and their ids; the balloon's name into dev. */
 static int find_device(struct vm *vm, uint64_t timeout_ns, json_t *diag, char *dev, size_t len)
 {
@@ -96,10 +107,12 @@ static int find_device(struct vm *vm, uint64_t timeout_ns, json_t *diag, char *d
 	for (char *n = strtok_r(names.buf, " \t\n", &save); n; n = strtok_r(NULL, " \t\n", &save)) {
 		struct strbuf path = STRBUF_INIT, id = STRBUF_INIT;
 
+		if (!balloon_virtio_name_ok(n))
+			continue;	/* not a device: never read */
 		strbuf_addf(&path, VIRTIO_DEVICES "/%s/device", n);
 		if (vm->ops->agent_read_file(vm, path.buf, &id, timeout_ns) == 0) {
 			strbuf_rtrim(&id);
-			json_object_set_new(devs, n, json_string(id.buf));
+			json_object_set_new(devs, n, json_text(id.buf, id.len));
 			if (!strcmp(id.buf, VIRTIO_ID_BALLOON) && !dev[0])
 				snprintf(dev, len, "%s", n);
 		}

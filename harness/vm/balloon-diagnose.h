@@ -28,5 +28,8 @@ json_t *balloon_diagnose(struct vm *vm, uint64_t timeout_ns);
  * text: the sum over every CPU and every line named dev or dev-* (MSI-X
  * vectors); its IRQ ("10", "24,25") into irq.  -1 when no line names it. */
 long long balloon_irq_count(const char *text, const char *dev, char *irq, size_t len);
+/* 1 when a name the guest listed is a virtio device's ("virtio" and 1-6
+ * digits), the only names the diagnosis puts into a path. */
+int balloon_virtio_name_ok(const char *n);
 
 #endif

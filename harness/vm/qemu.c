@@ -84,6 +84,30 @@ static void tail_of(const char *path, int lines, struct strbuf *out)
 	strbuf_release(&all);
 }
 
+/* QEMU quits by itself (-no-reboot) when the guest resets or powers off:
+ * a kernel panic (panic=-1), a triple fault.  The console says which:
+ * its "Kernel panic" line when there is one (the register dump after it
+ * would hide it), else its last lines. */
+static void guest_went_away(struct vm *vm, struct strbuf *why)
+{
+	struct strbuf tail = STRBUF_INIT;
+	char con[4200];
+	const char *panic;
+
+	snprintf(con, sizeof(con), "%s/console.log", vm->cfg.outdir);
+	tail_of(con, 60, &tail);
+	strbuf_adds(why, " (the guest reset or powered off); ");
+	panic = strstr(strbuf_str(&tail), "Kernel panic");
+	if (panic)
+		strbuf_addf(why, "console: %.*s", (int)strcspn(panic, "\r\n"), panic);
+	else {
+		strbuf_reset(&tail);
+		tail_of(con, 3, &tail);
+		strbuf_addf(why, "last console lines: %s", tail.len ? tail.buf : "(console is empty)");
+	}
+	strbuf_release(&tail);
+}
+
 /* Has QEMU exited?  Fills the message with its status and stderr tail. */
 static int qemu_alive(struct vm *vm)
 {
@@ -101,6 +125,8 @@ static int qemu_alive(struct vm *vm)
 gone:
 	describe_status(p->exit_status, &why);
 	tail_of(p->log_path, 3, &log);
+	if (WIFEXITED(p->exit_status) && WEXITSTATUS(p->exit_status) == 0)
+		guest_went_away(vm, &why);
 	ocb_fail("%s: QEMU %s%s%s", vm->cfg.name, why.buf, log.len ? ": " : "", strbuf_str(&log));
 	strbuf_release(&why);
 	strbuf_release(&log);
@@ -184,7 +210,12 @@ static int qemu_launch(struct vm *vm)
 	qmp_set_event_hook(p->qmp, on_qmp_event, vm);
 	if (qmp_handshake(p->qmp, c->cmd_timeout_ns, vm->backend_version,
 			  sizeof(vm->backend_version)) < 0) {
-		qemu_alive(vm);	/* a dead QEMU explains the failure better */
+		char msg[OCB_ERR_MAX];
+
+		snprintf(msg, sizeof(msg), "%s", ocb_errmsg());
+		/* a dead QEMU explains the failure better, a stopped one too */
+		if (qemu_alive(vm) && process_stopped(p->proc.pid))
+			ocb_fail("%s: %s (QEMU is stopped: SIGSTOP or SIGTSTP)", c->name, msg);
 		return -1;
 	}
 	fd = connect_unix(vm, p->qga_path, QMP_CONNECT_TIMEOUT_NS);
@@ -204,7 +235,7 @@ static int qemu_poll_ready(struct vm *vm, uint64_t attempt_ns)
 	struct strbuf tail = STRBUF_INIT;
 	char path[4200];
 
-	if (agent_sync(p->agent, attempt_ns, attempt_ns) == 0) {
+	if (agent_sync_poll(p->agent, attempt_ns) == 1) {
 		vm->boot_ns = mono_ns() - p->t_launch;
 		if (c->balloon && c->stats_period_s &&
 		    qmp_balloon_stats_enable(p->qmp, BALLOON_QOM_PATH, (int)c->stats_period_s,
@@ -220,8 +251,10 @@ static int qemu_poll_ready(struct vm *vm, uint64_t attempt_ns)
 	}
 	snprintf(path, sizeof(path), "%s/console.log", c->outdir);
 	tail_of(path, 5, &tail);
-	ocb_fail("%s: guest agent not ready within %.0f s; last console lines: %s", c->name,
-		 ns_to_s(c->boot_timeout_ns), tail.len ? tail.buf : "(console is empty)");
+	ocb_fail("%s: guest agent not ready within %.0f s%s; last console lines: %s", c->name,
+		 ns_to_s(c->boot_timeout_ns),
+		 process_stopped(p->proc.pid) ? " (QEMU is stopped: SIGSTOP or SIGTSTP)" : "",
+		 tail.len ? tail.buf : "(console is empty)");
 	strbuf_release(&tail);
 	return -1;
 }

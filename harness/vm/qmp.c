@@ -109,7 +109,7 @@ int qmp_command(struct qmp *q, const char *cmd, json_t *args, json_t **ret,
 	q->err_class[0] = '\0';
 	if (args)
 		json_object_set_new(req, "arguments", args);
-	if (jsonchan_send(&q->ch, req) < 0) {
+	if (jsonchan_send(&q->ch, req, deadline) < 0) {
 		json_decref(req);
 		return -1;
 	}

@@ -331,6 +331,46 @@ static void test_load_errors(void **state)
 	strbuf_release(&d);
 }
 
+/* index.json names its runs inside its own directory: one that points
+ * elsewhere (absolute, or up with '..') is refused by name, before the
+ * reader goes there; a run that is there still loads. */
+static void test_index_stays_inside(void **state)
+{
+	static const char *const bad[] = { "/", "/tmp", "..", "../x", "run-001/../../x", "a/..", };
+	struct result_set rs = RESULTSET_INIT;
+	struct strbuf d = STRBUF_INIT, run = STRBUF_INIT, text = STRBUF_INIT;
+	char *ok[] = { "run-001" };
+
+	(void)state;
+	strbuf_addf(&d, "%s/index-inside", tmpdir);
+	strbuf_addf(&run, "%s/run-001", d.buf);
+	synth_run(run.buf, "s", NULL, 0, "complete", "7.2.22", json_object(), 0);
+	synth_index(d.buf, "s", ok, 1);
+	assert_int_equal(resultset_load(&rs, d.buf, 0), 0);
+	assert_int_equal(rs.n, 1);
+	resultset_release(&rs);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		strbuf_reset(&text);
+		strbuf_addf(&text, "{\"schema\": \"ocbench.index/1\", \"runs\": [{\"dir\": \"%s\"}]}",
+			    bad[i]);
+		synth_file(d.buf, "index.json", text.buf);
+		assert_int_equal(resultset_load(&rs, d.buf, 0), -1);
+		assert_non_null(strstr(ocb_errmsg(), "expected a directory inside the index's own"));
+		assert_non_null(strstr(ocb_errmsg(), bad[i]));
+		resultset_release(&rs);
+	}
+	/* a name that merely starts with dots is a name */
+	strbuf_reset(&run);
+	strbuf_addf(&run, "%s/..run", d.buf);
+	synth_run(run.buf, "s", NULL, 0, "complete", "7.2.22", json_object(), 0);
+	synth_file(d.buf, "index.json", "{\"runs\": [{\"dir\": \"..run\"}]}");
+	assert_int_equal(resultset_load(&rs, d.buf, 0), 0);
+	resultset_release(&rs);
+	strbuf_release(&d);
+	strbuf_release(&run);
+	strbuf_release(&text);
+}
+
 /* 0 when run.json validates against the schema, else fail with why. */
 static void validate(const char *runjson)
 {
@@ -389,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_gate_absent_uses_table),
 		cmocka_unit_test(test_metric_missing_in_runs),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_index_stays_inside),
 		cmocka_unit_test(test_fixture_matches_schema),
 	};
 

@@ -387,33 +387,33 @@ static void test_cmd_compare(void **state)
 	strbuf_addf(&c, "%s/cmd-cand", tmpdir);
 	make_set(b.buf, &base5, 0);
 	make_set(c.buf, &worse, 1);
-	assert_int_equal(run_compare(b.buf, c.buf, "--format", "json", NULL), 1);
-	assert_int_equal(run_compare(b.buf, c.buf, "--threshold", "30%", NULL), 0);
-	assert_int_equal(run_compare(b.buf, c.buf, "--threshold", "lots", NULL), 2);
-	assert_int_equal(run_compare(b.buf, c.buf, "--format=md", NULL), 1);
-	assert_int_equal(run_compare(b.buf, c.buf, "--format=xml", NULL), 2);
-	assert_int_equal(run_compare(b.buf, c.buf, "--allow-host-change=cpu.colour", NULL), 2);
+	assert_int_equal(run_compare(b.buf, c.buf, "--format", "json", (const char *)NULL), 1);
+	assert_int_equal(run_compare(b.buf, c.buf, "--threshold", "30%", (const char *)NULL), 0);
+	assert_int_equal(run_compare(b.buf, c.buf, "--threshold", "lots", (const char *)NULL), 2);
+	assert_int_equal(run_compare(b.buf, c.buf, "--format=md", (const char *)NULL), 1);
+	assert_int_equal(run_compare(b.buf, c.buf, "--format=xml", (const char *)NULL), 2);
+	assert_int_equal(run_compare(b.buf, c.buf, "--allow-host-change=cpu.colour", (const char *)NULL), 2);
 	assert_non_null(strstr(ocb_errmsg(), "guest_image"));	/* the message lists the fields */
-	assert_int_equal(run_compare(b.buf, c.buf, "--allow-host-change=qemu_version", NULL), 1);
-	assert_int_equal(run_compare(b.buf, c.buf, "--allow-host-change=accel,knobs", NULL), 1);
-	assert_int_equal(run_compare(b.buf, c.buf, "--expect-runs", "0", NULL), 2);
-	assert_int_equal(run_compare(b.buf, NULL, NULL), 2);	/* one directory only */
-	assert_int_equal(run_compare(b.buf, "/nonexistent/ocbench", NULL), 2);
+	assert_int_equal(run_compare(b.buf, c.buf, "--allow-host-change=qemu_version", (const char *)NULL), 1);
+	assert_int_equal(run_compare(b.buf, c.buf, "--allow-host-change=accel,knobs", (const char *)NULL), 1);
+	assert_int_equal(run_compare(b.buf, c.buf, "--expect-runs", "0", (const char *)NULL), 2);
+	assert_int_equal(run_compare(b.buf, NULL, (const char *)NULL), 2);	/* one directory only */
+	assert_int_equal(run_compare(b.buf, "/nonexistent/ocbench", (const char *)NULL), 2);
 	/* the same sets, asked for more runs than they have */
-	assert_int_equal(run_compare(b.buf, b.buf, NULL), 0);
-	assert_int_equal(run_compare(b.buf, b.buf, "--expect-runs", "6", NULL), 3);
-	assert_int_equal(run_compare(b.buf, b.buf, "--expect-runs=6", "--allow-inconclusive", NULL), 0);
+	assert_int_equal(run_compare(b.buf, b.buf, (const char *)NULL), 0);
+	assert_int_equal(run_compare(b.buf, b.buf, "--expect-runs", "6", (const char *)NULL), 3);
+	assert_int_equal(run_compare(b.buf, b.buf, "--expect-runs=6", "--allow-inconclusive", (const char *)NULL), 0);
 	/* a TCG candidate against a KVM baseline */
 	strbuf_reset(&c);
 	strbuf_addf(&c, "%s/cmd-kvm", tmpdir);
 	kvm.accel = "kvm";
 	make_set(c.buf, &kvm, 1);
-	assert_int_equal(run_compare(b.buf, c.buf, NULL), 2);
-	assert_int_equal(run_compare(b.buf, c.buf, "--allow-host-change=accel", NULL), 0);
+	assert_int_equal(run_compare(b.buf, c.buf, (const char *)NULL), 2);
+	assert_int_equal(run_compare(b.buf, c.buf, "--allow-host-change=accel", (const char *)NULL), 0);
 	/* one run of the five: inconclusive, not a verdict */
 	strbuf_addf(&b, "/r0");
-	assert_int_equal(run_compare(b.buf, b.buf, NULL), 3);
-	assert_int_equal(run_compare(b.buf, b.buf, "--allow-inconclusive", NULL), 0);
+	assert_int_equal(run_compare(b.buf, b.buf, (const char *)NULL), 3);
+	assert_int_equal(run_compare(b.buf, b.buf, "--allow-inconclusive", (const char *)NULL), 0);
 	strbuf_release(&b);
 	strbuf_release(&c);
 }

@@ -1,7 +1,10 @@
-/* libvirt-node.h — host memory knobs of a libvirt host (local or remote):
- * KSM through virNodeGet/SetMemoryParameters (the shm_* parameters) and
- * hugepage pools through virNodeGetFreePages/virNodeAllocPages and the
- * capabilities' per-cell page counts.
+/* libvirt-node.h — host memory of a libvirt host (local or remote): KSM's
+ * counters and knobs through virNodeGet/SetMemoryParameters (the shm_*
+ * parameters) and hugepage pools through virNodeGetFreePages/
+ * virNodeAllocPages and the capabilities' per-cell page counts.
+ *
+ * The sampler reads a remote host's KSM counters here, `wait ksm-settled`
+ * waits on them (lvnode_ksm_reader) and knobs/remote.c sets the knobs.
  *
  * This is what ocbench can change on a remote host; THP, swap, KVM module
  * parameters and the other sysfs knobs have no libvirt API and are
@@ -15,6 +18,19 @@
 #include <jansson.h>
 #include <libvirt/libvirt.h>
 
+struct ksm_reader;
+
+/* The two calls into libvirt's node memory parameters.  libvirt's own by
+ * default; unit tests put a fake here, because libvirt's test:///default
+ * driver has neither. */
+struct lvnode_ops {
+	int (*get_memory_params)(virConnectPtr conn, virTypedParameterPtr params, int *n,
+				 unsigned int flags);
+	int (*set_memory_params)(virConnectPtr conn, virTypedParameterPtr params, int n,
+				 unsigned int flags);
+};
+extern struct lvnode_ops lvnode_ops;
+
 struct lv_ksm {
 	/* tunables (-1: not reported) */
 	long long pages_to_scan, sleep_millisecs, merge_across_nodes;
@@ -27,6 +43,10 @@ void lvnode_ksm_from_params(const virTypedParameter *params, int n, struct lv_ks
 int lvnode_ksm_get(virConnectPtr conn, const char *uri, struct lv_ksm *k);
 /* The counters as ksm_counters() names them: {"pages_sharing": N, ...}. */
 json_t *lvnode_ksm_json(const struct lv_ksm *k);
+/* A reader of that host's counters for ksm_settle_wait_on() (ksmsettle.h);
+ * conn and uri are borrowed and must outlive it.  libvirt does not say
+ * whether KSM runs (no "run" parameter): the reader reports it unknown. */
+void lvnode_ksm_reader(struct ksm_reader *rd, virConnectPtr conn, const char *uri);
 /* Is key (a scenario [host] key) one libvirt can set?  Returns the
  * parameter name ("shm_pages_to_scan") or NULL. */
 const char *lvnode_ksm_param(const char *key);

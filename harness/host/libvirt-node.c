@@ -1,13 +1,20 @@
 /* libvirt-node.c — see libvirt-node.h. */
-#include "knobs/libvirt-node.h"
+#include "host/libvirt-node.h"
+#include "host/ksmsettle.h"
 #include "util/error.h"
 #include "util/libvirt-conn.h"
+#include "util/xalloc.h"
 
 #include <libvirt/virterror.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+struct lvnode_ops lvnode_ops = {
+	.get_memory_params = virNodeGetMemoryParameters,
+	.set_memory_params = virNodeSetMemoryParameters,
+};
 
 static const struct {
 	const char *key;	/* scenario [host] key */
@@ -71,12 +78,12 @@ int lvnode_ksm_get(virConnectPtr conn, const char *uri, struct lv_ksm *k)
 	int n = 0, rc;
 
 	/* First call: how many parameters there are. */
-	if (virNodeGetMemoryParameters(conn, NULL, &n, 0) < 0)
+	if (lvnode_ops.get_memory_params(conn, NULL, &n, 0) < 0)
 		return failed("KSM parameters (virNodeGetMemoryParameters)", uri);
 	params = calloc(n ? (size_t)n : 1, sizeof(*params));
 	if (!params)
 		return ocb_fail("out of memory");
-	rc = virNodeGetMemoryParameters(conn, params, &n, 0);
+	rc = lvnode_ops.get_memory_params(conn, params, &n, 0);
 	if (rc < 0) {
 		rc = failed("KSM parameters (virNodeGetMemoryParameters)", uri);
 	} else {
@@ -105,6 +112,47 @@ json_t *lvnode_ksm_json(const struct lv_ksm *k)
 	return o;
 }
 
+struct lv_reader {
+	virConnectPtr conn;
+	const char *uri;
+};
+
+static int reader_read(void *opaque, struct ksm_reading *r)
+{
+	struct lv_reader *lr = opaque;
+	struct lv_ksm k;
+	int rc = lvnode_ksm_get(lr->conn, lr->uri, &k);
+
+	if (rc)
+		return -1;	/* a driver without the call cannot be waited on either */
+	if (k.full_scans < 0 || k.pages_sharing < 0)
+		return ocb_fail("libvirt at %s reports no shm_full_scans or shm_pages_sharing (that "
+				"host's kernel has no KSM?)", lr->uri);
+	memset(r, 0, sizeof(*r));
+	r->full_scans = (unsigned long long)k.full_scans;
+	r->pages_sharing = (unsigned long long)k.pages_sharing;
+	r->run = -1;
+	return 0;
+}
+
+static void reader_fini(void *opaque)
+{
+	free(opaque);
+}
+
+void lvnode_ksm_reader(struct ksm_reader *rd, virConnectPtr conn, const char *uri)
+{
+	struct lv_reader *lr = xcalloc(1, sizeof(*lr));
+
+	memset(rd, 0, sizeof(*rd));
+	snprintf(rd->where, sizeof(rd->where), "%s", uri);
+	rd->read = reader_read;
+	rd->fini = reader_fini;
+	lr->conn = conn;
+	lr->uri = uri;
+	rd->opaque = lr;
+}
+
 const char *lvnode_ksm_param(const char *key)
 {
 	for (size_t i = 0; i < sizeof(ksm_params) / sizeof(ksm_params[0]); i++)
@@ -128,7 +176,7 @@ int lvnode_ksm_set(virConnectPtr conn, const char *uri, const char *key, unsigne
 	if (value > 0xffffffffull)
 		return ocb_fail("%s = %llu at %s: libvirt takes at most 4294967295", key, value, uri);
 	p.value.ui = (unsigned)value;
-	if (virNodeSetMemoryParameters(conn, &p, 1, 0) < 0) {
+	if (lvnode_ops.set_memory_params(conn, &p, 1, 0) < 0) {
 		snprintf(what, sizeof(what), "setting %s = %llu (%s)", key, value, param);
 		return failed(what, uri);
 	}
