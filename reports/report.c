@@ -7,6 +7,7 @@
 #include "reports/report-ctx.h"
 #include "reports/report-figures.h"
 #include "reports/report-host.h"
+#include "reports/report-ksm.h"
 #include "reports/report-results.h"
 #include "reports/report-tables.h"
 #include "util/fsutil.h"
@@ -81,7 +82,8 @@ static const char html_script[] =
 
 static int sections(struct report_ctx *c)
 {
-	if (report_results(c) < 0 || report_latency(c) < 0 || report_timelines(c) < 0)
+	if (report_results(c) < 0 || report_latency(c) < 0 || report_timelines(c) < 0 ||
+	    report_ksm_cost(c) < 0)
 		return -1;
 	report_metrics(c);
 	report_runs(c);

@@ -33,7 +33,7 @@ enum {
 
 static const struct cli_opt conform_opts[] = {
 	{ "suite", O_SUITE, CLI_ARG, "LIST", CLI_V_SUITES, NULL,
-	  "suites to run: balloon,ksm,thp,hugetlb,ept (default all)" },
+	  "suites to run: balloon,ksm,thp,hugetlb,ept,reclaim (default all)" },
 	{ "check", O_CHECK, CLI_ARG, "ID", CLI_V_CHECKS, NULL,
 	  "run only this check (repeatable, or a comma list)" },
 	{ "list", O_LIST, CLI_NOARG, NULL, CLI_V_NONE, NULL, "print every check and exit" },

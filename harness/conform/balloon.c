@@ -48,18 +48,9 @@ static uint64_t reach_tolerance(uint64_t mem)
 	return mem / 200 > MiB ? mem / 200 : MiB;
 }
 
-struct move {
-	uint64_t from, target, actual;
-	double seconds;
-	int reached;
-	int stalled;	/* gave up early: no movement for STALL_NS */
-};
 
-/* Ask for target and poll until actual is within reach_tolerance, the
- * timeout, or STALL_NS without any movement.  0 (reached or not:
- * m->reached says), -1 on an error. */
-static int balloon_move(struct conform_ctx *c, struct vm *vm, uint64_t target, uint64_t timeout_ns,
-			struct move *m)
+int conform_balloon_move(struct conform_ctx *c, struct vm *vm, uint64_t target, uint64_t timeout_ns,
+			 struct move *m)
 {
 	uint64_t t0, t_moved, last, tol = reach_tolerance(vm->cfg.memory_bytes);
 	uint64_t want = target > vm->cfg.memory_bytes ? vm->cfg.memory_bytes : target;
@@ -160,7 +151,7 @@ static int ensure_at(struct conform_ctx *c, struct vm *vm, uint64_t size, struct
 	}
 	if ((actual > size ? actual - size : size - actual) <= reach_tolerance(vm->cfg.memory_bytes))
 		return 0;
-	if (balloon_move(c, vm, size, c->opt.balloon_timeout_ns, &m) < 0) {
+	if (conform_balloon_move(c, vm, size, c->opt.balloon_timeout_ns, &m) < 0) {
 		conform_error(r, "%s: setting the balloon to %.0f MiB first: %s", vm->cfg.name,
 			      bytes_to_mib(size), ocb_errmsg());
 		return -1;
@@ -189,7 +180,7 @@ static void check_move(struct conform_ctx *c, struct conform_result *r, uint64_t
 		conform_error(r, "%s", ocb_errmsg());
 		return;
 	}
-	if (balloon_move(c, vm, target, c->opt.balloon_timeout_ns, &m) < 0) {
+	if (conform_balloon_move(c, vm, target, c->opt.balloon_timeout_ns, &m) < 0) {
 		conform_error(r, "%s", ocb_errmsg());
 		return;
 	}
@@ -252,7 +243,7 @@ static void bal_003(struct conform_ctx *c, struct conform_result *r)
 	}
 	if (ensure_at(c, vm, BOOT_MEM - SMALL, r) < 0)
 		return;
-	if (balloon_move(c, vm, ask, c->opt.balloon_timeout_ns, &m) < 0) {
+	if (conform_balloon_move(c, vm, ask, c->opt.balloon_timeout_ns, &m) < 0) {
 		conform_failf(r, "%s: a balloon target of %.0f MiB (above the boot memory %.0f MiB) was refused: %s",
 			      vm->cfg.name, bytes_to_mib(ask), bytes_to_mib(BOOT_MEM), ocb_errmsg());
 		return;

@@ -152,6 +152,8 @@ struct conform_options {
 	uint64_t boot_timeout_ns;
 	uint64_t balloon_timeout_ns;	/* one balloon move */
 	uint64_t ksm_timeout_ns;	/* KSM settling */
+	uint64_t reclaim_timeout_ns;	/* FPR-001, VMEM-001: memory back to the host,
+					 * a plug converged (30 s) */
 	uint64_t cmd_timeout_ns;	/* one QMP/agent command */
 	const struct ksm_probe *ksm;	/* NULL: sysfs + /proc, or the remote
 					 * host's counters over libvirt */

@@ -265,6 +265,9 @@ static int guest_config(struct conform_ctx *c, const struct conform_guest_spec *
 	cfg->stats_period_s = sp->stats_period_s;
 	cfg->backing = sp->backing;
 	cfg->mem_merge = sp->mem_merge;
+	cfg->free_page_reporting = sp->free_page_reporting;
+	cfg->vmem_bytes = sp->vmem_bytes;
+	cfg->vmem_block_bytes = 2 * MiB;
 	if (sp->mem_path)
 		snprintf(cfg->mem_path, sizeof(cfg->mem_path), "%s", sp->mem_path);
 	return mkdir_p(cfg->outdir, 0755);

@@ -25,6 +25,8 @@ struct conform_guest_spec {
 	enum vm_backing backing;
 	const char *mem_path;		/* hugetlbfs directory (conform_hugetlbfs) */
 	int mem_merge;
+	int free_page_reporting;	/* virtio-balloon free page reporting */
+	uint64_t vmem_bytes;		/* a virtio-mem device (2 MiB blocks, none plugged) */
 };
 
 struct conform_ctx {

@@ -7,6 +7,7 @@
 #include "conform/fixture.h"
 #include "conform/hugetlb.h"
 #include "conform/ksm.h"
+#include "conform/reclaim.h"
 #include "conform/thp.h"
 #include "util/libvirt-conn.h"
 #include "util/clock.h"
@@ -27,7 +28,7 @@
 
 static const struct conform_suite *const suites[] = {
 	&conform_suite_balloon, &conform_suite_ksm, &conform_suite_thp, &conform_suite_hugetlb,
-	&conform_suite_ept, NULL,
+	&conform_suite_ept, &conform_suite_reclaim, NULL,
 };
 
 const struct conform_suite *const *conform_suites(void)

@@ -92,6 +92,24 @@ int guest_image_default_append(const char *dir, char *buf, size_t len, int pvh)
 	return 0;
 }
 
+void guest_append_acpi_on(const char *append, char *out, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = append;
+
+	while (*p) {
+		size_t n;
+
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (n && !(n == 8 && !strncmp(p, "acpi=off", 8)))
+			strbuf_addf(&sb, "%s%.*s", sb.len ? " " : "", (int)n, p);
+		p += n;
+	}
+	snprintf(out, len, "%s", strbuf_str(&sb));
+	strbuf_release(&sb);
+}
+
 static int pick(const char *dir, const char *const *names, char *out, size_t len)
 {
 	for (size_t i = 0; names[i]; i++) {

@@ -44,6 +44,13 @@ const char *guest_libexec_dir(void);
  * firmware (no decompression, no SeaBIOS); anything else (bzImage, disk)
  * goes through the default firmware. */
 int guest_kernel_boots_pvh(const char *kernel);
+/* A guest with a virtio-mem device boots through SeaBIOS with ACPI, not
+ * qboot with acpi=off: with qboot the device's memory region leaves the
+ * guest unable to read any virtio device's features (measured with the
+ * default guest: "device uses modern interface but does not have
+ * VIRTIO_F_VERSION_1" for all of them).  This is append without the
+ * word acpi=off, into out. */
+void guest_append_acpi_on(const char *append, char *out, size_t len);
 /* A disk image's format as QEMU and libvirt name it: "qcow2" by its magic,
  * else "raw" (the two formats ocbench supports for --image DISK). */
 const char *guest_disk_format(const char *disk);
@@ -58,6 +65,8 @@ const char *guest_disk_format(const char *disk);
 #define GUEST_PCI_SLOT_SERIAL "0x04"
 #define GUEST_PCI_SLOT_BALLOON "0x02"
 #define GUEST_PCI_SLOT_DISK "0x06"
+/* virtio-mem (virtio_mem = SIZE): MSI-X, on an even slot all the same */
+#define GUEST_PCI_SLOT_VMEM "0x08"
 
 /* The default guest's kernel command line, beside its kernel. */
 #define GUEST_CMDLINE_FILE "cmdline"

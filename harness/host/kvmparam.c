@@ -93,7 +93,6 @@ long kvmparam_module_users(const char *root, const char *module)
 static int run_modprobe(const char *root, struct strvec *args)
 {
 	const char *prog = getenv("OCBENCH_MODPROBE");
-	struct strbuf out = STRBUF_INIT, cmd = STRBUF_INIT;
 	struct strvec argv = STRVEC_INIT;
 	int rc;
 
@@ -106,19 +105,9 @@ static int run_modprobe(const char *root, struct strvec *args)
 	strvec_push(&argv, prog);
 	for (size_t i = 0; i < args->n; i++)
 		strvec_push(&argv, args->v[i]);
-	strvec_join_quoted(&argv, &cmd);
-	rc = run_capture((const char *const *)argv.v, &out, 60ull * 1000000000ull);
-	if (rc > 0) {
-		strbuf_rtrim(&out);
-		ocb_fail("'%s' exited with %d: %s", cmd.buf, rc, out.buf);
-		rc = -1;
-	} else if (rc < 0) {
-		ocb_err_prefix("'%s': ", cmd.buf);
-	}
+	rc = run_checked((const char *const *)argv.v, 60ull * 1000000000ull);
 	strvec_clear(&argv);
-	strbuf_release(&out);
-	strbuf_release(&cmd);
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 int kvmparam_reload(const char *root, const char *param, const char *value)

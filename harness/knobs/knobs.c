@@ -6,6 +6,9 @@
 #include "host/hostinfo.h"
 #include "host/hugetlb.h"
 #include "knobs/journal.h"
+#include "knobs/knobs-internal.h"
+#include "knobs/modparam.h"
+#include "knobs/swapknob.h"
 #include "host/kvmparam.h"
 #include "util/suggest.h"
 #include "host/sysfs.h"
@@ -28,6 +31,7 @@ enum knob_kind {
 	K_HUGETLB,	/* page count or memory amount; read back and compared */
 	K_KVMPARAM,	/* module parameter: changing it reloads the module */
 	K_TEXT,		/* free text of digits, spaces and signs (uksm.cpu_ratios) */
+	K_SWAP,		/* a temporary swap file of that size (swapknob.h) */
 };
 
 struct knob_word {
@@ -120,6 +124,7 @@ static const struct knob knobs[] = {
 	{ "ept", "/sys/module/kvm_intel/parameters/ept", K_KVMPARAM, 0, 0, w_yn, "kvm_intel: extended page tables (module reload)" },
 	{ "vpid", "/sys/module/kvm_intel/parameters/vpid", K_KVMPARAM, 0, 0, w_yn, "kvm_intel: virtual processor ids (module reload)" },
 	{ "npt", "/sys/module/kvm_amd/parameters/npt", K_KVMPARAM, 0, 0, w_yn, "kvm_amd: nested page tables (module reload)" },
+	{ "swap", "", K_SWAP, 0, 0, NULL, "a temporary swap file of this size (e.g. 4G), swapped on for the run, off and removed after" },
 	{ "swappiness", VM "swappiness", K_UINT, 0, 200, NULL, "vm.swappiness" },
 	{ "overcommit_memory", VM "overcommit_memory", K_MAP, 0, 0, w_overcommit, "vm.overcommit_memory: heuristic (0), always (1), never (2)" },
 	{ "overcommit_ratio", VM "overcommit_ratio", K_UINT, 0, 10000, NULL, "vm.overcommit_ratio (%), used when overcommit_memory = never" },
@@ -200,6 +205,9 @@ static void allowed_phrase(const struct knob *k, struct strbuf *out)
 	case K_TEXT:
 		strbuf_adds(out, "integers separated by spaces");
 		return;
+	case K_SWAP:
+		strbuf_adds(out, "an amount of memory (4G; a bare number is MiB)");
+		return;
 	default:
 		break;
 	}
@@ -262,6 +270,11 @@ static int normalize(const struct knob *k, const char *key, const char *value,
 		strbuf_addf(out, "%llu", pages);
 		return 0;
 	}
+	case K_SWAP:
+		if (parse_size(value, MiB, &v) < 0 || v % MiB)
+			return bad_value(k, key, value);
+		strbuf_addf(out, "%llu", (unsigned long long)(v / MiB));
+		return 0;
 	case K_TEXT:
 		if (!*value || strspn(value, "0123456789 -+") != strlen(value))
 			return bad_value(k, key, value);
@@ -338,6 +351,11 @@ int knob_read(const char *root, const char *key, struct strbuf *out)
 	strbuf_reset(out);
 	if (!k)
 		goto out;
+	if (k->kind == K_SWAP) {	/* nothing to read: a file ocbench makes */
+		strbuf_adds(out, "none");
+		rc = 0;
+		goto out;
+	}
 	if (!sysfs_exists(root, rel.buf)) {
 		missing_reason(k, key, root, rel.buf, why, sizeof(why));
 		strbuf_adds(out, why);
@@ -377,7 +395,7 @@ int knob_unwritable(const char *root, struct strbuf *out)
 		int needs = knobs[i].kind == K_KVMPARAM ? geteuid() != 0 : 0;
 
 		sysfs_path(root, knobs[i].path, &p);
-		if (!path_exists(p.buf))
+		if (knobs[i].kind == K_SWAP || !path_exists(p.buf))
 			continue;
 		if (knobs[i].kind != K_KVMPARAM)
 			needs = faccessat(AT_FDCWD, p.buf, W_OK, AT_EACCESS) != 0;
@@ -392,12 +410,6 @@ int knob_unwritable(const char *root, struct strbuf *out)
 
 /* ---- the journaled session ---- */
 
-struct knob_set {
-	char *root;
-	struct journal *j;
-	int allow_module_reload;
-	json_t *applied;
-};
 
 static int same_bytes(const char *root, const char *rel, const char *raw)
 {
@@ -416,6 +428,8 @@ static int undo_entry(const char *root, const struct journal_entry *e, void *arg
 	int rc = -1;
 
 	(void)arg;
+	if (!strcmp(e->kind, SWAPKNOB_KIND))
+		return swapknob_undo(root, e);
 	if (!knob_path_allowed(e->path))
 		return ocb_fail("journal record for %s: not a path ocbench may write, left alone",
 				e->path);
@@ -527,33 +541,6 @@ static void record_applied(struct knob_set *ks, const char *key, const char *val
 	json_object_set_new(ks->applied, key, o);
 }
 
-static int apply_kvmparam(struct knob_set *ks, const char *key, const char *rel,
-			  const char *want, const char *raw, const char *prev)
-{
-	struct strbuf now = STRBUF_INIT;
-	int rc = -1;
-
-	if (!ks->allow_module_reload)
-		return ocb_fail("host knob '%s': changing %s from %s to %s reloads %s; pass "
-				"--allow-module-reload (and stop every VM)", key, key, prev, want,
-				kvmparam_module(key));
-	if (journal_append(ks->j, "modparam", rel, raw) < 0)
-		return -1;
-	if (kvmparam_reload(ks->root, key, want) < 0)
-		goto out;
-	if (sysfs_read(ks->root, rel, &now) < 0)
-		goto out;
-	if (strcmp(now.buf, want)) {
-		ocb_fail("host knob '%s': reloaded with %s=%s but it reads %s", key, key, want,
-			 now.buf);
-		goto out;
-	}
-	rc = 0;
-out:
-	strbuf_release(&now);
-	return rc;
-}
-
 /* After a write: does the knob read what we asked?  hugetlb is the case
  * where the kernel legitimately gives less; say so in numbers. */
 static int check_readback(struct knob_set *ks, const struct knob *k, const char *key,
@@ -595,6 +582,12 @@ int knob_apply(struct knob_set *ks, const char *key, const char *value,
 		ocb_fail("host knob '%s': no open knob session", key);
 		goto out;
 	}
+	if (k->kind == K_SWAP) {
+		rc = swapknob_apply(ks->j, ks->root, strtoull(want.buf, NULL, 10));
+		if (rc == 0)
+			record_applied(ks, key, want.buf, "none");
+		goto err;
+	}
 	if (k->kind == K_KVMPARAM) {
 		char why[256];
 
@@ -624,7 +617,7 @@ int knob_apply(struct knob_set *ks, const char *key, const char *value,
 	if (!strcmp(prev.buf, want.buf)) {
 		rc = 0;		/* already so: nothing to write, nothing to undo */
 	} else if (k->kind == K_KVMPARAM) {
-		rc = apply_kvmparam(ks, key, rel.buf, want.buf, raw.buf, prev.buf);
+		rc = knob_apply_modparam(ks, key, rel.buf, want.buf, raw.buf, prev.buf);
 	} else if (journal_append(ks->j, "set", rel.buf, raw.buf) == 0 &&
 		   sysfs_write(ks->root, rel.buf, want.buf) == 0) {
 		rc = check_readback(ks, k, key, rel.buf, want.buf);

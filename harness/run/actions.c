@@ -90,6 +90,29 @@ static int act_wait_balloon(struct run_ctx *c, struct guest_state *g, const stru
 	return run_balloon_wait(c, g, e->timeout_ns, e->partial_ok);
 }
 
+/* virtio-mem plug/unplug: the request only; the sampler's vmem_size and
+ * vmem_requested series show the device following it. */
+static int act_resize(struct run_ctx *c, struct guest_state *g, const struct timeline_entry *e)
+{
+	char msg[OCB_ERR_MAX];
+
+	if (!g->vm->ops->vmem_resize) {
+		snprintf(msg, sizeof(msg), "%s: the %s backend cannot resize a virtio-mem device "
+			 "(use --backend qemu)", g->g->name, g->vm->ops->name);
+		return run_fail(c, msg);
+	}
+	results_event(&c->res, "vmem_resize",
+		      json_pack("{s:s, s:f}", "guest", g->g->name, "requested_mib",
+				bytes_to_mib(e->size_bytes)));
+	if (g->vm->ops->vmem_resize(g->vm, e->size_bytes) < 0) {
+		snprintf(msg, sizeof(msg), "%s", ocb_errmsg());
+		return run_fail(c, msg);
+	}
+	run_progress(c, "%s: virtio-mem requested-size %.0f MiB", g->g->name,
+		     bytes_to_mib(e->size_bytes));
+	return 0;
+}
+
 static int act_free(struct run_ctx *c, struct guest_state *g, const struct timeline_entry *e)
 {
 	(void)e;
@@ -153,6 +176,7 @@ struct action_executor {
 static const struct action_executor executors[] = {
 	{ "balloon", act_balloon, NULL },
 	{ "wait balloon", act_wait_balloon, NULL },
+	{ "resize", act_resize, NULL },
 	{ "free", act_free, NULL },
 	{ "exec", act_exec, NULL },
 	{ "workload start", act_workload_start, NULL },

@@ -102,13 +102,18 @@ static int make_vm(struct run_ctx *c, const struct scenario_guest *g, const stru
 	cfg.memory_bytes = sp->memory_bytes;
 	cfg.vcpus = sp->vcpus;
 	cfg.balloon = sp->balloon == SCENARIO_BALLOON_VIRTIO;
-	/* a policy that leaves reclaim to the guests (fpr-only) */
-	cfg.free_page_reporting = cfg.balloon && c->s->policy_name &&
-				  policy_find(c->s->policy_name) &&
-				  (policy_find(c->s->policy_name)->flags & POLICY_F_FPR);
 	cfg.stats_period_s = (unsigned)((sp->stats_period_ns + 999999999u) / 1000000000u);
 	cfg.backing = to_backing(sp->backing);
 	cfg.mem_merge = sp->mem_merge;
+	/* asked for, or a policy that leaves reclaim to the guests (fpr-only) */
+	cfg.free_page_reporting = sp->free_page_reporting ||
+				  (cfg.balloon && c->s->policy_name && policy_find(c->s->policy_name) &&
+				   (policy_find(c->s->policy_name)->flags & POLICY_F_FPR));
+	cfg.free_page_hint = sp->free_page_hint;
+	cfg.deflate_on_oom = sp->deflate_on_oom;
+	cfg.vmem_bytes = sp->vmem_bytes;
+	cfg.vmem_block_bytes = sp->vmem_block_bytes;
+	cfg.vmem_requested = sp->vmem_requested;
 	if (c->cgroup)	/* QEMU joins the cap before exec */
 		snprintf(cfg.cgroup_procs, sizeof(cfg.cgroup_procs), "%s", cgroup_procs_path(c->cgroup));
 	*out = vm_new(ops, &cfg);

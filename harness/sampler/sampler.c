@@ -3,6 +3,7 @@
 #include "sampler/sampler.h"
 #include "sampler/guest.h"
 #include "sampler/host.h"
+#include "sampler/reclaim.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/jsontext.h"
@@ -57,7 +58,8 @@ struct sampler {
 
 static const struct sampler_source_ops *const builtin[] = {
 	&sampler_ksm_source, &sampler_host_source, &sampler_qemu_source, &sampler_cgroup_source,
-	&sampler_balloon_source, &sampler_balloonstats_source, &sampler_guest_source, NULL,
+	&sampler_balloon_source, &sampler_balloonstats_source, &sampler_guest_source,
+	&sampler_ksmd_source, &sampler_vmstat_source, &sampler_vmem_source, NULL,
 };
 
 static uint64_t cpu_now_ns(void)

@@ -144,6 +144,59 @@ static const char *fmt_size(uint64_t v, char *buf, size_t n)
 	return buf;
 }
 
+/* The line a guest key was set on, else the section's. */
+static unsigned spec_line(struct build *b, size_t gi, const char *key)
+{
+	unsigned l = *key_line(b, SC_SEC_GUEST, gi, sc_key_find(SC_SEC_GUEST, key));
+
+	return l ? l : b->s->specs[gi].line;
+}
+
+/* balloon.* features need the balloon; virtio_mem's sizes are whole
+ * blocks of a power-of-two block size QEMU and Linux both take (Linux
+ * plugs virtio-mem memory in pageblocks: 2 MiB on x86). */
+static int check_reclaim(struct build *b, size_t gi)
+{
+	static const char *const bkeys[] = { "balloon.free_page_reporting",
+		"balloon.free_page_hint", "balloon.deflate_on_oom" };
+	struct scenario_guest_spec *g = &b->s->specs[gi];
+	const int on[] = { g->free_page_reporting, g->free_page_hint, g->deflate_on_oom };
+	uint64_t bs = g->vmem_block_bytes;
+	const char *f = b->s->file;
+	char sz[32], bz[32], vz[32];
+
+	for (size_t i = 0; i < 3; i++)
+		if (on[i] && g->balloon == SCENARIO_BALLOON_NONE)
+			return ocb_fail("%s:%u: [guest %s] %s: needs balloon = virtio (this guest has "
+					"balloon = none)", f, spec_line(b, gi, bkeys[i]), g->name, bkeys[i]);
+	if (bs < 2 * MiB || (bs & (bs - 1)))
+		return ocb_fail("%s:%u: [guest %s] virtio_mem.block_size: %s is not a power of two "
+				"of at least 2 MiB", f, spec_line(b, gi, "virtio_mem.block_size"),
+				g->name, fmt_size(bs, sz, sizeof(sz)));
+	if (!g->vmem_bytes) {
+		if (g->vmem_requested)
+			return ocb_fail("%s:%u: [guest %s] virtio_mem.requested: needs virtio_mem = "
+					"SIZE (this guest has no virtio-mem device)", f,
+					spec_line(b, gi, "virtio_mem.requested"), g->name);
+		return 0;
+	}
+	if (g->backing != SCENARIO_BACKING_ANONYMOUS)
+		return ocb_fail("%s:%u: [guest %s] virtio_mem: needs backing = anonymous (this guest "
+				"has backing = %s)", f, spec_line(b, gi, "virtio_mem"), g->name,
+				scenario_backing_name(g->backing));
+	if (g->vmem_bytes % bs)
+		return ocb_fail("%s:%u: [guest %s] virtio_mem: %s is not a whole number of "
+				"virtio_mem.block_size %s", f, spec_line(b, gi, "virtio_mem"), g->name,
+				fmt_size(g->vmem_bytes, sz, sizeof(sz)), fmt_size(bs, bz, sizeof(bz)));
+	if (g->vmem_requested > g->vmem_bytes || g->vmem_requested % bs)
+		return ocb_fail("%s:%u: [guest %s] virtio_mem.requested: %s is not a whole number of "
+				"blocks of %s up to virtio_mem %s", f,
+				spec_line(b, gi, "virtio_mem.requested"), g->name,
+				fmt_size(g->vmem_requested, sz, sizeof(sz)),
+				fmt_size(bs, bz, sizeof(bz)), fmt_size(g->vmem_bytes, vz, sizeof(vz)));
+	return 0;
+}
+
 static int check_spec(struct build *b, size_t gi)
 {
 	struct scenario_guest_spec *g = &b->s->specs[gi];
@@ -174,7 +227,7 @@ static int make_guests(struct build *b)
 	size_t n = 0, k = 0;
 
 	for (size_t i = 0; i < s->n_specs; i++) {
-		if (check_spec(b, i) < 0)
+		if (check_spec(b, i) < 0 || check_reclaim(b, i) < 0)
 			return -1;
 		n += s->specs[i].count;
 	}

@@ -58,6 +58,16 @@ struct scenario_guest_spec {
 					 * 0 = off; always 0 with balloon = none */
 	enum scenario_backing backing;	/* default anonymous */
 	int mem_merge;			/* 1 = on (default): KSM may merge it */
+	/* virtio-balloon features (balloon = virtio only), 0 off (default) */
+	int free_page_reporting;	/* the guest reports free pages: QEMU discards them */
+	int free_page_hint;		/* free page hints (used by migration) */
+	int deflate_on_oom;		/* the guest deflates the balloon when it would OOM */
+	/* virtio-mem: a device of vmem_bytes next to memory_bytes, of which
+	 * vmem_requested is plugged at boot, in blocks of vmem_block_bytes;
+	 * vmem_bytes 0 (default): no device */
+	uint64_t vmem_bytes;
+	uint64_t vmem_block_bytes;	/* default 2 MiB */
+	uint64_t vmem_requested;	/* default 0 */
 	char *image;			/* directory (vmlinu[xz] + initramfs) or disk
 					 * image, stored as written; NULL = default */
 	char *kernel, *initrd, *append;	/* explicit overrides, NULL when unset */

@@ -23,9 +23,20 @@
 
 /* ------------------------------------------------------------ arguments */
 
-static int parse_balloon(struct timeline_entry *e, char *const *args, size_t n,
+static int parse_size_arg(struct timeline_entry *e, char *const *args, size_t n,
 			 const struct scenario_hooks *hooks)
 {
+	return parse_size(args[0], MiB, &e->size_bytes);
+}
+
+/* resize: 0 unplugs everything */
+static int parse_resize(struct timeline_entry *e, char *const *args, size_t n,
+			const struct scenario_hooks *hooks)
+{
+	if (!strcmp(args[0], "0")) {
+		e->size_bytes = 0;
+		return 0;
+	}
 	return parse_size(args[0], MiB, &e->size_bytes);
 }
 
@@ -91,7 +102,7 @@ static int parse_wait_balloon(struct timeline_entry *e, char *const *args, size_
  * all. */
 static const struct timeline_action actions[] = {
 	{ "balloon", "balloon GLOB SIZE", "set the balloon target (bare number: MiB)",
-	  TLA_GUESTS | TLA_BALLOON, parse_balloon },
+	  TLA_GUESTS | TLA_BALLOON, parse_size_arg },
 	{ "workload start", "workload GLOB start", "start the guests' workload",
 	  TLA_GUESTS | TLA_WORKLOAD, NULL },
 	{ "workload stop", "workload GLOB stop", "stop the guests' workload",
@@ -108,6 +119,9 @@ static const struct timeline_action actions[] = {
 	  parse_wait },
 	{ "wait workload", "wait workload GLOB [timeout DUR]", "until the workloads have exited",
 	  TLA_GUESTS | TLA_WORKLOAD, parse_wait },
+	{ "resize", "resize GLOB SIZE",
+	  "set the virtio-mem requested size (plug or unplug; bare number: MiB)",
+	  TLA_GUESTS | TLA_VMEM, parse_resize },
 	{ "free", "free GLOB", "sample `free -m` in the guests", TLA_GUESTS, NULL },
 	{ "exec", "exec GLOB CMD ARGS...", "run a command in the guests (agent)", TLA_GUESTS,
 	  parse_exec },
@@ -306,13 +320,26 @@ static int check_guests(const struct scenario *s, const struct timeline_entry *e
 		strbuf_release(&sb);
 		return -1;
 	}
-	if (!(e->action->flags & TLA_WORKLOAD))
+	if (!(e->action->flags & (TLA_WORKLOAD | TLA_VMEM)))
 		return 0;
 	m = xcalloc(n, sizeof(*m));
 	scenario_match_guests(s, e->glob, m, n);
-	for (size_t i = 0; i < n && rc == 0; i++)
-		if (!m[i]->spec->workload_argv)
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct scenario_guest_spec *g = m[i]->spec;
+
+		if ((e->action->flags & TLA_WORKLOAD) && !g->workload_argv)
 			rc = ocb_fail("guest %s has no workload (narrow the glob)", m[i]->name);
+		else if ((e->action->flags & TLA_VMEM) && !g->vmem_bytes)
+			rc = ocb_fail("guest %s has no virtio-mem device (set virtio_mem = SIZE, or "
+				      "narrow the glob)", m[i]->name);
+		else if ((e->action->flags & TLA_VMEM) &&
+			 (e->size_bytes > g->vmem_bytes || e->size_bytes % g->vmem_block_bytes))
+			rc = ocb_fail("guest %s: %llu MiB is not a whole number of %llu MiB blocks up "
+				      "to its virtio_mem %llu MiB", m[i]->name,
+				      (unsigned long long)(e->size_bytes / MiB),
+				      (unsigned long long)(g->vmem_block_bytes / MiB),
+				      (unsigned long long)(g->vmem_bytes / MiB));
+	}
 	free(m);
 	return rc;
 }

@@ -33,6 +33,8 @@ enum {
 	TLA_BALLOON = 1u << 1,	/* acts on those guests' balloons (see timeline_entry.glob) */
 	TLA_WORKLOAD = 1u << 2,	/* acts on their workload: each must have one */
 	TLA_HOST = 1u << 3,	/* changes host knobs (journaled, restored after the run) */
+	TLA_VMEM = 1u << 4,	/* acts on their virtio-mem device: each must have one
+				 * that holds size_bytes in whole blocks */
 };
 
 struct timeline_action {
@@ -73,7 +75,8 @@ struct timeline_entry {
 					 * runner reproduces (QEMU's DeviceNotActive
 					 * error naming the guest; the target clamped,
 					 * and said so). */
-	uint64_t size_bytes;		/* balloon: the target; bare number = MiB */
+	uint64_t size_bytes;		/* balloon: the target; resize: virtio-mem's
+					 * requested size; bare number = MiB */
 	char *key, *value;		/* host */
 	char **argv;			/* exec, NULL-terminated */
 	uint64_t timeout_ns;		/* wait ...: 0 = not given (the runner

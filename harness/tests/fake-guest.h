@@ -50,6 +50,8 @@ struct fake_guest {
 	long long fill_merged;		/* pages of its fills KSM merged */
 	unsigned long long ahp_kib, rss_kib, pss_kib;	/* its QEMU's smaps_rollup */
 	unsigned long long htlb_pages;	/* pages of a hugetlb pool it holds */
+	unsigned long long freed_kib;	/* freed in the guest, still resident in QEMU */
+	uint64_t vmem_size, vmem_req;	/* its virtio-mem device */
 	struct fake_wl wl[FAKE_WLS];
 	size_t n_wl;
 };
@@ -78,6 +80,11 @@ static struct fake_world {
 	int htlb_short;			/* the pool fills 2 pages short */
 	int htlb_leak;			/* a page stays used after shutdown */
 	double memlat_ns;		/* memlat's result (0: none) */
+	int fpr_broken;			/* free page reporting gives nothing back */
+	int fpr_everywhere;		/* every guest's freed memory leaves QEMU (no control) */
+	int balloon_keeps_rss;		/* QEMU keeps the pages the balloon took */
+	int vmem_stuck;			/* virtio-mem plugs nothing */
+	int vmem_offline;		/* plugged virtio-mem memory never comes online */
 	/* State. */
 	struct fake_guest g[FAKE_GUESTS];
 	size_t n;
@@ -140,7 +147,7 @@ static inline void fw_proc(struct fake_guest *g)
 	fw_writef(rel, "00400000-7fff00000000 ---p 00000000 00:00 0  [rollup]\nRss: %llu kB\nPss: %llu kB\n"
 		  "AnonHugePages: %llu kB\n", g->rss_kib, g->pss_kib, g->ahp_kib);
 	snprintf(rel, sizeof(rel), "/proc/%ld/status", (long)g->pid);
-	fw_writef(rel, "Name:\tqemu-system-x86\nTHP_enabled:\t1\n");
+	fw_writef(rel, "Name:\tqemu-system-x86\nVmRSS:\t%llu kB\nTHP_enabled:\t1\n", g->rss_kib);
 }
 
 static inline struct fake_guest *fw_guest(pid_t pid)
@@ -329,7 +336,18 @@ static inline int f_balloon_set(struct vm *vm, uint64_t t)
 				"QMP: command 'balloon' failed: DeviceNotActive: No balloon device has been activated");
 	if (W.balloon_stuck || (W.balloon_deaf_under_pressure && g->pressure_mib))
 		return 0;
-	g->actual = t > vm->cfg.memory_bytes && !W.balloon_overshoot ? vm->cfg.memory_bytes : t;
+	{
+		uint64_t was = g->actual;
+
+		g->actual = t > vm->cfg.memory_bytes && !W.balloon_overshoot ? vm->cfg.memory_bytes : t;
+		/* QEMU discards what the balloon took (populated guest memory) */
+		if (g->actual < was && !W.balloon_keeps_rss) {
+			unsigned long long kib = (was - g->actual) / 1024;
+
+			g->rss_kib -= kib < g->rss_kib ? kib : 0;
+			fw_proc(g);
+		}
+	}
 	/* Under pressure the guest gives what it has spare. */
 	if (g->pressure_mib && g->actual < (uint64_t)(g->pressure_mib + 300) * MiB)
 		g->actual = (uint64_t)(g->pressure_mib + 300) * MiB;
@@ -347,7 +365,23 @@ static inline int f_balloon_get(struct vm *vm, uint64_t *actual)
 
 static inline long long fw_total_kib(struct fake_guest *g)
 {
-	return (long long)(g->actual / 1024) - FAKE_RESERVE_MIB * 1024;
+	return (long long)(g->actual / 1024) - FAKE_RESERVE_MIB * 1024 +
+	       (W.vmem_offline ? 0 : (long long)(g->vmem_size / 1024));
+}
+
+static inline int f_vmem_resize(struct vm *vm, uint64_t req)
+{
+	G(vm)->vmem_req = req;
+	if (!W.vmem_stuck)
+		G(vm)->vmem_size = req;
+	return 0;
+}
+
+static inline int f_vmem_get(struct vm *vm, uint64_t *size, uint64_t *req)
+{
+	*size = G(vm)->vmem_size;
+	*req = G(vm)->vmem_req;
+	return 0;
 }
 
 static inline int f_balloon_stats(struct vm *vm, json_t **stats)
@@ -483,10 +517,14 @@ static inline void fw_exit(struct fake_guest *g, struct fake_wl *w)
 	} else if (!strcmp(w->prog, "pressure")) {
 		g->pressure_mib = 0;
 	} else if (!strcmp(w->prog, "memtouch")) {
-		/* 384 MiB faulted in: as huge pages when THP allows it. */
-		g->rss_kib += 384 * 1024;
+		/* its --size faulted in (as huge pages when THP allows it), and
+		 * freed in the guest when it exits: resident until reported */
+		unsigned long long kib = w->pages ? (unsigned long long)w->pages * 4 : 384 * 1024;
+
+		g->rss_kib += kib;
+		g->freed_kib += kib;
 		if (!W.ram_file && (!fw_thp_never() || W.thp_ignores_never))
-			g->ahp_kib += 384 * 1024;
+			g->ahp_kib += kib;
 		fw_proc(g);
 	} else if (!strcmp(w->prog, "memlat") && W.memlat_ns > 0) {
 		json_object_set_new(doc, "metrics", json_pack("{s:{s:f}}", "ns_per_access", "value", W.memlat_ns));
@@ -519,7 +557,14 @@ static inline int f_poll(struct vm *vm, long long pid, struct agent_exec_result 
 
 static inline int f_pump(struct vm *vm, uint64_t t)
 {
-	(void)vm;
+	struct fake_guest *g = G(vm);
+
+	/* free page reporting: what the guest freed leaves QEMU */
+	if ((vm->cfg.free_page_reporting && !W.fpr_broken) || W.fpr_everywhere) {
+		g->rss_kib -= g->freed_kib < g->rss_kib ? g->freed_kib : 0;
+		g->freed_kib = 0;
+		fw_proc(g);
+	}
 	(void)t;
 	return 0;
 }
@@ -543,6 +588,7 @@ static inline void f_describe(struct vm *vm, json_t *g)
 static const struct vm_backend_ops fake_ops = {
 	.name = "fake", .flags = VM_CAP_BALLOON | VM_CAP_LOCAL_PROCESS, .start = f_start, .stop = f_stop,
 	.kill = f_kill, .balloon_set = f_balloon_set, .balloon_get = f_balloon_get, .balloon_stats = f_balloon_stats,
+	.vmem_resize = f_vmem_resize, .vmem_get = f_vmem_get,
 	.agent_exec = f_agent_exec, .agent_read_file = f_read_file, .agent_spawn = f_spawn, .agent_poll = f_poll,
 	.pump = f_pump, .pid = f_pid, .alive = f_alive, .describe = f_describe,
 };

@@ -197,4 +197,38 @@ static inline void fake_snapshot(const char *root, struct strbuf *out)
 	nftw(root, fake_snap_one, 16, FTW_PHYS);
 }
 
+/* A fake mkswap/swapon/swapoff for $OCBENCH_SWAP_TOOL ("TOOL VERB PATH"):
+ * mkswap only when the journal beside PATH already names it (journaled
+ * before made) and the file has its size; swapon/swapoff edit
+ * ROOT/proc/swaps, and with broken_swapoff swapoff does nothing.  Its
+ * path into out; the environment is set. */
+static inline void fake_swap_tool(const char *root, int broken_swapoff, char *out, size_t len)
+{
+	static const char script[] =
+		"#!/bin/sh\n"
+		"set -e\n"
+		"case \"$1\" in\n"
+		"mkswap) grep -q '^swapfile ' \"$(dirname \"$2\")/host-knobs.journal\" || { echo not journaled; exit 3; }\n"
+		"        test -s \"$2\" || { echo empty; exit 4; } ;;\n"
+		"swapon) printf '%s file 4096 0 -2\\n' \"$2\" >> \"$FAKE_ROOT/proc/swaps\" ;;\n"
+		"swapoff) test -z \"$FAKE_SWAPOFF_BROKEN\" || exit 0\n"
+		"         grep -v \"^$2 \" \"$FAKE_ROOT/proc/swaps\" > \"$FAKE_ROOT/proc/swaps.new\" || true\n"
+		"         mv \"$FAKE_ROOT/proc/swaps.new\" \"$FAKE_ROOT/proc/swaps\" ;;\n"
+		"*) exit 9 ;;\n"
+		"esac\n";
+	FILE *t;
+
+	snprintf(out, len, "%s/swaptool", root);
+	fake_write(root, "/proc/swaps", "Filename\tType\tSize\tUsed\tPriority\n");
+	t = fopen(out, "w");
+	if (!t || fputs(script, t) < 0 || fclose(t) != 0 || chmod(out, 0755) < 0)
+		abort();
+	setenv("OCBENCH_SWAP_TOOL", out, 1);
+	setenv("FAKE_ROOT", root, 1);
+	if (broken_swapoff)
+		setenv("FAKE_SWAPOFF_BROKEN", "1", 1);
+	else
+		unsetenv("FAKE_SWAPOFF_BROKEN");
+}
+
 #endif

@@ -197,6 +197,43 @@ static void memlat_nothing(struct fx *f)
 
 /* ---- the table ---------------------------------------------------------- */
 
+static void fpr_broken(struct fx *f)
+{
+	(void)f;
+	W.fpr_broken = 1;
+}
+
+static void fpr_everywhere(struct fx *f)
+{
+	(void)f;
+	W.fpr_everywhere = 1;
+}
+
+static void balloon_keeps_rss(struct fx *f)
+{
+	(void)f;
+	W.balloon_keeps_rss = 1;
+}
+
+static void swapoff_broken(struct fx *f)
+{
+	char tool[128];
+
+	fake_swap_tool(f->root, 1, tool, sizeof(tool));
+}
+
+static void vmem_stuck(struct fx *f)
+{
+	(void)f;
+	W.vmem_stuck = 1;
+}
+
+static void vmem_offline(struct fx *f)
+{
+	(void)f;
+	W.vmem_offline = 1;
+}
+
 static const struct row rows[] = {
 	{ "BAL-001", NULL, CONFORM_PASS, "", NULL },
 	{ "BAL-001", balloon_no_irq, CONFORM_FAIL, "bal: the balloon did not reach 512 MiB", "interrupt-not-delivered" },
@@ -252,6 +289,17 @@ static const struct row rows[] = {
 	{ "EPT-003", NULL, CONFORM_PASS, "", NULL },
 	{ "EPT-003", ept_ignored, CONFORM_FAIL, "ept = off did not take effect", NULL },
 	{ "EPT-003", memlat_nothing, CONFORM_ERROR, "memlat left no ns_per_access metric", NULL },
+	{ "FPR-001", NULL, CONFORM_PASS, "", NULL },
+	{ "FPR-001", fpr_broken, CONFORM_FAIL, "fpr-on: QEMU RSS still 1224 MiB", NULL },
+	{ "FPR-001", fpr_everywhere, CONFORM_FAIL, "the control (no reporting) gave its hog back too", NULL },
+	{ "BAL-007", NULL, CONFORM_PASS, "", NULL },
+	{ "BAL-007", balloon_keeps_rss, CONFORM_FAIL, "reclaimed 0 % on the host", NULL },
+	{ "BAL-007", balloon_stuck, CONFORM_FAIL, "the balloon stopped at 2048 MiB", NULL },
+	{ "VMEM-001", NULL, CONFORM_PASS, "", NULL },
+	{ "VMEM-001", vmem_stuck, CONFORM_FAIL, "vmem: virtio-mem size 0 MiB after", NULL },
+	{ "VMEM-001", vmem_offline, CONFORM_FAIL, "MemTotal rose by 0 MiB for 512 MiB plugged", NULL },
+	{ "SWAP-001", NULL, CONFORM_PASS, "", NULL },
+	{ "SWAP-001", swapoff_broken, CONFORM_FAIL, "after the session's restore the swap file is still in /proc/swaps", NULL },
 };
 
 /* ---- fixture ------------------------------------------------------------ */
@@ -299,6 +347,12 @@ static int setup(void **state)
 	f->opt.allow_module_reload = 1;
 	f->opt.balloon_timeout_ns = 300 * 1000000ull;
 	f->opt.ksm_timeout_ns = 3 * 1000000000ull;
+	f->opt.reclaim_timeout_ns = 600 * 1000000ull;
+	{
+		char tool[128];
+
+		fake_swap_tool(f->root, 0, tool, sizeof(tool));
+	}
 	f->opt.ksm = &fw_probe;
 	f->opt.node_ksm_here = 1;	/* KSM-006/007 on the fake host's counters */
 	if (f->row->brk)

@@ -152,8 +152,13 @@ static void test_conform_full_suite(void **state)
 	busy_at_start = other_session_active();
 	snapshot(&before);
 	{
-		const char *args[] = { "conform", "--junit", junit, "--tap", "--json", json, "--workdir", work,
-				       "--state-dir", statedir, NULL };
+		/* every suite but reclaim: its two checks boot two 2048 MiB
+		 * guests and touch 2.7 GiB in them, ~60 s more under TCG here
+		 * (FPR-001 40 s, BAL-007 18 s), past make check's budget; run
+		 * by hand: ocbench conform --suite reclaim */
+		const char *args[] = { "conform", "--suite", "balloon,ksm,thp,hugetlb,ept", "--junit", junit,
+				       "--tap", "--json", json, "--workdir", work, "--state-dir", statedir,
+				       NULL };
 
 		rc = int_run(log, &out, args);
 	}

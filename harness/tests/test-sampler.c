@@ -475,6 +475,44 @@ static void test_no_missed_ticks(void **state)
 	sampler_free(s);
 }
 
+/* KSM's cost against its benefit: ksmd's CPU from its /proc stat (a
+ * kernel thread, child of PID 2), the saving per CPU-second, and the
+ * swap-out rate from /proc/vmstat. */
+static void test_ksm_cost(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s;
+	double hz = (double)sysconf(_SC_CLK_TCK);
+
+	fake_write(f->root, "/proc/77/stat",
+		   "77 (ksmd) S 2 0 0 0 -1 2129984 0 0 0 0 100 50 0 0 25 5 1 0 40 0 0\n");
+	fake_write(f->root, "/proc/78/stat",
+		   "78 (ksmd) S 1 0 0 0 -1 0 0 0 0 0 9999 9999 0 0 20 0 1 0 40 0 0\n");
+	fake_write(f->root, "/proc/vmstat", "nr_free_pages 5\npswpin 100\npswpout 1000\n");
+	fake_write(f->root, "/sys/kernel/mm/ksm/pages_sharing", "0\n");
+	s = sampler_new(&f->res, f->vms, 0, f->root, 10, NULL);
+	sampler_tick(s);
+	/* 2 s of ksmd CPU later (in clock ticks), 100 MiB merged, 1 MiB
+	 * swapped out */
+	fake_write(f->root, "/proc/77/stat", hz == 100 ?
+		   "77 (ksmd) S 2 0 0 0 -1 2129984 0 0 0 0 250 100 0 0 25 5 1 0 40 0 0\n" :
+		   "77 (ksmd) S 2 0 0 0 -1 2129984 0 0 0 0 100 50 0 0 25 5 1 0 40 0 0\n");
+	fake_write(f->root, "/sys/kernel/mm/ksm/pages_sharing", "25600\n");
+	fake_write(f->root, "/proc/vmstat", "nr_free_pages 5\npswpin 100\npswpout 1256\n");
+	usleep(150 * 1000);
+	sampler_tick(s);
+	sampler_summary(s);
+	if (hz == 100) {
+		assert_true(metric(f, "ksmd_cpu_s") == 2);
+		assert_true(metric(f, "ksm_saved_mib_per_cpu_s") == 50);
+		assert_true(metric(f, "ksmd_cpu_pct") > 100);	/* 2 s in 0.15 s: the fake is fast */
+	}
+	assert_true(metric(f, "ksm_saved_t90_s") > 0);	/* reached at the second tick */
+	assert_true(metric(f, "host_swap_out_mib") == 1);
+	assert_true(metric(f, "host_swap_in_mib") == 0);
+	sampler_free(s);
+}
+
 /* ---- a source of the test's own ------------------------------------------ */
 
 static int fake_src_init(struct sampler *s, void **state, char *why, size_t len)
@@ -554,6 +592,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_agent_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_booted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ksm_cost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missed_ticks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_missed_ticks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_source, setup, teardown),

@@ -493,7 +493,7 @@ static void test_split_argv(void **state)
 
 static const char *const tl_guests =
 	"[scenario]\nduration = 120s\n"
-	"[guest light]\ncount = 2\nmemory = 2G\nworkload = memtouch --size 1G\n"
+	"[guest light]\ncount = 2\nvirtio_mem = 1G\nworkload = memtouch --size 1G\n"
 	"[guest heavy]\nworkload = memlat\n"
 	"[guest quiet]\nballoon = none\n";	/* lines 1-10 */
 
@@ -821,6 +821,8 @@ static void test_action_checks(void **state)
 		action_line(a, "quiet-1", &sb);
 		if (a->flags & TLA_WORKLOAD) {
 			expect_tl_error(sb.buf, "t.ini:12: ", "guest quiet-1 has no workload");
+		} else if (a->flags & TLA_VMEM) {
+			expect_tl_error(sb.buf, "t.ini:12: ", "guest quiet-1 has no virtio-mem device");
 		} else {
 			s = load_tl(sb.buf);
 			assert_ptr_equal(s->timeline[0].action, a);
@@ -834,7 +836,7 @@ static void test_action_checks(void **state)
 	expect_tl_error("[timeline]\n5s = wiat ksm-settled\n", "t.ini:12: ",
 			"unknown timeline action 'wiat' (did you mean 'wait'?)");
 	expect_tl_error("[timeline]\n5s = nap 5s\n", "t.ini:12: ",
-			"unknown timeline action 'nap' (expected balloon, workload, ksm, host, wait, free");
+			"unknown timeline action 'nap' (expected balloon, workload, ksm, host, wait, resize, free");
 	expect_tl_error("[timeline]\n5s = workload light-1 strat\n", "t.ini:12: ",
 			"invalid value 'strat': expected 'workload GLOB start' or 'workload GLOB stop' "
 			"(did you mean 'start'?)");

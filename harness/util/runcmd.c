@@ -400,3 +400,24 @@ int find_program(const char *name, struct strbuf *path)
 	strbuf_reset(path);
 	return ocb_fail("%s not found in PATH", name);
 }
+
+int run_checked(const char *const *argv, uint64_t timeout_ns)
+{
+	struct strbuf out = STRBUF_INIT, cmd = STRBUF_INIT;
+	struct strvec sv = { (char **)argv, 0, 0 };
+	int rc;
+
+	while (argv[sv.n])
+		sv.n++;
+	strvec_join_quoted(&sv, &cmd);
+	rc = run_capture(argv, &out, timeout_ns);
+	if (rc > 0) {
+		strbuf_rtrim(&out);
+		ocb_fail("'%s' exited with %d: %s", cmd.buf, rc, out.buf);
+	} else if (rc < 0) {
+		ocb_err_prefix("'%s': ", cmd.buf);
+	}
+	strbuf_release(&out);
+	strbuf_release(&cmd);
+	return rc == 0 ? 0 : -1;
+}

@@ -65,6 +65,10 @@ void child_release(struct child *c);
  * it could not run, timed out or died of a signal (message says which). */
 int run_capture(const char *const *argv, struct strbuf *out, uint64_t timeout_ns);
 
+/* run_capture for a tool that must succeed: 0 when it exits 0, else -1
+ * with "'ARGV...' exited with N: OUTPUT" or why it could not run. */
+int run_checked(const char *const *argv, uint64_t timeout_ns);
+
 /* Describe a waitpid status: "exited with 3", "killed by signal 9". */
 void describe_status(int status, struct strbuf *out);
 

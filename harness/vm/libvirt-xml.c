@@ -14,7 +14,7 @@ void lv_xml_opts_probe(const struct vm_config *c, struct lv_xml_opts *o)
 	memset(o, 0, sizeof(*o));
 	/* The image paths are read here but used by the daemon: for a remote
 	 * URI they must name the same files on that host (README-libvirt). */
-	o->pvh = c->kernel[0] && guest_kernel_boots_pvh(c->kernel);
+	o->pvh = c->kernel[0] && !c->vmem_bytes && guest_kernel_boots_pvh(c->kernel);
 	o->disk_format = guest_disk_format(c->disk);
 	/* The console file is opened by libvirtd, on its host: a results
 	 * directory exists only here. */
@@ -74,8 +74,14 @@ static void os_section(const struct vm_config *c, const struct lv_xml_opts *o, s
 		element(out, "    ", "kernel", c->kernel);
 		if (c->initrd[0])
 			element(out, "    ", "initrd", c->initrd);
-		if (c->append[0])
+		if (c->append[0] && c->vmem_bytes) {
+			char acpi[sizeof(c->append)];
+
+			guest_append_acpi_on(c->append, acpi, sizeof(acpi));
+			element(out, "    ", "cmdline", acpi);
+		} else if (c->append[0]) {
 			element(out, "    ", "cmdline", c->append);
+		}
 	} else {
 		strbuf_adds(out, "    <boot dev='hd'/>\n");
 	}
@@ -122,11 +128,46 @@ static void balloon(const struct vm_config *c, struct strbuf *out)
 		strbuf_adds(out, "    <memballoon model='none'/>\n");
 		return;
 	}
-	strbuf_addf(out, "    <memballoon model='virtio'%s>\n" ROOT_BUS_SLOT(GUEST_PCI_SLOT_BALLOON),
+	/* autodeflate is QEMU's deflate-on-oom; free-page-hint has no XML
+	 * (lv_prepare refuses it) */
+	strbuf_addf(out, "    <memballoon model='virtio'%s%s>\n" ROOT_BUS_SLOT(GUEST_PCI_SLOT_BALLOON),
+		    c->deflate_on_oom ? " autodeflate='on'" : "",
 		    c->free_page_reporting ? " freePageReporting='on'" : "");
 	if (c->stats_period_s)
 		strbuf_addf(out, "      <stats period='%u'/>\n", c->stats_period_s);
 	strbuf_adds(out, "    </memballoon>\n");
+}
+
+/* libvirt places a virtio-mem device on a guest NUMA node: one cell
+ * holding the boot memory and every vCPU. */
+static void cpu_section(const struct vm_config *c, struct strbuf *out)
+{
+	int kvm = c->accel.kind == ACCEL_KVM;
+	unsigned n = c->vcpus ? c->vcpus : 1;
+
+	if (!c->vmem_bytes) {
+		if (kvm)
+			strbuf_adds(out, "  <cpu mode='host-passthrough'/>\n");
+		return;
+	}
+	strbuf_addf(out, "  <cpu%s>\n    <numa>\n      <cell id='0' cpus='0-%u' memory='%llu' "
+			 "unit='KiB'/>\n    </numa>\n  </cpu>\n", kvm ? " mode='host-passthrough'" : "",
+		    n - 1, (unsigned long long)(c->memory_bytes / KiB));
+}
+
+static void vmem_device(const struct vm_config *c, struct strbuf *out)
+{
+	if (!c->vmem_bytes)
+		return;
+	strbuf_addf(out, "    <memory model='virtio-mem'>\n      <target>\n"
+			 "        <size unit='KiB'>%llu</size>\n        <node>0</node>\n"
+			 "        <block unit='KiB'>%llu</block>\n"
+			 "        <requested unit='KiB'>%llu</requested>\n      </target>\n"
+			 "      <alias name='" LV_VMEM_ALIAS "'/>\n" ROOT_BUS_SLOT(GUEST_PCI_SLOT_VMEM)
+			 "    </memory>\n",
+		    (unsigned long long)(c->vmem_bytes / KiB),
+		    (unsigned long long)(c->vmem_block_bytes / KiB),
+		    (unsigned long long)(c->vmem_requested / KiB));
 }
 
 void lv_domain_xml(const struct vm_config *c, const char *name, const struct lv_xml_opts *o,
@@ -139,14 +180,19 @@ void lv_domain_xml(const struct vm_config *c, const char *name, const struct lv_
 	element(out, "  ", "name", name);
 	if (o->description)
 		element(out, "  ", "description", o->description);
-	strbuf_addf(out, "  <memory unit='KiB'>%llu</memory>\n", kib);
+	/* with virtio-mem, <memory> counts the device too, and <maxMemory>
+	 * gives it its slot */
+	if (c->vmem_bytes)
+		strbuf_addf(out, "  <maxMemory slots='1' unit='KiB'>%llu</maxMemory>\n",
+			    kib + (unsigned long long)(c->vmem_bytes / KiB));
+	strbuf_addf(out, "  <memory unit='KiB'>%llu</memory>\n",
+		    kib + (unsigned long long)(c->vmem_bytes / KiB));
 	strbuf_addf(out, "  <currentMemory unit='KiB'>%llu</currentMemory>\n", kib);
 	memory_backing(c, out);
 	strbuf_addf(out, "  <vcpu>%u</vcpu>\n", c->vcpus ? c->vcpus : 1);
 	os_section(c, o, out);
 	strbuf_adds(out, "  <features><acpi/></features>\n");
-	if (kvm)
-		strbuf_adds(out, "  <cpu mode='host-passthrough'/>\n");
+	cpu_section(c, out);
 	strbuf_adds(out, "  <clock offset='utc'/>\n");
 	/* -no-reboot: a guest that panics or reboots is gone, not looping. */
 	strbuf_adds(out, "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>destroy</on_reboot>\n"
@@ -162,5 +208,6 @@ void lv_domain_xml(const struct vm_config *c, const char *name, const struct lv_
 	strbuf_adds(out, "    <channel type='unix'>\n"
 			 "      <target type='virtio' name='org.qemu.guest_agent.0'/>\n    </channel>\n");
 	balloon(c, out);
+	vmem_device(c, out);
 	strbuf_adds(out, "  </devices>\n</domain>\n");
 }

@@ -14,6 +14,8 @@
 #include "vm/vm.h"
 
 #define LV_QBOOT_ROM "/usr/share/qemu/qboot.rom"
+/* The virtio-mem device's alias (a user alias: libvirt keeps it) */
+#define LV_VMEM_ALIAS "ua-vmem0"
 
 struct lv_xml_opts {
 	int pvh;			/* the kernel is an ELF vmlinux: qboot firmware */

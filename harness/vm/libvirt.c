@@ -94,6 +94,9 @@ static int lv_prepare(struct vm *vm)
 	}
 	if (p->conn)
 		return 0;
+	if (vm->cfg.free_page_hint)
+		return ocb_fail("%s: balloon.free_page_hint: libvirt has no domain XML for "
+				"virtio-balloon's free-page-hint (use --backend qemu)", vm->cfg.name);
 	snprintf(p->uri, sizeof(p->uri), "%s", vm->cfg.uri[0] ? vm->cfg.uri : LV_DEFAULT_URI);
 	snprintf(p->name, sizeof(p->name), "%s%s", lv_run_prefix(), vm->cfg.name);
 	snprintf(p->label, sizeof(p->label), "guest agent of %s (domain %s)", vm->cfg.name, p->name);

@@ -7,6 +7,7 @@
  * along), and registered with runcmd so every exit path kills it.
  */
 #include "vm/qemu.h"
+#include "vm/qemu-argv.h"
 #include "guest/agent.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -50,139 +51,9 @@ static struct qemu_priv *P(struct vm *vm)
 	return vm->priv;
 }
 
-/* QEMU splits option lists at ',': a comma inside a value (a path: the
- * results directory, an image) is written ",,".  Returns sb's string. */
-static const char *opt_value(struct strbuf *sb, const char *v)
-{
-	strbuf_reset(sb);
-	for (; *v; v++) {
-		if (*v == ',')
-			strbuf_addch(sb, ',');
-		strbuf_addch(sb, *v);
-	}
-	return strbuf_str(sb);
-}
-
-/* The emulator, the machine and the accelerator; the firmware when the
- * kernel boots through PVH. */
-static void machine_args(const struct vm_config *c, struct strvec *a)
-{
-	strvec_push(a, c->qemu_binary);
-	strvec_pushf(a, "-name");
-	strvec_pushf(a, "%s,process=ocbench-%s", c->name, c->name);
-	strvec_push(a, "-machine");
-	strvec_pushf(a, "q35,mem-merge=%s%s", c->mem_merge ? "on" : "off",
-		     c->backing == BACKING_ANONYMOUS ? "" : ",memory-backend=ram0");
-	strvec_push(a, "-accel");
-	strvec_push(a, c->accel.kind == ACCEL_KVM ? "kvm" : "tcg");
-	if (c->accel.kind == ACCEL_KVM) {
-		strvec_push(a, "-cpu");
-		strvec_push(a, "host");
-	}
-	/* qboot boots an ELF vmlinux through PVH in a few ms; a bzImage or a
-	 * disk image goes through the default firmware (SeaBIOS). */
-	if (c->kernel[0] && guest_kernel_boots_pvh(c->kernel)) {
-		strvec_push(a, "-bios");
-		strvec_push(a, "/usr/share/qemu/qboot.rom");
-	}
-}
-
-/* Size, vCPUs, and the backend of the guest RAM unless it is anonymous. */
-static void memory_args(const struct vm_config *c, struct strvec *a, struct strbuf *v)
-{
-	uint64_t mib = c->memory_bytes / MiB;
-
-	strvec_push(a, "-m");
-	strvec_pushf(a, "%llu", (unsigned long long)mib);
-	strvec_push(a, "-smp");
-	strvec_pushf(a, "%u", c->vcpus ? c->vcpus : 1);
-	if (c->backing == BACKING_ANONYMOUS)
-		return;
-	strvec_push(a, "-object");
-	if (c->backing == BACKING_FILE)
-		strvec_pushf(a, "memory-backend-file,id=ram0,size=%lluM,mem-path=%s/ram,share=off,merge=%s",
-			     (unsigned long long)mib, opt_value(v, c->rundir), c->mem_merge ? "on" : "off");
-	else
-		strvec_pushf(a, "memory-backend-file,id=ram0,size=%lluM,mem-path=%s,prealloc=on,share=off,merge=%s",
-			     (unsigned long long)mib,
-			     opt_value(v, c->mem_path[0] ? c->mem_path :
-				       c->backing == BACKING_HUGETLB_1G ? "/dev/hugepages1G" :
-				       "/dev/hugepages"),
-			     c->mem_merge ? "on" : "off");
-}
-
-/* Nothing but what we add, and the serial console into the results. */
-static void console_args(const struct vm_config *c, struct strvec *a, struct strbuf *v)
-{
-	strvec_push(a, "-nodefaults");
-	strvec_push(a, "-no-user-config");
-	strvec_push(a, "-no-reboot");
-	strvec_push(a, "-display");
-	strvec_push(a, "none");
-	strvec_push(a, "-chardev");
-	strvec_pushf(a, "file,id=con0,path=%s/console.log", opt_value(v, c->outdir));
-	strvec_push(a, "-serial");
-	strvec_push(a, "chardev:con0");
-}
-
-/* A kernel (+initrd, command line) booted directly, and/or a disk. */
-static void boot_args(const struct vm_config *c, struct strvec *a, struct strbuf *v)
-{
-	if (c->kernel[0]) {
-		strvec_push(a, "-kernel");
-		strvec_push(a, c->kernel);
-		if (c->initrd[0]) {
-			strvec_push(a, "-initrd");
-			strvec_push(a, c->initrd);
-		}
-		if (c->append[0]) {
-			strvec_push(a, "-append");
-			strvec_push(a, c->append);
-		}
-	}
-	if (c->disk[0]) {
-		/* snapshot=on: a vendor's image is never modified by a run.  The
-		 * format is named, not probed (QEMU warns that a probed raw
-		 * image cannot be trusted with block 0). */
-		strvec_push(a, "-drive");
-		strvec_pushf(a, "file=%s,format=%s,if=none,id=disk0,snapshot=on", opt_value(v, c->disk),
-			     guest_disk_format(c->disk));
-		strvec_push(a, "-device");
-		strvec_pushf(a, "virtio-blk-pci,drive=disk0,addr=%s", GUEST_PCI_SLOT_DISK);
-	}
-}
-
-/* QMP and the guest agent on our sockets, and the balloon. */
-static void channel_args(const struct vm_config *c, const struct qemu_priv *p, struct strvec *a,
-			 struct strbuf *v)
-{
-	strvec_push(a, "-chardev");
-	strvec_pushf(a, "socket,id=qmp0,path=%s,server=on,wait=off", opt_value(v, p->qmp_path));
-	strvec_push(a, "-mon");
-	strvec_push(a, "chardev=qmp0,mode=control");
-	strvec_push(a, "-chardev");
-	strvec_pushf(a, "socket,id=qga0,path=%s,server=on,wait=off", opt_value(v, p->qga_path));
-	strvec_push(a, "-device");
-	strvec_pushf(a, "virtio-serial-pci,id=vser0,addr=%s", GUEST_PCI_SLOT_SERIAL);
-	strvec_push(a, "-device");
-	strvec_push(a, "virtserialport,bus=vser0.0,chardev=qga0,name=org.qemu.guest_agent.0");
-	if (c->balloon) {
-		strvec_push(a, "-device");
-		strvec_pushf(a, "virtio-balloon-pci,id=balloon0,addr=%s%s", GUEST_PCI_SLOT_BALLOON,
-			     c->free_page_reporting ? ",free-page-reporting=on" : "");
-	}
-}
-
 static void build_argv(struct vm *vm, struct strvec *a)
 {
-	struct strbuf v = STRBUF_INIT;	/* opt_value's buffer */
-
-	machine_args(&vm->cfg, a);
-	memory_args(&vm->cfg, a, &v);
-	console_args(&vm->cfg, a, &v);
-	boot_args(&vm->cfg, a, &v);
-	channel_args(&vm->cfg, P(vm), a, &v);
-	strbuf_release(&v);
+	qemu_build_argv(&vm->cfg, P(vm)->qmp_path, P(vm)->qga_path, a);
 }
 
 /* The last non-empty lines of a file, for error messages. */
@@ -444,6 +315,23 @@ static int qemu_balloon_get(struct vm *vm, uint64_t *actual)
 	return qmp_query_balloon(P(vm)->qmp, actual, vm->cfg.cmd_timeout_ns);
 }
 
+#define VMEM_QOM_PATH "/machine/peripheral/" QEMU_VMEM_ID
+
+static int qemu_vmem_resize(struct vm *vm, uint64_t requested)
+{
+	if (qmp_vmem_resize(P(vm)->qmp, VMEM_QOM_PATH, requested, vm->cfg.cmd_timeout_ns) < 0)
+		return ocb_err_prefix("%s: virtio-mem requested-size %.0f MiB: ", vm->cfg.name,
+				      bytes_to_mib(requested));
+	return 0;
+}
+
+static int qemu_vmem_get(struct vm *vm, uint64_t *size, uint64_t *requested)
+{
+	if (qmp_vmem_get(P(vm)->qmp, VMEM_QOM_PATH, size, requested, vm->cfg.cmd_timeout_ns) < 0)
+		return ocb_err_prefix("%s: virtio-mem: ", vm->cfg.name);
+	return 0;
+}
+
 static int qemu_balloon_stats(struct vm *vm, json_t **stats)
 {
 	return qmp_balloon_stats(P(vm)->qmp, BALLOON_QOM_PATH, stats, NULL, vm->cfg.cmd_timeout_ns);
@@ -545,6 +433,8 @@ const struct vm_backend_ops vm_qemu_ops = {
 	.balloon_set = qemu_balloon_set,
 	.balloon_get = qemu_balloon_get,
 	.balloon_stats = qemu_balloon_stats,
+	.vmem_resize = qemu_vmem_resize,
+	.vmem_get = qemu_vmem_get,
 	.agent_exec = qemu_agent_exec,
 	.agent_read_file = qemu_agent_read_file,
 	.agent_spawn = qemu_agent_spawn,

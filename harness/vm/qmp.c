@@ -261,3 +261,39 @@ int qmp_balloon_stats(struct qmp *q, const char *qom_path, json_t **stats,
 	json_decref(ret);
 	return 0;
 }
+
+int qmp_vmem_resize(struct qmp *q, const char *qom_path, uint64_t requested_bytes,
+		    uint64_t timeout_ns)
+{
+	return qmp_command(q, "qom-set",
+			   json_pack("{s:s, s:s, s:I}", "path", qom_path, "property", "requested-size",
+				     "value", (json_int_t)requested_bytes),
+			   NULL, timeout_ns);
+}
+
+/* One integer property of a QOM object. */
+static int qom_get_u64(struct qmp *q, const char *qom_path, const char *prop, uint64_t *out,
+		       uint64_t timeout_ns)
+{
+	json_t *ret = NULL;
+
+	if (qmp_command(q, "qom-get", json_pack("{s:s, s:s}", "path", qom_path, "property", prop),
+			&ret, timeout_ns) < 0)
+		return -1;
+	if (!json_is_integer(ret)) {
+		json_decref(ret);
+		return ocb_fail("%s: qom-get %s %s: reply is not an integer", q->ch.label, qom_path,
+				prop);
+	}
+	*out = (uint64_t)json_integer_value(ret);
+	json_decref(ret);
+	return 0;
+}
+
+int qmp_vmem_get(struct qmp *q, const char *qom_path, uint64_t *size, uint64_t *requested,
+		 uint64_t timeout_ns)
+{
+	if (qom_get_u64(q, qom_path, "size", size, timeout_ns) < 0)
+		return -1;
+	return qom_get_u64(q, qom_path, "requested-size", requested, timeout_ns);
+}

@@ -53,6 +53,12 @@ int qmp_balloon_stats_enable(struct qmp *q, const char *qom_path, int interval_s
 			     uint64_t timeout_ns);
 /* qom-get guest-stats: returns the "stats" object (new reference) and the
  * guest's last-update time. */
+/* virtio-mem: qom-set requested-size (plug or unplug), and qom-get its
+ * plugged size and requested size, in bytes. */
+int qmp_vmem_resize(struct qmp *q, const char *qom_path, uint64_t requested_bytes,
+		    uint64_t timeout_ns);
+int qmp_vmem_get(struct qmp *q, const char *qom_path, uint64_t *size, uint64_t *requested,
+		 uint64_t timeout_ns);
 int qmp_balloon_stats(struct qmp *q, const char *qom_path, json_t **stats,
 		      int64_t *last_update, uint64_t timeout_ns);
 

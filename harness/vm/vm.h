@@ -26,9 +26,13 @@ struct vm_config {
 	unsigned vcpus;
 	int balloon;			/* virtio-balloon device present */
 	unsigned stats_period_s;	/* balloon guest-stats polling, 0 off */
-	int free_page_reporting;	/* virtio-balloon free-page-reporting=on */
 	enum vm_backing backing;
 	int mem_merge;			/* KSM may merge this guest's RAM */
+	/* virtio-balloon features (balloon set): free page reporting, free
+	 * page hinting, deflate-on-oom */
+	int free_page_reporting, free_page_hint, deflate_on_oom;
+	/* virtio-mem: device size (0 none), block size, plugged at boot */
+	uint64_t vmem_bytes, vmem_block_bytes, vmem_requested;
 	/* hugetlb backing: the hugetlbfs directory; empty means /dev/hugepages
 	 * (2M) or /dev/hugepages1G (1G).  conform mounts its own. */
 	char mem_path[4096];
@@ -103,6 +107,11 @@ struct vm_backend_ops {
 	void (*kill)(struct vm *vm);
 	int (*balloon_set)(struct vm *vm, uint64_t target_bytes);
 	int (*balloon_get)(struct vm *vm, uint64_t *actual_bytes);
+	/* virtio-mem (cfg.vmem_bytes): ask for requested bytes plugged, and
+	 * read what is plugged (size) and what is asked.  Optional (NULL: the
+	 * backend cannot resize). */
+	int (*vmem_resize)(struct vm *vm, uint64_t requested_bytes);
+	int (*vmem_get)(struct vm *vm, uint64_t *size, uint64_t *requested);
 	/* The balloon's guest-stats object (new reference). */
 	int (*balloon_stats)(struct vm *vm, json_t **stats);
 	int (*agent_exec)(struct vm *vm, const char *const *argv, uint64_t timeout_ns,
