@@ -440,7 +440,7 @@ static void test_missed_ticks(void **state)
 	f->vm[1].boot_ns = 0;
 	f->fv[1].pid = -1;
 	s = sampler_new(&f->res, f->vms, 2, f->root, 10, NULL);
-	usleep(350 * 1000);
+	sleep_ns(350000000ull, NULL);
 	sampler_tick(s);
 	sleep_ns(550000000ull, NULL);
 	sampler_tick(s);
@@ -499,7 +499,7 @@ static void test_ksm_cost(void **state)
 		   "77 (ksmd) S 2 0 0 0 -1 2129984 0 0 0 0 100 50 0 0 25 5 1 0 40 0 0\n");
 	fake_write(f->root, "/sys/kernel/mm/ksm/pages_sharing", "25600\n");
 	fake_write(f->root, "/proc/vmstat", "nr_free_pages 5\npswpin 100\npswpout 1256\n");
-	usleep(150 * 1000);
+	sleep_ns(150000000ull, NULL);
 	sampler_tick(s);
 	sampler_summary(s);
 	if (hz == 100) {

@@ -34,12 +34,17 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
 	fake_root_new(f->root, sizeof(f->root));
 	fake_host(f->root, FAKE_ALL);
 	fake_write(f->root, "/proc/swaps", "Filename\tType\tSize\tUsed\tPriority\n");
 	snprintf(f->state, sizeof(f->state), "/tmp/ocb-state-XXXXXX");
-	if (!mkdtemp(f->state))
+	if (!mkdtemp(f->state)) {
+		free(f);
 		return -1;
+	}
 	snprintf(f->swapfile, sizeof(f->swapfile), "%s/" SWAPFILE_NAME, f->state);
 	fake_swap_tool(f->root, 0, f->tool, sizeof(f->tool));
 	*state = f;
