@@ -119,6 +119,23 @@ static void test_sync_garbage_named(void **state)
 	fake_peer_close(&fp);
 }
 
+/* A reply that never ends (a flood without a newline, under the cap):
+ * the command times out and the message says how much came and how it
+ * began. */
+static void test_endless_reply_named(void **state)
+{
+	struct fake_peer fp;
+	struct agent *a;
+
+	(void)state;
+	a = synced(&fp);
+	fake_peer_say(&fp, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	assert_int_equal(agent_command(a, "guest-info", NULL, NULL, SHORT), -1);
+	assert_msg(ocb_errmsg(), "after 64 bytes without an end of line, starting 'xxxxxxxx");
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
 static void test_sync_retries_until_answered(void **state)
 {
 	struct fake_peer fp;
@@ -518,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_eof),
 		cmocka_unit_test(test_sync_poll_slow_answer),
 		cmocka_unit_test(test_sync_garbage_named),
+		cmocka_unit_test(test_endless_reply_named),
 		cmocka_unit_test(test_peer_stopped_reading),
 		cmocka_unit_test(test_reply_cap),
 		cmocka_unit_test(test_newline_flood),

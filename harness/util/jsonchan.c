@@ -160,6 +160,10 @@ static int fill(struct jsonchan *ch, uint64_t deadline_ns)
 				return ocb_fail("%s: no answer (timed out), only %llu bytes of something else, "
 						"starting '%s'", ch->label, (unsigned long long)ch->skipped,
 						ch->skipped_head);
+			if (ch->in.len > ch->pos)	/* a line that never ends (a flood) */
+				return ocb_fail("%s: no answer (timed out) after %zu bytes without an end of "
+						"line, starting '%.40s'", ch->label, ch->in.len - ch->pos,
+						ch->in.buf + ch->pos);
 			return ocb_fail("%s: no answer (timed out)", ch->label);
 		}
 		n = read(ch->fd, buf, sizeof(buf));

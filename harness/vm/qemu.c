@@ -156,8 +156,9 @@ static int connect_unix(struct vm *vm, const char *path, uint64_t timeout_ns)
 		if (!qemu_alive(vm))
 			return -1;
 		if (mono_ns() >= deadline)
-			return ocb_fail("%s: QEMU did not create %s within %.0f s", vm->cfg.name, path,
-					ns_to_s(timeout_ns));
+			return ocb_fail("%s: QEMU did not create %s within %.0f s%s", vm->cfg.name, path,
+					ns_to_s(timeout_ns), process_stopped(P(vm)->proc.pid) ?
+					" (QEMU is stopped: SIGSTOP or SIGTSTP)" : "");
 		sleep_ns(2000000, NULL);
 	}
 }
