@@ -172,7 +172,10 @@ int report_ksm_cost(struct report_ctx *c)
 		if (pt[i].have) {
 			pt[i].cpu_pct = cpu->s.mean;
 			pt[i].saved_mib = sv->s.mean;
-			any = 1;
+			/* KSM was in play in some cell: ksmd ran or something merged
+			 * (a run with KSM off everywhere has no trade-off to show) */
+			if (pt[i].cpu_pct > 0 || pt[i].saved_mib > 0)
+				any = 1;
 		}
 	}
 	if (!any)
