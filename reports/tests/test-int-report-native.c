@@ -92,6 +92,8 @@ static void test_report(void **state)
 	has(&md, "report.md", "| press-\\*: pressure access latency p99 | ");
 	has(&md, "report.md", "| workloads not ok (failed, killed or no result) | workloads | 0 of 6 | 0 of 6 |");
 	assert_null(strstr(md.buf, "| missing"));	/* no value of these runs is missing */
+	/* no KSM in a native run: no KSM trade-off to show */
+	assert_null(strstr(md.buf, "KSM cost vs benefit"));
 	/* the workloads' own histograms: table and figures */
 	has(&md, "report.md", "| lat-\\* memlat access (");
 	has(&md, "report.md", "| press-\\* pressure alloc\\_first (");
