@@ -47,8 +47,10 @@ int run_balloon_request(struct run_ctx *c, struct guest_state *g, uint64_t size)
 
 /* The balloon stopped short of its target by the deadline and the
  * timeline allows it: record how far it got. */
-static int balloon_partial(struct run_ctx *c, struct guest_state *g, uint64_t actual, double secs)
+static int balloon_partial(struct run_ctx *c, struct guest_state *g)
 {
+	uint64_t actual = g->actual;
+	double secs = ns_to_s(mono_ns() - g->t_request);
 	double want = fabs(bytes_to_mib(g->from) - bytes_to_mib(g->target));
 	double got = fabs(bytes_to_mib(g->from) - bytes_to_mib(actual));
 	double pct = want > 0 ? 100.0 * got / want : 100.0;
@@ -123,7 +125,7 @@ int run_balloon_wait(struct run_ctx *c, struct guest_state *g, uint64_t timeout_
 		return 0;
 	while (!g->reached_ns) {
 		if (mono_ns() >= deadline && partial_ok)
-			return balloon_partial(c, g, g->actual, ns_to_s(mono_ns() - g->t_request));
+			return balloon_partial(c, g);
 		if (mono_ns() >= deadline) {
 			char msg[512];
 
