@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -238,6 +239,28 @@ static void test_process_stopped(void **state)
 	assert_int_equal(process_stopped(-1), 0);
 }
 
+/* A child started through runcmd gets fds 0-2 only: a descriptor the
+ * harness holds open without close-on-exec (as flock(1) hands its lock
+ * down) is not there in the child.  fd 1 is the control: the probe does
+ * see a descriptor that is passed. */
+static void test_child_gets_only_stdio(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	char held[64];
+	int fd = open("/dev/null", O_RDONLY);	/* no O_CLOEXEC on purpose */
+
+	(void)state;
+	assert_true(fd > 2);
+	snprintf(held, sizeof(held), "/proc/self/fd/%d", fd);
+	const char *probe_held[] = { "test", "-e", held, NULL };
+	const char *probe_stdout[] = { "test", "-e", "/proc/self/fd/1", NULL };
+
+	assert_int_equal(run_capture(probe_stdout, &out, 10ull * 1000000000ull), 0);
+	assert_int_equal(run_capture(probe_held, &out, 10ull * 1000000000ull), 1);
+	assert_int_equal(close(fd), 0);
+	strbuf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_xalloc),
 		cmocka_unit_test(test_json_text),
 		cmocka_unit_test(test_process_stopped),
+		cmocka_unit_test(test_child_gets_only_stdio),
 	};
 
 	return cmocka_run_group_tests_name("units", tests, NULL, NULL);

@@ -174,6 +174,14 @@ static void child_exec(struct child *c, int errpipe, int outfd)
 		if (fd < 0 || dup2(fd, 2) < 0)
 			goto fail;
 	}
+	/* Like libvirt's virCommand, a child gets stdin, stdout and stderr
+	 * and nothing else: a daemon started through here (libvirtd by
+	 * ci/start-libvirtd) would otherwise keep whatever the harness
+	 * inherited open for its whole life, such as a caller's flock(1) lock
+	 * or the write end of a pipe someone reads to its end.  Marked
+	 * close-on-exec rather than closed: errpipe must live until exec. */
+	if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) < 0 && errno != ENOSYS && errno != EINVAL)
+		goto fail;
 	execvp(c->args.v[0], c->args.v);
 fail:
 	err[1] = errno;
