@@ -184,6 +184,14 @@ static void check_report(const char *outdir, int want_latency)
 	check_layout(outdir, "900,900", 1, want_latency);
 }
 
+/* The strictest of the three only (narrow, every <details> open: what
+ * overflows closed or wide overflows here too), for the reports of
+ * make check's runs: each browser start is seconds of make check. */
+static void check_report_narrow(const char *outdir, int want_latency)
+{
+	check_layout(outdir, "900,900", 1, want_latency);
+}
+
 /* A shipped scenario, quick, run for real with --native. */
 static void test_shipped_scenario(void **state)
 {
@@ -261,7 +269,7 @@ static void test_runs_of_make_check(void **state)
 		strbuf_reset(&out);
 		strbuf_addf(&out, "%s/%s-report", tmpdir, scen[i]);
 		assert_int_equal(report_run(pat.buf, out.buf), 0);
-		check_report(out.buf, strcmp(scen[i], "quickstart") && strcmp(scen[i], "ksm-identical-guests"));
+		check_report_narrow(out.buf, strcmp(scen[i], "quickstart") && strcmp(scen[i], "ksm-identical-guests"));
 		{
 			/* the KSM trade-off where the scenario puts KSM in play (its
 			 * absence without KSM is test-int-report-native's: here
