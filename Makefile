@@ -286,7 +286,7 @@ faults: deps
 
 # Unit tests only (no guest boots): quick edit-compile-test loop.
 check-unit:
-	$(Q)$(MAKE) --no-print-directory -j$(NPROC) $(UNIT_TESTS) $(WL_TESTS)
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) harness $(UNIT_TESTS) $(WL_TESTS)
 	$(Q)ci/check-layers && ci/test-check-layers >/dev/null
 	$(Q)ci/run-lint
 	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" OCB_UNIT_ONLY=1 \
