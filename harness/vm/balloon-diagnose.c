@@ -195,3 +195,46 @@ json_t *balloon_diagnose(struct vm *vm, uint64_t timeout_ns)
 		interrupts(vm, timeout_ns, diag, dev);
 	return diag;
 }
+
+int balloon_feature_bit(const char *features, unsigned bit)
+{
+	size_t n = strcspn(features, "\n");
+
+	if (bit >= n || (features[bit] != '0' && features[bit] != '1'))
+		return -1;
+	return features[bit] == '1';
+}
+
+json_t *balloon_feature_diagnose(struct vm *vm, uint64_t timeout_ns, unsigned bit, const char *feature,
+				 const char *prop)
+{
+	json_t *diag = balloon_diagnose(vm, timeout_ns);
+	const char *dev = json_string_value(json_object_get(diag, "balloon_device"));
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	int on;
+
+	if (!dev)
+		return diag;	/* no device: its cause is there already */
+	strbuf_addf(&path, VIRTIO_DEVICES "/%s/features", dev);
+	if (vm->ops->agent_read_file(vm, path.buf, &text, timeout_ns) < 0) {
+		diag_add(diag, DIAG_UNKNOWN, "agent", vm->cfg.name, "%s: the guest's %s was not read: %s",
+			 vm->cfg.name, path.buf, ocb_errmsg());
+		goto out;
+	}
+	strbuf_rtrim(&text);
+	on = balloon_feature_bit(text.buf, bit);
+	json_object_set_new(diag, "features", json_text(text.buf, text.len));
+	json_object_set_new(diag, "feature", json_pack("{s:s, s:i, s:o}", "name", feature, "bit", (int)bit,
+						       "negotiated", on < 0 ? json_null() : json_boolean(on)));
+	if (on == 0)
+		diag_add(diag, DIAG_CAUSE, "feature-not-negotiated", vm->cfg.name,
+			 "%s: the balloon %s did not negotiate %s (bit %u is 0 in the guest's %s): QEMU's "
+			 "device was not given %s=on", vm->cfg.name, dev, feature, bit, path.buf, prop);
+	else if (on < 0)
+		diag_add(diag, DIAG_UNKNOWN, "features-unreadable", vm->cfg.name,
+			 "%s: the guest's %s has no bit %u: '%.80s'", vm->cfg.name, path.buf, bit, text.buf);
+out:
+	strbuf_release(&path);
+	strbuf_release(&text);
+	return diag;
+}
