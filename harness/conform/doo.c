@@ -132,6 +132,9 @@ static int look(struct conform_ctx *c, struct leg *l, uint64_t t0)
 		return e;
 	l->done = 1;
 	l->exit_s = ns_to_s(mono_ns() - t0);
+	if (actual_mib(l->vm, &l->actual1) < 0)	/* what the exit saw last */
+		return -1;
+	l->peak = l->actual1 > l->peak ? l->actual1 : l->peak;
 	conform_workload_result(c, l->vm, "doo", &doc);
 	snprintf(l->status, sizeof(l->status), "%s",
 		 json_string_value(json_object_get(doc, "status")) ? json_string_value(json_object_get(doc, "status")) :

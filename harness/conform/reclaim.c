@@ -314,6 +314,8 @@ static const struct conform_check checks[] = {
 	  NEED_BALLOON, conform_doo_001 },
 	{ "VMEM-001", "reclaim", "a virtio-mem plug converges size to requested-size and MemTotal follows",
 	  0, conform_vmem_001 },
+	{ "VMEM-002", "reclaim", "a virtio-mem unplug under load gives back what the guest can free, and says how much",
+	  0, conform_vmem_002 },
 	{ "SWAP-001", "reclaim", "the swap knob's file is active during the run and gone after, also after SIGKILL",
 	  NEED_ROOT, conform_swap_001 },
 };

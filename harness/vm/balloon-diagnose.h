@@ -29,7 +29,9 @@ json_t *balloon_diagnose(struct vm *vm, uint64_t timeout_ns);
 #define BALLOON_F_DEFLATE_ON_OOM 2
 #define BALLOON_F_REPORTING 5
 
-/* Why a balloon feature does not act: balloon_diagnose's findings, then
+/* Why a balloon feature does not act: the device and its driver as
+ * balloon_diagnose finds them (not its interrupts: a balloon whose target
+ * never changed counts none), then
  * what the guest negotiated (its /sys/bus/virtio/devices/virtioN/features,
  * one '0' or '1' a bit from bit 0) as "features" and
  * "feature": {"name", "bit", "negotiated"}; a cause
