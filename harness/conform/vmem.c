@@ -33,12 +33,14 @@
 #include "host/diagnosis.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/jsontext.h"
 #include "util/strbuf.h"
 #include "util/units.h"
 #include "vm/vm.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PLUG_MIB 512
@@ -157,13 +159,14 @@ static int zones(struct conform_ctx *c, struct vm *vm, struct unplug *u)
 		 guest_text(c, vm, "/proc/sys/vm/min_free_kbytes", &m) < 0 ||
 		 guest_text(c, vm, "/sys/devices/system/memory/block_size_bytes", &b) < 0 ? -1 : 0;
 
-	if (rc == 0 && (p = strstr(z.buf, "zone  Movable")) && (p = strstr(p, "managed")))
+	if (rc == 0 && (p = strstr(strbuf_str(&z), "zone  Movable")) && (p = strstr(p, "managed")))
 		sscanf(p + 7, "%lld", &pages);
 	u->movable = (double)pages * 4.0 / 1024.0;
-	u->minfree = rc == 0 ? (double)atoll(m.buf) / 1024.0 : 0;
-	u->block = rc == 0 ? (double)strtoull(b.buf, NULL, 16) / (double)MiB : 0;	/* hex, no 0x */
+	u->minfree = rc == 0 ? (double)atoll(strbuf_str(&m)) / 1024.0 : 0;
+	u->block = rc == 0 ? (double)strtoull(strbuf_str(&b), NULL, 16) / (double)MiB : 0;	/* hex, no 0x */
 	if (rc == 0 && u->block < 1)
-		rc = ocb_fail("%s: the guest's memory block size '%.32s' is not a size", vm->cfg.name, b.buf);
+		rc = ocb_fail("%s: the guest's memory block size '%.32s' is not a size", vm->cfg.name,
+			      strbuf_str(&b));
 	strbuf_release(&z);
 	strbuf_release(&m);
 	strbuf_release(&b);
@@ -178,7 +181,7 @@ static json_t *vmem_diagnosis(struct conform_ctx *c, struct vm *vm, const struct
 	struct strbuf pol = STRBUF_INIT, uo = STRBUF_INIT;
 
 	if (guest_text(c, vm, "/sys/devices/system/memory/auto_online_blocks", &pol) == 0)
-		json_object_set_new(d, "auto_online_blocks", json_string(pol.buf));
+		json_object_set_new(d, "auto_online_blocks", json_text(strbuf_str(&pol), pol.len));
 	else
 		diag_add(d, DIAG_UNKNOWN, "agent", vm->cfg.name, "%s", ocb_errmsg());
 	json_object_set_new(d, "movable_mib", json_real(u->movable));
@@ -193,8 +196,8 @@ static json_t *vmem_diagnosis(struct conform_ctx *c, struct vm *vm, const struct
 			 "manages %.0f MiB): kernel allocations may pin it, and nothing guarantees its unplug",
 			 vm->cfg.name, strbuf_str(&pol), u->movable);
 	if (guest_text(c, vm, "/sys/module/virtio_mem/parameters/unplug_online", &uo) == 0) {
-		json_object_set_new(d, "unplug_online", json_string(uo.buf));
-		if (!strcmp(uo.buf, "N"))
+		json_object_set_new(d, "unplug_online", json_text(strbuf_str(&uo), uo.len));
+		if (!strcmp(strbuf_str(&uo), "N"))
 			diag_add(d, DIAG_CAUSE, "unplug-online-off", vm->cfg.name,
 				 "%s: virtio_mem's unplug_online is N: the driver unplugs offline memory only",
 				 vm->cfg.name);

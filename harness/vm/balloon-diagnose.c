@@ -231,8 +231,8 @@ json_t *balloon_feature_diagnose(struct vm *vm, uint64_t timeout_ns, unsigned bi
 		goto out;
 	}
 	strbuf_rtrim(&text);
-	on = balloon_feature_bit(text.buf, bit);
-	json_object_set_new(diag, "features", json_text(text.buf, text.len));
+	on = balloon_feature_bit(strbuf_str(&text), bit);
+	json_object_set_new(diag, "features", json_text(strbuf_str(&text), text.len));
 	json_object_set_new(diag, "feature", json_pack("{s:s, s:i, s:o}", "name", feature, "bit", (int)bit,
 						       "negotiated", on < 0 ? json_null() : json_boolean(on)));
 	if (on == 0)
@@ -241,7 +241,7 @@ json_t *balloon_feature_diagnose(struct vm *vm, uint64_t timeout_ns, unsigned bi
 			 "device was not given %s=on", vm->cfg.name, dev, feature, bit, path.buf, prop);
 	else if (on < 0)
 		diag_add(diag, DIAG_UNKNOWN, "features-unreadable", vm->cfg.name,
-			 "%s: the guest's %s has no bit %u: '%.80s'", vm->cfg.name, path.buf, bit, text.buf);
+			 "%s: the guest's %s has no bit %u: '%.80s'", vm->cfg.name, path.buf, bit, strbuf_str(&text));
 out:
 	strbuf_release(&path);
 	strbuf_release(&text);
