@@ -27,6 +27,7 @@
  *   ksmfill.h   what the KSM checks share (probes, scans, one fill run);
  *   ksm-node.h  the KSM checks judged by the host's counters (remote hosts);
  *   balloon.h, ksm.h, thp.h, hugetlb.h, ept.h   one suite each;
+ *   doo.h, vmem.h, swap.h   checks of the reclaim suite (reclaim.h, its table);
  *   suites.h    every suite in order, selection, requirements, the run;
  *   emit.h      the output formats.
  */

@@ -31,6 +31,12 @@ json_t *conform_balloon_diagnosis(struct conform_ctx *c, struct vm *vm)
 	return balloon_diagnose(vm, c->opt.cmd_timeout_ns);
 }
 
+json_t *conform_balloon_feature_diagnosis(struct conform_ctx *c, struct vm *vm, unsigned bit,
+					  const char *feature, const char *prop)
+{
+	return balloon_feature_diagnose(vm, c->opt.cmd_timeout_ns, bit, feature, prop);
+}
+
 size_t conform_diagnosis_note(json_t *ev, json_t *diag, struct strbuf *out)
 {
 	size_t causes;

@@ -19,6 +19,10 @@ json_t *conform_ksm_diagnosis(struct conform_ctx *c, struct vm *const *vms, size
 json_t *conform_thp_diagnosis(struct conform_ctx *c, struct vm *vm);
 /* Why vm's balloon does not move (vm/balloon-diagnose.h). */
 json_t *conform_balloon_diagnosis(struct conform_ctx *c, struct vm *vm);
+/* Why a balloon feature (bit, its name, QEMU's property) does not act
+ * (vm/balloon-diagnose.h). */
+json_t *conform_balloon_feature_diagnosis(struct conform_ctx *c, struct vm *vm, unsigned bit,
+					  const char *feature, const char *prop);
 
 /* Record diag (stolen) as ev["diagnosis"] and append "diagnosis: TEXT"
  * to out; returns its number of causes. */

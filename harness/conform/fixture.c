@@ -266,6 +266,7 @@ static int guest_config(struct conform_ctx *c, const struct conform_guest_spec *
 	cfg->backing = sp->backing;
 	cfg->mem_merge = sp->mem_merge;
 	cfg->free_page_reporting = sp->free_page_reporting;
+	cfg->deflate_on_oom = sp->deflate_on_oom;
 	cfg->vmem_bytes = sp->vmem_bytes;
 	cfg->vmem_block_bytes = 2 * MiB;
 	if (sp->mem_path)

@@ -26,6 +26,7 @@ struct conform_guest_spec {
 	const char *mem_path;		/* hugetlbfs directory (conform_hugetlbfs) */
 	int mem_merge;
 	int free_page_reporting;	/* virtio-balloon free page reporting */
+	int deflate_on_oom;		/* virtio-balloon deflate-on-oom */
 	uint64_t vmem_bytes;		/* a virtio-mem device (2 MiB blocks, none plugged) */
 };
 

@@ -13,6 +13,7 @@
 #include "conform/reclaim.h"
 #include "conform/balloon.h"
 #include "conform/diagnose.h"
+#include "conform/doo.h"
 #include "conform/fixture.h"
 #include "conform/swap.h"
 #include "conform/vmem.h"
@@ -20,6 +21,7 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/units.h"
+#include "vm/balloon-diagnose.h"
 #include "vm/vm.h"
 
 #include <stdio.h>
@@ -181,6 +183,22 @@ static void hog_evidence(json_t *ev, const char *key, const struct hog *h)
 					       "final_rss_mib", h->now, "hog_exit_s", h->exit_s));
 }
 
+/* The reporting guest kept its hog: FAIL, with why its balloon does not
+ * report (the feature not negotiated, no driver...). */
+static void fpr_not_back(struct conform_ctx *c, struct conform_result *r, struct vm *vm, const struct hog *h,
+			 double tol)
+{
+	struct strbuf d = STRBUF_INIT;
+
+	conform_diagnosis_note(r->evidence,
+			       conform_balloon_feature_diagnosis(c, vm, BALLOON_F_REPORTING, "FREE_PAGE_REPORTING",
+								 "free-page-reporting"), &d);
+	conform_failf(r, "%s: QEMU RSS still %.0f MiB after %.0f s, baseline %.0f MiB (+%.0f MiB allowed): the "
+		      "freed hog was not reported back; %s", vm->cfg.name, h->now, ns_to_s(return_window(c)),
+		      h->base, tol, d.buf);
+	strbuf_release(&d);
+}
+
 static void fpr_001(struct conform_ctx *c, struct conform_result *r)
 {
 	struct vm *vm[2];
@@ -221,10 +239,7 @@ static void fpr_001(struct conform_ctx *c, struct conform_result *r)
 			      "(control), expected >= %.0f MiB each: the hog never reached the host",
 			      h[0].peak - h[0].base, h[1].peak - h[1].base, rise);
 	else if (ret_s < 0)
-		conform_failf(r, "%s: QEMU RSS still %.0f MiB after %.0f s, baseline %.0f MiB (+%.0f MiB "
-			      "allowed): the freed hog was not reported back (is free-page-reporting on "
-			      "the balloon, and virtio_balloon loaded in the guest?)", vm[0]->cfg.name,
-			      h[0].now, ns_to_s(return_window(c)), h[0].base, tol);
+		fpr_not_back(c, r, vm[0], &h[0], tol);
 	else if (h[1].now - h[1].base < rise)
 		conform_failf(r, "the control (no reporting) gave its hog back too: RSS %.0f MiB, "
 			      "baseline %.0f MiB: the drop is not free page reporting's", h[1].now,
@@ -295,8 +310,12 @@ static const struct conform_check checks[] = {
 	  NEED_BALLOON, fpr_001 },
 	{ "BAL-007", "reclaim", "an inflate reclaims >= 85 % of the request, on the host and in the guest",
 	  NEED_BALLOON, bal_007 },
+	{ "DOO-001", "reclaim", "deflate-on-oom gives balloon memory back to a hog instead of an OOM kill",
+	  NEED_BALLOON, conform_doo_001 },
 	{ "VMEM-001", "reclaim", "a virtio-mem plug converges size to requested-size and MemTotal follows",
 	  0, conform_vmem_001 },
+	{ "VMEM-002", "reclaim", "a virtio-mem unplug under load gives back what the guest can free, and says how much",
+	  0, conform_vmem_002 },
 	{ "SWAP-001", "reclaim", "the swap knob's file is active during the run and gone after, also after SIGKILL",
 	  NEED_ROOT, conform_swap_001 },
 };

@@ -4,7 +4,8 @@
  * 30 s, tp-qemu's rule), a guest without it keeps it (the control);
  * BAL-007: an inflate reclaims at least 85 % of the requested amount
  * (Firecracker's rule), seen on the host (QEMU RSS) and in the guest
- * (MemTotal).  reclaim.c says how each measures. */
+ * (MemTotal); DOO-001 (doo.h), VMEM-001/002 (vmem.h) and SWAP-001
+ * (swap.h) are in its table too.  reclaim.c says how each measures. */
 #ifndef OCB_CONFORM_RECLAIM_H
 #define OCB_CONFORM_RECLAIM_H
 

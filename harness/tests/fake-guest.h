@@ -34,6 +34,7 @@ struct fake_wl {
 	char prog[32], json[256], seed[16];
 	unsigned polls;
 	int killed, exited, cow;
+	int finite;		/* pressure: a profile that ends by itself (hold < 60 s) */
 	long long pages;	/* ksmfill: pages of its fill */
 	char *doc;		/* what it left at json (malloc'd) */
 };
@@ -52,6 +53,8 @@ struct fake_guest {
 	unsigned long long htlb_pages;	/* pages of a hugetlb pool it holds */
 	unsigned long long freed_kib;	/* freed in the guest, still resident in QEMU */
 	uint64_t vmem_size, vmem_req;	/* its virtio-mem device */
+	int deflate_on_oom, fpr;	/* its balloon's features */
+	long long oom_kills;		/* /proc/vmstat oom_kill */
 	struct fake_wl wl[FAKE_WLS];
 	size_t n_wl;
 };
@@ -85,6 +88,9 @@ static struct fake_world {
 	int balloon_keeps_rss;		/* QEMU keeps the pages the balloon took */
 	int vmem_stuck;			/* virtio-mem plugs nothing */
 	int vmem_offline;		/* plugged virtio-mem memory never comes online */
+	int vmem_unplug_online_off;	/* virtio_mem unplugs offline memory only */
+	int doo_broken;			/* the balloon has no deflate-on-oom */
+	int doo_everywhere;		/* every guest's balloon deflates on OOM (no control) */
 	/* State. */
 	struct fake_guest g[FAKE_GUESTS];
 	size_t n;
@@ -293,6 +299,8 @@ static inline int f_start(struct vm *vm)
 	g->memory = vm->cfg.memory_bytes;
 	g->backing = vm->cfg.backing;
 	g->mem_merge = vm->cfg.mem_merge;
+	g->deflate_on_oom = vm->cfg.deflate_on_oom && !W.doo_broken;
+	g->fpr = vm->cfg.free_page_reporting && !W.fpr_broken;
 	g->pid = (pid_t)(5000 + W.n);
 	g->alive = 1;
 	g->actual = vm->cfg.memory_bytes;
@@ -369,11 +377,27 @@ static inline long long fw_total_kib(struct fake_guest *g)
 	       (W.vmem_offline ? 0 : (long long)(g->vmem_size / 1024));
 }
 
+static inline long long fw_free_kib(struct fake_guest *g)
+{
+	return fw_total_kib(g) - (100 + g->pressure_mib) * 1024;
+}
+
+/* A plug takes what is asked; an unplug what the guest has free above
+ * its min watermark (8 MiB): a load holds the rest. */
 static inline int f_vmem_resize(struct vm *vm, uint64_t req)
 {
-	G(vm)->vmem_req = req;
-	if (!W.vmem_stuck)
-		G(vm)->vmem_size = req;
+	struct fake_guest *g = G(vm);
+
+	g->vmem_req = req;
+	if (W.vmem_stuck || (req < g->vmem_size && W.vmem_unplug_online_off && !W.vmem_offline))
+		return 0;
+	if (req < g->vmem_size && !W.vmem_offline) {
+		uint64_t spare = (uint64_t)(fw_free_kib(g) - 8 * 1024) / 2048 * 2 * MiB;
+
+		g->vmem_size = g->vmem_size - req > spare ? g->vmem_size - spare : req;
+		return 0;
+	}
+	g->vmem_size = req;
 	return 0;
 }
 
@@ -429,6 +453,33 @@ static inline int f_agent_exec(struct vm *vm, const char *const *argv, uint64_t 
 	return 0;
 }
 
+/* The guest files of the reclaim checks: 1 when path is one (out filled). */
+static inline int fw_reclaim_file(struct fake_guest *g, const char *path, struct strbuf *out)
+{
+	if (!strcmp(path, "/proc/vmstat")) {
+		strbuf_addf(out, "nr_free_pages 1000\noom_kill %lld\npswpin 0\n", g->oom_kills);
+	} else if (!strcmp(path, "/sys/bus/virtio/devices/virtio0/features") && g->vm->cfg.balloon) {
+		/* bit 1 stats, 2 deflate-on-oom, 5 free page reporting, 32 VERSION_1 */
+		strbuf_addf(out, "01%c00%c00000000000000000000000001%031d\n", g->deflate_on_oom ? '1' : '0',
+			    g->fpr ? '1' : '0', 0);
+	} else if (!strcmp(path, "/proc/zoneinfo")) {
+		strbuf_addf(out, "Node 0, zone    DMA32\n  pages free     1000\n        managed  240000\n"
+			    "Node 0, zone  Movable\n  pages free     0\n        managed  %llu\n",
+			    W.vmem_offline ? 0ull : (unsigned long long)(g->vmem_size / 4096));
+	} else if (!strcmp(path, "/sys/devices/system/memory/block_size_bytes")) {
+		strbuf_adds(out, "8000000\n");
+	} else if (!strcmp(path, "/proc/sys/vm/min_free_kbytes")) {
+		strbuf_adds(out, "8192\n");
+	} else if (!strcmp(path, "/sys/devices/system/memory/auto_online_blocks")) {
+		strbuf_adds(out, W.vmem_offline ? "offline\n" : "online_movable\n");
+	} else if (!strcmp(path, "/sys/module/virtio_mem/parameters/unplug_online")) {
+		strbuf_adds(out, W.vmem_unplug_online_off ? "N\n" : "Y\n");
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
 static inline int f_read_file(struct vm *vm, const char *path, struct strbuf *out, uint64_t t)
 {
 	struct fake_guest *g = G(vm);
@@ -436,10 +487,14 @@ static inline int f_read_file(struct vm *vm, const char *path, struct strbuf *ou
 
 	(void)t;
 	if (!strcmp(path, "/proc/meminfo")) {
-		strbuf_addf(out, "MemTotal: %lld kB\nMemFree: %lld kB\nMemAvailable: %lld kB\n", total,
-			    total - (100 + g->pressure_mib) * 1024, total - (50 + g->pressure_mib) * 1024);
+		/* with deflate-on-oom the balloon's pages stay in MemTotal */
+		strbuf_addf(out, "MemTotal: %lld kB\nMemFree: %lld kB\nMemAvailable: %lld kB\nAnonPages: %lld kB\n",
+			    total + (g->deflate_on_oom ? (long long)((g->memory - g->actual) / 1024) : 0),
+			    fw_free_kib(g), total - (50 + g->pressure_mib) * 1024, g->pressure_mib * 1024);
 		return 0;
 	}
+	if (fw_reclaim_file(g, path, out))
+		return 0;
 	if (!strcmp(path, "/proc/interrupts")) {
 		strbuf_addf(out, "           CPU0\n  0:  518  IO-APIC   2-edge  timer\n"
 			    " 10:  %d  IO-APIC  10-edge      virtio0\n 24: 40  PCI-MSI 65536-edge  virtio1-config\n",
@@ -488,9 +543,11 @@ static inline int f_spawn(struct vm *vm, const char *const *argv, long long *pid
 		if (!strcmp(argv[i], "--size") && argv[i + 1])
 			w->pages = fw_pages(argv[i + 1]);
 		w->cow |= !strcmp(argv[i], "--cow");
+		if (!strcmp(argv[i], "--profile") && argv[i + 1] && strstr(argv[i + 1], "hold:"))
+			w->finite = atoi(strstr(argv[i + 1], "hold:") + 5) < 60;
 	}
 	if (!strcmp(w->prog, "pressure"))
-		g->pressure_mib = W.pressure_short ? 100 : 1024;
+		g->pressure_mib = W.pressure_short ? 100 : w->pages ? w->pages / 256 : 1024;
 	return 0;
 }
 
@@ -515,7 +572,16 @@ static inline void fw_exit(struct fake_guest *g, struct fake_wl *w)
 									  "count", (json_int_t)idn, "percentiles",
 									  "p50", 5000, "p99", 9000));
 	} else if (!strcmp(w->prog, "pressure")) {
+		/* what the hog lacks comes from the balloon, or an OOM kill */
+		long long lack = g->pressure_mib - (fw_total_kib(g) / 1024 - 50);
+
 		g->pressure_mib = 0;
+		if (lack > 0 && w->finite && (g->deflate_on_oom || W.doo_everywhere)) {
+			g->actual += (uint64_t)lack * MiB;
+		} else if (lack > 0 && w->finite) {
+			g->oom_kills++;
+			json_object_set_new(doc, "status", json_string("oom-killed"));
+		}
 	} else if (!strcmp(w->prog, "memtouch")) {
 		/* its --size faulted in (as huge pages when THP allows it), and
 		 * freed in the guest when it exits: resident until reported */
@@ -546,7 +612,8 @@ static inline int f_poll(struct vm *vm, long long pid, struct agent_exec_result 
 	if (!strcmp(w->prog, "ksmfill") && w->polls == 1 && fw_ksm_run() == 1 && fw_mergeable(g))
 		g->fill_merged += w->pages * 3 / 4;
 	if (w->killed || (!strcmp(w->prog, "ksmfill") && w->polls >= FAKE_HOLD_POLLS) ||
-	    (strcmp(w->prog, "ksmfill") && strcmp(w->prog, "pressure"))) {
+	    (strcmp(w->prog, "ksmfill") && strcmp(w->prog, "pressure")) ||
+	    (w->finite && w->polls >= FAKE_HOLD_POLLS)) {
 		fw_exit(g, w);
 		res->exited = 1;
 		strbuf_addf(&res->out, "%s: done\n", w->prog);
@@ -560,7 +627,7 @@ static inline int f_pump(struct vm *vm, uint64_t t)
 	struct fake_guest *g = G(vm);
 
 	/* free page reporting: what the guest freed leaves QEMU */
-	if ((vm->cfg.free_page_reporting && !W.fpr_broken) || W.fpr_everywhere) {
+	if (g->fpr || W.fpr_everywhere) {
 		g->rss_kib -= g->freed_kib < g->rss_kib ? g->freed_kib : 0;
 		g->freed_kib = 0;
 		fw_proc(g);

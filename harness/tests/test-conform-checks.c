@@ -234,6 +234,24 @@ static void vmem_offline(struct fx *f)
 	W.vmem_offline = 1;
 }
 
+static void doo_broken(struct fx *f)
+{
+	(void)f;
+	W.doo_broken = 1;
+}
+
+static void doo_everywhere(struct fx *f)
+{
+	(void)f;
+	W.doo_everywhere = 1;
+}
+
+static void vmem_unplug_online_off(struct fx *f)
+{
+	(void)f;
+	W.vmem_unplug_online_off = 1;
+}
+
 static const struct row rows[] = {
 	{ "BAL-001", NULL, CONFORM_PASS, "", NULL },
 	{ "BAL-001", balloon_no_irq, CONFORM_FAIL, "bal: the balloon did not reach 512 MiB", "interrupt-not-delivered" },
@@ -290,7 +308,7 @@ static const struct row rows[] = {
 	{ "EPT-003", ept_ignored, CONFORM_FAIL, "ept = off did not take effect", NULL },
 	{ "EPT-003", memlat_nothing, CONFORM_ERROR, "memlat left no ns_per_access metric", NULL },
 	{ "FPR-001", NULL, CONFORM_PASS, "", NULL },
-	{ "FPR-001", fpr_broken, CONFORM_FAIL, "fpr-on: QEMU RSS still 1224 MiB", NULL },
+	{ "FPR-001", fpr_broken, CONFORM_FAIL, "fpr-on: QEMU RSS still 1224 MiB", "feature-not-negotiated" },
 	{ "FPR-001", fpr_everywhere, CONFORM_FAIL, "the control (no reporting) gave its hog back too", NULL },
 	{ "BAL-007", NULL, CONFORM_PASS, "", NULL },
 	{ "BAL-007", balloon_keeps_rss, CONFORM_FAIL, "reclaimed 0 % on the host", NULL },
@@ -298,6 +316,16 @@ static const struct row rows[] = {
 	{ "VMEM-001", NULL, CONFORM_PASS, "", NULL },
 	{ "VMEM-001", vmem_stuck, CONFORM_FAIL, "vmem: virtio-mem size 0 MiB after", NULL },
 	{ "VMEM-001", vmem_offline, CONFORM_FAIL, "MemTotal rose by 0 MiB for 512 MiB plugged", NULL },
+	{ "DOO-001", NULL, CONFORM_PASS, "", NULL },
+	{ "DOO-001", doo_broken, CONFORM_FAIL, "doo-on: the hog ended 'oom-killed' with 1 OOM kill(s)",
+	  "feature-not-negotiated" },
+	{ "DOO-001", doo_everywhere, CONFORM_FAIL, "the control doo-off (no deflate-on-oom) ran the same hog without",
+	  NULL },
+	{ "VMEM-002", NULL, CONFORM_PASS, "", NULL },
+	{ "VMEM-001,VMEM-002", NULL, CONFORM_PASS, "", NULL },
+	{ "VMEM-002", vmem_stuck, CONFORM_FAIL, "the plug the unplug starts from stopped at 0 of 512 MiB", NULL },
+	{ "VMEM-002", vmem_offline, CONFORM_FAIL, "zone Movable manages 0 MiB with 512 MiB plugged", "vmem-offline" },
+	{ "VMEM-002", vmem_unplug_online_off, CONFORM_FAIL, "vmem: unplugged 0 of 512 MiB", "unplug-online-off" },
 	{ "SWAP-001", NULL, CONFORM_PASS, "", NULL },
 	{ "SWAP-001", swapoff_broken, CONFORM_FAIL, "after the session's restore the swap file is still in /proc/swaps", NULL },
 };

@@ -270,6 +270,25 @@ static void test_balloon_guest_names_stay_names(void **state)
 	assert_false(balloon_virtio_name_ok("virtio1234567"));
 }
 
+/* The guest's features file: one character a bit, bit 0 first. */
+static void test_balloon_feature_bits(void **state)
+{
+	/* what a 6.1 guest shows for a balloon with stats, deflate-on-oom
+	 * and free page reporting (bits 1, 2, 5, then VERSION_1 at 32) */
+	const char *f = "0110010000000000000000000000000010000000000000000000000000000000\n";
+
+	(void)state;
+	assert_int_equal(balloon_feature_bit(f, BALLOON_F_DEFLATE_ON_OOM), 1);
+	assert_int_equal(balloon_feature_bit(f, BALLOON_F_REPORTING), 1);
+	assert_int_equal(balloon_feature_bit(f, 3), 0);
+	assert_int_equal(balloon_feature_bit(f, 0), 0);
+	assert_int_equal(balloon_feature_bit(f, 63), 0);
+	assert_int_equal(balloon_feature_bit(f, 64), -1);	/* the newline is no bit */
+	assert_int_equal(balloon_feature_bit("01", 2), -1);
+	assert_int_equal(balloon_feature_bit("0x2", 1), -1);
+	assert_int_equal(balloon_feature_bit("", 0), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_thp_causes),
 		cmocka_unit_test(test_balloon_interrupts),
 		cmocka_unit_test(test_balloon_guest_names_stay_names),
+		cmocka_unit_test(test_balloon_feature_bits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -174,12 +174,13 @@ static void interrupts(struct vm *vm, uint64_t timeout_ns, json_t *diag, const c
 	strbuf_release(&text);
 }
 
-json_t *balloon_diagnose(struct vm *vm, uint64_t timeout_ns)
+/* The device, its driver and (irq set) its interrupts; the device's name
+ * into dev ("" when there is none). */
+static json_t *diagnose(struct vm *vm, uint64_t timeout_ns, int irq, char *dev, size_t len)
 {
 	json_t *diag = diag_new();
-	char dev[64];
 
-	if (find_device(vm, timeout_ns, diag, dev, sizeof(dev)) < 0) {
+	if (find_device(vm, timeout_ns, diag, dev, len) < 0) {
 		diag_add(diag, DIAG_UNKNOWN, "agent", vm->cfg.name, "%s: the guest's %s was not listed: %s",
 			 vm->cfg.name, VIRTIO_DEVICES, ocb_errmsg());
 		return diag;
@@ -191,7 +192,58 @@ json_t *balloon_diagnose(struct vm *vm, uint64_t timeout_ns)
 			 VIRTIO_DEVICES, VIRTIO_ID_BALLOON);
 		return diag;
 	}
-	if (driver(vm, timeout_ns, diag, dev) == 0)
+	if (driver(vm, timeout_ns, diag, dev) == 0 && irq)
 		interrupts(vm, timeout_ns, diag, dev);
+	return diag;
+}
+
+json_t *balloon_diagnose(struct vm *vm, uint64_t timeout_ns)
+{
+	char dev[64];
+
+	return diagnose(vm, timeout_ns, 1, dev, sizeof(dev));
+}
+
+int balloon_feature_bit(const char *features, unsigned bit)
+{
+	size_t n = strcspn(features, "\n");
+
+	if (bit >= n || (features[bit] != '0' && features[bit] != '1'))
+		return -1;
+	return features[bit] == '1';
+}
+
+json_t *balloon_feature_diagnose(struct vm *vm, uint64_t timeout_ns, unsigned bit, const char *feature,
+				 const char *prop)
+{
+	char dev[64];
+	/* no interrupts: a balloon whose target never changed counts none */
+	json_t *diag = diagnose(vm, timeout_ns, 0, dev, sizeof(dev));
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	int on;
+
+	if (!dev[0])
+		return diag;	/* no device: its cause is there already */
+	strbuf_addf(&path, VIRTIO_DEVICES "/%s/features", dev);
+	if (vm->ops->agent_read_file(vm, path.buf, &text, timeout_ns) < 0) {
+		diag_add(diag, DIAG_UNKNOWN, "agent", vm->cfg.name, "%s: the guest's %s was not read: %s",
+			 vm->cfg.name, path.buf, ocb_errmsg());
+		goto out;
+	}
+	strbuf_rtrim(&text);
+	on = balloon_feature_bit(strbuf_str(&text), bit);
+	json_object_set_new(diag, "features", json_text(strbuf_str(&text), text.len));
+	json_object_set_new(diag, "feature", json_pack("{s:s, s:i, s:o}", "name", feature, "bit", (int)bit,
+						       "negotiated", on < 0 ? json_null() : json_boolean(on)));
+	if (on == 0)
+		diag_add(diag, DIAG_CAUSE, "feature-not-negotiated", vm->cfg.name,
+			 "%s: the balloon %s did not negotiate %s (bit %u is 0 in the guest's %s): QEMU's "
+			 "device was not given %s=on", vm->cfg.name, dev, feature, bit, path.buf, prop);
+	else if (on < 0)
+		diag_add(diag, DIAG_UNKNOWN, "features-unreadable", vm->cfg.name,
+			 "%s: the guest's %s has no bit %u: '%.80s'", vm->cfg.name, path.buf, bit, strbuf_str(&text));
+out:
+	strbuf_release(&path);
+	strbuf_release(&text);
 	return diag;
 }

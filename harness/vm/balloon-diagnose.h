@@ -24,6 +24,25 @@ struct vm;
  *  read is an "unknown" finding. */
 json_t *balloon_diagnose(struct vm *vm, uint64_t timeout_ns);
 
+/* The virtio-balloon feature bits (the virtio spec's numbers) that a
+ * check of the reclaim suite relies on. */
+#define BALLOON_F_DEFLATE_ON_OOM 2
+#define BALLOON_F_REPORTING 5
+
+/* Why a balloon feature does not act: the device and its driver as
+ * balloon_diagnose finds them (not its interrupts: a balloon whose target
+ * never changed counts none), then
+ * what the guest negotiated (its /sys/bus/virtio/devices/virtioN/features,
+ * one '0' or '1' a bit from bit 0) as "features" and
+ * "feature": {"name", "bit", "negotiated"}; a cause
+ * "feature-not-negotiated" when the bit is 0 (QEMU's device was not given
+ * prop=on, or the guest's driver does not know it).  Never NULL. */
+json_t *balloon_feature_diagnose(struct vm *vm, uint64_t timeout_ns, unsigned bit, const char *feature,
+				 const char *prop);
+/* Bit `bit` of a features string: 1, 0, or -1 when the string is shorter
+ * or holds something else there. */
+int balloon_feature_bit(const char *features, unsigned bit);
+
 /* The interrupts counted for device dev ("virtio0") in /proc/interrupts
  * text: the sum over every CPU and every line named dev or dev-* (MSI-X
  * vectors); its IRQ ("10", "24,25") into irq.  -1 when no line names it. */
