@@ -128,6 +128,9 @@ struct ksm_probe_ops {
 	int (*counter)(void *opaque, const char *root, const char *name, unsigned long long *v);
 	/* /proc/PID/ksm_merging_pages of one (QEMU) process. */
 	int (*merging_pages)(void *opaque, const char *root, pid_t pid, long long *pages);
+	/* Optional: the clock full scans are timed by (NULL: the monotonic
+	 * clock); a fake KSM advances it by the scans it makes up. */
+	uint64_t (*now_ns)(void *opaque);
 };
 
 struct ksm_probe {
