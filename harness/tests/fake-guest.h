@@ -702,7 +702,7 @@ static inline void f_describe(struct vm *vm, json_t *g)
 }
 
 static const struct vm_backend_ops fake_ops = {
-	.name = "fake", .flags = VM_CAP_BALLOON | VM_CAP_LOCAL_PROCESS, .start = f_start, .stop = f_stop,
+	.name = "fake", .flags = VM_CAP_BALLOON | VM_CAP_VMEM | VM_CAP_LOCAL_PROCESS, .start = f_start, .stop = f_stop,
 	.kill = f_kill, .balloon_set = f_balloon_set, .balloon_get = f_balloon_get, .balloon_stats = f_balloon_stats,
 	.vmem_resize = f_vmem_resize, .vmem_get = f_vmem_get,
 	.agent_exec = f_agent_exec, .agent_read_file = f_read_file, .agent_spawn = f_spawn, .agent_poll = f_poll,
