@@ -26,6 +26,7 @@
  *   diagnose.h  the diagnoses of host/ and vm/ run on fixture guests;
  *   ksmfill.h   what the KSM checks share (probes, scans, one fill run);
  *   ksm-node.h  the KSM checks judged by the host's counters (remote hosts);
+ *   ksm-advisor.h  the KSM advisor's check (scan-time mode);
  *   balloon.h, ksm.h, thp.h, hugetlb.h, ept.h   one suite each;
  *   doo.h, vmem.h, swap.h   checks of the reclaim suite (reclaim.h, its table);
  *   suites.h    every suite in order, selection, requirements, the run;
