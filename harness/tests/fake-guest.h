@@ -426,9 +426,20 @@ static inline long long fw_total_kib(struct fake_guest *g)
 	       (W.vmem_offline ? 0 : (long long)(g->vmem_size / 1024));
 }
 
+/* What the guest's running fills hold (KiB). */
+static inline long long fw_fills_kib(const struct fake_guest *g)
+{
+	long long held = 0;
+
+	for (size_t i = 0; i < g->n_wl; i++)
+		if (!strcmp(g->wl[i].prog, "ksmfill") && !g->wl[i].exited)
+			held += g->wl[i].pages * 4;
+	return held;
+}
+
 static inline long long fw_free_kib(struct fake_guest *g)
 {
-	return fw_total_kib(g) - (100 + g->pressure_mib) * 1024;
+	return fw_total_kib(g) - (100 + g->pressure_mib) * 1024 - fw_fills_kib(g);
 }
 
 /* A plug takes what is asked; an unplug what the guest has free above
@@ -539,7 +550,7 @@ static inline int f_read_file(struct vm *vm, const char *path, struct strbuf *ou
 		/* with deflate-on-oom the balloon's pages stay in MemTotal */
 		strbuf_addf(out, "MemTotal: %lld kB\nMemFree: %lld kB\nMemAvailable: %lld kB\nAnonPages: %lld kB\n",
 			    total + (g->deflate_on_oom ? (long long)((g->memory - g->actual) / 1024) : 0),
-			    fw_free_kib(g), total - (50 + g->pressure_mib) * 1024, g->pressure_mib * 1024);
+			    fw_free_kib(g), total - (50 + g->pressure_mib) * 1024 - fw_fills_kib(g), g->pressure_mib * 1024);
 		return 0;
 	}
 	if (fw_reclaim_file(g, path, out))
