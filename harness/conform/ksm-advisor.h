@@ -9,15 +9,18 @@
  * re-calculated after each completed full scan, never above
  * advisor_max_pages_to_scan, and limited by advisor_max_cpu.  The
  * advisor times a scan in whole seconds (mm/ksm.c truncates the scan
- * time to seconds), so it cannot steer finer than 1 s, and it smooths its
- * changes over several scans.
+ * time to seconds), so every scan of T to T + 1 s is on target to it and
+ * it cannot steer finer than 1 s, and it smooths its changes over
+ * several scans.
  *
- * The check, at a 2 s target: pages_to_scan must leave its starting value
- * and stay at or below advisor_max_pages_to_scan; after 4 recalculations
- * (the first scan began before the advisor, and each change is smoothed
- * with the scans before it), the mean time of the next 6 full scans must
- * be within max(1 s, 3 sigma of that mean) of the target.  Skipped where
- * the kernel has no advisor (no advisor_mode).
+ * The check, at a 2 s target (T), with 192 MiB of unique pages held in
+ * each guest for ksmd to scan: pages_to_scan must leave its starting
+ * value and stay at or below advisor_max_pages_to_scan; after 4
+ * recalculations (the first scan began before the advisor, and each
+ * change is smoothed with the scans before it), the mean time of the
+ * next 6 full scans must be within max(1 s, 3 sigma of that mean) of
+ * T + 0.5 s, the middle of the second the advisor reads as T.  Skipped
+ * where the kernel has no advisor (no advisor_mode).
  */
 #ifndef OCB_CONFORM_KSM_ADVISOR_H
 #define OCB_CONFORM_KSM_ADVISOR_H
