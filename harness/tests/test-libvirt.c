@@ -465,39 +465,29 @@ static void test_vmem_update_xml(void **state)
 	free(x);
 }
 
-/* The live XML of libvirt 9.0: <current> is what QEMU's
- * MEMORY_DEVICE_SIZE_CHANGE last said was plugged. */
-static void test_vmem_parse(void **state)
+/* What QEMU 7.2 answers to query-memory-devices (through libvirt's
+ * monitor passthrough): the device is found by libvirt's alias. */
+static void test_vmem_query(void **state)
 {
-	const char *live = "<domain type='qemu' id='7'><name>g</name><devices>"
-			   "<memballoon model='virtio'/><memory model='dimm'><target><size unit='KiB'>4</size>"
-			   "<requested unit='KiB'>4</requested><current unit='KiB'>4</current></target></memory>"
-			   "<memory model='virtio-mem'><target><size unit='KiB'>1048576</size><node>0</node>"
-			   "<block unit='KiB'>2048</block><requested unit='KiB'>786432</requested>"
-			   "<current unit='KiB'>262144</current></target><alias name='ua-vmem0'/></memory>"
-			   "</devices></domain>";
-	const char *mib = "<domain><devices><memory model='virtio-mem'><target><requested unit='MiB'>512"
-			  "</requested><current>1024</current></target></memory></devices></domain>";
-	const char *no_current = "<domain><devices><memory model='virtio-mem'><target>"
-				 "<requested unit='KiB'>0</requested></target></memory></devices></domain>";
+	const char *reply = "{\"return\": [{\"type\": \"dimm\", \"data\": {\"id\": \"ua-vmem0\", \"size\": 1}},"
+			    " {\"type\": \"virtio-mem\", \"data\": {\"memaddr\": 4294967296, \"node\": 0,"
+			    " \"requested-size\": 805306368, \"size\": 268435456, \"max-size\": 1073741824,"
+			    " \"block-size\": 2097152, \"memdev\": \"/objects/memua-vmem0\", \"id\": \"ua-vmem0\"}}],"
+			    " \"id\": \"libvirt-42\"}";
 	uint64_t size = 1, req = 1;
 
 	(void)state;
-	assert_int_equal(lv_vmem_parse(live, &size, &req), 0);
+	assert_int_equal(lv_vmem_from_query(reply, LV_VMEM_ALIAS, &size, &req), 0);
 	assert_int_equal(size, 256 * MiB);
 	assert_int_equal(req, 768 * MiB);
-	/* MiB as a unit; no unit: KiB */
-	assert_int_equal(lv_vmem_parse(mib, &size, &req), 0);
-	assert_int_equal(req, 512 * MiB);
-	assert_int_equal(size, 1024 * KiB);
-	assert_int_equal(lv_vmem_parse(no_current, &size, &req), -1);
-	assert_non_null(strstr(ocb_errmsg(), "no <current> size of the virtio-mem device"));
-	assert_int_equal(lv_vmem_parse("<domain><devices/></domain>", &size, &req), -1);
-	assert_non_null(strstr(ocb_errmsg(), "no virtio-mem <memory> device"));
-	assert_int_equal(lv_vmem_parse("<domain><devices><memory model='virtio-mem'><target><requested "
-				       "unit='parsec'>5</requested></target></memory></devices></domain>", &size, &req), -1);
-	assert_int_equal(lv_vmem_parse("<domain", &size, &req), -1);
-	assert_non_null(strstr(ocb_errmsg(), "does not parse"));
+	assert_int_equal(lv_vmem_from_query(reply, "ua-vmem1", &size, &req), -1);
+	assert_non_null(strstr(ocb_errmsg(), "lists no virtio-mem device 'ua-vmem1'"));
+	assert_int_equal(lv_vmem_from_query("{\"return\": []}", LV_VMEM_ALIAS, &size, &req), -1);
+	assert_int_equal(lv_vmem_from_query("{\"error\": {\"class\": \"GenericError\", \"desc\": \"nope\"}}",
+					    LV_VMEM_ALIAS, &size, &req), -1);
+	assert_non_null(strstr(ocb_errmsg(), "query-memory-devices: nope"));
+	assert_int_equal(lv_vmem_from_query("{\"return\": [", LV_VMEM_ALIAS, &size, &req), -1);
+	assert_non_null(strstr(ocb_errmsg(), "not JSON"));
 }
 
 /* Both local backends with a guest image resize virtio-mem, and say so. */
@@ -530,7 +520,7 @@ int main(void)
 		cmocka_unit_test(test_node_against_test_driver),
 		cmocka_unit_test(test_caps_pages),
 		cmocka_unit_test(test_vmem_update_xml),
-		cmocka_unit_test(test_vmem_parse),
+		cmocka_unit_test(test_vmem_query),
 		cmocka_unit_test(test_vmem_capability),
 	};
 

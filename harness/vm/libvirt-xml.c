@@ -1,16 +1,11 @@
 /* libvirt-xml.c — see libvirt-xml.h. */
 #include "vm/libvirt-xml.h"
-#include "util/error.h"
 #include "util/libvirt-conn.h"
 #include "util/fsutil.h"
 #include "guest/guest-image.h"
 #include "util/units.h"
 
 #include <fcntl.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -171,71 +166,6 @@ void lv_vmem_xml(const struct vm_config *c, uint64_t requested, struct strbuf *o
 		    (unsigned long long)(c->vmem_bytes / KiB),
 		    (unsigned long long)(c->vmem_block_bytes / KiB),
 		    (unsigned long long)(requested / KiB));
-}
-
-/* libvirt's scaled integers: a unit attribute (KiB when absent). */
-static int scaled(xmlNodePtr n, uint64_t *bytes)
-{
-	static const struct {
-		const char *unit;
-		uint64_t scale;
-	} units[] = {
-		{ "b", 1 }, { "bytes", 1 }, { "KB", 1000 }, { "k", KiB }, { "KiB", KiB }, { "MB", 1000000 },
-		{ "M", MiB }, { "MiB", MiB }, { "GB", 1000000000 }, { "G", GiB }, { "GiB", GiB },
-	};
-	xmlChar *unit = xmlGetProp(n, (const xmlChar *)"unit"), *text = xmlNodeGetContent(n);
-	unsigned long long v = 0;
-	uint64_t scale = unit ? 0 : KiB;
-	char *end = NULL;
-
-	for (size_t i = 0; unit && i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp((const char *)unit, units[i].unit))
-			scale = units[i].scale;
-	if (text)
-		v = strtoull((const char *)text, &end, 10);
-	xmlFree(unit);
-	if (!text || !end || end == (char *)text || *end || !scale) {
-		xmlFree(text);
-		return -1;
-	}
-	xmlFree(text);
-	*bytes = (uint64_t)v * scale;
-	return 0;
-}
-
-/* The element of the virtio-mem device's <target> called name. */
-static int vmem_field(xmlXPathContextPtr ctx, const char *name, uint64_t *bytes)
-{
-	char xpath[128];
-	xmlXPathObjectPtr o;
-	int rc = -1;
-
-	snprintf(xpath, sizeof(xpath), "/domain/devices/memory[@model='virtio-mem']/target/%s", name);
-	o = xmlXPathEvalExpression((const xmlChar *)xpath, ctx);
-	if (o && o->nodesetval && o->nodesetval->nodeNr > 0)
-		rc = scaled(o->nodesetval->nodeTab[0], bytes);
-	xmlXPathFreeObject(o);
-	return rc;
-}
-
-int lv_vmem_parse(const char *domain_xml, uint64_t *size, uint64_t *requested)
-{
-	xmlDocPtr doc = xmlReadMemory(domain_xml, (int)strlen(domain_xml), "domain.xml", NULL,
-				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlXPathContextPtr ctx;
-	int rc = 0;
-
-	if (!doc)
-		return ocb_fail("the domain XML does not parse");
-	ctx = xmlXPathNewContext(doc);
-	if (vmem_field(ctx, "requested", requested) < 0)
-		rc = ocb_fail("the domain XML has no virtio-mem <memory> device with a <requested> size");
-	else if (vmem_field(ctx, "current", size) < 0)
-		rc = ocb_fail("libvirt reports no <current> size of the virtio-mem device (it comes from "
-			      "QEMU's MEMORY_DEVICE_SIZE_CHANGE events)");
-	xmlXPathFreeContext(ctx);
-	xmlFreeDoc(doc);
-	return rc;
 }
 
 static void vmem_device(const struct vm_config *c, struct strbuf *out)

@@ -36,10 +36,6 @@ void lv_domain_xml(const struct vm_config *c, const char *name, const struct lv_
  * change the request (libvirt finds the device by its alias and address
  * and refuses a change to anything but <requested>). */
 void lv_vmem_xml(const struct vm_config *c, uint64_t requested, struct strbuf *out);
-/* From a live domain XML, the virtio-mem device's plugged size (<current>)
- * and request (<requested>) in bytes: 0, or -1 with the message (it does
- * not parse, no such device, no <current> yet). */
-int lv_vmem_parse(const char *domain_xml, uint64_t *size, uint64_t *requested);
 /* s with & < > ' " escaped, appended to out. */
 void lv_xml_escape(struct strbuf *out, const char *s);
 

@@ -14,7 +14,8 @@
  * same JSON as the qemu backend's socket client (agent-cmds.c); the
  * balloon through virDomainSetMemoryFlags (what `virsh setmem` does) and
  * virDomainMemoryStats (libvirt-stats.h); virtio-mem's requested size
- * through virDomainUpdateDeviceFlags and its size from the live XML;
+ * through virDomainUpdateDeviceFlags, its size from QMP's
+ * query-memory-devices (virDomainQemuMonitorCommand, as `info balloon`);
  * events through virConnectDomainEventRegisterAny,
  * dispatched by pump() (libvirt-util.h explains the event loop).
  */
@@ -507,17 +508,18 @@ static int lv_vmem_resize(struct vm *vm, uint64_t requested)
 	return 0;
 }
 
-/* The live XML: <current> follows QEMU's MEMORY_DEVICE_SIZE_CHANGE. */
+/* QMP's query-memory-devices through libvirt: the device's own figures. */
 static int lv_vmem_get(struct vm *vm, uint64_t *size, uint64_t *requested)
 {
 	struct lv_priv *p = P(vm);
-	char *xml = virDomainGetXMLDesc(p->dom, 0);
+	char *out = NULL;
 	int rc;
 
-	if (!xml)
-		return ocb_fail("%s: XML of domain %s at %s: %s", vm->cfg.name, p->name, p->uri, lv_errmsg());
-	rc = lv_vmem_parse(xml, size, requested);
-	free(xml);
+	if (virDomainQemuMonitorCommand(p->dom, "{\"execute\":\"query-memory-devices\"}", &out, 0) < 0)
+		return ocb_fail("%s: query-memory-devices through libvirt at %s: %s", vm->cfg.name, p->uri,
+				lv_errmsg());
+	rc = lv_vmem_from_query(out, LV_VMEM_ALIAS, size, requested);
+	free(out);
 	return rc < 0 ? ocb_err_prefix("%s: domain %s: ", vm->cfg.name, p->name) : 0;
 }
 
