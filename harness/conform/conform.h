@@ -26,6 +26,7 @@
  *   diagnose.h  the diagnoses of host/ and vm/ run on fixture guests;
  *   ksmfill.h   what the KSM checks share (probes, scans, one fill run);
  *   ksm-node.h  the KSM checks judged by the host's counters (remote hosts);
+ *   ksm-advisor.h  the KSM advisor's check (scan-time mode);
  *   balloon.h, ksm.h, thp.h, hugetlb.h, ept.h   one suite each;
  *   doo.h, vmem.h, swap.h   checks of the reclaim suite (reclaim.h, its table);
  *   suites.h    every suite in order, selection, requirements, the run;
@@ -128,6 +129,9 @@ struct ksm_probe_ops {
 	int (*counter)(void *opaque, const char *root, const char *name, unsigned long long *v);
 	/* /proc/PID/ksm_merging_pages of one (QEMU) process. */
 	int (*merging_pages)(void *opaque, const char *root, pid_t pid, long long *pages);
+	/* Optional: the clock full scans are timed by (NULL: the monotonic
+	 * clock); a fake KSM advances it by the scans it makes up. */
+	uint64_t (*now_ns)(void *opaque);
 };
 
 struct ksm_probe {

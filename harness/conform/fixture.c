@@ -130,7 +130,7 @@ static int lv_merging(void *opaque, const char *root, pid_t pid, long long *page
 			"report them", n->uri);
 }
 
-const struct ksm_probe_ops ksm_probe_libvirt = { lv_counter, lv_merging };
+const struct ksm_probe_ops ksm_probe_libvirt = { lv_counter, lv_merging, NULL };
 
 static void node_probe_init(struct conform_ctx *c)
 {

@@ -12,6 +12,7 @@
 #include "conform/ksm.h"
 #include "conform/diagnose.h"
 #include "conform/fixture.h"
+#include "conform/ksm-advisor.h"
 #include "conform/ksm-node.h"
 #include "conform/ksmfill.h"
 #include "host/sysfs.h"
@@ -498,6 +499,8 @@ static const struct conform_check checks[] = {
 	  "over libvirt", NEED_NODE_KSM, ksm_node_merge },
 	{ "KSM-007", "ksm", "the merged pages are released when the guests stop, seen in the host's counters "
 	  "over libvirt", NEED_NODE_KSM, ksm_node_release },
+	{ "KSM-008", "ksm", "the KSM advisor (scan-time) adapts pages_to_scan so that a full scan takes its "
+	  "target time", NEED_ROOT | NEED_KSM, ksm_advisor_scan_time },
 };
 
 const struct conform_suite conform_suite_ksm = { "ksm", checks, sizeof(checks) / sizeof(checks[0]) };

@@ -43,6 +43,13 @@ int ksm_merging(struct conform_ctx *c, struct vm *vm, long long *pages)
 	return 0;
 }
 
+uint64_t ksm_now_ns(struct conform_ctx *c)
+{
+	const struct ksm_probe *p = probe(c);
+
+	return p->ops->now_ns ? p->ops->now_ns(p->opaque) : mono_ns();
+}
+
 /* KSM on and fast (at 4000 pages / 10 ms, 100 MiB of identical pages
  * merged in 0.29 s on the development machines);
  * zero pages are merged as ordinary pages so they count per process;

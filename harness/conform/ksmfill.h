@@ -14,6 +14,7 @@
 #define OCB_CONFORM_KSMFILL_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "conform/conform.h"
 #include "guest/agent-cmds.h"
@@ -53,6 +54,8 @@ struct ksm_fill {
 int ksm_setup(struct conform_ctx *c, struct conform_result *r);
 int ksm_counter(struct conform_ctx *c, const char *name, unsigned long long *v);
 int ksm_merging(struct conform_ctx *c, struct vm *vm, long long *pages);
+/* The probe's clock (conform.h), in ns. */
+uint64_t ksm_now_ns(struct conform_ctx *c);
 /* Wait until full_scans has advanced by n (the time it took into *s, may
  * be NULL): 0 done; 1 KSM is not scanning as set (no progress at all for
  * 10 s, or not n scans within the KSM timeout; the reason in the

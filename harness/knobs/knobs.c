@@ -98,7 +98,7 @@ static const struct knob knobs[] = {
 	{ "ksm.smart_scan", KSM "smart_scan", K_MAP, 0, 0, w_bool, "KSM: skip pages that did not merge recently (6.7+)" },
 	{ "ksm.advisor_mode", KSM "advisor_mode", K_CHOICE, 0, 0, w_advisor, "KSM: pages_to_scan auto-tuning (6.8+)" },
 	{ "ksm.advisor_max_cpu", KSM "advisor_max_cpu", K_UINT, 1, 100, NULL, "KSM advisor: CPU percent ceiling" },
-	{ "ksm.advisor_min_pages_to_scan", KSM "advisor_min_pages_to_scan", K_UINT, 1, U32, NULL, "KSM advisor: lower pages_to_scan bound" },
+	{ "ksm.advisor_min_pages_to_scan", KSM "advisor_min_pages_to_scan", K_UINT, 1, U32, NULL, "KSM advisor: the pages_to_scan it starts from (not a floor)" },
 	{ "ksm.advisor_max_pages_to_scan", KSM "advisor_max_pages_to_scan", K_UINT, 1, U32, NULL, "KSM advisor: upper pages_to_scan bound" },
 	{ "ksm.advisor_target_scan_time", KSM "advisor_target_scan_time", K_UINT, 1, U32, NULL, "KSM advisor: target full-scan time (s)" },
 	{ "uksm", UKSM "run", K_MAP, 0, 0, w_bool, "UKSM: run (on) or stop (off)" },

@@ -96,9 +96,9 @@ static int act_resize(struct run_ctx *c, struct guest_state *g, const struct tim
 {
 	char msg[OCB_ERR_MAX];
 
-	if (!g->vm->ops->vmem_resize) {
+	if (!vm_can(g->vm, VM_CAP_VMEM)) {
 		snprintf(msg, sizeof(msg), "%s: the %s backend cannot resize a virtio-mem device "
-			 "(use --backend qemu)", g->g->name, g->vm->ops->name);
+			 "(use --backend qemu or libvirt)", g->g->name, g->vm->ops->name);
 		return run_fail(c, msg);
 	}
 	results_event(&c->res, "vmem_resize",

@@ -20,6 +20,7 @@
 
 #include "conform/conform.h"
 #include "host/sysfs.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/units.h"
 #include "vm/vm.h"
@@ -28,6 +29,7 @@
 #define FAKE_WLS 8
 #define FAKE_RESERVE_MIB 84	/* what the guest kernel keeps of its memory */
 #define FAKE_HOLD_POLLS 4	/* polls a ksmfill holds before it exits */
+#define FAKE_ADVISOR_PAGES 25000.0	/* what ksmd scans in a full scan, advisor on */
 
 struct fake_wl {
 	long long pid;
@@ -91,6 +93,10 @@ static struct fake_world {
 	int vmem_unplug_online_off;	/* virtio_mem unplugs offline memory only */
 	int doo_broken;			/* the balloon has no deflate-on-oom */
 	int doo_everywhere;		/* every guest's balloon deflates on OOM (no control) */
+	int ksm_scans_stall;		/* ksmd never completes a full scan */
+	int advisor_stuck;		/* the KSM advisor never changes pages_to_scan */
+	int advisor_backwards;		/* it steers away from the target */
+	uint64_t clock_skew_ns;		/* the KSM clock: the advisor's made-up scans */
 	/* State. */
 	struct fake_guest g[FAKE_GUESTS];
 	size_t n;
@@ -190,6 +196,40 @@ static inline unsigned long long fw_fills_sharing(void)
 	return sum / 2;
 }
 
+static inline int fw_advisor_on(void)
+{
+	struct strbuf v = STRBUF_INIT;
+	int on = sysfs_read(W.root, "/sys/kernel/mm/ksm/advisor_mode", &v) == 0 && !strcmp(v.buf, "scan-time");
+
+	strbuf_release(&v);
+	return on;
+}
+
+/* One full scan with the advisor on: ksmd takes pages_to_scan every
+ * 10 ms, so the scan lasts FAKE_ADVISOR_PAGES / (pages_to_scan x 100) s
+ * on the KSM clock; then the advisor scales pages_to_scan by the scan
+ * time over the target (the kernel's rule, without its smoothing). */
+static inline void fw_advisor_scan(void)
+{
+	long long p2s = fw_read("/sys/kernel/mm/ksm/pages_to_scan");
+	long long target = fw_read("/sys/kernel/mm/ksm/advisor_target_scan_time");
+	long long max = fw_read("/sys/kernel/mm/ksm/advisor_max_pages_to_scan");
+	double d = FAKE_ADVISOR_PAGES / ((double)(p2s > 0 ? p2s : 1) * 100.0), next;
+
+	W.clock_skew_ns += (uint64_t)(d * 1e9);
+	if (W.advisor_stuck || target <= 0)
+		return;
+	next = W.advisor_backwards ? (double)p2s * (double)target / d : (double)p2s * d / (double)target;
+	next = next < 1 ? 1 : next > (double)max ? (double)max : next;
+	fw_writef("/sys/kernel/mm/ksm/pages_to_scan", "%lld\n", (long long)next);
+}
+
+static inline uint64_t fw_now(void *opaque)
+{
+	(void)opaque;
+	return mono_ns() + W.clock_skew_ns;
+}
+
 /* The probe: every look at full_scans sees one more scan (KSM scans). */
 static inline int fw_counter(void *opaque, const char *root, const char *name, unsigned long long *v)
 {
@@ -201,6 +241,10 @@ static inline int fw_counter(void *opaque, const char *root, const char *name, u
 		return -1;
 	if (!strcmp(name, "pages_sharing"))
 		*v += fw_fills_sharing();
+	if (!strcmp(name, "full_scans") && W.ksm_scans_stall)
+		return 0;
+	if (!strcmp(name, "full_scans") && fw_advisor_on())
+		fw_advisor_scan();
 	if (strstr(name, "full_scans") && (strcmp(name, "../uksm/full_scans") || !W.uksm_stuck)) {
 		snprintf(val, sizeof(val), "%llu\n", *v + 1);
 		fake_write(root, rel, val);
@@ -225,7 +269,7 @@ static inline int fw_merging(void *opaque, const char *root, pid_t pid, long lon
 	return 0;
 }
 
-static const struct ksm_probe_ops fw_probe_ops = { fw_counter, fw_merging };
+static const struct ksm_probe_ops fw_probe_ops = { fw_counter, fw_merging, fw_now };
 static const struct ksm_probe fw_probe = { &fw_probe_ops, NULL };
 
 /* After every write of the fake tree: what the kernel would do. */
@@ -240,6 +284,11 @@ static inline void fw_hook(const char *path, const char *value)
 				fw_proc(&W.g[i]);
 			}
 	}
+	/* Switching the KSM advisor on starts pages_to_scan at its minimum;
+	 * off puts the kernel's default back. */
+	if (strstr(path, "/sys/kernel/mm/ksm/advisor_mode"))
+		fw_writef("/sys/kernel/mm/ksm/pages_to_scan", "%lld\n",
+			  strcmp(value, "scan-time") ? 100 : fw_read("/sys/kernel/mm/ksm/advisor_min_pages_to_scan"));
 	if (strstr(path, "hugepages-2048kB/nr_hugepages") || strstr(path, "hugepages-1048576kB/nr_hugepages")) {
 		char dir[512], rel[600];
 		long long nr = atoll(value), used = 0;
@@ -377,9 +426,20 @@ static inline long long fw_total_kib(struct fake_guest *g)
 	       (W.vmem_offline ? 0 : (long long)(g->vmem_size / 1024));
 }
 
+/* What the guest's running fills hold (KiB). */
+static inline long long fw_fills_kib(const struct fake_guest *g)
+{
+	long long held = 0;
+
+	for (size_t i = 0; i < g->n_wl; i++)
+		if (!strcmp(g->wl[i].prog, "ksmfill") && !g->wl[i].exited)
+			held += g->wl[i].pages * 4;
+	return held;
+}
+
 static inline long long fw_free_kib(struct fake_guest *g)
 {
-	return fw_total_kib(g) - (100 + g->pressure_mib) * 1024;
+	return fw_total_kib(g) - (100 + g->pressure_mib) * 1024 - fw_fills_kib(g);
 }
 
 /* A plug takes what is asked; an unplug what the guest has free above
@@ -490,7 +550,7 @@ static inline int f_read_file(struct vm *vm, const char *path, struct strbuf *ou
 		/* with deflate-on-oom the balloon's pages stay in MemTotal */
 		strbuf_addf(out, "MemTotal: %lld kB\nMemFree: %lld kB\nMemAvailable: %lld kB\nAnonPages: %lld kB\n",
 			    total + (g->deflate_on_oom ? (long long)((g->memory - g->actual) / 1024) : 0),
-			    fw_free_kib(g), total - (50 + g->pressure_mib) * 1024, g->pressure_mib * 1024);
+			    fw_free_kib(g), total - (50 + g->pressure_mib) * 1024 - fw_fills_kib(g), g->pressure_mib * 1024);
 		return 0;
 	}
 	if (fw_reclaim_file(g, path, out))
@@ -653,7 +713,7 @@ static inline void f_describe(struct vm *vm, json_t *g)
 }
 
 static const struct vm_backend_ops fake_ops = {
-	.name = "fake", .flags = VM_CAP_BALLOON | VM_CAP_LOCAL_PROCESS, .start = f_start, .stop = f_stop,
+	.name = "fake", .flags = VM_CAP_BALLOON | VM_CAP_VMEM | VM_CAP_LOCAL_PROCESS, .start = f_start, .stop = f_stop,
 	.kill = f_kill, .balloon_set = f_balloon_set, .balloon_get = f_balloon_get, .balloon_stats = f_balloon_stats,
 	.vmem_resize = f_vmem_resize, .vmem_get = f_vmem_get,
 	.agent_exec = f_agent_exec, .agent_read_file = f_read_file, .agent_spawn = f_spawn, .agent_poll = f_poll,

@@ -222,6 +222,30 @@ static void swapoff_broken(struct fx *f)
 	fake_swap_tool(f->root, 1, tool, sizeof(tool));
 }
 
+static void scans_stall(struct fx *f)
+{
+	(void)f;
+	W.ksm_scans_stall = 1;
+}
+
+static void advisor_stuck(struct fx *f)
+{
+	(void)f;
+	W.advisor_stuck = 1;
+}
+
+static void advisor_backwards(struct fx *f)
+{
+	(void)f;
+	W.advisor_backwards = 1;
+}
+
+/* A kernel before 6.8: no KSM advisor. */
+static void no_advisor(struct fx *f)
+{
+	assert_int_equal(unlink_under(f->root, "/sys/kernel/mm/ksm/advisor_mode"), 0);
+}
+
 static void vmem_stuck(struct fx *f)
 {
 	(void)f;
@@ -290,6 +314,11 @@ static const struct row rows[] = {
 	{ "KSM-006,KSM-007", NULL, CONFORM_PASS, "", NULL },
 	{ "KSM-007", node_keeps_merged, CONFORM_FAIL, "the guests' merged pages were not released on this host", NULL },
 	{ "KSM-006,KSM-007", ksm_no_merge, CONFORM_FAIL, "the merge before the guests stopped did not happen", NULL },
+	{ "KSM-008", NULL, CONFORM_PASS, "", NULL },
+	{ "KSM-008", advisor_stuck, CONFORM_FAIL, "pages_to_scan stayed at 500 (advisor_min_pages_to_scan", NULL },
+	{ "KSM-008", advisor_backwards, CONFORM_FAIL, "not 2.5 s within 1.00 s (advisor_target_scan_time 2 s", NULL },
+	{ "KSM-008", scans_stall, CONFORM_FAIL, "no full scan completed within 3 s", NULL },
+	{ "KSM-008", no_advisor, CONFORM_SKIP, "needs the KSM advisor (Linux 6.8+)", NULL },
 	{ "THP-001", NULL, CONFORM_PASS, "", NULL },
 	{ "THP-001", ram_file, CONFORM_FAIL, "QEMU's AnonHugePages grew by 0 MiB", "ram-not-anonymous" },
 	{ "THP-002", NULL, CONFORM_PASS, "", NULL },
@@ -355,6 +384,11 @@ static int setup(void **state)
 	f->row = *state;
 	fake_root_new(f->root, sizeof(f->root));
 	fake_host(f->root, FAKE_ALL | FAKE_UKSM | FAKE_KVM_INTEL);
+	/* the KSM advisor's knobs, at the kernel's defaults */
+	fake_write(f->root, "/sys/kernel/mm/ksm/advisor_max_cpu", "70\n");
+	fake_write(f->root, "/sys/kernel/mm/ksm/advisor_min_pages_to_scan", "500\n");
+	fake_write(f->root, "/sys/kernel/mm/ksm/advisor_max_pages_to_scan", "30000\n");
+	fake_write(f->root, "/sys/kernel/mm/ksm/advisor_target_scan_time", "200\n");
 	snprintf(f->state, sizeof(f->state), "/tmp/ocb-state-XXXXXX");
 	snprintf(f->image, sizeof(f->image), "/tmp/ocb-image-XXXXXX");
 	if (!mkdtemp(f->state) || !mkdtemp(f->image)) {

@@ -77,6 +77,7 @@ static const struct {
 	{ "KSM-005", { "needs UKSM: ", NULL } },
 	{ "KSM-006", { "needs a remote libvirt host", NULL } },
 	{ "KSM-007", { "needs a remote libvirt host", NULL } },
+	{ "KSM-008", { "needs the KSM advisor (Linux 6.8+)", NULL } },
 	{ "HTLB-002", { "needs 1 GiB pages: ", "the 1G pool cannot be filled", NULL } },
 	{ "EPT-001", { "needs KVM: ", NULL } },
 	{ "EPT-002", { "needs KVM: ", "VPID is Intel's", NULL } },

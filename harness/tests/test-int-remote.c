@@ -10,7 +10,8 @@
  *     runs the host's lock domain exists and a second ocbench with
  *     --no-wait exits 2 naming the lock;
  *   - conform there: BAL-001 and KSM-006/007 pass, KSM-001..004 skip
- *     naming what libvirt does not report.
+ *     naming what libvirt does not report, and KSM-008 (the KSM
+ *     advisor's knobs are sysfs files of this host) skips too.
  *
  * The "remote" host shares this machine's kernel, so its KSM is this
  * kernel's, which libvirt cannot switch on: the test switches it on itself
@@ -240,7 +241,8 @@ static void test_conform(void **state)
 	static const char *const skip_ids[] = { "KSM-001", "KSM-002", "KSM-003", "KSM-004", NULL };
 	char root[1024], json[1200], log[1200];
 	const char *args[] = { "conform", "--backend", "libvirt", "--uri", URI, "--check",
-			       "BAL-001,KSM-001,KSM-002,KSM-003,KSM-004,KSM-006,KSM-007", "--json", json, NULL };
+			       "BAL-001,KSM-001,KSM-002,KSM-003,KSM-004,KSM-006,KSM-007,KSM-008", "--json", json,
+			       NULL };
 	const char *why;
 	json_t *doc;
 
@@ -258,6 +260,9 @@ static void test_conform(void **state)
 		assert_string_equal(check_result(doc, skip_ids[i], &why), "skip");
 		assert_non_null(strstr(why, "libvirt does not report"));
 	}
+	/* the KSM advisor's knobs are this host's sysfs */
+	assert_string_equal(check_result(doc, "KSM-008", &why), "skip");
+	assert_non_null(strstr(why, "needs the guests on this host"));
 	/* where the checks ran: that host's fingerprint */
 	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(doc, "hosts"), URI),
 							      "hostname")), "ocb-remote");

@@ -20,6 +20,7 @@
 #include "util/libvirt-conn.h"
 #include "vm/libvirt-xml.h"
 #include "util/units.h"
+#include "vm/libvirt-stats.h"
 #include "vm/libvirt.h"
 #include "vm/backends.h"
 
@@ -429,6 +430,77 @@ static void test_caps_pages(void **state)
 	assert_int_equal(lvnode_caps_pages(caps, 16384, -1, &t), -1);
 }
 
+/* resize on libvirt: virDomainUpdateDeviceFlags gets the device as the
+ * domain XML has it (libvirt matches its alias and address and refuses
+ * any change but <requested>), with the new request. */
+static void test_vmem_update_xml(void **state)
+{
+	struct strbuf boot = STRBUF_INIT, upd = STRBUF_INIT, same = STRBUF_INIT;
+	struct vm_config c;
+	char *x;
+
+	(void)state;
+	base_config(&c);
+	c.vmem_bytes = GiB;
+	c.vmem_block_bytes = 2 * MiB;
+	c.vmem_requested = 256 * MiB;
+	x = xml_of(&c, &local_pvh);
+	lv_vmem_xml(&c, c.vmem_requested, &boot);
+	HAS(x, boot.buf);
+	lv_vmem_xml(&c, 768 * MiB, &upd);
+	HAS(upd.buf, "<requested unit='KiB'>786432</requested>");
+	HAS(upd.buf, "<size unit='KiB'>1048576</size>");
+	HAS(upd.buf, "<block unit='KiB'>2048</block>");
+	HAS(upd.buf, "<alias name='" LV_VMEM_ALIAS "'/>");
+	HAS(upd.buf, "slot='" GUEST_PCI_SLOT_VMEM "'");
+	LACKS(x, "<requested unit='KiB'>786432</requested>");
+	/* the update differs from the boot element in <requested> only */
+	strbuf_adds(&same, upd.buf);
+	assert_non_null(strstr(same.buf, "786432"));
+	memcpy(strstr(same.buf, "786432"), "262144", 6);
+	assert_string_equal(same.buf, boot.buf);
+	strbuf_release(&boot);
+	strbuf_release(&upd);
+	strbuf_release(&same);
+	free(x);
+}
+
+/* What QEMU 7.2 answers to query-memory-devices (through libvirt's
+ * monitor passthrough): the device is found by libvirt's alias. */
+static void test_vmem_query(void **state)
+{
+	const char *reply = "{\"return\": [{\"type\": \"dimm\", \"data\": {\"id\": \"ua-vmem0\", \"size\": 1}},"
+			    " {\"type\": \"virtio-mem\", \"data\": {\"memaddr\": 4294967296, \"node\": 0,"
+			    " \"requested-size\": 805306368, \"size\": 268435456, \"max-size\": 1073741824,"
+			    " \"block-size\": 2097152, \"memdev\": \"/objects/memua-vmem0\", \"id\": \"ua-vmem0\"}}],"
+			    " \"id\": \"libvirt-42\"}";
+	uint64_t size = 1, req = 1;
+
+	(void)state;
+	assert_int_equal(lv_vmem_from_query(reply, LV_VMEM_ALIAS, &size, &req), 0);
+	assert_int_equal(size, 256 * MiB);
+	assert_int_equal(req, 768 * MiB);
+	assert_int_equal(lv_vmem_from_query(reply, "ua-vmem1", &size, &req), -1);
+	assert_non_null(strstr(ocb_errmsg(), "lists no virtio-mem device 'ua-vmem1'"));
+	assert_int_equal(lv_vmem_from_query("{\"return\": []}", LV_VMEM_ALIAS, &size, &req), -1);
+	assert_int_equal(lv_vmem_from_query("{\"error\": {\"class\": \"GenericError\", \"desc\": \"nope\"}}",
+					    LV_VMEM_ALIAS, &size, &req), -1);
+	assert_non_null(strstr(ocb_errmsg(), "query-memory-devices: nope"));
+	assert_int_equal(lv_vmem_from_query("{\"return\": [", LV_VMEM_ALIAS, &size, &req), -1);
+	assert_non_null(strstr(ocb_errmsg(), "not JSON"));
+}
+
+/* Both local backends with a guest image resize virtio-mem, and say so. */
+static void test_vmem_capability(void **state)
+{
+	(void)state;
+	assert_true(vm_backend_can(&vm_libvirt_ops, VM_CAP_VMEM));
+	assert_non_null(vm_libvirt_ops.vmem_resize);
+	assert_non_null(vm_libvirt_ops.vmem_get);
+	assert_true(vm_backend_can(vm_backend_find("qemu"), VM_CAP_VMEM));
+	assert_false(vm_backend_can(vm_backend_find("native"), VM_CAP_VMEM));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +519,9 @@ int main(void)
 		cmocka_unit_test(test_ksm_params),
 		cmocka_unit_test(test_node_against_test_driver),
 		cmocka_unit_test(test_caps_pages),
+		cmocka_unit_test(test_vmem_update_xml),
+		cmocka_unit_test(test_vmem_query),
+		cmocka_unit_test(test_vmem_capability),
 	};
 
 	/* as ocbench does (interrupt.c): a failed ssh transport closes its pipe */

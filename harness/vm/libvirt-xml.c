@@ -155,10 +155,8 @@ static void cpu_section(const struct vm_config *c, struct strbuf *out)
 		    n - 1, (unsigned long long)(c->memory_bytes / KiB));
 }
 
-static void vmem_device(const struct vm_config *c, struct strbuf *out)
+void lv_vmem_xml(const struct vm_config *c, uint64_t requested, struct strbuf *out)
 {
-	if (!c->vmem_bytes)
-		return;
 	strbuf_addf(out, "    <memory model='virtio-mem'>\n      <target>\n"
 			 "        <size unit='KiB'>%llu</size>\n        <node>0</node>\n"
 			 "        <block unit='KiB'>%llu</block>\n"
@@ -167,7 +165,13 @@ static void vmem_device(const struct vm_config *c, struct strbuf *out)
 			 "    </memory>\n",
 		    (unsigned long long)(c->vmem_bytes / KiB),
 		    (unsigned long long)(c->vmem_block_bytes / KiB),
-		    (unsigned long long)(c->vmem_requested / KiB));
+		    (unsigned long long)(requested / KiB));
+}
+
+static void vmem_device(const struct vm_config *c, struct strbuf *out)
+{
+	if (c->vmem_bytes)
+		lv_vmem_xml(c, c->vmem_requested, out);
 }
 
 void lv_domain_xml(const struct vm_config *c, const char *name, const struct lv_xml_opts *o,

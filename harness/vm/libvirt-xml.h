@@ -10,6 +10,8 @@
 #ifndef OCB_LIBVIRT_XML_H
 #define OCB_LIBVIRT_XML_H
 
+#include <stdint.h>
+
 #include "util/strbuf.h"
 #include "vm/vm.h"
 
@@ -29,6 +31,11 @@ void lv_xml_opts_probe(const struct vm_config *c, struct lv_xml_opts *o);
 /* The <domain> document for c, named name, into out (appended). */
 void lv_domain_xml(const struct vm_config *c, const char *name, const struct lv_xml_opts *o,
 		   struct strbuf *out);
+/* The virtio-mem device's <memory> element with requested bytes plugged:
+ * what the domain XML holds, and what virDomainUpdateDeviceFlags takes to
+ * change the request (libvirt finds the device by its alias and address
+ * and refuses a change to anything but <requested>). */
+void lv_vmem_xml(const struct vm_config *c, uint64_t requested, struct strbuf *out);
 /* s with & < > ' " escaped, appended to out. */
 void lv_xml_escape(struct strbuf *out, const char *s);
 

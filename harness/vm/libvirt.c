@@ -13,7 +13,10 @@
  * The guest agent goes through virDomainQemuAgentCommand carrying the
  * same JSON as the qemu backend's socket client (agent-cmds.c); the
  * balloon through virDomainSetMemoryFlags (what `virsh setmem` does) and
- * virDomainMemoryStats; events through virConnectDomainEventRegisterAny,
+ * virDomainMemoryStats (libvirt-stats.h); virtio-mem's requested size
+ * through virDomainUpdateDeviceFlags, its size from QMP's
+ * query-memory-devices (virDomainQemuMonitorCommand, as `info balloon`);
+ * events through virConnectDomainEventRegisterAny,
  * dispatched by pump() (libvirt-util.h explains the event loop).
  */
 #include "vm/libvirt.h"
@@ -22,6 +25,7 @@
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/libvirt-conn.h"
+#include "vm/libvirt-stats.h"
 #include "vm/libvirt-xml.h"
 #include "util/units.h"
 
@@ -474,41 +478,6 @@ static int lv_balloon_get(struct vm *vm, uint64_t *actual)
 			vm->cfg.balloon ? "" : " (balloon = none: no virtio-balloon device)");
 }
 
-/* QEMU's guest-stats names (qom-get guest-stats), so a check reads the
- * same keys from either backend; memory in bytes like QEMU's. */
-static const struct {
-	int tag;
-	const char *key;
-	uint64_t scale;
-} stat_names[] = {
-	{ VIR_DOMAIN_MEMORY_STAT_SWAP_IN, "stat-swap-in", KiB },
-	{ VIR_DOMAIN_MEMORY_STAT_SWAP_OUT, "stat-swap-out", KiB },
-	{ VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT, "stat-major-faults", 1 },
-	{ VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT, "stat-minor-faults", 1 },
-	{ VIR_DOMAIN_MEMORY_STAT_UNUSED, "stat-free-memory", KiB },
-	{ VIR_DOMAIN_MEMORY_STAT_AVAILABLE, "stat-total-memory", KiB },
-	{ VIR_DOMAIN_MEMORY_STAT_USABLE, "stat-available-memory", KiB },
-	{ VIR_DOMAIN_MEMORY_STAT_DISK_CACHES, "stat-disk-caches", KiB },
-	{ VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC, "stat-htlb-pgalloc", 1 },
-	{ VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL, "stat-htlb-pgfail", 1 },
-	/* not guest-stats, but what libvirt adds */
-	{ VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON, "actual", KiB },
-	{ VIR_DOMAIN_MEMORY_STAT_RSS, "rss", KiB },
-	{ VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE, "last-update", 1 },
-};
-
-json_t *lv_memory_stats_json(const virDomainMemoryStatStruct *st, int n)
-{
-	json_t *o = json_object();
-
-	for (int i = 0; i < n; i++)
-		for (size_t k = 0; k < sizeof(stat_names) / sizeof(stat_names[0]); k++)
-			if (stat_names[k].tag == st[i].tag)
-				json_object_set_new(o, stat_names[k].key,
-						    json_integer((json_int_t)(st[i].val * stat_names[k].scale)));
-	return o;
-}
-
 static int lv_balloon_stats(struct vm *vm, json_t **stats)
 {
 	virDomainMemoryStatStruct st[VIR_DOMAIN_MEMORY_STAT_NR];
@@ -518,6 +487,40 @@ static int lv_balloon_stats(struct vm *vm, json_t **stats)
 		return -1;
 	*stats = lv_memory_stats_json(st, n);
 	return 0;
+}
+
+/* ---- virtio-mem ----------------------------------------------------------- */
+
+/* The device's XML with the new <requested>: libvirt sets QEMU's
+ * requested-size (qom-set) and keeps it in the live XML. */
+static int lv_vmem_resize(struct vm *vm, uint64_t requested)
+{
+	struct lv_priv *p = P(vm);
+	struct strbuf x = STRBUF_INIT;
+	int rc;
+
+	lv_vmem_xml(&vm->cfg, requested, &x);
+	rc = virDomainUpdateDeviceFlags(p->dom, x.buf, VIR_DOMAIN_AFFECT_LIVE);
+	strbuf_release(&x);
+	if (rc < 0)
+		return ocb_fail("%s: virtio-mem requested size %.0f MiB: libvirt at %s: %s", vm->cfg.name,
+				bytes_to_mib(requested), p->uri, lv_errmsg());
+	return 0;
+}
+
+/* QMP's query-memory-devices through libvirt: the device's own figures. */
+static int lv_vmem_get(struct vm *vm, uint64_t *size, uint64_t *requested)
+{
+	struct lv_priv *p = P(vm);
+	char *out = NULL;
+	int rc;
+
+	if (virDomainQemuMonitorCommand(p->dom, "{\"execute\":\"query-memory-devices\"}", &out, 0) < 0)
+		return ocb_fail("%s: query-memory-devices through libvirt at %s: %s", vm->cfg.name, p->uri,
+				lv_errmsg());
+	rc = lv_vmem_from_query(out, LV_VMEM_ALIAS, size, requested);
+	free(out);
+	return rc < 0 ? ocb_err_prefix("%s: domain %s: ", vm->cfg.name, p->name) : 0;
 }
 
 /* ---- guest agent ---------------------------------------------------------- */
@@ -670,7 +673,7 @@ static void lv_free_priv(struct vm *vm)
 
 const struct vm_backend_ops vm_libvirt_ops = {
 	.name = "libvirt",
-	.flags = VM_CAP_GUEST_IMAGE | VM_CAP_BALLOON | VM_CAP_REMOTE_HOST,
+	.flags = VM_CAP_GUEST_IMAGE | VM_CAP_BALLOON | VM_CAP_VMEM | VM_CAP_REMOTE_HOST,
 	.prepare = lv_prepare,
 	.start = lv_start,
 	.launch = lv_launch,
@@ -680,6 +683,8 @@ const struct vm_backend_ops vm_libvirt_ops = {
 	.balloon_set = lv_balloon_set,
 	.balloon_get = lv_balloon_get,
 	.balloon_stats = lv_balloon_stats,
+	.vmem_resize = lv_vmem_resize,
+	.vmem_get = lv_vmem_get,
 	.agent_exec = lv_agent_exec,
 	.agent_read_file = lv_agent_read_file,
 	.agent_spawn = lv_agent_spawn,

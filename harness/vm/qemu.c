@@ -424,7 +424,7 @@ static int qemu_start(struct vm *vm)
 
 const struct vm_backend_ops vm_qemu_ops = {
 	.name = "qemu",
-	.flags = VM_CAP_LOCAL_PROCESS | VM_CAP_LOCAL_EMULATOR | VM_CAP_GUEST_IMAGE | VM_CAP_BALLOON,
+	.flags = VM_CAP_LOCAL_PROCESS | VM_CAP_LOCAL_EMULATOR | VM_CAP_GUEST_IMAGE | VM_CAP_BALLOON | VM_CAP_VMEM,
 	.start = qemu_start,
 	.launch = qemu_launch_wrapper,
 	.wait_ready = qemu_wait_ready,

@@ -82,6 +82,9 @@ enum vm_capability {
 	/* No guest at all: workloads run as host processes (the native
 	 * baseline); no boot, no accelerator. */
 	VM_CAP_HOST_WORKLOADS = 1u << 5,
+	/* A virtio-mem device (cfg.vmem_bytes) whose requested size it sets
+	 * and reads: vmem_resize and vmem_get. */
+	VM_CAP_VMEM = 1u << 6,
 };
 
 struct vm_backend_ops {
@@ -108,8 +111,8 @@ struct vm_backend_ops {
 	int (*balloon_set)(struct vm *vm, uint64_t target_bytes);
 	int (*balloon_get)(struct vm *vm, uint64_t *actual_bytes);
 	/* virtio-mem (cfg.vmem_bytes): ask for requested bytes plugged, and
-	 * read what is plugged (size) and what is asked.  Optional (NULL: the
-	 * backend cannot resize). */
+	 * read what is plugged (size) and what is asked.  With VM_CAP_VMEM
+	 * (NULL without: the backend cannot resize). */
 	int (*vmem_resize)(struct vm *vm, uint64_t requested_bytes);
 	int (*vmem_get)(struct vm *vm, uint64_t *size, uint64_t *requested);
 	/* The balloon's guest-stats object (new reference). */
