@@ -3,7 +3,7 @@
 #   make              build the harness, the workloads and the default guest
 #   make run          set up, build, run scenarios/quickstart.ini
 #   make check        set up, build, run every test (unit + TCG integration)
-#   make check-slow   the tests past make check's budget (reclaim suite, FPR-001's mutation)
+#   make check-slow   the tests past make check's budget (reclaim suite, KSM-008, a mutation)
 #   make bench        set up, build, print the benchmark ratios
 #   make lint         cppcheck over the tree (ci/cppcheck-suppressions)
 #   make fuzz         each libFuzzer target of fuzz/ for FUZZ_SECONDS (600)
@@ -270,8 +270,8 @@ check: deps
 		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
 
 # The tests past make check's time budget (test_slow_* of
-# test-int-conform: the reclaim suite for real, FPR-001's mutation; about
-# 2 minutes here).  .ci/run runs it after make check.
+# test-int-conform: the reclaim suite and KSM-008 for real, FPR-001's
+# mutation; about 2.5 minutes here).  .ci/run runs it after make check.
 check-slow: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all $(B)/harness/tests/test-int-conform
 	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SLOW=1 OCB_TEST_FILTER='test_slow_*' \

@@ -27,7 +27,7 @@
 #define MAX_IDS 64
 
 enum {
-	O_SUITE = CLI_LONG_ONLY, O_CHECK, O_LIST, O_JUNIT, O_TAP, O_JSON, O_BACKEND, O_URI, O_QEMU,
+	O_SUITE = CLI_LONG_ONLY, O_CHECK, O_SKIP, O_LIST, O_JUNIT, O_TAP, O_JSON, O_BACKEND, O_URI, O_QEMU,
 	O_ACCEL, O_IMAGE, O_MODULES, O_STATE_DIR, O_NO_WAIT, O_FORCE, O_WORKDIR, O_ROOT,
 };
 
@@ -36,6 +36,9 @@ static const struct cli_opt conform_opts[] = {
 	  "suites to run: balloon,ksm,thp,hugetlb,ept,reclaim (default all)" },
 	{ "check", O_CHECK, CLI_ARG, "ID", CLI_V_CHECKS, NULL,
 	  "run only this check (repeatable, or a comma list)" },
+	{ "skip", O_SKIP, CLI_ARG, "ID", CLI_V_CHECKS, NULL,
+	  "leave this check out (repeatable, or a comma list); it is\n"
+	  "reported as a skip that says so" },
 	{ "list", O_LIST, CLI_NOARG, NULL, CLI_V_NONE, NULL, "print every check and exit" },
 	{ "junit", O_JUNIT, CLI_ARG, "FILE", CLI_V_FILE, NULL,
 	  "write JUnit XML (skips as <skipped message=...>)" },
@@ -98,14 +101,14 @@ static void list_checks(void)
 			printf("%-9s %-8s %s\n", s[i]->checks[k].id, s[i]->name, s[i]->checks[k].title);
 }
 
-/* --check A,B --check C into ids[]. */
-static int add_ids(char *arg, const char **ids, size_t *n)
+/* --check A,B --check C (or --skip) into ids[]. */
+static int add_ids(const char *opt, char *arg, const char **ids, size_t *n)
 {
 	char *save = NULL;
 
 	for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		if (*n + 1 >= MAX_IDS)
-			return ocb_fail("more than %d --check ids", MAX_IDS - 1);
+			return ocb_fail("more than %d --%s ids", MAX_IDS - 1, opt);
 		ids[(*n)++] = t;
 	}
 	ids[*n] = NULL;
@@ -139,8 +142,8 @@ static int exit_code(const struct conform_report *rep)
 struct cli {
 	struct conform_options opt;
 	const char *suites, *junit, *json, *backend;
-	const char *ids[MAX_IDS];
-	size_t n_ids;
+	const char *ids[MAX_IDS], *skip[MAX_IDS];
+	size_t n_ids, n_skip;
 	int tap;
 };
 
@@ -155,8 +158,13 @@ static int parse(int argc, char **argv, struct cli *cl, struct cmd_env *env)
 		switch (o) {
 		case O_SUITE: cl->suites = optarg; break;
 		case O_CHECK:
-			if (add_ids(optarg, cl->ids, &cl->n_ids) < 0)
+			if (add_ids("check", optarg, cl->ids, &cl->n_ids) < 0)
 				return -1;
+			break;
+		case O_SKIP:
+			if (add_ids("skip", optarg, cl->skip, &cl->n_skip) < 0)
+				return -1;
+			cl->opt.skip_ids = cl->skip;
 			break;
 		case O_LIST: list_checks(); return 1;
 		case O_JUNIT: cl->junit = optarg; break;
@@ -188,6 +196,8 @@ static int parse(int argc, char **argv, struct cli *cl, struct cmd_env *env)
 	cl->opt.force = env->force;
 	cl->opt.backend = vm_backend_find(cl->backend);
 	if (!cl->opt.backend)
+		return -1;
+	if (conform_validate_selection(NULL, cl->opt.skip_ids) < 0)
 		return -1;
 	return conform_validate_selection(cl->suites, cl->n_ids ? cl->ids : NULL);
 }

@@ -163,6 +163,9 @@ struct conform_options {
 	const struct ksm_probe *ksm;	/* NULL: sysfs + /proc, or the remote
 					 * host's counters over libvirt */
 	int node_ksm_here;		/* tests: KSM-006/007 on this host */
+	/* --skip: checks left out, each reported as a SKIP saying so (a
+	 * verdict list with a hole in it would read as "not applicable") */
+	const char *const *skip_ids;	/* NULL-terminated, or NULL */
 };
 
 /* The next result of rep, for chk: an ERROR ("set no result") until the

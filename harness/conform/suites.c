@@ -231,8 +231,8 @@ int conform_validate_selection(const char *list, const char *const *ids)
 			if (strlen(suites[s]->name) == l && !strncmp(p, suites[s]->name, l))
 				found = 1;
 		if (!found)
-			return ocb_fail("unknown suite '%.*s': expected balloon, ksm, thp, hugetlb or ept",
-					(int)l, p);
+			return ocb_fail("unknown suite '%.*s': expected balloon, ksm, thp, hugetlb, ept or "
+					"reclaim", (int)l, p);
 		p += l + (end ? 1 : 0);
 	}
 	for (size_t i = 0; ids && ids[i]; i++)
@@ -242,14 +242,18 @@ int conform_validate_selection(const char *list, const char *const *ids)
 	return 0;
 }
 
+static int id_listed(const char *const *ids, const char *id)
+{
+	for (size_t i = 0; ids && ids[i]; i++)
+		if (!strcasecmp(ids[i], id))
+			return 1;
+	return 0;
+}
+
 static int check_selected(const struct conform_check *chk, const char *list, const char *const *ids)
 {
-	if (ids && ids[0]) {
-		for (size_t i = 0; ids[i]; i++)
-			if (!strcasecmp(ids[i], chk->id))
-				return 1;
-		return 0;
-	}
+	if (ids && ids[0])
+		return id_listed(ids, chk->id);
 	return suite_listed(list, chk->suite);
 }
 
@@ -285,7 +289,9 @@ static void run_one(struct conform_ctx *c, const struct conform_check *chk, stru
 		conform_error(r, "not run: %s", interrupt_reason());
 		return;
 	}
-	if (!requirements_met(c, chk->needs, why, sizeof(why))) {
+	if (id_listed(c->opt.skip_ids, chk->id)) {
+		conform_skip(r, "left out with --skip %s", chk->id);
+	} else if (!requirements_met(c, chk->needs, why, sizeof(why))) {
 		conform_skip(r, "%s", why);
 	} else {
 		conform_progress(c, "%s %s ...", chk->id, chk->title);
@@ -325,7 +331,7 @@ int conform_run(struct conform_ctx *c, const char *list, const char *const *ids,
 	uint64_t t0 = mono_ns();
 	int rc = 0;
 
-	if (conform_validate_selection(list, ids) < 0)
+	if (conform_validate_selection(list, ids) < 0 || conform_validate_selection(NULL, c->opt.skip_ids) < 0)
 		return -1;
 	snprintf(rep->accel, sizeof(rep->accel), "%s", accel_name(c->accel.kind));
 	snprintf(rep->accel_reason, sizeof(rep->accel_reason), "%s", c->accel.reason);

@@ -140,6 +140,37 @@ static void test_requirements_skip(void **state)
 	f->opt.uri = NULL;
 }
 
+/* --skip: the check is not run and says why; the others are run as
+ * selected; an unknown id is a selection error. */
+static void test_skip_option(void **state)
+{
+	struct fx *f = *state;
+	static const char *const skip[] = { "ksm-002", NULL };
+	static const char *const bad[] = { "KSM-999", NULL };
+	const char *ids[] = { "KSM-001", "KSM-002", NULL };
+	struct conform_report rep;
+	struct conform_ctx ctx;
+
+	f->opt.skip_ids = skip;
+	memset(&rep, 0, sizeof(rep));
+	assert_int_equal(conform_ctx_init(&ctx, &f->opt), 0);
+	assert_int_equal(conform_run(&ctx, NULL, ids, &rep), 0);
+	assert_int_equal(rep.n, 2);
+	assert_string_equal(rep.r[0].check->id, "KSM-001");
+	assert_int_equal(rep.r[0].status, CONFORM_PASS);
+	assert_string_equal(rep.r[1].check->id, "KSM-002");
+	assert_int_equal(rep.r[1].status, CONFORM_SKIP);
+	assert_string_equal(rep.r[1].reason, "left out with --skip KSM-002");
+	conform_report_release(&rep);
+	memset(&rep, 0, sizeof(rep));
+	ctx.opt.skip_ids = bad;	/* the context holds its own copy */
+	assert_int_equal(conform_run(&ctx, NULL, ids, &rep), -1);
+	assert_non_null(strstr(ocb_errmsg(), "unknown check 'KSM-999'"));
+	conform_report_release(&rep);
+	assert_int_equal(conform_ctx_release(&ctx), 0);
+	f->opt.skip_ids = NULL;
+}
+
 static void test_selection_errors(void **state)
 {
 	const char *bad[] = { "BAL-999", NULL };
@@ -333,6 +364,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_knobs_restored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requirements_skip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_skip_option, setup, teardown),
 		cmocka_unit_test(test_selection_errors),
 		cmocka_unit_test(test_readme_lists_every_check),
 		cmocka_unit_test(test_junit_well_formed),
