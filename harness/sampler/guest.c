@@ -1,5 +1,6 @@
 /* guest.c — see guest.h. */
 #include "sampler/guest.h"
+#include "sampler/ask.h"
 #include "guest/agent-cmds.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -21,53 +22,55 @@
 
 /* ---- balloon: actual size over QMP --------------------------------------- */
 
+static int has_balloon(const struct vm *vm)
+{
+	return vm->cfg.balloon;
+}
+
+static int balloon_wait(struct vm *vm, struct vm_answer *a)
+{
+	return vm->ops->balloon_get(vm, &a->actual);
+}
+
+static void balloon_put(struct sampler *s, struct vm *vm, const struct vm_answer *a)
+{
+	sampler_putf(s, bytes_to_mib(a->actual), "%s.actual_mib", vm->cfg.name);
+	sampler_putf(s, bytes_to_mib(vm->cfg.memory_bytes), "%s.max_mib", vm->cfg.name);
+}
+
+static const struct ask_kind balloon_kind = {
+	VM_QUERY_BALLOON, "balloon actual", has_balloon, balloon_wait, balloon_put,
+};
+
 static int balloon_init(struct sampler *s, void **state, char *why, size_t len)
 {
 	for (size_t i = 0; i < sampler_nvms(s); i++)
-		if (sampler_vm(s, i)->cfg.balloon)
+		if (sampler_vm(s, i)->cfg.balloon) {
+			*state = ask_new(s, &balloon_kind);
 			return 0;
+		}
 	snprintf(why, len, "no guest has a balloon device");
 	return 1;
-}
-
-static int balloon_sample(struct sampler *s, void *state)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < sampler_nvms(s); i++) {
-		struct vm *vm = sampler_vm(s, i);
-		uint64_t actual;
-
-		if (!vm->cfg.balloon || !sampler_vm_ready(vm))
-			continue;
-		if (vm->ops->balloon_get(vm, &actual) < 0) {
-			rc = ocb_err_prefix("%s: balloon actual: ", vm->cfg.name);
-			continue;
-		}
-		sampler_putf(s, bytes_to_mib(actual), "%s.actual_mib", vm->cfg.name);
-		sampler_putf(s, bytes_to_mib(vm->cfg.memory_bytes), "%s.max_mib", vm->cfg.name);
-	}
-	return rc;
 }
 
 const struct sampler_source_ops sampler_balloon_source = {
 	.name = "balloon",
 	.init = balloon_init,
-	.sample = balloon_sample,
+	.sample = ask_round,
+	.collect = ask_collect,
+	.fini = ask_free,
 };
 
 /* ---- balloonstats: the balloon's guest-stats ------------------------------ */
 
-static int stats_init(struct sampler *s, void **state, char *why, size_t len)
+static int has_stats(const struct vm *vm)
 {
-	for (size_t i = 0; i < sampler_nvms(s); i++) {
-		const struct vm_config *c = &sampler_vm(s, i)->cfg;
+	return vm->cfg.balloon && vm->cfg.stats_period_s;
+}
 
-		if (c->balloon && c->stats_period_s)
-			return 0;
-	}
-	snprintf(why, len, "no guest has balloon guest-stats polling (balloon.stats_period)");
-	return 1;
+static int stats_wait(struct vm *vm, struct vm_answer *a)
+{
+	return vm->ops->balloon_stats(vm, &a->stats);
 }
 
 /* QEMU reports the memory statistics in bytes (stat-*-memory,
@@ -79,40 +82,45 @@ static int stat_is_bytes(const char *key)
 	return (n > 7 && !strcmp(key + n - 7, "-memory")) || !strcmp(key, "stat-disk-caches");
 }
 
-static int stats_sample(struct sampler *s, void *state)
+static void stats_put(struct sampler *s, struct vm *vm, const struct vm_answer *a)
 {
-	int rc = 0;
+	const char *key;
+	json_t *v;
 
-	for (size_t i = 0; i < sampler_nvms(s); i++) {
-		struct vm *vm = sampler_vm(s, i);
-		json_t *stats = NULL, *v;
-		const char *key;
-
-		if (!vm->cfg.balloon || !vm->cfg.stats_period_s || !sampler_vm_ready(vm))
+	/* -1: the guest has not reported that statistic */
+	json_object_foreach(a->stats, key, v) {
+		if (!json_is_number(v) || json_number_value(v) < 0)
 			continue;
-		if (vm->ops->balloon_stats(vm, &stats) < 0) {
-			rc = ocb_err_prefix("%s: balloon guest-stats: ", vm->cfg.name);
-			continue;
-		}
-		/* -1: the guest has not reported that statistic */
-		json_object_foreach(stats, key, v) {
-			if (!json_is_number(v) || json_number_value(v) < 0)
-				continue;
-			if (stat_is_bytes(key))	/* in MiB, as every memory series */
-				sampler_putf(s, json_number_value(v) / 1048576.0, "%s.%s_mib", vm->cfg.name, key);
-			else
-				sampler_putf(s, json_number_value(v), "%s.%s", vm->cfg.name, key);
-		}
-		json_decref(stats);
+		if (stat_is_bytes(key))	/* in MiB, as every memory series */
+			sampler_putf(s, json_number_value(v) / 1048576.0, "%s.%s_mib", vm->cfg.name, key);
+		else
+			sampler_putf(s, json_number_value(v), "%s.%s", vm->cfg.name, key);
 	}
-	return rc;
+}
+
+static const struct ask_kind stats_kind = {
+	VM_QUERY_BALLOON_STATS, "balloon guest-stats", has_stats, stats_wait, stats_put,
+};
+
+static int stats_init(struct sampler *s, void **state, char *why, size_t len)
+{
+	for (size_t i = 0; i < sampler_nvms(s); i++) {
+		if (has_stats(sampler_vm(s, i))) {
+			*state = ask_new(s, &stats_kind);
+			return 0;
+		}
+	}
+	snprintf(why, len, "no guest has balloon guest-stats polling (balloon.stats_period)");
+	return 1;
 }
 
 const struct sampler_source_ops sampler_balloonstats_source = {
 	.name = "balloonstats",
 	.max_hz = SAMPLER_AGENT_HZ,
 	.init = stats_init,
-	.sample = stats_sample,
+	.sample = ask_round,
+	.collect = ask_collect,
+	.fini = ask_free,
 };
 
 /* ---- guest: `free -m` and /proc/meminfo through the agent ---------------- */

@@ -1,5 +1,6 @@
 /* reclaim.c — see reclaim.h. */
 #include "sampler/reclaim.h"
+#include "sampler/ask.h"
 #include "sampler/host.h"
 #include "sampler/ksm-history.h"
 #include "host/ksmd.h"
@@ -193,41 +194,43 @@ const struct sampler_source_ops sampler_vmstat_source = {
 
 /* ---- vmem: virtio-mem size vs requested-size ------------------------------ */
 
+static int has_vmem(const struct vm *vm)
+{
+	return vm->cfg.vmem_bytes && vm->ops->vmem_get;
+}
+
+static int vmem_wait(struct vm *vm, struct vm_answer *a)
+{
+	return vm->ops->vmem_get(vm, &a->vmem_size, &a->vmem_requested);
+}
+
+static void vmem_put(struct sampler *s, struct vm *vm, const struct vm_answer *a)
+{
+	sampler_putf(s, bytes_to_mib(a->vmem_size), "%s.vmem_size_mib", vm->cfg.name);
+	sampler_putf(s, bytes_to_mib(a->vmem_requested), "%s.vmem_requested_mib", vm->cfg.name);
+}
+
+static const struct ask_kind vmem_kind = {
+	VM_QUERY_VMEM, "virtio-mem", has_vmem, vmem_wait, vmem_put,
+};
+
 static int vmem_init(struct sampler *s, void **state, char *why, size_t len)
 {
 	for (size_t i = 0; i < sampler_nvms(s); i++) {
-		const struct vm *vm = sampler_vm(s, i);
-
-		if (vm->cfg.vmem_bytes && vm->ops->vmem_get)
+		if (has_vmem(sampler_vm(s, i))) {
+			*state = ask_new(s, &vmem_kind);
 			return 0;
+		}
 	}
 	snprintf(why, len, "no guest has a virtio-mem device the backend can read");
 	return 1;
-}
-
-static int vmem_sample(struct sampler *s, void *state)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < sampler_nvms(s); i++) {
-		struct vm *vm = sampler_vm(s, i);
-		uint64_t size, req;
-
-		if (!vm->cfg.vmem_bytes || !vm->ops->vmem_get || !sampler_vm_ready(vm))
-			continue;
-		if (vm->ops->vmem_get(vm, &size, &req) < 0) {
-			rc = -1;
-			continue;
-		}
-		sampler_putf(s, bytes_to_mib(size), "%s.vmem_size_mib", vm->cfg.name);
-		sampler_putf(s, bytes_to_mib(req), "%s.vmem_requested_mib", vm->cfg.name);
-	}
-	return rc;
 }
 
 const struct sampler_source_ops sampler_vmem_source = {
 	.name = "vmem",
 	.max_hz = 5,
 	.init = vmem_init,
-	.sample = vmem_sample,
+	.sample = ask_round,
+	.collect = ask_collect,
+	.fini = ask_free,
 };

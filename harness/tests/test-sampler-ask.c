@@ -1,0 +1,321 @@
+/* Unit tests: the sampler's pipelined per-guest sources (sampler/ask.c,
+ * the balloon and balloonstats sources) over real QMP clients (vm/qmp.c)
+ * talking to scripted peers (fake-peer.h).  The test answers for a peer
+ * between ticks, from what the client sent, so each reply carries the id
+ * of a question really asked.  What must hold: every guest is asked at
+ * once and none is waited for; a guest that never answers has its
+ * samples missed while the others' are kept (and the sampler's kept
+ * share says so); a guest whose question is out is not asked again; a
+ * late answer is dropped, never written as a sample of its round. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/clock.h"
+#include "util/error.h"
+#include "fake-peer.h"
+#include "fake-sysfs.h"
+#include "results/results.h"
+#include "sampler/sampler.h"
+#include "util/units.h"
+#include "vm/qmp.h"
+#include "vm/vm.h"
+
+#define T (2 * 1000000000ull)
+#define PATH "/machine/peripheral/balloon0"
+#define NG 3
+
+/* ---- a VM whose QMP is a scripted peer ------------------------------------ */
+
+struct pipe_vm {
+	struct fake_peer fp;
+	struct qmp *qmp;
+	int64_t id[VM_QUERY_N];
+	struct strbuf heard;	/* what the client sent so far */
+	size_t answered;	/* heard.buf[0..answered) has been answered */
+};
+
+static struct pipe_vm *PV(struct vm *vm)
+{
+	return vm->priv;
+}
+
+static enum qmp_query kind(enum vm_query w)
+{
+	return w == VM_QUERY_BALLOON ? QMP_Q_BALLOON : QMP_Q_STATS;
+}
+
+static int p_send(struct vm *vm, enum vm_query w)
+{
+	return qmp_query_send(PV(vm)->qmp, kind(w), PATH, &PV(vm)->id[w], T);
+}
+
+static int p_answer(struct vm *vm, enum vm_query w, struct vm_answer *a)
+{
+	struct qmp_value v;
+	int r = qmp_query_answer(PV(vm)->qmp, PV(vm)->id[w], kind(w), PATH, &v);
+
+	if (r > 0) {
+		a->actual = v.u64;
+		a->stats = v.stats;
+	}
+	return r;
+}
+
+static int p_agent_exec(struct vm *vm, const char *const *argv, uint64_t timeout_ns,
+			struct agent_exec_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	return ocb_fail("%s: no agent (test)", vm->cfg.name);
+}
+
+static int p_agent_read_file(struct vm *vm, const char *path, struct strbuf *out, uint64_t timeout_ns)
+{
+	return ocb_fail("%s: no agent (test)", vm->cfg.name);
+}
+
+static pid_t p_pid(struct vm *vm)
+{
+	return -1;
+}
+
+static const struct vm_backend_ops pipe_ops = {
+	.name = "pipe",
+	.query_send = p_send,
+	.query_answer = p_answer,
+	.agent_exec = p_agent_exec,
+	.agent_read_file = p_agent_read_file,
+	.pid = p_pid,
+};
+
+/* What the client sent since the last look, added to p->heard. */
+static void take_heard(struct pipe_vm *p)
+{
+	strbuf_adds(&p->heard, fake_peer_heard(&p->fp));
+}
+
+/* The peer answers every question it heard and has not answered: a
+ * query-balloon with actual MiB, a qom-get with guest-stats. */
+static void respond(struct pipe_vm *p, unsigned actual_mib)
+{
+	char *line, *nl;
+
+	take_heard(p);
+	for (line = p->heard.buf + p->answered; (nl = strchr(line, '\n')); line = nl + 1) {
+		json_t *req = json_loadb(line, (size_t)(nl - line), 0, NULL);
+		const char *cmd = json_string_value(json_object_get(req, "execute"));
+		long long id = json_integer_value(json_object_get(req, "id"));
+		char reply[256];
+
+		assert_non_null(cmd);
+		if (!strcmp(cmd, "query-balloon"))
+			snprintf(reply, sizeof(reply), "{\"return\": {\"actual\": %llu}, \"id\": %lld}\n",
+				 (unsigned long long)actual_mib * MiB, id);
+		else
+			snprintf(reply, sizeof(reply), "{\"return\": {\"stats\": {\"stat-free-memory\": "
+				 "1048576}, \"last-update\": 1}, \"id\": %lld}\n", id);
+		fake_peer_say(&p->fp, reply);
+		json_decref(req);
+	}
+	p->answered = (size_t)(line - p->heard.buf);
+}
+
+/* The query-balloon questions the peer heard, answered or not. */
+static int heard_balloon(struct pipe_vm *p)
+{
+	int n = 0;
+
+	take_heard(p);
+	for (const char *h = p->heard.buf; (h = strstr(h, "query-balloon")); h++)
+		n++;
+	return n;
+}
+
+/* ---- fixture ------------------------------------------------------------- */
+
+struct fx {
+	char root[64];
+	char out[128];
+	struct results_run res;
+	struct vm vm[NG];
+	struct pipe_vm pv[NG];
+	struct vm *vms[NG];
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	fake_root_new(f->root, sizeof(f->root));
+	fake_host(f->root, FAKE_VM);
+	snprintf(f->out, sizeof(f->out), "%s/out", f->root);
+	assert_int_equal(results_open(&f->res, f->out, NULL), 0);
+	for (int i = 0; i < NG; i++) {
+		struct vm *vm = &f->vm[i];
+
+		vm->ops = &pipe_ops;
+		vm->priv = &f->pv[i];
+		snprintf(vm->cfg.name, sizeof(vm->cfg.name), "guest-%d", i + 1);
+		vm->cfg.memory_bytes = 1024 * MiB;
+		vm->cfg.balloon = 1;
+		vm->cfg.stats_period_s = 1;
+		vm->boot_ns = 1;	/* booted */
+		fake_peer_open(&f->pv[i].fp);
+		f->pv[i].qmp = qmp_new(f->pv[i].fp.client, vm->cfg.name);
+		f->vms[i] = vm;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	for (int i = 0; i < NG; i++) {
+		qmp_free(f->pv[i].qmp);
+		fake_peer_close(&f->pv[i].fp);
+		strbuf_release(&f->pv[i].heard);
+	}
+	results_close(&f->res, "complete", NULL);
+	remove_tree(f->root);
+	free(f);
+	return 0;
+}
+
+static char *read_out(struct fx *f, const char *name)
+{
+	char path[256];
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_int_equal(results_flush(&f->res), 0);
+	snprintf(path, sizeof(path), "%s/%s", f->out, name);
+	assert_int_equal(read_file(path, &sb), 0);
+	return strbuf_detach(&sb);
+}
+
+static int count(const char *text, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* The balloon source's kept and missed samples of guest g, from the
+ * sampler_ticks event. */
+static void guest_ticks(struct fx *f, const char *g, long long *kept, long long *missed)
+{
+	char *ev = read_out(f, "events.jsonl"), *line = strstr(ev, "\"type\":\"sampler_ticks\"");
+	json_t *doc, *o;
+
+	assert_non_null(line);
+	while (line > ev && line[-1] != '\n')
+		line--;
+	doc = json_loadb(line, strcspn(line, "\n"), 0, NULL);
+	o = json_object_get(json_object_get(json_object_get(json_object_get(doc, "sources"), "balloon"),
+					    "guests"), g);
+	assert_non_null(o);
+	*kept = json_integer_value(json_object_get(o, "kept"));
+	*missed = json_integer_value(json_object_get(o, "missed"));
+	json_decref(doc);
+	free(ev);
+}
+
+/* The next round of the 10 Hz sources: a period, then ticks for a while
+ * (the sources were added microseconds apart, so their rounds are too);
+ * pacing only, nothing is asserted about time. */
+static void next_round(struct sampler *s)
+{
+	uint64_t t0 = mono_ns();
+
+	sleep_ns(100000000ull, NULL);
+	while (mono_ns() - t0 < 130000000ull) {
+		sampler_tick(s);
+		sleep_ns(1000000ull, NULL);
+	}
+}
+
+/* ---- tests --------------------------------------------------------------- */
+
+/* guest-2 never answers: its samples are missed, not waited for; guest-1
+ * and guest-3 answer each round and are kept; guest-2 is asked once (its
+ * question stays out); the sampler's kept share counts guest-2's misses. */
+static void test_silent_guest(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s = sampler_new(&f->res, f->vms, NG, f->root, 10, NULL);
+	long long kept, missed;
+	char *csv;
+
+	assert_non_null(s);
+	for (int round = 0; round < 6; round++) {
+		next_round(s);
+		respond(&f->pv[0], 512);
+		respond(&f->pv[2], 768);
+	}
+	assert_int_equal(heard_balloon(&f->pv[1]), 1);
+	sampler_summary(s);
+	csv = read_out(f, "samples.csv");
+	assert_true(count(csv, ",balloon,guest-1.actual_mib,512\n") >= 5);
+	assert_true(count(csv, ",balloon,guest-3.actual_mib,768\n") >= 5);
+	assert_true(count(csv, ",balloonstats,guest-1.stat-free-memory_mib,1\n") >= 1);
+	assert_int_equal(count(csv, "guest-2.actual_mib"), 0);
+	assert_int_equal(count(csv, "guest-2.stat-"), 0);
+	free(csv);
+	guest_ticks(f, "guest-2", &kept, &missed);
+	assert_int_equal(kept, 0);
+	assert_true(missed >= 5);
+	guest_ticks(f, "guest-1", &kept, &missed);
+	assert_true(kept >= 5);
+	print_message("kept %.1f %%\n", json_number_value(json_object_get(
+		json_object_get(f->res.metrics, "sampler_ticks_kept_pct"), "value")));
+	assert_true(json_number_value(json_object_get(json_object_get(f->res.metrics,
+		"sampler_ticks_kept_pct"), "value")) <= 100.0 * 2 / 3 + 1e-9);
+	sampler_free(s);
+}
+
+/* An answer after its round ended is dropped (its round was counted
+ * missed), and only then is the guest asked again; the next answer in
+ * time is its next sample. */
+static void test_late_answer_dropped(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s = sampler_new(&f->res, f->vms, 1, f->root, 10, NULL);
+	long long kept, missed;
+	char *csv;
+
+	next_round(s);			/* asked */
+	next_round(s);			/* no answer: missed, not asked again */
+	assert_int_equal(heard_balloon(&f->pv[0]), 1);
+	respond(&f->pv[0], 111);	/* too late */
+	next_round(s);			/* the late answer dropped; asked again */
+	respond(&f->pv[0], 222);
+	next_round(s);			/* in time: kept; asked again */
+	assert_int_equal(heard_balloon(&f->pv[0]), 3);
+	sampler_summary(s);
+	csv = read_out(f, "samples.csv");
+	assert_int_equal(count(csv, "guest-1.actual_mib,111"), 0);
+	assert_int_equal(count(csv, "guest-1.actual_mib,222"), 1);
+	free(csv);
+	guest_ticks(f, "guest-1", &kept, &missed);
+	assert_int_equal(kept, 1);
+	assert_true(missed >= 2);
+	sampler_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_silent_guest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_late_answer_dropped, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("sampler-ask", tests, NULL, NULL);
+}
