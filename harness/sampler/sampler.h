@@ -7,6 +7,12 @@
  * it returns at once when nothing is due).  Each source has a period (the
  * scenario's sample_rate, default 10 Hz; guest-agent and balloon
  * guest-stats sources 1 Hz) and a slow source must never hold the loop:
+ *   - the per-guest QMP sources (balloon, balloonstats, vmem) are
+ *     pipelined (ask.h): a round asks every guest's QEMU at once and
+ *     returns, each tick takes the answers that came, and a guest that
+ *     has not answered by the next round is a missed sample of that
+ *     guest; a starved or silent QEMU never holds the loop nor the other
+ *     guests' samples;
  *   - the guest agent is asked at most one question per tick, each bounded
  *     (SAMPLER_AGENT_TIMEOUT_NS, guest.h), and a guest that fails is left alone for
  *     a few seconds;
@@ -34,6 +40,11 @@
  *        (`free -m`) and GUEST.MemAvailable_mib ... (/proc/meminfo), and
  *        GUEST.psi_some_us .psi_full_us while sampler_want_guest_psi()
  *   cgroup,memory_current_mib max_events oom_events oom_kill limit_mib
+ *
+ * The sampler counts itself: per source the rounds it took and the
+ * periods the loop let pass without one, per guest of a per-guest source
+ * its kept and missed samples (sampler_guest_tick()); the worst 10 Hz
+ * source's kept share is the metric sampler_ticks_kept_pct.
  *
  * A source is an ops table (source.h), the built-in ones are host.h's and
  * guest.h's.  A source that fails is not a failed run: the failure goes to
