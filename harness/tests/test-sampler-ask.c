@@ -6,7 +6,9 @@
  * once and none is waited for; a guest that never answers has its
  * samples missed while the others' are kept (and the sampler's kept
  * share says so); a guest whose question is out is not asked again; a
- * late answer is dropped, never written as a sample of its round. */
+ * late answer is dropped, never written as a sample of its round.  The
+ * guest agent's questions (sampler/agent-job.c) over an agent in memory:
+ * one that never answers costs its own guest's rows only. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +40,9 @@ struct pipe_vm {
 	int64_t id[VM_QUERY_N];
 	struct strbuf heard;	/* what the client sent so far */
 	size_t answered;	/* heard.buf[0..answered) has been answered */
+	/* its guest agent, in memory: the command out, and how many were sent */
+	char agent_cmd[48];
+	int agent_sent, agent_silent;
 };
 
 static struct pipe_vm *PV(struct vm *vm)
@@ -67,16 +72,41 @@ static int p_answer(struct vm *vm, enum vm_query w, struct vm_answer *a)
 	return r;
 }
 
-static int p_agent_exec(struct vm *vm, const char *const *argv, uint64_t timeout_ns,
-			struct agent_exec_result *r)
+#define FREE_B64 "ICAgICAgICAgICAgICB0b3RhbCAgICAgICAgdXNlZCAgICAgICAgZnJlZSAgICAgIHNoYXJlZCAgYnVm" \
+	"Zi9jYWNoZSAgIGF2YWlsYWJsZQpNZW06ICAgICAgICAgICAxOTY3ICAgICAgICAgIDIwICAgICAgICAxOTMwICAg" \
+	"ICAgICAgICAwICAgICAgICAgIDE2ICAgICAgICAxOTIwClN3YXA6ICAgICAgICAgICAgIDAgICAgICAgICAgIDAg" \
+	"ICAgICAgICAgIDAK"
+#define MEMINFO_B64 "TWVtVG90YWw6ICAgICAgICAyMDE0MjA4IGtCCk1lbUF2YWlsYWJsZTogICAgMTk2NjA4MCBrQgo="
+
+static int p_agent_send(struct vm *vm, const char *cmd, json_t *args)
 {
-	memset(r, 0, sizeof(*r));
-	return ocb_fail("%s: no agent (test)", vm->cfg.name);
+	json_decref(args);
+	snprintf(PV(vm)->agent_cmd, sizeof(PV(vm)->agent_cmd), "%s", cmd);
+	PV(vm)->agent_sent++;
+	return 1;
 }
 
-static int p_agent_read_file(struct vm *vm, const char *path, struct strbuf *out, uint64_t timeout_ns)
+/* What qemu-ga answers: `free -m` run and exited, /proc/meminfo read. */
+static int p_agent_take(struct vm *vm, json_t **ret)
 {
-	return ocb_fail("%s: no agent (test)", vm->cfg.name);
+	const char *cmd = PV(vm)->agent_cmd;
+
+	if (!*cmd)
+		return ocb_fail("no command out (test)");
+	if (PV(vm)->agent_silent)
+		return 0;
+	if (!strcmp(cmd, "guest-exec"))
+		*ret = json_pack("{s:i}", "pid", 42);
+	else if (!strcmp(cmd, "guest-exec-status"))
+		*ret = json_pack("{s:b, s:i, s:s}", "exited", 1, "exitcode", 0, "out-data", FREE_B64);
+	else if (!strcmp(cmd, "guest-file-open"))
+		*ret = json_integer(3);
+	else if (!strcmp(cmd, "guest-file-read"))
+		*ret = json_pack("{s:i, s:s, s:b}", "count", 55, "buf-b64", MEMINFO_B64, "eof", 1);
+	else
+		*ret = json_object();
+	PV(vm)->agent_cmd[0] = '\0';
+	return 1;
 }
 
 static pid_t p_pid(struct vm *vm)
@@ -88,8 +118,8 @@ static const struct vm_backend_ops pipe_ops = {
 	.name = "pipe",
 	.query_send = p_send,
 	.query_answer = p_answer,
-	.agent_exec = p_agent_exec,
-	.agent_read_file = p_agent_read_file,
+	.agent_send = p_agent_send,
+	.agent_take = p_agent_take,
 	.pid = p_pid,
 };
 
@@ -310,11 +340,41 @@ static void test_late_answer_dropped(void **state)
 	sampler_free(s);
 }
 
+/* The guest agent's questions are carried without waiting too: guest-2's
+ * agent never answers; guest-1 and guest-3 get their `free -m` and
+ * /proc/meminfo rows, guest-2 none, and it is not asked again while its
+ * question is out. */
+static void test_silent_agent(void **state)
+{
+	struct fx *f = *state;
+	struct sampler *s = sampler_new(&f->res, f->vms, NG, f->root, 10, NULL);
+	char *csv;
+
+	f->pv[1].agent_silent = 1;
+	for (int round = 0; round < 12; round++) {
+		next_round(s);
+		for (int i = 0; i < NG; i++)
+			respond(&f->pv[i], 512);
+	}
+	sampler_summary(s);
+	csv = read_out(f, "samples.csv");
+	assert_true(count(csv, ",guest,guest-1.free_total_mib,1967\n") >= 1);
+	assert_true(count(csv, ",guest,guest-3.free_available_mib,1920\n") >= 1);
+	assert_true(count(csv, ",guest,guest-1.MemTotal_mib,1967\n") >= 1);
+	assert_int_equal(count(csv, ",guest,guest-2."), 0);
+	assert_true(count(csv, ",balloon,guest-2.actual_mib,512\n") >= 5);	/* its QEMU answers */
+	free(csv);
+	assert_int_equal(f->pv[1].agent_sent, 1);
+	assert_true(f->pv[0].agent_sent >= 5);	/* exec, status, open, read, close */
+	sampler_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_silent_guest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late_answer_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_silent_agent, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("sampler-ask", tests, NULL, NULL);

@@ -475,6 +475,16 @@ static int qemu_agent_read_file(struct vm *vm, const char *path, struct strbuf *
 	return agent_read_file(P(vm)->agent, path, out, timeout_ns);
 }
 
+static int qemu_agent_send(struct vm *vm, const char *cmd, json_t *args)
+{
+	return agent_send(P(vm)->agent, cmd, args);
+}
+
+static int qemu_agent_take(struct vm *vm, json_t **ret)
+{
+	return agent_take(P(vm)->agent, ret);
+}
+
 static int qemu_agent_spawn(struct vm *vm, const char *const *argv, long long *pid)
 {
 	return agent_spawn(P(vm)->agent, argv, vm->cfg.cmd_timeout_ns, pid);
@@ -567,6 +577,8 @@ const struct vm_backend_ops vm_qemu_ops = {
 	.vmem_get = qemu_vmem_get,
 	.agent_exec = qemu_agent_exec,
 	.agent_read_file = qemu_agent_read_file,
+	.agent_send = qemu_agent_send,
+	.agent_take = qemu_agent_take,
 	.agent_spawn = qemu_agent_spawn,
 	.agent_poll = qemu_agent_poll,
 	.pump = qemu_pump,

@@ -142,6 +142,10 @@ struct vm_backend_ops {
 			  struct agent_exec_result *res);
 	int (*agent_read_file)(struct vm *vm, const char *path, struct strbuf *out,
 			       uint64_t timeout_ns);
+	/* One agent command without waiting (optional; NULL: the sampler
+	 * asks the waiting way): agent.h's agent_send and agent_take. */
+	int (*agent_send)(struct vm *vm, const char *cmd, json_t *args);
+	int (*agent_take)(struct vm *vm, json_t **ret);
 	/* Start without waiting (workloads), then poll: 1 exited, 0 running. */
 	int (*agent_spawn)(struct vm *vm, const char *const *argv, long long *guest_pid);
 	int (*agent_poll)(struct vm *vm, long long guest_pid, struct agent_exec_result *res);
