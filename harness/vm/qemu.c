@@ -46,6 +46,10 @@ struct qemu_priv {
 	uint64_t t_launch;	/* QEMU spawned: boot time counts from here */
 	uint64_t t_qmp;		/* QMP connected: its handshake counts from here */
 	int greeted;		/* QMP negotiated */
+	/* balloon guest-stats polling, asked for as soon as QMP is up: the
+	 * qom-set's id until its answer came, then -1 */
+	int64_t stats_id;
+	uint64_t up_ns;		/* the agent answered: boot_ns once ready */
 	/* the sampler's pipelined queries: ids out (vmem: size and
 	 * requested-size) and what has come of them so far */
 	int64_t qid[VM_QUERY_N][2];
@@ -260,6 +264,10 @@ static int connect_step(struct vm *vm, uint64_t look_ns)
 	}
 	if (!p->greeted && (r = greet(vm, deadline > mono_ns() ? deadline - mono_ns() : 0)) <= 0)
 		return r;
+	if (vm->cfg.balloon && vm->cfg.stats_period_s && !p->stats_id &&
+	    qmp_balloon_stats_enable_send(p->qmp, BALLOON_QOM_PATH, (int)vm->cfg.stats_period_s,
+					  &p->stats_id, vm->cfg.cmd_timeout_ns) < 0)
+		return ocb_err_prefix("%s: ", vm->cfg.name);
 	if (!p->agent) {
 		fd = connect_unix(vm, p->qga_path, deadline > mono_ns() ? deadline - mono_ns() : 0);
 		if (fd < 0)
@@ -285,12 +293,17 @@ static int qemu_poll_ready(struct vm *vm, uint64_t attempt_ns)
 
 	if (r < 0)
 		return -1;
-	if (r > 0 && agent_sync_poll(p->agent, deadline > mono_ns() ? deadline - mono_ns() : 0) == 1) {
-		vm->boot_ns = mono_ns() - p->t_launch;
-		if (c->balloon && c->stats_period_s &&
-		    qmp_balloon_stats_enable(p->qmp, BALLOON_QOM_PATH, (int)c->stats_period_s,
-					     c->cmd_timeout_ns) < 0)
+	if (r > 0 && !p->up_ns &&
+	    agent_sync_poll(p->agent, deadline > mono_ns() ? deadline - mono_ns() : 0) == 1)
+		p->up_ns = mono_ns() - p->t_launch;
+	/* ready once the agent answered and the guest-stats polling is set */
+	if (p->stats_id > 0 && (r = qmp_answer(p->qmp, p->stats_id, NULL)) != 0) {
+		if (r < 0)
 			return ocb_err_prefix("%s: ", c->name);
+		p->stats_id = -1;
+	}
+	if (p->up_ns && p->stats_id <= 0) {
+		vm->boot_ns = p->up_ns;
 		return 1;
 	}
 	if (!qemu_alive(vm))

@@ -422,13 +422,22 @@ int qmp_balloon(struct qmp *q, uint64_t target_bytes, uint64_t timeout_ns)
 			   NULL, timeout_ns);
 }
 
+static json_t *stats_interval_args(const char *qom_path, int interval_s)
+{
+	return json_pack("{s:s, s:s, s:i}", "path", qom_path, "property", "guest-stats-polling-interval",
+			 "value", interval_s);
+}
+
 int qmp_balloon_stats_enable(struct qmp *q, const char *qom_path, int interval_s,
 			     uint64_t timeout_ns)
 {
-	return qmp_command(q, "qom-set",
-			   json_pack("{s:s, s:s, s:i}", "path", qom_path, "property",
-				     "guest-stats-polling-interval", "value", interval_s),
-			   NULL, timeout_ns);
+	return qmp_command(q, "qom-set", stats_interval_args(qom_path, interval_s), NULL, timeout_ns);
+}
+
+int qmp_balloon_stats_enable_send(struct qmp *q, const char *qom_path, int interval_s, int64_t *id,
+				  uint64_t timeout_ns)
+{
+	return qmp_send(q, "qom-set", stats_interval_args(qom_path, interval_s), id, timeout_ns);
 }
 
 int qmp_balloon_stats(struct qmp *q, const char *qom_path, json_t **stats,

@@ -75,6 +75,9 @@ int qmp_balloon(struct qmp *q, uint64_t target_bytes, uint64_t timeout_ns);
 /* Set guest-stats-polling-interval on the balloon device at QOM path. */
 int qmp_balloon_stats_enable(struct qmp *q, const char *qom_path, int interval_s,
 			     uint64_t timeout_ns);
+/* The same pipelined: its answer is qmp_answer(q, *id, NULL)'s. */
+int qmp_balloon_stats_enable_send(struct qmp *q, const char *qom_path, int interval_s, int64_t *id,
+				  uint64_t timeout_ns);
 /* qom-get guest-stats: returns the "stats" object (new reference) and the
  * guest's last-update time. */
 /* virtio-mem: qom-set requested-size (plug or unplug), and qom-get its
