@@ -13,9 +13,12 @@
  *     has not answered by the next round is a missed sample of that
  *     guest; a starved or silent QEMU never holds the loop nor the other
  *     guests' samples;
- *   - the guest agent is asked at most one question per tick, each bounded
- *     (SAMPLER_AGENT_TIMEOUT_NS, guest.h), and a guest that fails is left alone for
- *     a few seconds;
+ *   - a guest-agent question is started at most once a tick and carried
+ *     without waiting (agent-job.h: each agent command sent, its answer
+ *     taken at a later tick; at most a few out at once); a backend
+ *     without agent_send is asked the waiting way, each question bounded
+ *     (SAMPLER_AGENT_TIMEOUT_NS, guest.h); a guest that fails is left
+ *     alone for a few seconds;
  *   - /proc/PID/smaps_rollup (PSS, AnonHugePages) walks the page tables
  *     under QEMU's mmap lock: ~30 ms for 2 GiB of 4 KiB pages here.  It is
  *     read for one QEMU per tick, at most once a second per QEMU, and less
