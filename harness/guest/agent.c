@@ -99,6 +99,10 @@ int agent_sync(struct agent *a, uint64_t attempt_ns, uint64_t timeout_ns)
 {
 	uint64_t deadline = mono_ns() + timeout_ns;
 
+	if (a->pending[0]) {	/* the resync skips its answer */
+		a->pending[0] = '\0';
+		a->pending_lost = 1;
+	}
 	a->synced = 0;
 	for (;;) {
 		uint64_t now = mono_ns(), d = now + attempt_ns;
@@ -170,17 +174,23 @@ int agent_sync_poll(struct agent *a, uint64_t wait_ns)
  * answers come in order, so that one is read first (and dropped: its
  * agent_take() says so); a channel that does not give it in time is out
  * of step (resynced below). */
-static void drop_pending(struct agent *a, uint64_t deadline)
+static int drop_pending(struct agent *a, uint64_t deadline)
 {
 	json_t *msg = NULL;
+	int rc = 0;
 
 	if (!a->pending[0])
-		return;
+		return 0;
 	a->pending[0] = '\0';
 	a->pending_lost = 1;
-	if (!a->synced || jsonchan_recv(&a->ch, deadline, &msg) < 0 || !json_object_get(msg, "return"))
+	if (jsonchan_recv(&a->ch, deadline, &msg) < 0) {
 		a->synced = 0;
+		rc = a->ch.timed_out ? -1 : 0;	/* timed out: no time is left */
+	} else if (!json_object_get(msg, "return") && !json_object_get(msg, "error")) {
+		a->synced = 0;
+	}
 	json_decref(msg);
+	return rc;
 }
 
 int agent_send(struct agent *a, const char *cmd, json_t *args)
@@ -243,7 +253,10 @@ int agent_command(struct agent *a, const char *cmd, json_t *args, json_t **ret,
 	json_t *req, *msg = NULL;
 	int rc;
 
-	drop_pending(a, deadline);
+	if (drop_pending(a, deadline) < 0) {
+		json_decref(args);
+		return ocb_err_prefix("%s: ", cmd);
+	}
 	if (!a->synced && agent_sync(a, timeout_ns, timeout_ns) < 0) {
 		json_decref(args);
 		return -1;

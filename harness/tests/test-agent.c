@@ -572,6 +572,13 @@ static void test_send_then_command(void **state)
 	json_decref(ret);
 	assert_int_equal(agent_take(a, &ret), -2);
 	assert_msg(ocb_errmsg(), "a waiting command read it");
+	/* an answer that never comes: the command fails in its own time,
+	 * not twice that, and the channel resyncs before the next one */
+	assert_non_null(strstr(fake_peer_heard(&fp), "guest-info"));
+	assert_int_equal(agent_send(a, "guest-exec", json_pack("{s:s}", "path", "free")), 1);
+	assert_int_equal(agent_command(a, "guest-info", NULL, NULL, SHORT), -1);
+	assert_msg(ocb_errmsg(), "guest-info: guest agent of guest-1: no answer (timed out)");
+	assert_null(strstr(fake_peer_heard(&fp), "guest-info"));
 	agent_free(a);
 	fake_peer_close(&fp);
 }
