@@ -3,6 +3,7 @@
 #include "util/error.h"
 #include "util/xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,19 @@ struct ask *ask_new(struct sampler *s, const struct ask_kind *k)
 	a->n = sampler_nvms(s);
 	a->g = xcalloc(a->n ? a->n : 1, sizeof(*a->g));
 	return a;
+}
+
+int ask_init(struct sampler *s, void **state, const struct ask_kind *k, char *why, size_t len,
+	     const char *none)
+{
+	for (size_t i = 0; i < sampler_nvms(s); i++) {
+		if (k->wants(sampler_vm(s, i))) {
+			*state = ask_new(s, k);
+			return 0;
+		}
+	}
+	snprintf(why, len, "%s", none);
+	return 1;
 }
 
 void ask_free(void *ask)

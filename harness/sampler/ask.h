@@ -32,6 +32,10 @@ struct ask_kind {
 
 struct ask;
 
+/* A source's init: 0 with *state (ask_new) when a guest wants k, else
+ * 1 with none as the reason the source is skipped. */
+int ask_init(struct sampler *s, void **state, const struct ask_kind *k, char *why, size_t len,
+	     const char *none);
 /* The state of a source asking k of the sampler's guests (k borrowed);
  * the three calls below take it as the source's state, so they are its
  * ops' sample, collect and fini. */

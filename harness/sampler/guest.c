@@ -46,13 +46,7 @@ static const struct ask_kind balloon_kind = {
 
 static int balloon_init(struct sampler *s, void **state, char *why, size_t len)
 {
-	for (size_t i = 0; i < sampler_nvms(s); i++)
-		if (sampler_vm(s, i)->cfg.balloon) {
-			*state = ask_new(s, &balloon_kind);
-			return 0;
-		}
-	snprintf(why, len, "no guest has a balloon device");
-	return 1;
+	return ask_init(s, state, &balloon_kind, why, len, "no guest has a balloon device");
 }
 
 const struct sampler_source_ops sampler_balloon_source = {
@@ -106,14 +100,8 @@ static const struct ask_kind stats_kind = {
 
 static int stats_init(struct sampler *s, void **state, char *why, size_t len)
 {
-	for (size_t i = 0; i < sampler_nvms(s); i++) {
-		if (has_stats(sampler_vm(s, i))) {
-			*state = ask_new(s, &stats_kind);
-			return 0;
-		}
-	}
-	snprintf(why, len, "no guest has balloon guest-stats polling (balloon.stats_period)");
-	return 1;
+	return ask_init(s, state, &stats_kind, why, len,
+			"no guest has balloon guest-stats polling (balloon.stats_period)");
 }
 
 const struct sampler_source_ops sampler_balloonstats_source = {

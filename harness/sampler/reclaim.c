@@ -216,14 +216,8 @@ static const struct ask_kind vmem_kind = {
 
 static int vmem_init(struct sampler *s, void **state, char *why, size_t len)
 {
-	for (size_t i = 0; i < sampler_nvms(s); i++) {
-		if (has_vmem(sampler_vm(s, i))) {
-			*state = ask_new(s, &vmem_kind);
-			return 0;
-		}
-	}
-	snprintf(why, len, "no guest has a virtio-mem device the backend can read");
-	return 1;
+	return ask_init(s, state, &vmem_kind, why, len,
+			"no guest has a virtio-mem device the backend can read");
 }
 
 const struct sampler_source_ops sampler_vmem_source = {
