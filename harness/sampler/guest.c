@@ -246,11 +246,11 @@ static int job_wait(struct sampler *s, struct vm *vm, int job)
 	memset(&r, 0, sizeof(r));
 	if (job == JOB_FREE)
 		rc = vm->ops->agent_exec(vm, free_argv, SAMPLER_AGENT_TIMEOUT_NS, &r) < 0 ?
-		     ocb_err_prefix("%s: free -m: ", vm->cfg.name) : put_job(s, vm, job, &r, NULL);
+		     ocb_err_prefix("%s: free -m: ", vm->cfg.name) : put_job(s, vm, job, &r, text.buf);
 	else if (vm->ops->agent_read_file(vm, job_path[job], &text, SAMPLER_AGENT_TIMEOUT_NS) < 0)
 		rc = job == JOB_PSI ? 1 : ocb_err_prefix("%s: ", vm->cfg.name);
 	else
-		rc = put_job(s, vm, job, NULL, text.buf);
+		rc = put_job(s, vm, job, &r, text.buf);
 	agent_exec_result_release(&r);
 	strbuf_release(&text);
 	return rc;
