@@ -403,7 +403,6 @@ void sampler_summary(struct sampler *s)
 
 	if (!s)
 		return;
-	collect_all(s);		/* the answers that came since the last tick */
 	for (size_t i = 0; i < s->nsrc; i++) {
 		struct source *src = &s->src[i];
 

@@ -22,7 +22,8 @@
  *   - /proc/PID/smaps_rollup (PSS, AnonHugePages) walks the page tables
  *     under QEMU's mmap lock: ~30 ms for 2 GiB of 4 KiB pages here.  It is
  *     read for one QEMU per tick, at most once a second per QEMU, and less
- *     often when it is expensive (at most ~0.5 % of a core).  RSS and Swap
+ *     often when it is expensive (all QEMUs together at most ~0.5 % of
+ *     the time).  RSS and Swap
  *     come from /proc/PID/status at the full rate (kernel counters, µs).
  *
  * Series (what reports/ reads):
