@@ -258,59 +258,62 @@ static void guest_ticks(struct fx *f, const char *g, long long *kept, long long 
 	free(ev);
 }
 
-/* The next round of the 10 Hz sources: a period and a little from the
- * last, every source is due (they were added microseconds apart), and
- * one tick runs them all, however late the test comes (a loaded
- * machine, valgrind); a few more ticks for the ones just behind.
- * Pacing only: nothing is asserted about time. */
-static void next_round(struct sampler *s)
+/* Ticks the sampler (every ms) until guest g's QMP peer has heard n
+ * query-balloon questions; after each tick the peers answer what they
+ * heard, each with answer[i] MiB (NULL or 0: silent).  So an answer is
+ * always in before the next tick, whatever the machine's load: pacing,
+ * not timing, and bounded so that a broken sampler fails instead of
+ * hanging. */
+static void tick_until_asked(struct fx *f, struct sampler *s, int g, int n, const unsigned *answer)
 {
-	uint64_t t0;
-
-	sleep_ns(105000000ull, NULL);
-	t0 = mono_ns();
-	do {
+	for (int k = 0; k < 20000 && heard_balloon(&f->pv[g]) < n; k++) {
 		sampler_tick(s);
+		for (int i = 0; answer && i < NG; i++)
+			if (answer[i])
+				respond(&f->pv[i], answer[i]);
 		sleep_ns(1000000ull, NULL);
-	} while (mono_ns() - t0 < 10000000ull);
+	}
+	assert_int_equal(heard_balloon(&f->pv[g]), n);
 }
 
 /* ---- tests --------------------------------------------------------------- */
 
+static double metric_value(struct fx *f, const char *name)
+{
+	return json_number_value(json_object_get(json_object_get(f->res.metrics, name), "value"));
+}
+
 /* guest-2 never answers: its samples are missed, not waited for; guest-1
- * and guest-3 answer each round and are kept; guest-2 is asked once (its
- * question stays out); the sampler's kept share counts guest-2's misses. */
+ * and guest-3 answer every question and each answer is a sample; guest-2
+ * is asked once (its question stays out); the sampler's kept share counts
+ * guest-2's misses. */
 static void test_silent_guest(void **state)
 {
+	static const unsigned answer[NG] = { 512, 0, 768 };
 	struct fx *f = *state;
 	struct sampler *s = sampler_new(&f->res, f->vms, NG, f->root, 10, NULL);
 	long long kept, missed;
 	char *csv;
 
 	assert_non_null(s);
-	for (int round = 0; round < 6; round++) {
-		next_round(s);
-		respond(&f->pv[0], 512);
-		respond(&f->pv[2], 768);
-	}
+	tick_until_asked(f, s, 0, 7, answer);
 	assert_int_equal(heard_balloon(&f->pv[1]), 1);
 	sampler_summary(s);
 	csv = read_out(f, "samples.csv");
-	assert_true(count(csv, ",balloon,guest-1.actual_mib,512\n") >= 5);
-	assert_true(count(csv, ",balloon,guest-3.actual_mib,768\n") >= 5);
+	/* the 7th is still out; none of the 6 before is lost */
+	assert_int_equal(count(csv, ",balloon,guest-1.actual_mib,512\n"), 6);
+	assert_int_equal(count(csv, ",balloon,guest-3.actual_mib,768\n"), 6);
 	assert_true(count(csv, ",balloonstats,guest-1.stat-free-memory_mib,1\n") >= 1);
 	assert_int_equal(count(csv, "guest-2.actual_mib"), 0);
 	assert_int_equal(count(csv, "guest-2.stat-"), 0);
 	free(csv);
 	guest_ticks(f, "guest-2", &kept, &missed);
 	assert_int_equal(kept, 0);
-	assert_true(missed >= 5);
+	assert_true(missed >= 6);
 	guest_ticks(f, "guest-1", &kept, &missed);
-	assert_true(kept >= 5);
-	print_message("kept %.1f %%\n", json_number_value(json_object_get(
-		json_object_get(f->res.metrics, "sampler_ticks_kept_pct"), "value")));
-	assert_true(json_number_value(json_object_get(json_object_get(f->res.metrics,
-		"sampler_ticks_kept_pct"), "value")) <= 100.0 * 2 / 3 + 1e-9);
+	assert_int_equal(kept, 6);
+	print_message("kept %.1f %%\n", metric_value(f, "sampler_ticks_kept_pct"));
+	assert_true(metric_value(f, "sampler_ticks_kept_pct") <= 100.0 * 2 / 3 + 1e-9);
 	sampler_free(s);
 }
 
@@ -322,16 +325,17 @@ static void test_late_answer_dropped(void **state)
 	struct fx *f = *state;
 	struct sampler *s = sampler_new(&f->res, f->vms, 1, f->root, 10, NULL);
 	long long kept, missed;
+	uint64_t t0;
 	char *csv;
 
-	next_round(s);			/* asked */
-	next_round(s);			/* no answer: missed, not asked again */
-	assert_int_equal(heard_balloon(&f->pv[0]), 1);
-	respond(&f->pv[0], 111);	/* too late */
-	next_round(s);			/* the late answer dropped; asked again */
+	tick_until_asked(f, s, 0, 1, NULL);		/* asked, no answer */
+	for (t0 = mono_ns(); mono_ns() - t0 < 250000000ull; sleep_ns(1000000ull, NULL))
+		sampler_tick(s);			/* rounds pass: missed */
+	assert_int_equal(heard_balloon(&f->pv[0]), 1);	/* not asked again */
+	respond(&f->pv[0], 111);			/* too late */
+	tick_until_asked(f, s, 0, 2, NULL);		/* dropped; asked again */
 	respond(&f->pv[0], 222);
-	next_round(s);			/* in time: kept; asked again */
-	assert_int_equal(heard_balloon(&f->pv[0]), 3);
+	tick_until_asked(f, s, 0, 3, NULL);		/* in time: kept */
 	sampler_summary(s);
 	csv = read_out(f, "samples.csv");
 	assert_int_equal(count(csv, "guest-1.actual_mib,111"), 0);
@@ -349,23 +353,20 @@ static void test_late_answer_dropped(void **state)
  * question is out. */
 static void test_silent_agent(void **state)
 {
+	static const unsigned answer[NG] = { 512, 512, 512 };
 	struct fx *f = *state;
 	struct sampler *s = sampler_new(&f->res, f->vms, NG, f->root, 10, NULL);
 	char *csv;
 
 	f->pv[1].agent_silent = 1;
-	for (int round = 0; round < 12; round++) {
-		next_round(s);
-		for (int i = 0; i < NG; i++)
-			respond(&f->pv[i], 512);
-	}
+	tick_until_asked(f, s, 0, 13, answer);
 	sampler_summary(s);
 	csv = read_out(f, "samples.csv");
 	assert_true(count(csv, ",guest,guest-1.free_total_mib,1967\n") >= 1);
 	assert_true(count(csv, ",guest,guest-3.free_available_mib,1920\n") >= 1);
 	assert_true(count(csv, ",guest,guest-1.MemTotal_mib,1967\n") >= 1);
 	assert_int_equal(count(csv, ",guest,guest-2."), 0);
-	assert_true(count(csv, ",balloon,guest-2.actual_mib,512\n") >= 5);	/* its QEMU answers */
+	assert_int_equal(count(csv, ",balloon,guest-2.actual_mib,512\n"), 12);	/* its QEMU answers */
 	free(csv);
 	assert_int_equal(f->pv[1].agent_sent, 1);
 	assert_true(f->pv[0].agent_sent >= 5);	/* exec, status, open, read, close */
