@@ -2,8 +2,9 @@
  * util/jsonchan.c) fed a QEMU's side of the socket.
  *
  * The input is the byte stream QEMU would send: greeting, replies by id
- * (1 qmp_capabilities, 2 query-balloon, 3 qom-get guest-stats, ...) and
- * events at any point.  Every call is made whatever the previous one
+ * (1 qmp_capabilities, 2 query-balloon, 3 qom-get guest-stats, 4 balloon,
+ * then 5 query-balloon and 6 qom-get size pipelined: both sent before
+ * either reply is read) and events at any point.  Every call is made whatever the previous one
  * returned, so the reader also meets a stream it gave up on.
  */
 #include "fuzz/peer.h"
@@ -23,6 +24,25 @@ static void hook(void *opaque, const char *event, json_t *data, json_t *timestam
 	if (event && json_is_object(data))
 		events_seen += json_object_size(data) + strlen(event);
 	(void)json_integer_value(json_object_get(timestamp, "seconds"));
+}
+
+/* Two questions out at once, the stream read to its end, then each
+ * answer taken by its id (the sampler's way). */
+static void pipelined(struct qmp *q)
+{
+	int64_t a = 0, b = 0;
+	struct qmp_value v;
+
+	if (qmp_query_send(q, QMP_Q_BALLOON, NULL, &a, T_NS) < 0 ||
+	    qmp_query_send(q, QMP_Q_SIZE, "/machine/peripheral/vmem0", &b, T_NS) < 0) {
+		qmp_pump(q, T_NS);
+		return;
+	}
+	qmp_query_answer(q, a, QMP_Q_BALLOON, NULL, &v);
+	qmp_pump(q, T_NS);
+	qmp_query_answer(q, b, QMP_Q_SIZE, "/machine/peripheral/vmem0", &v);
+	if (qmp_query_answer(q, a, QMP_Q_BALLOON, NULL, &v) < 0)
+		qmp_forget(q, a);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -47,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ev = NULL;
 	if (qmp_wait_event(q, "BALLOON_CHANGE", T_NS, &ev) == 0)
 		json_decref(ev);
-	qmp_pump(q, T_NS);
+	pipelined(q);
 	while ((ev = qmp_next_event(q)))
 		json_decref(ev);
 	qmp_free(q);

@@ -6,7 +6,8 @@
  *   - time to all-ready: when the timeline started (every agent answered),
  *     on the run's clock, and the slowest guest's boot_s;
  *   - the sampler's kept ticks at 10 Hz (sampler_ticks_kept_pct; target
- *     >= 95 %), its missed ticks, and the guests without samples (target 0);
+ *     >= 95 %), each 10 Hz source's (a per-guest source's with its worst
+ *     guest), its missed ticks, and the guests without samples (target 0);
  *   - the harness's own CPU (harness_cpu_pct of the run, and seconds) and
  *     its peak RSS (VmHWM of the ocbench process, read while it runs).
  * Figures, not assertions: under TCG on a small host the boots compete
@@ -80,6 +81,43 @@ static double all_ready_s(const char *run)
 	return t;
 }
 
+/* Each 10 Hz source's kept share from the sampler_ticks event, and for
+ * a per-guest source its worst guest's. */
+static void sources_line(const char *run)
+{
+	char path[4200];
+	struct strbuf ev = STRBUF_INIT;
+	const char *p, *name, *g;
+	json_t *doc = NULL, *src, *per;
+
+	snprintf(path, sizeof(path), "%s/events.jsonl", run);
+	if (read_file(path, &ev) == 0 && (p = strstr(ev.buf, "\"type\":\"sampler_ticks\""))) {
+		while (p > ev.buf && p[-1] != '\n')
+			p--;
+		doc = json_loadb(p, strcspn(p, "\n"), 0, NULL);
+	}
+	printf("  kept per source        ");
+	json_object_foreach(json_object_get(doc, "sources"), name, src) {
+		double worst = 101;
+
+		if (json_number_value(json_object_get(src, "rate_hz")) < 10)
+			continue;
+		printf(" %s %.1f", name, json_number_value(json_object_get(src, "kept_pct")));
+		json_object_foreach(json_object_get(src, "guests"), g, per) {
+			double k = (double)json_integer_value(json_object_get(per, "kept")),
+			       m = (double)json_integer_value(json_object_get(per, "missed"));
+
+			if (k + m > 0 && 100 * k / (k + m) < worst)
+				worst = 100 * k / (k + m);
+		}
+		if (worst <= 100)
+			printf(" (worst guest %.1f)", worst);
+	}
+	printf("\n");
+	json_decref(doc);
+	strbuf_release(&ev);
+}
+
 static void report(const char *run, int guests, double hwm)
 {
 	char path[4200];
@@ -104,6 +142,7 @@ static void report(const char *run, int guests, double hwm)
 	       slowest);
 	printf("  sampler ticks kept       %7.1f %%   (10 Hz sources, worst; target >= 95 %%)\n",
 	       metric(doc, "sampler_ticks_kept_pct"));
+	sources_line(run);
 	printf("  sampler ticks missed     %7.0f\n", metric(doc, "sampler_ticks_missed"));
 	printf("  guests without samples   %7.0f     (target 0)\n", metric(doc, "sampler_guests_unsampled"));
 	printf("  harness CPU              %7.1f %%   (%.1f s of CPU; sampler %.1f %%)\n",

@@ -19,7 +19,13 @@ struct agent {
 	json_int_t waiting;
 	uint64_t waiting_since_ns;
 	int delim_seen;
+	/* agent_send(): the command whose answer agent_take() waits for, and
+	 * whether a waiting command read (and dropped) it meanwhile */
+	char pending[48];
+	int pending_lost;
 };
+
+#define AGENT_SEND_NS (100 * 1000000ull)	/* agent_send: a full socket */
 
 #define AGENT_RESYNC_NS (2 * 1000000000ull)	/* agent_sync_poll: ask again */
 
@@ -93,6 +99,10 @@ int agent_sync(struct agent *a, uint64_t attempt_ns, uint64_t timeout_ns)
 {
 	uint64_t deadline = mono_ns() + timeout_ns;
 
+	if (a->pending[0]) {	/* the resync skips its answer */
+		a->pending[0] = '\0';
+		a->pending_lost = 1;
+	}
 	a->synced = 0;
 	for (;;) {
 		uint64_t now = mono_ns(), d = now + attempt_ns;
@@ -160,6 +170,82 @@ int agent_sync_poll(struct agent *a, uint64_t wait_ns)
 	return r;
 }
 
+/* A command that waits comes while a sent one's answer is out: the
+ * answers come in order, so that one is read first (and dropped: its
+ * agent_take() says so); a channel that does not give it in time is out
+ * of step (resynced below). */
+static int drop_pending(struct agent *a, uint64_t deadline)
+{
+	json_t *msg = NULL;
+	int rc = 0;
+
+	if (!a->pending[0])
+		return 0;
+	a->pending[0] = '\0';
+	a->pending_lost = 1;
+	if (jsonchan_recv(&a->ch, deadline, &msg) < 0) {
+		a->synced = 0;
+		rc = a->ch.timed_out ? -1 : 0;	/* timed out: no time is left */
+	} else if (!json_object_get(msg, "return") && !json_object_get(msg, "error")) {
+		a->synced = 0;
+	}
+	json_decref(msg);
+	return rc;
+}
+
+int agent_send(struct agent *a, const char *cmd, json_t *args)
+{
+	json_t *req;
+	int r;
+
+	if (a->pending[0])	/* never taken: its answer may still come */
+		a->synced = 0;
+	a->pending[0] = '\0';
+	a->pending_lost = 0;
+	if (!a->synced && (r = agent_sync_poll(a, 0)) <= 0) {
+		json_decref(args);
+		return r;
+	}
+	req = agent_request(cmd, args);
+	r = jsonchan_send(&a->ch, req, mono_ns() + AGENT_SEND_NS);
+	json_decref(req);
+	if (r < 0)
+		return -1;
+	snprintf(a->pending, sizeof(a->pending), "%s", cmd);
+	return 1;
+}
+
+int agent_take(struct agent *a, json_t **ret)
+{
+	json_t *msg = NULL;
+	int rc;
+
+	if (!a->pending[0]) {
+		int lost = a->pending_lost;
+
+		a->pending_lost = 0;
+		ocb_fail("%s: no command waits for its answer%s", a->ch.label,
+			 lost ? " (a waiting command read it)" : "");
+		return lost ? -2 : -1;
+	}
+	if (!jsonchan_readable(&a->ch))
+		return 0;
+	if (jsonchan_recv(&a->ch, mono_ns(), &msg) < 0) {
+		if (a->ch.timed_out)
+			return 0;	/* part of a line: the rest comes later */
+		ocb_err_prefix("%s: ", a->pending);
+		a->pending[0] = '\0';
+		a->synced = 0;
+		return -1;
+	}
+	rc = agent_reply(msg, a->ch.label, a->pending, ret);
+	json_decref(msg);
+	if (rc == -2)
+		a->synced = 0;	/* out of step: resync before the next command */
+	a->pending[0] = '\0';
+	return rc < 0 ? -1 : 1;
+}
+
 int agent_command(struct agent *a, const char *cmd, json_t *args, json_t **ret,
 		  uint64_t timeout_ns)
 {
@@ -167,6 +253,10 @@ int agent_command(struct agent *a, const char *cmd, json_t *args, json_t **ret,
 	json_t *req, *msg = NULL;
 	int rc;
 
+	if (drop_pending(a, deadline) < 0) {
+		json_decref(args);
+		return ocb_err_prefix("%s: ", cmd);
+	}
 	if (!a->synced && agent_sync(a, timeout_ns, timeout_ns) < 0) {
 		json_decref(args);
 		return -1;

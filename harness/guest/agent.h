@@ -43,6 +43,19 @@ int agent_sync_poll(struct agent *a, uint64_t wait_ns);
 int agent_command(struct agent *a, const char *cmd, json_t *args, json_t **ret,
 		  uint64_t timeout_ns);
 
+/* A command sent without waiting for its answer (the sampler's questions,
+ * to many guests at once), taken later with agent_take().  One at a time:
+ * sending another gives up the last (the channel resyncs, so its late
+ * answer is skipped).  On a channel out of step it first syncs, a step at
+ * a time (agent_sync_poll): 1 sent, 0 not yet (ask again later), -1
+ * failed.  args are stolen. */
+int agent_send(struct agent *a, const char *cmd, json_t *args);
+/* Never waits: 1 the answer came (*ret its "return", new reference, when
+ * ret), 0 not yet, -1 an error answer or a failed channel, -2 nothing to
+ * take because a waiting command (agent_command) came meanwhile: the
+ * answers come in order, so it read that answer first and dropped it. */
+int agent_take(struct agent *a, json_t **ret);
+
 /* ---- the commands (agent-cmds.h) over this socket client ----------------- */
 
 /* guest-exec argv with captured output, then poll guest-exec-status until

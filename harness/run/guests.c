@@ -250,10 +250,12 @@ int run_boot_guests(struct run_ctx *c)
 				return -1;
 			if (rc < 0)
 				return run_fail(c, ocb_errmsg());
-			/* a launch takes seconds when many guests share few CPUs:
-			 * meanwhile the launched ones are looked at, the sampler ticks */
-			if (vm->ops->poll_ready && look_pass(c, first, i + 1, BOOT_LOOK_MIN_NS) < 0)
-				return -1;
+			/* every VM of the wave is launched before any is connected
+			 * to (the qemu backend's launch only spawns: its QMP and
+			 * agent are connected by poll_ready); a backend whose
+			 * launch is slow still has the sampler ticking between */
+			if (c->sampler)
+				sampler_tick(c->sampler);
 		}
 		/* The cap is only real if every QEMU is inside it. */
 		if (c->cgroup && vm_is_local_process(c->gs[first].vm) &&

@@ -17,14 +17,17 @@
 #include "util/fsutil.h"
 #include "util/interrupt.h"
 #include "util/progress.h"
+#include "util/runcmd.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "vm/backends.h"
 #include "vm/vm.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 int runner_validate_workload(const char *program)
@@ -157,13 +160,52 @@ static int conclude(struct run_ctx *c, struct run_outcome *out)
 	return strcmp(out->status, "complete") ? 1 : 0;
 }
 
+/* The harness above its guests.  Under TCG, 32 QEMUs keep every CPU busy
+ * and a harness at their priority waits behind them for each few ms of
+ * sampling: the full scale run's sampler spent 31 % of the wall time in
+ * ticks that used 2.4 % of a CPU, and missed 7 % of its periods.  Its
+ * nice value goes RUN_NICE_BOOST below, what it spawns (QEMU) keeps the
+ * one it had: the guests' share among themselves is unchanged, the
+ * harness takes no more CPU, only its turn comes sooner.  Not permitted
+ * (no CAP_SYS_NICE): unchanged, and the event says so. */
+#define RUN_NICE_BOOST 10
+
+/* 1 when raised (*was: the nice value to give back), else 0. */
+static int raise_priority(struct run_ctx *c, int *was)
+{
+	int now;
+
+	errno = 0;
+	*was = getpriority(PRIO_PROCESS, 0);
+	if (*was == -1 && errno) {
+		results_event(&c->res, "harness_priority", json_pack("{s:s}", "unchanged", strerror(errno)));
+		return 0;
+	}
+	now = *was - RUN_NICE_BOOST < -20 ? -20 : *was - RUN_NICE_BOOST;
+	if (setpriority(PRIO_PROCESS, 0, now) < 0) {
+		results_event(&c->res, "harness_priority",
+			      json_pack("{s:i, s:s}", "nice", *was, "unchanged", strerror(errno)));
+		return 0;
+	}
+	runcmd_child_nice(*was);
+	results_event(&c->res, "harness_priority", json_pack("{s:i, s:i}", "nice", now, "children_nice", *was));
+	return 1;
+}
+
+static void restore_priority(int was)
+{
+	runcmd_child_nice_off();
+	if (setpriority(PRIO_PROCESS, 0, was) < 0)
+		fprintf(stderr, "ocbench: cannot set the nice value back to %d: %s\n", was, strerror(errno));
+}
+
 int runner_run(const struct scenario *s, const struct run_options *opt, const char *dir,
 	       struct run_outcome *out)
 {
 	struct accel_choice accel;
 	struct rusage ru0;
 	struct run_ctx c;
-	int rc;
+	int rc, was_nice = 0, raised;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
@@ -174,6 +216,7 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	out->summary = c.summary;
 	if (set_up(&c, dir, &accel) < 0)
 		return -1;
+	raised = raise_priority(&c, &was_nice);
 	start_run(&c, &accel);
 	if (!c.failed && run_apply_host(&c) == 0 && run_boot_guests(&c) == 0 &&
 	    run_policy_start(&c) == 0)
@@ -187,6 +230,8 @@ int runner_run(const struct scenario *s, const struct run_options *opt, const ch
 	run_summarize(&c);
 	rc = conclude(&c, out);
 	run_free_guests(&c);
+	if (raised)
+		restore_priority(was_nice);
 	return rc;
 }
 

@@ -1,5 +1,7 @@
 /* guest.c — see guest.h. */
 #include "sampler/guest.h"
+#include "sampler/agent-job.h"
+#include "sampler/ask.h"
 #include "guest/agent-cmds.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -7,6 +9,7 @@
 #include "util/meminfo.h"
 #include "util/psi.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 #include "vm/vm.h"
 
 #include <jansson.h>
@@ -21,53 +24,49 @@
 
 /* ---- balloon: actual size over QMP --------------------------------------- */
 
-static int balloon_init(struct sampler *s, void **state, char *why, size_t len)
+static int has_balloon(const struct vm *vm)
 {
-	for (size_t i = 0; i < sampler_nvms(s); i++)
-		if (sampler_vm(s, i)->cfg.balloon)
-			return 0;
-	snprintf(why, len, "no guest has a balloon device");
-	return 1;
+	return vm->cfg.balloon;
 }
 
-static int balloon_sample(struct sampler *s, void *state)
+static int balloon_wait(struct vm *vm, struct vm_answer *a)
 {
-	int rc = 0;
+	return vm->ops->balloon_get(vm, &a->actual);
+}
 
-	for (size_t i = 0; i < sampler_nvms(s); i++) {
-		struct vm *vm = sampler_vm(s, i);
-		uint64_t actual;
+static void balloon_put(struct sampler *s, struct vm *vm, const struct vm_answer *a)
+{
+	sampler_putf(s, bytes_to_mib(a->actual), "%s.actual_mib", vm->cfg.name);
+	sampler_putf(s, bytes_to_mib(vm->cfg.memory_bytes), "%s.max_mib", vm->cfg.name);
+}
 
-		if (!vm->cfg.balloon || !sampler_vm_ready(vm))
-			continue;
-		if (vm->ops->balloon_get(vm, &actual) < 0) {
-			rc = ocb_err_prefix("%s: balloon actual: ", vm->cfg.name);
-			continue;
-		}
-		sampler_putf(s, bytes_to_mib(actual), "%s.actual_mib", vm->cfg.name);
-		sampler_putf(s, bytes_to_mib(vm->cfg.memory_bytes), "%s.max_mib", vm->cfg.name);
-	}
-	return rc;
+static const struct ask_kind balloon_kind = {
+	VM_QUERY_BALLOON, "balloon actual", has_balloon, balloon_wait, balloon_put,
+};
+
+static int balloon_init(struct sampler *s, void **state, char *why, size_t len)
+{
+	return ask_init(s, state, &balloon_kind, why, len, "no guest has a balloon device");
 }
 
 const struct sampler_source_ops sampler_balloon_source = {
 	.name = "balloon",
 	.init = balloon_init,
-	.sample = balloon_sample,
+	.sample = ask_round,
+	.collect = ask_collect,
+	.fini = ask_free,
 };
 
 /* ---- balloonstats: the balloon's guest-stats ------------------------------ */
 
-static int stats_init(struct sampler *s, void **state, char *why, size_t len)
+static int has_stats(const struct vm *vm)
 {
-	for (size_t i = 0; i < sampler_nvms(s); i++) {
-		const struct vm_config *c = &sampler_vm(s, i)->cfg;
+	return vm->cfg.balloon && vm->cfg.stats_period_s;
+}
 
-		if (c->balloon && c->stats_period_s)
-			return 0;
-	}
-	snprintf(why, len, "no guest has balloon guest-stats polling (balloon.stats_period)");
-	return 1;
+static int stats_wait(struct vm *vm, struct vm_answer *a)
+{
+	return vm->ops->balloon_stats(vm, &a->stats);
 }
 
 /* QEMU reports the memory statistics in bytes (stat-*-memory,
@@ -79,57 +78,86 @@ static int stat_is_bytes(const char *key)
 	return (n > 7 && !strcmp(key + n - 7, "-memory")) || !strcmp(key, "stat-disk-caches");
 }
 
-static int stats_sample(struct sampler *s, void *state)
+static void stats_put(struct sampler *s, struct vm *vm, const struct vm_answer *a)
 {
-	int rc = 0;
+	const char *key;
+	json_t *v;
 
-	for (size_t i = 0; i < sampler_nvms(s); i++) {
-		struct vm *vm = sampler_vm(s, i);
-		json_t *stats = NULL, *v;
-		const char *key;
-
-		if (!vm->cfg.balloon || !vm->cfg.stats_period_s || !sampler_vm_ready(vm))
+	/* -1: the guest has not reported that statistic */
+	json_object_foreach(a->stats, key, v) {
+		if (!json_is_number(v) || json_number_value(v) < 0)
 			continue;
-		if (vm->ops->balloon_stats(vm, &stats) < 0) {
-			rc = ocb_err_prefix("%s: balloon guest-stats: ", vm->cfg.name);
-			continue;
-		}
-		/* -1: the guest has not reported that statistic */
-		json_object_foreach(stats, key, v) {
-			if (!json_is_number(v) || json_number_value(v) < 0)
-				continue;
-			if (stat_is_bytes(key))	/* in MiB, as every memory series */
-				sampler_putf(s, json_number_value(v) / 1048576.0, "%s.%s_mib", vm->cfg.name, key);
-			else
-				sampler_putf(s, json_number_value(v), "%s.%s", vm->cfg.name, key);
-		}
-		json_decref(stats);
+		if (stat_is_bytes(key))	/* in MiB, as every memory series */
+			sampler_putf(s, json_number_value(v) / 1048576.0, "%s.%s_mib", vm->cfg.name, key);
+		else
+			sampler_putf(s, json_number_value(v), "%s.%s", vm->cfg.name, key);
 	}
-	return rc;
+}
+
+static const struct ask_kind stats_kind = {
+	VM_QUERY_BALLOON_STATS, "balloon guest-stats", has_stats, stats_wait, stats_put,
+};
+
+static int stats_init(struct sampler *s, void **state, char *why, size_t len)
+{
+	return ask_init(s, state, &stats_kind, why, len,
+			"no guest has balloon guest-stats polling (balloon.stats_period)");
 }
 
 const struct sampler_source_ops sampler_balloonstats_source = {
 	.name = "balloonstats",
 	.max_hz = SAMPLER_AGENT_HZ,
 	.init = stats_init,
-	.sample = stats_sample,
+	.sample = ask_round,
+	.collect = ask_collect,
+	.fini = ask_free,
 };
 
 /* ---- guest: `free -m` and /proc/meminfo through the agent ---------------- */
 
 enum guest_job { JOB_FREE, JOB_MEMINFO, JOB_PSI, N_JOBS };
 
+/* A backend with agent_send carries at most this many questions at once
+ * (one started a tick: the guests' agents are asked no more often than
+ * the waiting way asked them), each given up after AGENT_JOB_TIMEOUT_NS. */
+#define AGENT_MAX_OUT 4
+#define AGENT_JOB_TIMEOUT_NS (10 * 1000000000ull)
+
 struct guest_state {
 	/* per guest and job: when it is due next */
 	uint64_t (*due)[N_JOBS];
 	unsigned char *no_psi;	/* per guest: its kernel has no /proc/pressure */
-	size_t n;
+	struct guest_out {	/* per guest: the question out, if any */
+		int job;	/* -1 none */
+		uint64_t t_ms, since_ns;
+		struct agent_job aj;
+	} *out;
+	size_t n, n_out;
 };
 
 static const char *const guest_meminfo_fields[] = {
 	"MemTotal", "MemFree", "MemAvailable", "Buffers", "Cached", "SwapTotal", "SwapFree",
 	"AnonHugePages", "Shmem", NULL,
 };
+
+static const char *const free_argv[] = { "free", "-m", NULL };
+static const char *const job_path[N_JOBS] = {
+	[JOB_MEMINFO] = "/proc/meminfo", [JOB_PSI] = "/proc/pressure/memory",
+};
+
+static void guest_fini(void *state)
+{
+	struct guest_state *g = state;
+
+	if (!g)
+		return;
+	for (size_t i = 0; g->out && i < g->n; i++)
+		agent_job_release(&g->out[i].aj);
+	free(g->due);
+	free(g->no_psi);
+	free(g->out);
+	free(g);
+}
 
 static int guest_init(struct sampler *s, void **state, char *why, size_t len)
 {
@@ -139,40 +167,27 @@ static int guest_init(struct sampler *s, void **state, char *why, size_t len)
 		snprintf(why, len, "no guests");
 		return 1;
 	}
-	g = calloc(1, sizeof(*g));
-	if (!g)
-		return ocb_fail("out of memory");
+	g = xcalloc(1, sizeof(*g));
 	g->n = sampler_nvms(s);
-	g->due = calloc(g->n, sizeof(*g->due));
-	g->no_psi = calloc(g->n, 1);
-	if (!g->due || !g->no_psi) {
-		free(g->due);
-		free(g->no_psi);
-		free(g);
-		return ocb_fail("out of memory");
-	}
+	g->due = xcalloc(g->n, sizeof(*g->due));
+	g->no_psi = xcalloc(g->n, 1);
+	g->out = xcalloc(g->n, sizeof(*g->out));
+	for (size_t i = 0; i < g->n; i++)
+		g->out[i].job = -1;
 	*state = g;
 	return 0;
 }
 
-static int job_free(struct sampler *s, struct vm *vm)
+static int put_free(struct sampler *s, struct vm *vm, const struct agent_exec_result *r)
 {
-	static const char *const argv[] = { "free", "-m", NULL };
-	struct agent_exec_result r;
-	struct free_sample f;
 	const char *g = vm->cfg.name;
-	int rc = 0;
+	struct free_sample f;
 
-	if (vm->ops->agent_exec(vm, argv, SAMPLER_AGENT_TIMEOUT_NS, &r) < 0)
-		return ocb_err_prefix("%s: free -m: ", g);
-	if (!r.exited || r.exitcode != 0)
-		rc = ocb_fail("%s: `free -m` in the guest exited with %d: %.200s", g, r.exitcode,
-			      strbuf_str(&r.err));
-	else if (free_parse(strbuf_str(&r.out), &f) < 0)
-		rc = ocb_err_prefix("%s: ", g);
-	agent_exec_result_release(&r);
-	if (rc < 0)
-		return -1;
+	if (!r->exited || r->exitcode != 0)
+		return ocb_fail("%s: `free -m` in the guest exited with %d: %.200s", g, r->exitcode,
+				strbuf_str(&r->err));
+	if (free_parse(strbuf_str(&r->out), &f) < 0)
+		return ocb_err_prefix("%s: ", g);
 	sampler_putf(s, (double)f.total, "%s.free_total_mib", g);
 	sampler_putf(s, (double)f.used, "%s.free_used_mib", g);
 	sampler_putf(s, (double)f.free, "%s.free_free_mib", g);
@@ -182,51 +197,73 @@ static int job_free(struct sampler *s, struct vm *vm)
 	return 0;
 }
 
-static int job_meminfo(struct sampler *s, struct vm *vm)
+static void put_meminfo(struct sampler *s, struct vm *vm, const char *text)
 {
-	struct strbuf text = STRBUF_INIT;
 	long long v;
 
-	if (vm->ops->agent_read_file(vm, "/proc/meminfo", &text, SAMPLER_AGENT_TIMEOUT_NS) < 0) {
-		strbuf_release(&text);
-		return ocb_err_prefix("%s: ", vm->cfg.name);
-	}
 	for (size_t i = 0; guest_meminfo_fields[i]; i++)
-		if (meminfo_text_field(text.buf, guest_meminfo_fields[i], &v) == 0)
+		if (meminfo_text_field(text, guest_meminfo_fields[i], &v) == 0)
 			sampler_putf(s, v / 1024.0, "%s.%s_mib", vm->cfg.name, guest_meminfo_fields[i]);
-	strbuf_release(&text);
-	return 0;
 }
 
 /* The guest's memory PSI totals (psi_some_us, psi_full_us), what the psi
  * policy follows.  1 when the guest kernel has none (no psi=1): the job
  * is dropped for that guest, the others go on. */
-static int job_psi(struct sampler *s, struct vm *vm)
+static int put_psi(struct sampler *s, struct vm *vm, const char *text)
 {
-	struct strbuf text = STRBUF_INIT;
 	double some, full;
-	int rc = 0;
 
-	if (vm->ops->agent_read_file(vm, "/proc/pressure/memory", &text, SAMPLER_AGENT_TIMEOUT_NS) < 0 ||
-	    psi_parse_totals(text.buf, &some, &full) < 0) {
-		rc = 1;
-	} else {
-		sampler_putf(s, some, "%s.psi_some_us", vm->cfg.name);
-		if (full >= 0)
-			sampler_putf(s, full, "%s.psi_full_us", vm->cfg.name);
+	if (psi_parse_totals(text, &some, &full) < 0) {
+		ocb_err_clear();
+		return 1;
 	}
+	sampler_putf(s, some, "%s.psi_some_us", vm->cfg.name);
+	if (full >= 0)
+		sampler_putf(s, full, "%s.psi_full_us", vm->cfg.name);
+	return 0;
+}
+
+/* A job's answer into rows: 0, 1 no PSI, -1 (message set). */
+static int put_job(struct sampler *s, struct vm *vm, int job, const struct agent_exec_result *r,
+		   const char *text)
+{
+	if (job == JOB_FREE)
+		return put_free(s, vm, r);
+	if (job == JOB_PSI)
+		return put_psi(s, vm, text);
+	put_meminfo(s, vm, text);
+	return 0;
+}
+
+/* A job the waiting way (a backend without agent_send), each question
+ * bounded by SAMPLER_AGENT_TIMEOUT_NS. */
+static int job_wait(struct sampler *s, struct vm *vm, int job)
+{
+	struct agent_exec_result r;
+	struct strbuf text = STRBUF_INIT;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if (job == JOB_FREE)
+		rc = vm->ops->agent_exec(vm, free_argv, SAMPLER_AGENT_TIMEOUT_NS, &r) < 0 ?
+		     ocb_err_prefix("%s: free -m: ", vm->cfg.name) : put_job(s, vm, job, &r, text.buf);
+	else if (vm->ops->agent_read_file(vm, job_path[job], &text, SAMPLER_AGENT_TIMEOUT_NS) < 0)
+		rc = job == JOB_PSI ? 1 : ocb_err_prefix("%s: ", vm->cfg.name);
+	else
+		rc = put_job(s, vm, job, &r, text.buf);
+	agent_exec_result_release(&r);
 	strbuf_release(&text);
-	ocb_err_clear();
 	return rc;
 }
 
-/* The most overdue job of a ready guest, or 0 when none is due. */
+/* The most overdue job of a ready guest with no question out, or 0 when
+ * none is due. */
 static int pick_job(struct sampler *s, struct guest_state *g, uint64_t now, size_t *gi, int *job)
 {
 	uint64_t best = UINT64_MAX;
 
 	for (size_t i = 0; i < g->n; i++) {
-		if (!sampler_vm_ready(sampler_vm(s, i)))
+		if (!sampler_vm_ready(sampler_vm(s, i)) || g->out[i].job >= 0)
 			continue;
 		for (int j = 0; j < N_JOBS; j++) {
 			if (j == JOB_PSI && (g->no_psi[i] || !sampler_guest_psi_wanted(s)))
@@ -241,50 +278,95 @@ static int pick_job(struct sampler *s, struct guest_state *g, uint64_t now, size
 	return best != UINT64_MAX;
 }
 
-/* One agent question per tick at most: the agent under TCG takes 10-50 ms
- * an answer, and the loop must stay responsive with many guests. */
-static int guest_sample(struct sampler *s, void *state)
+/* A job of guest i is over (rc: 0 done, 1 no PSI, -1 failed, -2 given up
+ * without a failure): when the next is due. */
+static int job_done(struct guest_state *g, size_t i, int job, int rc, uint64_t now)
 {
-	struct guest_state *g = state;
-	uint64_t now = mono_ns();
-	size_t i = 0;
-	int job = 0, rc;
-
-	if (!pick_job(s, g, now, &i, &job))
-		return 0;
-	rc = job == JOB_FREE ? job_free(s, sampler_vm(s, i)) :
-	     job == JOB_MEMINFO ? job_meminfo(s, sampler_vm(s, i)) : job_psi(s, sampler_vm(s, i));
 	if (rc > 0)
 		g->no_psi[i] = 1;
-	if (rc < 0) {
+	if (rc == -1) {
 		for (int j = 0; j < N_JOBS; j++)
 			g->due[i][j] = now + AGENT_BACKOFF_NS;
 		return -1;
 	}
-	/* first round: spread the two jobs half a period apart */
+	/* first round: spread the jobs over the period */
 	if (!g->due[i][job] && job == JOB_FREE) {
 		g->due[i][JOB_MEMINFO] = now + AGENT_PERIOD_NS / 3;
 		g->due[i][JOB_PSI] = now + 2 * AGENT_PERIOD_NS / 3;
 	}
-	g->due[i][job] = now + AGENT_PERIOD_NS;
+	g->due[i][job] = now + (rc == -2 ? 0 : AGENT_PERIOD_NS);
 	return 0;
 }
 
-static void guest_fini(void *state)
+/* The questions out: a step each (their answers, when they came). */
+static int guest_collect(struct sampler *s, void *state)
 {
 	struct guest_state *g = state;
+	uint64_t now = mono_ns();
+	int rc = 0;
 
-	if (!g)
-		return;
-	free(g->due);
-	free(g->no_psi);
-	free(g);
+	for (size_t i = 0; g->n_out && i < g->n; i++) {
+		struct guest_out *o = &g->out[i];
+		struct vm *vm = sampler_vm(s, i);
+		int r;
+
+		if (o->job < 0)
+			continue;
+		r = agent_job_step(&o->aj);
+		if (r == 0 && now - o->since_ns < AGENT_JOB_TIMEOUT_NS)
+			continue;
+		if (r == 0)
+			r = ocb_fail("%s: guest agent: no answer to %s within %.0f s", vm->cfg.name,
+				     o->aj.argv ? "free -m" : o->aj.path, ns_to_s(AGENT_JOB_TIMEOUT_NS));
+		else if (r == -1)
+			ocb_err_prefix("%s: %s: ", vm->cfg.name, o->aj.argv ? "free -m" : o->aj.path);
+		if (r == 1) {
+			sampler_set_row_t_ms(s, o->t_ms);
+			r = put_job(s, vm, o->job, &o->aj.res, o->aj.text.buf);
+		}
+		if (o->job == JOB_PSI && r == -1)
+			r = 1;	/* no /proc/pressure: that job stops, nothing failed */
+		if (job_done(g, i, o->job, r, now) < 0)
+			rc = -1;
+		agent_job_release(&o->aj);
+		o->job = -1;
+		g->n_out--;
+	}
+	return rc;
+}
+
+/* One agent question started per tick at most: the agent under TCG takes
+ * 10-50 ms an answer (seconds when the CPUs are busy).  With agent_send
+ * it is carried without waiting (agent-job.h); else it is asked and
+ * waited for, bounded. */
+static int guest_sample(struct sampler *s, void *state)
+{
+	struct guest_state *g = state;
+	uint64_t now = mono_ns();
+	struct guest_out *o;
+	struct vm *vm;
+	size_t i = 0;
+	int job = 0;
+
+	if (g->n_out >= AGENT_MAX_OUT || !pick_job(s, g, now, &i, &job))
+		return 0;
+	vm = sampler_vm(s, i);
+	if (!vm->ops->agent_send || !vm->ops->agent_take)
+		return job_done(g, i, job, job_wait(s, vm, job), now);
+	o = &g->out[i];
+	o->job = job;
+	o->t_ms = sampler_row_t_ms(s);
+	o->since_ns = now;
+	agent_job_start(&o->aj, vm, job == JOB_FREE ? free_argv : NULL, job_path[job]);
+	g->n_out++;
+	return guest_collect(s, g);	/* its first command goes out now */
 }
 
 const struct sampler_source_ops sampler_guest_source = {
 	.name = "guest",
-	.flags = SAMPLER_SRC_SLOW,	/* agent round trips */
+	.flags = SAMPLER_SRC_SLOW,	/* agent round trips (the waiting way) */
 	.init = guest_init,
 	.sample = guest_sample,
+	.collect = guest_collect,
 	.fini = guest_fini,
 };

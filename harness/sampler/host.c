@@ -21,8 +21,10 @@
 #include <unistd.h>
 
 #define KB_PER_MIB 1024.0
-/* smaps_rollup: at most once a second per QEMU, and no more than this
- * share of the time (its cost is measured each read). */
+/* smaps_rollup: at most once a second per QEMU, and all of them together
+ * no more than this share of the time (its cost, wall time, is measured
+ * each read: with 32 QEMUs booting, a read takes hundreds of ms, and a
+ * share per QEMU would add up to a sixth of the loop). */
 #define ROLLUP_MIN_PERIOD_NS (1000 * 1000000ull)
 #define ROLLUP_MAX_DUTY 0.005
 
@@ -263,6 +265,7 @@ struct qemu_state {
 	struct qemu_proc *p;
 	size_t n;
 	size_t rollup_next;		/* round robin over QEMUs */
+	uint64_t rollup_any_ns;		/* no smaps_rollup of any QEMU before */
 	double peak_rss_sum, peak_pss_sum, peak_swap_sum, peak_ksm_sum;
 	int have_pss;
 	double declared_mib, cap_mib;
@@ -366,8 +369,10 @@ static void sample_ksm(struct sampler *s, const char *g, pid_t pid, struct qemu_
 	strbuf_release(&t);
 }
 
-/* PSS and AnonHugePages: expensive (a page-table walk), so rationed. */
-static void sample_rollup(struct sampler *s, const char *g, pid_t pid, struct qemu_proc *p)
+/* PSS and AnonHugePages: expensive (a page-table walk), so rationed:
+ * when the next read of this QEMU, and of any, may come. */
+static void sample_rollup(struct sampler *s, const char *g, pid_t pid, struct qemu_proc *p,
+			  uint64_t *any_ns)
 {
 	struct strbuf t = STRBUF_INIT;
 	uint64_t t0 = mono_ns(), cost, wait;
@@ -388,6 +393,7 @@ static void sample_rollup(struct sampler *s, const char *g, pid_t pid, struct qe
 	cost = mono_ns() - t0;
 	wait = (uint64_t)((double)cost / ROLLUP_MAX_DUTY);
 	p->next_rollup_ns = t0 + (wait > ROLLUP_MIN_PERIOD_NS ? wait : ROLLUP_MIN_PERIOD_NS);
+	*any_ns = t0 + wait;
 }
 
 static int qemu_sample(struct sampler *s, void *state)
@@ -412,8 +418,8 @@ static int qemu_sample(struct sampler *s, void *state)
 			continue;
 		}
 		sample_ksm(s, vm->cfg.name, pid, p);
-		if (!rolled && now >= p->next_rollup_ns && !sampler_slow_held(s)) {
-			sample_rollup(s, vm->cfg.name, pid, p);
+		if (!rolled && now >= p->next_rollup_ns && now >= q->rollup_any_ns && !sampler_slow_held(s)) {
+			sample_rollup(s, vm->cfg.name, pid, p, &q->rollup_any_ns);
 			q->rollup_next = (i + 1) % q->n;
 			p->rolled = rolled = 1;
 		}

@@ -1,5 +1,6 @@
 /* reclaim.c — see reclaim.h. */
 #include "sampler/reclaim.h"
+#include "sampler/ask.h"
 #include "sampler/host.h"
 #include "sampler/ksm-history.h"
 #include "host/ksmd.h"
@@ -193,41 +194,37 @@ const struct sampler_source_ops sampler_vmstat_source = {
 
 /* ---- vmem: virtio-mem size vs requested-size ------------------------------ */
 
-static int vmem_init(struct sampler *s, void **state, char *why, size_t len)
+static int has_vmem(const struct vm *vm)
 {
-	for (size_t i = 0; i < sampler_nvms(s); i++) {
-		const struct vm *vm = sampler_vm(s, i);
-
-		if (vm->cfg.vmem_bytes && vm->ops->vmem_get)
-			return 0;
-	}
-	snprintf(why, len, "no guest has a virtio-mem device the backend can read");
-	return 1;
+	return vm->cfg.vmem_bytes && vm->ops->vmem_get;
 }
 
-static int vmem_sample(struct sampler *s, void *state)
+static int vmem_wait(struct vm *vm, struct vm_answer *a)
 {
-	int rc = 0;
+	return vm->ops->vmem_get(vm, &a->vmem_size, &a->vmem_requested);
+}
 
-	for (size_t i = 0; i < sampler_nvms(s); i++) {
-		struct vm *vm = sampler_vm(s, i);
-		uint64_t size, req;
+static void vmem_put(struct sampler *s, struct vm *vm, const struct vm_answer *a)
+{
+	sampler_putf(s, bytes_to_mib(a->vmem_size), "%s.vmem_size_mib", vm->cfg.name);
+	sampler_putf(s, bytes_to_mib(a->vmem_requested), "%s.vmem_requested_mib", vm->cfg.name);
+}
 
-		if (!vm->cfg.vmem_bytes || !vm->ops->vmem_get || !sampler_vm_ready(vm))
-			continue;
-		if (vm->ops->vmem_get(vm, &size, &req) < 0) {
-			rc = -1;
-			continue;
-		}
-		sampler_putf(s, bytes_to_mib(size), "%s.vmem_size_mib", vm->cfg.name);
-		sampler_putf(s, bytes_to_mib(req), "%s.vmem_requested_mib", vm->cfg.name);
-	}
-	return rc;
+static const struct ask_kind vmem_kind = {
+	VM_QUERY_VMEM, "virtio-mem", has_vmem, vmem_wait, vmem_put,
+};
+
+static int vmem_init(struct sampler *s, void **state, char *why, size_t len)
+{
+	return ask_init(s, state, &vmem_kind, why, len,
+			"no guest has a virtio-mem device the backend can read");
 }
 
 const struct sampler_source_ops sampler_vmem_source = {
 	.name = "vmem",
 	.max_hz = 5,
 	.init = vmem_init,
-	.sample = vmem_sample,
+	.sample = ask_round,
+	.collect = ask_collect,
+	.fini = ask_free,
 };

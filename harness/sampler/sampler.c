@@ -29,6 +29,8 @@ struct source {
 	uint64_t next_ns;
 	unsigned long samples, errors;
 	unsigned long missed;		/* periods that passed without a sample */
+	/* per guest, when the source reports them (sampler_guest_tick) */
+	unsigned long *gkept, *gmissed;
 };
 
 struct sampler {
@@ -41,6 +43,7 @@ struct sampler {
 	struct source *src;
 	size_t nsrc;
 	/* the source being sampled: its name and clock for sampler_put() */
+	struct source *cur;
 	const char *cur_name;
 	uint64_t cur_t_ms;
 	uint64_t now_ns;
@@ -158,6 +161,7 @@ static void sample_failed(struct sampler *s, struct source *src)
 
 static void sample_one(struct sampler *s, struct source *src)
 {
+	s->cur = src;
 	s->cur_name = src->name;
 	s->cur_t_ms = results_t_ms(s->res);
 	if (src->ops->sample(s, src->state) < 0)
@@ -168,8 +172,29 @@ static void sample_one(struct sampler *s, struct source *src)
 	src->next_ns += src->period_ns;
 	src->samples++;
 	if (src->next_ns <= s->now_ns) {
-		src->missed += (s->now_ns - src->next_ns) / src->period_ns + 1;
+		unsigned long m = (s->now_ns - src->next_ns) / src->period_ns + 1;
+
+		src->missed += m;
 		src->next_ns = s->now_ns + src->period_ns;
+		/* each guest the source samples missed those periods too */
+		for (size_t i = 0; src->gkept && i < s->n; i++)
+			if (src->gkept[i] || src->gmissed[i])
+				src->gmissed[i] += m;
+	}
+}
+
+/* What the pipelined sources' questions brought since the last tick. */
+static void collect_all(struct sampler *s)
+{
+	for (size_t i = 0; i < s->nsrc; i++) {
+		struct source *src = &s->src[i];
+
+		if (!src->ops->collect)
+			continue;
+		s->cur = src;
+		s->cur_name = src->name;
+		if (src->ops->collect(s, src->state) < 0)
+			sample_failed(s, src);
 	}
 }
 
@@ -181,7 +206,8 @@ int sampler_tick(struct sampler *s)
 	if (!s)
 		return 0;
 	t0 = s->now_ns = mono_ns();
-	c0 = 0;
+	c0 = cpu_now_ns();
+	collect_all(s);
 	for (size_t i = 0; i < s->nsrc; i++) {
 		struct source *src = &s->src[i];
 
@@ -189,15 +215,11 @@ int sampler_tick(struct sampler *s)
 			continue;
 		if (s->hold_slow && (src->ops->flags & SAMPLER_SRC_SLOW))
 			continue;	/* due: it runs at the first tick after the hold */
-		if (!done)
-			c0 = cpu_now_ns();
 		sample_one(s, src);
 		done++;
 	}
-	if (done) {
-		s->busy_ns += mono_ns() - t0;
-		s->cpu_ns += cpu_now_ns() - c0;
-	}
+	s->busy_ns += mono_ns() - t0;
+	s->cpu_ns += cpu_now_ns() - c0;
 	return done;
 }
 
@@ -264,6 +286,32 @@ void sampler_putf(struct sampler *s, double value, const char *fmt, ...)
 	strbuf_release(&name);
 }
 
+uint64_t sampler_row_t_ms(const struct sampler *s)
+{
+	return s->cur_t_ms;
+}
+
+void sampler_set_row_t_ms(struct sampler *s, uint64_t t_ms)
+{
+	s->cur_t_ms = t_ms;
+}
+
+void sampler_guest_tick(struct sampler *s, size_t i, int kept)
+{
+	struct source *src = s->cur;
+
+	if (!src || i >= s->n)
+		return;
+	if (!src->gkept) {
+		src->gkept = xcalloc(s->n, sizeof(*src->gkept));
+		src->gmissed = xcalloc(s->n, sizeof(*src->gmissed));
+	}
+	if (kept)
+		src->gkept[i]++;
+	else
+		src->gmissed[i]++;
+}
+
 void sampler_metric(struct sampler *s, const char *name, double value, const char *unit,
 		    const char *better)
 {
@@ -279,10 +327,34 @@ void sampler_metric_missing(struct sampler *s, const char *name, const char *uni
 	results_metric_missing(s->res, name, unit, better, reason);
 }
 
+/* A per-guest source's account: each guest's kept and missed samples
+ * into *guests, the share kept over all of them into *kept (unchanged
+ * when no guest was due), the missed ones returned. */
+static unsigned long guest_account(const struct sampler *s, const struct source *src, json_t *guests,
+				   double *kept)
+{
+	unsigned long k = 0, m = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (!src->gkept[i] && !src->gmissed[i])
+			continue;
+		json_object_set_new(guests, s->vms[i]->cfg.name,
+				    json_pack("{s:I, s:I}", "kept", (json_int_t)src->gkept[i], "missed",
+					      (json_int_t)src->gmissed[i]));
+		k += src->gkept[i];
+		m += src->gmissed[i];
+	}
+	if (k + m)
+		*kept = 100.0 * (double)k / (double)(k + m);
+	return m;
+}
+
 /* The sampler's own account: per source the samples it took and the
  * periods it missed (events.jsonl "sampler_ticks"), per guest its rows;
- * as metrics the share of ticks the full-rate sources kept (the worst
- * one) and the guests that have no row at all. */
+ * a per-guest source (ask.h) adds each guest's kept and missed samples
+ * and is counted by those.  As metrics: the share of ticks the
+ * full-rate sources kept (the worst one), their missed ticks, and the
+ * guests that have no row at all. */
 static void ticks_summary(struct sampler *s)
 {
 	json_t *srcs = json_object(), *guests = json_object();
@@ -291,16 +363,22 @@ static void ticks_summary(struct sampler *s)
 
 	for (size_t i = 0; i < s->nsrc; i++) {
 		const struct source *src = &s->src[i];
-		unsigned long due = src->samples + src->missed;
+		unsigned long due = src->samples + src->missed, m = src->missed;
 		double kept = due ? 100.0 * (double)src->samples / (double)due : 100.0;
+		json_t *o = json_pack("{s:f, s:I, s:I}", "rate_hz", 1e9 / (double)src->period_ns, "samples",
+				      (json_int_t)src->samples, "missed", (json_int_t)src->missed);
 
-		json_object_set_new(srcs, src->ops->name,
-				    json_pack("{s:f, s:I, s:I, s:f}", "rate_hz", 1e9 / (double)src->period_ns,
-					      "samples", (json_int_t)src->samples, "missed",
-					      (json_int_t)src->missed, "kept_pct", kept));
+		if (src->gkept) {
+			json_t *per = json_object();
+
+			m = guest_account(s, src, per, &kept);
+			json_object_set_new(o, "guests", per);
+		}
+		json_object_set_new(o, "kept_pct", json_real(kept));
+		json_object_set_new(srcs, src->ops->name, o);
 		if (src->period_ns > 1000000000ull / s->rate_hz)
 			continue;	/* a slower source's 1 Hz is not the sampler's rate */
-		missed += src->missed;
+		missed += m;
 		if (kept < kept_min)
 			kept_min = kept;
 	}
@@ -355,6 +433,8 @@ void sampler_free(struct sampler *s)
 		if (s->src[i].ops->fini)
 			s->src[i].ops->fini(s->src[i].state);
 		free(s->src[i].name);
+		free(s->src[i].gkept);
+		free(s->src[i].gmissed);
 	}
 	free(s->src);
 	free(s->guest_rows);

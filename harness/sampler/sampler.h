@@ -7,13 +7,23 @@
  * it returns at once when nothing is due).  Each source has a period (the
  * scenario's sample_rate, default 10 Hz; guest-agent and balloon
  * guest-stats sources 1 Hz) and a slow source must never hold the loop:
- *   - the guest agent is asked at most one question per tick, each bounded
- *     (SAMPLER_AGENT_TIMEOUT_NS, guest.h), and a guest that fails is left alone for
- *     a few seconds;
+ *   - the per-guest QMP sources (balloon, balloonstats, vmem) are
+ *     pipelined (ask.h): a round asks every guest's QEMU at once and
+ *     returns, each tick takes the answers that came, and a guest that
+ *     has not answered by the next round is a missed sample of that
+ *     guest; a starved or silent QEMU never holds the loop nor the other
+ *     guests' samples;
+ *   - a guest-agent question is started at most once a tick and carried
+ *     without waiting (agent-job.h: each agent command sent, its answer
+ *     taken at a later tick; at most a few out at once); a backend
+ *     without agent_send is asked the waiting way, each question bounded
+ *     (SAMPLER_AGENT_TIMEOUT_NS, guest.h); a guest that fails is left
+ *     alone for a few seconds;
  *   - /proc/PID/smaps_rollup (PSS, AnonHugePages) walks the page tables
  *     under QEMU's mmap lock: ~30 ms for 2 GiB of 4 KiB pages here.  It is
  *     read for one QEMU per tick, at most once a second per QEMU, and less
- *     often when it is expensive (at most ~0.5 % of a core).  RSS and Swap
+ *     often when it is expensive (all QEMUs together at most ~0.5 % of
+ *     the time).  RSS and Swap
  *     come from /proc/PID/status at the full rate (kernel counters, µs).
  *
  * Series (what reports/ reads):
@@ -34,6 +44,11 @@
  *        (`free -m`) and GUEST.MemAvailable_mib ... (/proc/meminfo), and
  *        GUEST.psi_some_us .psi_full_us while sampler_want_guest_psi()
  *   cgroup,memory_current_mib max_events oom_events oom_kill limit_mib
+ *
+ * The sampler counts itself: per source the rounds it took and the
+ * periods the loop let pass without one, per guest of a per-guest source
+ * its kept and missed samples (sampler_guest_tick()); the worst 10 Hz
+ * source's kept share is the metric sampler_ticks_kept_pct.
  *
  * A source is an ops table (source.h), the built-in ones are host.h's and
  * guest.h's.  A source that fails is not a failed run: the failure goes to

@@ -26,6 +26,10 @@ struct sampler_source_ops {
 	int (*init)(struct sampler *s, void **state, char *why, size_t len);
 	/* One sample through sampler_put*(); -1 with a message on failure. */
 	int (*sample)(struct sampler *s, void *state);
+	/* A source that does not wait for its answers (ask.h): called at
+	 * every sampler_tick() to take what has come, never waiting; -1
+	 * with a message when something failed.  May be NULL. */
+	int (*collect)(struct sampler *s, void *state);
 	/* Summary metrics through sampler_metric(); may be NULL. */
 	void (*summary)(struct sampler *s, void *state);
 	void (*fini)(void *state);
@@ -36,6 +40,18 @@ struct sampler_source_ops {
 void sampler_put(struct sampler *s, const char *series, double value);
 void sampler_putf(struct sampler *s, double value, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The time of the rows that follow (the run clock when the current
+ * sample began), and setting it: a pipelined source writes a round's
+ * answers as they come, with the time the round asked. */
+uint64_t sampler_row_t_ms(const struct sampler *s);
+void sampler_set_row_t_ms(struct sampler *s, uint64_t t_ms);
+/* A per-guest source's outcome for guest i (sampler_vm(s, i)) in one of
+ * its rounds: kept 1 (its sample came in time), 0 missed (no answer by
+ * the next round, a failure, or not asked).  A source that reports
+ * these is counted by them: its kept share is of guest samples, and each
+ * period the loop let pass without the source counts as missed for every
+ * guest it has sampled. */
+void sampler_guest_tick(struct sampler *s, size_t i, int kept);
 /* A summary metric (results_metric with the run's results). */
 void sampler_metric(struct sampler *s, const char *name, double value, const char *unit,
 		    const char *better);

@@ -522,6 +522,67 @@ static void test_base64(void **state)
 	strbuf_release(&sb);
 }
 
+/* A command sent without waiting: its answer is taken later, never
+ * waited for; a channel out of step is synced first, a step at a time. */
+static void test_send_take(void **state)
+{
+	struct fake_peer fp;
+	struct agent *a;
+	json_t *ret = NULL;
+
+	(void)state;
+	fake_peer_open(&fp);
+	a = agent_new(fp.client, "guest-1");
+	agent_set_token_seed(a, SEED);
+	assert_int_equal(agent_send(a, "guest-file-open", json_pack("{s:s}", "path", "/x")), 0);
+	assert_non_null(strstr(fake_peer_heard(&fp), "guest-sync-delimited"));
+	say_sync(&fp, 1);
+	assert_int_equal(agent_send(a, "guest-file-open", json_pack("{s:s}", "path", "/x")), 1);
+	assert_non_null(strstr(fake_peer_heard(&fp), "\"execute\":\"guest-file-open\""));
+	assert_int_equal(agent_take(a, &ret), 0);	/* nothing yet: at once */
+	fake_peer_say(&fp, "{\"return\": 7}\n");
+	assert_int_equal(agent_take(a, &ret), 1);
+	assert_int_equal(json_integer_value(ret), 7);
+	json_decref(ret);
+	assert_int_equal(agent_take(a, &ret), -1);	/* nothing waits any more */
+	/* an error answer fails only its command */
+	assert_int_equal(agent_send(a, "guest-file-read", NULL), 1);
+	fake_peer_say(&fp, "{\"error\": {\"class\": \"GenericError\", \"desc\": \"bad handle\"}}\n");
+	assert_int_equal(agent_take(a, &ret), -1);
+	assert_msg(ocb_errmsg(), "bad handle");
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
+/* A waiting command while a sent one's answer is out: the answers come
+ * in order, so the sent one's is read first and dropped (its take says
+ * so), and the command gets its own. */
+static void test_send_then_command(void **state)
+{
+	struct fake_peer fp;
+	struct agent *a;
+	json_t *ret = NULL;
+
+	(void)state;
+	a = synced(&fp);
+	assert_int_equal(agent_send(a, "guest-exec", json_pack("{s:s}", "path", "free")), 1);
+	fake_peer_say(&fp, "{\"return\": {\"pid\": 5}}\n{\"return\": {\"version\": \"7.2\"}}\n");
+	assert_int_equal(agent_command(a, "guest-info", NULL, &ret, T), 0);
+	assert_string_equal(json_string_value(json_object_get(ret, "version")), "7.2");
+	json_decref(ret);
+	assert_int_equal(agent_take(a, &ret), -2);
+	assert_msg(ocb_errmsg(), "a waiting command read it");
+	/* an answer that never comes: the command fails in its own time,
+	 * not twice that, and the channel resyncs before the next one */
+	assert_non_null(strstr(fake_peer_heard(&fp), "guest-info"));
+	assert_int_equal(agent_send(a, "guest-exec", json_pack("{s:s}", "path", "free")), 1);
+	assert_int_equal(agent_command(a, "guest-info", NULL, NULL, SHORT), -1);
+	assert_msg(ocb_errmsg(), "guest-info: guest agent of guest-1: no answer (timed out)");
+	assert_null(strstr(fake_peer_heard(&fp), "guest-info"));
+	agent_free(a);
+	fake_peer_close(&fp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -543,6 +604,8 @@ int main(void)
 		cmocka_unit_test(test_exec_output_cap),
 		cmocka_unit_test(test_exec_pid_checked),
 		cmocka_unit_test(test_base64),
+		cmocka_unit_test(test_send_take),
+		cmocka_unit_test(test_send_then_command),
 	};
 
 	return cmocka_run_group_tests_name("agent", tests, NULL, NULL);

@@ -323,6 +323,98 @@ static void test_event_flood_capped(void **state)
 	strbuf_release(&text);
 }
 
+/* Pipelined: two questions out at once, answered out of order with an
+ * event between; nothing is waited for, each answer is taken by its id. */
+static void test_pipelined_out_of_order(void **state)
+{
+	struct fake_peer fp;
+	struct qmp *q;
+	struct qmp_value v;
+	int64_t bal = 0, st = 0;
+
+	(void)state;
+	q = connected(&fp);
+	assert_int_equal(qmp_query_send(q, QMP_Q_BALLOON, NULL, &bal, T), 0);
+	assert_int_equal(qmp_query_send(q, QMP_Q_STATS, "/machine/peripheral/balloon0", &st, T), 0);
+	assert_int_equal(bal, 2);
+	assert_int_equal(st, 3);
+	/* nothing has come: not yet, at once */
+	assert_int_equal(qmp_query_answer(q, bal, QMP_Q_BALLOON, NULL, &v), 0);
+	fake_peer_say(&fp, "{\"return\": {\"stats\": {\"stat-free-memory\": 4096}, \"last-update\": 5}, "
+			   "\"id\": 3}\n{\"event\": \"RTC_CHANGE\", \"data\": {}}\n"
+			   "{\"return\": {\"actual\": 1048576}, \"id\": 2}\n");
+	assert_int_equal(qmp_query_answer(q, bal, QMP_Q_BALLOON, NULL, &v), 1);
+	assert_true(v.u64 == 1048576);
+	/* id 3's reply was read on the way: kept for it, not dropped */
+	assert_int_equal(qmp_query_answer(q, st, QMP_Q_STATS, "/machine/peripheral/balloon0", &v), 1);
+	assert_int_equal(json_integer_value(json_object_get(v.stats, "stat-free-memory")), 4096);
+	assert_int_equal(v.last_update, 5);
+	json_decref(v.stats);
+	assert_int_equal(qmp_wait_event(q, "RTC_CHANGE", SHORT, NULL), 0);
+	/* an id once answered is done */
+	assert_int_equal(qmp_answer(q, bal, NULL), -1);
+	assert_non_null(strstr(ocb_errmsg(), "no command with id 2"));
+	qmp_free(q);
+	fake_peer_close(&fp);
+}
+
+/* A pipelined question's reply read by another reader (a command waiting
+ * for its own, a pump) stays its own; a forgotten one's is dropped; an
+ * error reply fails only its question. */
+static void test_pipelined_with_commands(void **state)
+{
+	struct fake_peer fp;
+	struct qmp *q;
+	struct qmp_value v;
+	int64_t a = 0, b = 0, c = 0;
+
+	(void)state;
+	q = connected(&fp);
+	assert_int_equal(qmp_query_send(q, QMP_Q_BALLOON, NULL, &a, T), 0);		/* id 2 */
+	fake_peer_say(&fp, "{\"return\": {\"actual\": 7}, \"id\": 2}\n{\"return\": {}, \"id\": 3}\n");
+	assert_int_equal(qmp_command(q, "query-status", NULL, NULL, T), 0);		/* id 3 */
+	assert_int_equal(qmp_query_answer(q, a, QMP_Q_BALLOON, NULL, &v), 1);
+	assert_true(v.u64 == 7);
+	assert_int_equal(qmp_query_send(q, QMP_Q_SIZE, "/machine/peripheral/vmem0", &b, T), 0);	/* 4 */
+	assert_int_equal(qmp_query_send(q, QMP_Q_BALLOON, NULL, &c, T), 0);		/* 5 */
+	qmp_forget(q, c);
+	fake_peer_say(&fp, "{\"return\": {\"actual\": 9}, \"id\": 5}\n"
+			   "{\"id\": 4, \"error\": {\"class\": \"DeviceNotFound\", \"desc\": \"no vmem0\"}}\n");
+	assert_int_equal(qmp_pump(q, SHORT), 0);
+	assert_int_equal(qmp_query_answer(q, b, QMP_Q_SIZE, "/machine/peripheral/vmem0", &v), -1);
+	assert_string_equal(qmp_error_class(q), "DeviceNotFound");
+	assert_int_equal(qmp_answer(q, c, NULL), -1);	/* forgotten: its reply went */
+	qmp_free(q);
+	fake_peer_close(&fp);
+}
+
+/* At most QMP_PENDING_MAX questions out; a QEMU that greets late is
+ * waited for a step at a time. */
+static void test_pending_cap_and_handshake_poll(void **state)
+{
+	struct fake_peer fp;
+	struct qmp *q;
+	char version[32] = "";
+	int64_t id;
+
+	(void)state;
+	fake_peer_open(&fp);
+	q = qmp_new(fp.client, "guest-1");
+	assert_int_equal(qmp_handshake_poll(q, 0, version, sizeof(version)), 0);
+	fake_peer_say(&fp, greeting);
+	assert_int_equal(qmp_handshake_poll(q, 0, version, sizeof(version)), 0);	/* capabilities out */
+	assert_string_equal(version, "7.2.22");
+	assert_non_null(strstr(fake_peer_heard(&fp), "qmp_capabilities"));
+	fake_peer_say(&fp, "{\"return\": {}, \"id\": 1}\n");
+	assert_int_equal(qmp_handshake_poll(q, T, version, sizeof(version)), 1);
+	for (int i = 0; i < QMP_PENDING_MAX; i++)
+		assert_int_equal(qmp_send(q, "query-status", NULL, &id, T), 0);
+	assert_int_equal(qmp_send(q, "query-status", NULL, &id, T), -1);
+	assert_non_null(strstr(ocb_errmsg(), "already wait for their answers"));
+	qmp_free(q);
+	fake_peer_close(&fp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +429,9 @@ int main(void)
 		cmocka_unit_test(test_missing_return),
 		cmocka_unit_test(test_pump_and_stats),
 		cmocka_unit_test(test_event_flood_capped),
+		cmocka_unit_test(test_pipelined_out_of_order),
+		cmocka_unit_test(test_pipelined_with_commands),
+		cmocka_unit_test(test_pending_cap_and_handshake_poll),
 	};
 
 	return cmocka_run_group_tests_name("qmp", tests, NULL, NULL);

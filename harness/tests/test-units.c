@@ -6,8 +6,10 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -261,6 +263,29 @@ static void test_child_gets_only_stdio(void **state)
 	strbuf_release(&out);
 }
 
+/* runcmd_child_nice(): a child runs at the nice value it is given, not
+ * at the harness's (which the runner raises above its guests); off, it
+ * inherits the harness's.  Read by the child itself (nice(1) prints it). */
+static void test_child_nice(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *probe[] = { "nice", NULL };
+	int own;
+
+	(void)state;
+	errno = 0;
+	own = getpriority(PRIO_PROCESS, 0);
+	assert_false(own == -1 && errno);
+	runcmd_child_nice(own < 15 ? own + 4 : own);
+	assert_int_equal(run_capture(probe, &out, 10ull * 1000000000ull), 0);
+	assert_int_equal(atoi(out.buf), own < 15 ? own + 4 : own);
+	runcmd_child_nice_off();
+	strbuf_reset(&out);
+	assert_int_equal(run_capture(probe, &out, 10ull * 1000000000ull), 0);
+	assert_int_equal(atoi(out.buf), own);
+	strbuf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_json_text),
 		cmocka_unit_test(test_process_stopped),
 		cmocka_unit_test(test_child_gets_only_stdio),
+		cmocka_unit_test(test_child_nice),
 	};
 
 	return cmocka_run_group_tests_name("units", tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -119,6 +120,19 @@ static int open_redirect(const char *path, int flags)
 	return open(path, flags | O_CLOEXEC, 0644);
 }
 
+static int child_nice_on, child_nice_value;	/* runcmd_child_nice() */
+
+void runcmd_child_nice(int nice)
+{
+	child_nice_on = 1;
+	child_nice_value = nice;
+}
+
+void runcmd_child_nice_off(void)
+{
+	child_nice_on = 0;
+}
+
 /* What the child was doing when it failed (sent with the errno). */
 enum { STAGE_EXEC, STAGE_CGROUP };
 
@@ -151,6 +165,10 @@ static void child_exec(struct child *c, int errpipe, int outfd)
 	}
 	if (c->new_pgroup)
 		setpgid(0, 0);
+	/* back to the nice value the harness had (a lower priority is
+	 * always allowed) */
+	if (child_nice_on && setpriority(PRIO_PROCESS, 0, child_nice_value) < 0)
+		goto fail;
 	if (c->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGINT, SIG_DFL);

@@ -51,6 +51,11 @@ struct child {
 
 /* fork+exec; -1 with a message naming argv[0] when it cannot start
  * (including exec failure, reported through a close-on-exec pipe). */
+/* The nice value every child gets before exec: the harness's own before
+ * it raised its priority above its children's (run/runner.c); off
+ * (nothing changed) by default and after runcmd_child_nice_off(). */
+void runcmd_child_nice(int nice);
+void runcmd_child_nice_off(void);
 int child_start(struct child *c);
 /* Wait for exit. Returns 0 and fills *status (waitpid status), or -1. */
 int child_wait(struct child *c, int *status);

@@ -44,6 +44,16 @@ struct qemu_priv {
 	int exit_status;
 	int exited;
 	uint64_t t_launch;	/* QEMU spawned: boot time counts from here */
+	uint64_t t_qmp;		/* QMP connected: its handshake counts from here */
+	int greeted;		/* QMP negotiated */
+	/* balloon guest-stats polling, asked for as soon as QMP is up: the
+	 * qom-set's id until its answer came, then -1 */
+	int64_t stats_id;
+	uint64_t up_ns;		/* the agent answered: boot_ns once ready */
+	/* the sampler's pipelined queries: ids out (vmem: size and
+	 * requested-size) and what has come of them so far */
+	int64_t qid[VM_QUERY_N][2];
+	struct vm_answer got[VM_QUERY_N];
 };
 
 static struct qemu_priv *P(struct vm *vm)
@@ -133,11 +143,12 @@ gone:
 	return 0;
 }
 
-/* Connect to a unix socket QEMU is about to create, while watching that
- * QEMU has not died meanwhile. */
-static int connect_unix(struct vm *vm, const char *path, uint64_t timeout_ns)
+/* Connect to a unix socket QEMU is about to create, trying until
+ * look_ns passes: the fd, -2 not there yet, -1 QEMU died or did not
+ * create it within QMP_CONNECT_TIMEOUT_NS of its launch. */
+static int connect_unix(struct vm *vm, const char *path, uint64_t look_ns)
 {
-	uint64_t deadline = mono_ns() + timeout_ns;
+	uint64_t deadline = mono_ns() + look_ns;
 	struct sockaddr_un sa;
 
 	memset(&sa, 0, sizeof(sa));
@@ -155,10 +166,12 @@ static int connect_unix(struct vm *vm, const char *path, uint64_t timeout_ns)
 		close(fd);
 		if (!qemu_alive(vm))
 			return -1;
-		if (mono_ns() >= deadline)
+		if (mono_ns() - P(vm)->t_launch >= QMP_CONNECT_TIMEOUT_NS)
 			return ocb_fail("%s: QEMU did not create %s within %.0f s%s", vm->cfg.name, path,
-					ns_to_s(timeout_ns), process_stopped(P(vm)->proc.pid) ?
+					ns_to_s(QMP_CONNECT_TIMEOUT_NS), process_stopped(P(vm)->proc.pid) ?
 					" (QEMU is stopped: SIGSTOP or SIGTSTP)" : "");
+		if (mono_ns() >= deadline)
+			return -2;
 		sleep_ns(2000000, NULL);
 	}
 }
@@ -176,12 +189,11 @@ static void on_qmp_event(void *opaque, const char *event, json_t *data, json_t *
 		vm->on_event(vm->event_opaque, vm, event, data, emitted);
 }
 
-/* Spawn QEMU and connect its sockets; the guest boots meanwhile. */
+/* Spawn QEMU; the guest boots meanwhile, poll_ready connects. */
 static int qemu_launch(struct vm *vm)
 {
 	struct qemu_priv *p = P(vm);
 	const struct vm_config *c = &vm->cfg;
-	int fd;
 
 	snprintf(p->qmp_path, sizeof(p->qmp_path), "%s/%s.qmp", c->rundir, c->name);
 	snprintf(p->qga_path, sizeof(p->qga_path), "%s/%s.qga", c->rundir, c->name);
@@ -201,29 +213,70 @@ static int qemu_launch(struct vm *vm)
 	p->t_launch = mono_ns();
 	if (child_start(&p->proc) < 0)
 		return ocb_err_prefix("%s: cannot start QEMU: ", c->name);
+	return 0;
+}
 
-	fd = connect_unix(vm, p->qmp_path, QMP_CONNECT_TIMEOUT_NS);
-	if (fd < 0)
-		return -1;
-	p->qmp = qmp_new(fd, c->name);
-	if (!p->qmp)
-		return -1;
-	qmp_set_event_hook(p->qmp, on_qmp_event, vm);
-	if (qmp_handshake(p->qmp, c->cmd_timeout_ns, vm->backend_version,
-			  sizeof(vm->backend_version)) < 0) {
-		char msg[OCB_ERR_MAX];
+/* The QMP greeting and qmp_capabilities, for at most look_ns: 1 done,
+ * 0 not yet, -1 failed (or no greeting within command_timeout of the
+ * connection). */
+static int greet(struct vm *vm, uint64_t look_ns)
+{
+	struct qemu_priv *p = P(vm);
+	const struct vm_config *c = &vm->cfg;
+	char msg[OCB_ERR_MAX];
+	int r = qmp_handshake_poll(p->qmp, look_ns, vm->backend_version, sizeof(vm->backend_version));
 
-		snprintf(msg, sizeof(msg), "%s", ocb_errmsg());
-		/* a dead QEMU explains the failure better, a stopped one too */
-		if (qemu_alive(vm) && process_stopped(p->proc.pid))
-			ocb_fail("%s: %s (QEMU is stopped: SIGSTOP or SIGTSTP)", c->name, msg);
-		return -1;
+	if (r > 0)
+		p->greeted = 1;
+	if (r > 0 || (r == 0 && mono_ns() - p->t_qmp < c->cmd_timeout_ns))
+		return r;
+	if (r == 0)
+		ocb_fail("%s: QMP of %s: no greeting and capabilities within %.0f s of connecting", c->name,
+			 c->name, ns_to_s(c->cmd_timeout_ns));
+	snprintf(msg, sizeof(msg), "%s", ocb_errmsg());
+	/* a dead QEMU explains the failure better, a stopped one too */
+	if (qemu_alive(vm) && process_stopped(p->proc.pid))
+		ocb_fail("%s (QEMU is stopped: SIGSTOP or SIGTSTP)", msg);
+	else if (qemu_alive(vm))
+		ocb_fail("%s", msg);
+	return -1;
+}
+
+/* The connections of a launched QEMU, a step at a time within look_ns
+ * (QMP, its handshake, the agent's socket): 1 all made, 0 not yet, -1
+ * failed.  Many QEMUs starting at once greet late; meanwhile the others
+ * are looked at and the sampler ticks. */
+static int connect_step(struct vm *vm, uint64_t look_ns)
+{
+	struct qemu_priv *p = P(vm);
+	uint64_t deadline = mono_ns() + look_ns;
+	int fd, r;
+
+	if (!p->qmp) {
+		fd = connect_unix(vm, p->qmp_path, look_ns);
+		if (fd < 0)
+			return fd == -2 ? 0 : -1;
+		p->qmp = qmp_new(fd, vm->cfg.name);
+		if (!p->qmp)
+			return -1;
+		qmp_set_event_hook(p->qmp, on_qmp_event, vm);
+		p->t_qmp = mono_ns();
 	}
-	fd = connect_unix(vm, p->qga_path, QMP_CONNECT_TIMEOUT_NS);
-	if (fd < 0)
-		return -1;
-	p->agent = agent_new(fd, c->name);
-	return p->agent ? 0 : -1;
+	if (!p->greeted && (r = greet(vm, deadline > mono_ns() ? deadline - mono_ns() : 0)) <= 0)
+		return r;
+	if (vm->cfg.balloon && vm->cfg.stats_period_s && !p->stats_id &&
+	    qmp_balloon_stats_enable_send(p->qmp, BALLOON_QOM_PATH, (int)vm->cfg.stats_period_s,
+					  &p->stats_id, vm->cfg.cmd_timeout_ns) < 0)
+		return ocb_err_prefix("%s: ", vm->cfg.name);
+	if (!p->agent) {
+		fd = connect_unix(vm, p->qga_path, deadline > mono_ns() ? deadline - mono_ns() : 0);
+		if (fd < 0)
+			return fd == -2 ? 0 : -1;
+		p->agent = agent_new(fd, vm->cfg.name);
+		if (!p->agent)
+			return -1;
+	}
+	return 1;
 }
 
 /* One look at a booting guest: does its agent answer within attempt_ns?
@@ -234,20 +287,30 @@ static int qemu_poll_ready(struct vm *vm, uint64_t attempt_ns)
 	struct qemu_priv *p = P(vm);
 	const struct vm_config *c = &vm->cfg;
 	struct strbuf tail = STRBUF_INIT;
+	uint64_t deadline = mono_ns() + attempt_ns;
 	char path[4200];
+	int r = connect_step(vm, attempt_ns);
 
-	if (agent_sync_poll(p->agent, attempt_ns) == 1) {
-		vm->boot_ns = mono_ns() - p->t_launch;
-		if (c->balloon && c->stats_period_s &&
-		    qmp_balloon_stats_enable(p->qmp, BALLOON_QOM_PATH, (int)c->stats_period_s,
-					     c->cmd_timeout_ns) < 0)
+	if (r < 0)
+		return -1;
+	if (r > 0 && !p->up_ns &&
+	    agent_sync_poll(p->agent, deadline > mono_ns() ? deadline - mono_ns() : 0) == 1)
+		p->up_ns = mono_ns() - p->t_launch;
+	/* ready once the agent answered and the guest-stats polling is set */
+	if (p->stats_id > 0 && (r = qmp_answer(p->qmp, p->stats_id, NULL)) != 0) {
+		if (r < 0)
 			return ocb_err_prefix("%s: ", c->name);
+		p->stats_id = -1;
+	}
+	if (p->up_ns && p->stats_id <= 0) {
+		vm->boot_ns = p->up_ns;
 		return 1;
 	}
 	if (!qemu_alive(vm))
 		return -1;
 	if (mono_ns() - p->t_launch < c->boot_timeout_ns) {
-		qmp_pump(p->qmp, 0);
+		if (p->greeted)
+			qmp_pump(p->qmp, 0);
 		return 0;
 	}
 	snprintf(path, sizeof(path), "%s/console.log", c->outdir);
@@ -338,6 +401,81 @@ static int qemu_balloon_stats(struct vm *vm, json_t **stats)
 	return qmp_balloon_stats(P(vm)->qmp, BALLOON_QOM_PATH, stats, NULL, vm->cfg.cmd_timeout_ns);
 }
 
+/* The QMP questions of a pipelined query (vmem: two), and their path. */
+static const enum qmp_query query_parts[VM_QUERY_N][2] = {
+	[VM_QUERY_BALLOON] = { QMP_Q_BALLOON, QMP_Q_BALLOON },
+	[VM_QUERY_BALLOON_STATS] = { QMP_Q_STATS, QMP_Q_STATS },
+	[VM_QUERY_VMEM] = { QMP_Q_SIZE, QMP_Q_REQUESTED_SIZE },
+};
+
+static const char *query_path(enum vm_query what)
+{
+	return what == VM_QUERY_VMEM ? VMEM_QOM_PATH : BALLOON_QOM_PATH;
+}
+
+static void query_drop(struct qemu_priv *p, enum vm_query what)
+{
+	for (int k = 0; k < 2; k++) {
+		if (p->qid[what][k])
+			qmp_forget(p->qmp, p->qid[what][k]);
+		p->qid[what][k] = 0;
+	}
+	json_decref(p->got[what].stats);
+	memset(&p->got[what], 0, sizeof(p->got[what]));
+}
+
+static int qemu_query_send(struct vm *vm, enum vm_query what)
+{
+	struct qemu_priv *p = P(vm);
+	int parts = what == VM_QUERY_VMEM ? 2 : 1;
+
+	query_drop(p, what);
+	for (int k = 0; k < parts; k++) {
+		if (qmp_query_send(p->qmp, query_parts[what][k], query_path(what), &p->qid[what][k],
+				   vm->cfg.cmd_timeout_ns) < 0) {
+			query_drop(p, what);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int qemu_query_answer(struct vm *vm, enum vm_query what, struct vm_answer *a)
+{
+	struct qemu_priv *p = P(vm);
+	struct vm_answer *got = &p->got[what];
+	int out = 0;
+
+	for (int k = 0; k < 2; k++) {
+		struct qmp_value v;
+		int r;
+
+		if (!p->qid[what][k])
+			continue;
+		r = qmp_query_answer(p->qmp, p->qid[what][k], query_parts[what][k], query_path(what), &v);
+		if (r < 0) {
+			query_drop(p, what);
+			return -1;
+		}
+		if (r == 0) {
+			out++;
+			continue;
+		}
+		p->qid[what][k] = 0;
+		if (what == VM_QUERY_BALLOON)
+			got->actual = v.u64;
+		else if (what == VM_QUERY_BALLOON_STATS)
+			got->stats = v.stats;
+		else
+			*(k ? &got->vmem_requested : &got->vmem_size) = v.u64;
+	}
+	if (out)
+		return 0;
+	*a = *got;
+	memset(got, 0, sizeof(*got));
+	return 1;
+}
+
 static int qemu_agent_exec(struct vm *vm, const char *const *argv, uint64_t timeout_ns,
 			   struct agent_exec_result *res)
 {
@@ -348,6 +486,16 @@ static int qemu_agent_read_file(struct vm *vm, const char *path, struct strbuf *
 				uint64_t timeout_ns)
 {
 	return agent_read_file(P(vm)->agent, path, out, timeout_ns);
+}
+
+static int qemu_agent_send(struct vm *vm, const char *cmd, json_t *args)
+{
+	return agent_send(P(vm)->agent, cmd, args);
+}
+
+static int qemu_agent_take(struct vm *vm, json_t **ret)
+{
+	return agent_take(P(vm)->agent, ret);
 }
 
 static int qemu_agent_spawn(struct vm *vm, const char *const *argv, long long *pid)
@@ -393,6 +541,8 @@ static void qemu_free_priv(struct vm *vm)
 
 	if (!p)
 		return;
+	for (int w = 0; w < VM_QUERY_N; w++)
+		json_decref(p->got[w].stats);
 	qmp_free(p->qmp);
 	agent_free(p->agent);
 	child_release(&p->proc);
@@ -434,10 +584,14 @@ const struct vm_backend_ops vm_qemu_ops = {
 	.balloon_set = qemu_balloon_set,
 	.balloon_get = qemu_balloon_get,
 	.balloon_stats = qemu_balloon_stats,
+	.query_send = qemu_query_send,
+	.query_answer = qemu_query_answer,
 	.vmem_resize = qemu_vmem_resize,
 	.vmem_get = qemu_vmem_get,
 	.agent_exec = qemu_agent_exec,
 	.agent_read_file = qemu_agent_read_file,
+	.agent_send = qemu_agent_send,
+	.agent_take = qemu_agent_take,
 	.agent_spawn = qemu_agent_spawn,
 	.agent_poll = qemu_agent_poll,
 	.pump = qemu_pump,

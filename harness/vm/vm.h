@@ -58,6 +58,15 @@ struct vm_config {
 
 struct vm;
 
+/* What the sampler asks every guest's VMM at its rate, pipelined
+ * (vm_backend_ops.query_send). */
+enum vm_query { VM_QUERY_BALLOON, VM_QUERY_BALLOON_STATS, VM_QUERY_VMEM, VM_QUERY_N };
+struct vm_answer {
+	uint64_t actual;			/* VM_QUERY_BALLOON: bytes */
+	json_t *stats;				/* VM_QUERY_BALLOON_STATS: new reference */
+	uint64_t vmem_size, vmem_requested;	/* VM_QUERY_VMEM: bytes */
+};
+
 /* An asynchronous event of a guest.  emitted_s: when the emitter stamped
  * it, in seconds of the host's wall clock (QMP's own "timestamp"), or -1
  * when the backend's events carry no time of their own (libvirt). */
@@ -96,8 +105,12 @@ struct vm_backend_ops {
 	/* Boot and wait until the guest agent answers (launch + wait_ready). */
 	int (*start)(struct vm *vm);
 	/* The two halves of start, so several guests boot in parallel:
-	 * launch returns while the guest boots; wait_ready blocks until its
-	 * agent answers.  Optional (NULL: use start). */
+	 * launch starts the VM and returns at once (qemu: the process is
+	 * spawned, its QMP and agent sockets are connected by poll_ready and
+	 * wait_ready, so many QEMUs start together); wait_ready blocks until
+	 * its agent answers.  Before the VM is ready (boot_ns set) only
+	 * poll_ready, wait_ready, kill, stop, pid, alive, pump and describe
+	 * may be used.  Optional (NULL: use start). */
 	int (*launch)(struct vm *vm);
 	int (*wait_ready)(struct vm *vm);
 	/* One bounded look while booting, so the caller can sample and
@@ -117,10 +130,22 @@ struct vm_backend_ops {
 	int (*vmem_get)(struct vm *vm, uint64_t *size, uint64_t *requested);
 	/* The balloon's guest-stats object (new reference). */
 	int (*balloon_stats)(struct vm *vm, json_t **stats);
+	/* balloon_get, balloon_stats and vmem_get pipelined (optional; NULL:
+	 * the sampler asks those and waits): query_send asks and returns at
+	 * once; query_answer takes the answer without waiting: 1 answered
+	 * (*a filled), 0 not yet, -1 failed (message set).  One query of a
+	 * kind is out at a time: sending another drops the last (its late
+	 * answer is discarded). */
+	int (*query_send)(struct vm *vm, enum vm_query what);
+	int (*query_answer)(struct vm *vm, enum vm_query what, struct vm_answer *a);
 	int (*agent_exec)(struct vm *vm, const char *const *argv, uint64_t timeout_ns,
 			  struct agent_exec_result *res);
 	int (*agent_read_file)(struct vm *vm, const char *path, struct strbuf *out,
 			       uint64_t timeout_ns);
+	/* One agent command without waiting (optional; NULL: the sampler
+	 * asks the waiting way): agent.h's agent_send and agent_take. */
+	int (*agent_send)(struct vm *vm, const char *cmd, json_t *args);
+	int (*agent_take)(struct vm *vm, json_t **ret);
 	/* Start without waiting (workloads), then poll: 1 exited, 0 running. */
 	int (*agent_spawn)(struct vm *vm, const char *const *argv, long long *guest_pid);
 	int (*agent_poll)(struct vm *vm, long long guest_pid, struct agent_exec_result *res);
