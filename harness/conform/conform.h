@@ -57,6 +57,10 @@ enum conform_need {
 	NEED_PROC_KSM = 1u << 9,	/* /proc/PID/ksm_merging_pages (6.1+) */
 	NEED_NODE_KSM = 1u << 10,	/* guests on a remote libvirt host: its
 					 * KSM counters over libvirt */
+	/* what the emulator must offer (a local one is asked: qemu-probe.h) */
+	NEED_FREE_PAGE_REPORTING = 1u << 11,	/* virtio-balloon free-page-reporting */
+	NEED_DEFLATE_ON_OOM = 1u << 12,		/* virtio-balloon deflate-on-oom */
+	NEED_VIRTIO_MEM = 1u << 13,		/* the virtio-mem-pci device */
 };
 
 struct conform_ctx;

@@ -307,15 +307,15 @@ static void bal_007(struct conform_ctx *c, struct conform_result *r)
 
 static const struct conform_check checks[] = {
 	{ "FPR-001", "reclaim", "free page reporting gives a freed 1 GiB hog back to the host within 30 s",
-	  NEED_BALLOON, fpr_001 },
+	  NEED_BALLOON | NEED_FREE_PAGE_REPORTING, fpr_001 },
 	{ "BAL-007", "reclaim", "an inflate reclaims >= 85 % of the request, on the host and in the guest",
 	  NEED_BALLOON, bal_007 },
 	{ "DOO-001", "reclaim", "deflate-on-oom gives balloon memory back to a hog instead of an OOM kill",
-	  NEED_BALLOON, conform_doo_001 },
+	  NEED_BALLOON | NEED_DEFLATE_ON_OOM, conform_doo_001 },
 	{ "VMEM-001", "reclaim", "a virtio-mem plug converges size to requested-size and MemTotal follows",
-	  0, conform_vmem_001 },
+	  NEED_VIRTIO_MEM, conform_vmem_001 },
 	{ "VMEM-002", "reclaim", "a virtio-mem unplug under load gives back what the guest can free, and says how much",
-	  0, conform_vmem_002 },
+	  NEED_VIRTIO_MEM, conform_vmem_002 },
 	{ "SWAP-001", "reclaim", "the swap knob's file is active during the run and gone after, also after SIGKILL",
 	  NEED_ROOT, conform_swap_001 },
 };

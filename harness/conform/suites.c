@@ -9,6 +9,8 @@
 #include "conform/ksm.h"
 #include "conform/reclaim.h"
 #include "conform/thp.h"
+#include "vm/vm.h"
+#include "vm/qemu-probe.h"
 #include "util/libvirt-conn.h"
 #include "util/clock.h"
 #include "host/cpu.h"
@@ -152,6 +154,32 @@ static int need_node_ksm(struct conform_ctx *c, char *why, size_t len)
 	return 0;
 }
 
+/* A local emulator is asked whether it has what the check gives its
+ * guests; a libvirt daemon's emulator is its own (libvirt says what it
+ * lacks when the domain is defined). */
+static int need_emulator(struct conform_ctx *c, const char *dev, const char *prop, char *why, size_t len)
+{
+	if (!vm_backend_can(c->opt.backend, VM_CAP_LOCAL_EMULATOR))
+		return 1;
+	/* asked, not answered: the check runs and says what went wrong */
+	return qemu_probe_device(c->opt.qemu_binary, dev, prop, why, len) != 0;
+}
+
+static int need_free_page_reporting(struct conform_ctx *c, char *why, size_t len)
+{
+	return need_emulator(c, "virtio-balloon-pci", "free-page-reporting", why, len);
+}
+
+static int need_deflate_on_oom(struct conform_ctx *c, char *why, size_t len)
+{
+	return need_emulator(c, "virtio-balloon-pci", "deflate-on-oom", why, len);
+}
+
+static int need_virtio_mem(struct conform_ctx *c, char *why, size_t len)
+{
+	return need_emulator(c, "virtio-mem-pci", NULL, why, len);
+}
+
 static const struct {
 	unsigned bit;
 	need_probe probe;
@@ -167,6 +195,9 @@ static const struct {
 	{ NEED_THP, need_thp },
 	{ NEED_HUGETLB_2M, need_hugetlb_2m },
 	{ NEED_HUGETLB_1G, need_hugetlb_1g },
+	{ NEED_FREE_PAGE_REPORTING, need_free_page_reporting },
+	{ NEED_DEFLATE_ON_OOM, need_deflate_on_oom },
+	{ NEED_VIRTIO_MEM, need_virtio_mem },
 };
 
 /* Requirements that read or change this host (sysfs knobs, /proc/PID of

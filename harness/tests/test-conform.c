@@ -22,6 +22,7 @@
 #include "conform/suites.h"
 #include "conform/emit.h"
 #include "util/error.h"
+#include "util/fsutil.h"
 #include "fake-sysfs.h"
 #include "fake-guest.h"
 #include "private-lock.h"
@@ -29,6 +30,7 @@
 #include "host/sysfs.h"
 #include "util/units.h"
 #include "vm/libvirt.h"
+#include "vm/qemu.h"
 
 /* ---- fixture --------------------------------------------------------------- */
 
@@ -138,6 +140,29 @@ static void test_requirements_skip(void **state)
 	conform_report_release(&rep);
 	f->opt.backend = &fake_ops;
 	f->opt.uri = NULL;
+
+	/* an emulator without what the check gives its guests: the check
+	 * skips naming it, and nothing boots (this one cannot boot) */
+	{
+		char qemu[256];
+		static const char script[] = "#!/bin/sh\necho 'virtio-balloon-pci options:'\n"
+					     "echo '  guest-stats-polling-interval=<int>'\n";
+
+		snprintf(qemu, sizeof(qemu), "%s/qemu-7.0", f->state);
+		assert_int_equal(write_file_atomic(qemu, script, strlen(script), 0755), 0);
+		f->opt.backend = &vm_qemu_ops;
+		f->opt.qemu_binary = qemu;
+		run_checks(f, "DOO-001", &rep);
+		assert_int_equal(rep.r[0].status, CONFORM_SKIP);
+		assert_non_null(strstr(rep.r[0].reason, "needs virtio-balloon-pci's deflate-on-oom property"));
+		conform_report_release(&rep);
+		run_checks(f, "VMEM-001", &rep);
+		assert_int_equal(rep.r[0].status, CONFORM_SKIP);
+		assert_non_null(strstr(rep.r[0].reason, "needs the virtio-mem-pci device"));
+		conform_report_release(&rep);
+		f->opt.backend = &fake_ops;
+		f->opt.qemu_binary = NULL;
+	}
 }
 
 /* --skip: the check is not run and says why; the others are run as
