@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "fake-sysfs.h"
+#include "results-out.h"
 #include "util/clock.h"
 #include "host/ksmsettle.h"
 #include "host/libvirt-host.h"
@@ -143,13 +144,7 @@ struct sfx {
 
 static char *read_out(struct sfx *f, const char *name)
 {
-	char path[256];
-	struct strbuf sb = STRBUF_INIT;
-
-	assert_int_equal(results_flush(&f->res), 0);
-	snprintf(path, sizeof(path), "%s/%s", f->out, name);
-	assert_int_equal(read_file(path, &sb), 0);
-	return strbuf_detach(&sb);
+	return results_out_read(&f->res, f->out, name);
 }
 
 static void sfx_open(struct sfx *f)

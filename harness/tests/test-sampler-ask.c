@@ -22,6 +22,7 @@
 #include "util/error.h"
 #include "fake-peer.h"
 #include "fake-sysfs.h"
+#include "results-out.h"
 #include "results/results.h"
 #include "sampler/sampler.h"
 #include "util/units.h"
@@ -220,13 +221,7 @@ static int teardown(void **state)
 
 static char *read_out(struct fx *f, const char *name)
 {
-	char path[256];
-	struct strbuf sb = STRBUF_INIT;
-
-	assert_int_equal(results_flush(&f->res), 0);
-	snprintf(path, sizeof(path), "%s/%s", f->out, name);
-	assert_int_equal(read_file(path, &sb), 0);
-	return strbuf_detach(&sb);
+	return results_out_read(&f->res, f->out, name);
 }
 
 static int count(const char *text, const char *needle)

@@ -15,6 +15,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "fake-sysfs.h"
+#include "results-out.h"
 #include "results/results.h"
 #include "sampler/guest.h"
 #include "sampler/sampler.h"
@@ -184,13 +185,7 @@ static int teardown(void **state)
 /* samples.csv as written so far */
 static char *samples(struct fx *f)
 {
-	char path[256];
-	struct strbuf sb = STRBUF_INIT;
-
-	assert_int_equal(results_flush(&f->res), 0);
-	snprintf(path, sizeof(path), "%s/samples.csv", f->out);
-	assert_int_equal(read_file(path, &sb), 0);
-	return strbuf_detach(&sb);
+	return results_out_read(&f->res, f->out, "samples.csv");
 }
 
 /* ",source,series,value\n" appears in the CSV */
