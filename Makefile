@@ -254,20 +254,20 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(OCBENCH) run scenarios/quickstart.ini
 
-# make check: set-up, build, the layering check (ci/check-layers, and its
-# own test that breaks each rule once), then every test through ci/run-tests, which
-# prints one closing line "check: N passed, N failed, N skipped".  The
+# make check: set-up, build (in parallel), then every test through
+# ci/run-tests, which prints one closing line "check: N passed, N failed,
+# N skipped".  ci/check-static (the layering check and its own test that
+# breaks each rule once, cppcheck, the fuzz corpora) is the first test of
+# the unit lane, so it runs beside the first guests.  The
 # benchmarks are compiled too (never run: timings have no place here), so
 # `make bench` cannot stop building unnoticed.
 check: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all $(UNIT_TESTS) $(WL_TESTS) $(BENCHES) $(CHECK_FUZZ_TARGETS)
-	$(Q)ci/check-layers && ci/test-check-layers >/dev/null
-	$(Q)ci/run-lint
-	$(Q)$(MAKE) --no-print-directory fuzz-regress
 	$(Q)ci/start-libvirtd || echo "check: libvirtd could not be started: the libvirt tests will skip"
 	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" FAULT_REPEAT=1 \
 		FAULT_ONLY="$(FAULT_CHECK_ONLY)" OCB_GUEST_LOCK="$(FAULT_LOCK)" \
-		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
+		OCB_FUZZ_TARGETS="$(CHECK_FUZZ_TARGETS)" \
+		ci/run-tests ci/check-static $(UNIT_TESTS) $(WL_TESTS)
 
 # The tests past make check's time budget (test_slow_* of
 # test-int-conform: the reclaim suite and KSM-008 for real, FPR-001's
@@ -295,11 +295,9 @@ faults: deps
 
 # Unit tests only (no guest boots): quick edit-compile-test loop.
 check-unit:
-	$(Q)$(MAKE) --no-print-directory -j$(NPROC) harness $(UNIT_TESTS) $(WL_TESTS)
-	$(Q)ci/check-layers && ci/test-check-layers >/dev/null
-	$(Q)ci/run-lint
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) harness $(UNIT_TESTS) $(WL_TESTS) $(CHECK_FUZZ_TARGETS)
 	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SANITIZE="$(SANITIZE)" OCB_UNIT_ONLY=1 \
-		ci/run-tests $(UNIT_TESTS) $(WL_TESTS)
+		OCB_FUZZ_TARGETS="$(CHECK_FUZZ_TARGETS)" ci/run-tests ci/check-static $(UNIT_TESTS) $(WL_TESTS)
 
 # Static analysis: cppcheck over harness/, reports/, workloads/, fuzz/
 # and the tests, 0 findings but the reasoned ci/cppcheck-suppressions.
