@@ -14,9 +14,8 @@ static int listed(const char *text, const char *what)
 {
 	size_t n = strlen(what);
 
-	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		while (*l == ' ' || *l == '\t')
-			l++;
+	for (const char *l = text; l; l = strchr(l, '\n')) {
+		l += strspn(l, " \t\n");
 		if (!strncmp(l, what, n))
 			return 1;
 	}
