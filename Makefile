@@ -271,7 +271,7 @@ check: deps
 
 # The tests past make check's time budget (test_slow_* of
 # test-int-conform: the reclaim suite and KSM-008 for real, FPR-001's
-# mutation; about 2.5 minutes here).
+# mutation; about 2.5 minutes here).  .ci/run runs it after make check.
 check-slow: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all $(B)/harness/tests/test-int-conform
 	$(Q)OCBENCH=$(OCBENCH) OCB_BUILD=$(OUT) OCB_SLOW=1 OCB_TEST_FILTER='test_slow_*' \

@@ -360,14 +360,14 @@ static void test_mutation_vmem_offline(void **state)
 }
 
 /* The slow tests (test_slow_*) run with OCB_SLOW=1 only: `make
- * check-slow`. */
+ * check-slow`, which .ci/run runs after make check. */
 static void need_slow(const char *what)
 {
 	const char *slow = getenv("OCB_SLOW");
 
 	if (!slow || strcmp(slow, "1")) {
-		print_message("SKIP: %s, past make check's time budget: make check-slow runs it "
-			      "(OCB_SLOW=1)\n", what);
+		print_message("SKIP: %s, past make check's time budget: make check-slow runs it (OCB_SLOW=1; "
+			      ".ci/run does)\n", what);
 		skip();
 	}
 }
