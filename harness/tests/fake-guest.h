@@ -91,6 +91,7 @@ static struct fake_world {
 	int vmem_stuck;			/* virtio-mem plugs nothing */
 	int vmem_offline;		/* plugged virtio-mem memory never comes online */
 	int vmem_unplug_online_off;	/* virtio_mem unplugs offline memory only */
+	int kernel_extra_mib;		/* every guest's kernel holds this much more */
 	int doo_broken;			/* the balloon has no deflate-on-oom */
 	int doo_everywhere;		/* every guest's balloon deflates on OOM (no control) */
 	int ksm_scans_stall;		/* ksmd never completes a full scan */
@@ -439,7 +440,7 @@ static inline long long fw_fills_kib(const struct fake_guest *g)
 
 static inline long long fw_free_kib(struct fake_guest *g)
 {
-	return fw_total_kib(g) - (100 + g->pressure_mib) * 1024 - fw_fills_kib(g);
+	return fw_total_kib(g) - (100 + W.kernel_extra_mib + g->pressure_mib) * 1024 - fw_fills_kib(g);
 }
 
 /* A plug takes what is asked; an unplug what the guest has free above
