@@ -337,14 +337,21 @@ static void test_agent_failure(void **state)
 	assert_int_equal(sampler_tick(s), 6);
 
 	assert_int_equal(f->fv[0].exec_calls, 1);
-	while (mono_ns() - t0 < 300 * MS) {
+	/* ticks until the balloon was asked 10 times more, however slow the
+	 * machine is (never on a fixed wall-clock window: under valgrind and
+	 * load 300 ms held fewer ticks) */
+	while (f->fv[0].balloon_calls < 11 && mono_ns() - t0 < 20000 * MS) {
 		sampler_tick(s);
 		sleep_ns(2000 * 1000ull, NULL);
 	}
-	/* backed off: not asked again within seconds */
-	assert_int_equal(f->fv[0].exec_calls + f->fv[0].read_calls, 1);
 	/* the other sources went on */
-	assert_true(f->fv[0].balloon_calls >= 10);
+	assert_true(f->fv[0].balloon_calls >= 11);
+	/* backed off (5 s, sampler/guest.c): not asked again meanwhile */
+	if (mono_ns() - t0 < 4500 * MS)
+		assert_int_equal(f->fv[0].exec_calls + f->fv[0].read_calls, 1);
+	else
+		print_message("the balloon's 10 ticks took %.1f s: the agent's back-off not checked\n",
+			      (double)(mono_ns() - t0) / 1e9);
 	assert_int_equal(events_count(f, "\"type\":\"sample_error\""), 1);
 	assert_int_equal(events_count(f, "agent timed out (fake)"), 1);
 	sampler_summary(s);
