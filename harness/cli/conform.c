@@ -78,13 +78,15 @@ static const struct cli_opt conform_opts[] = {
 
 const struct cli_doc conform_doc = {
 	.name = "conform",
-	.summary = "conformance checks: balloon, KSM, THP, hugetlb, EPT/VPID (JUnit/TAP/JSON)",
+	.summary = "conformance checks: balloon, KSM, THP, hugetlb, EPT/VPID, reclaim (JUnit/TAP/JSON)",
 	.synopsis = "[options]",
 	.description =
-		"Check that balloon, KSM, THP, hugetlb and EPT/VPID do what they promise on\n"
-		"this host.  Each check passes, fails, or skips with the reason; the\n"
-		"evidence behind every verdict is printed and written.  Host settings the\n"
-		"suite changes are journaled first and restored when each suite ends.",
+		"Check that balloon, KSM, THP, hugetlb, EPT/VPID and the newer reclaim\n"
+		"mechanisms (free page reporting, deflate-on-oom, virtio-mem, swap) do\n"
+		"what they promise on this host.  Each check passes, fails, or skips with\n"
+		"the reason; the evidence behind every verdict is printed and written.\n"
+		"Host settings the suite changes are journaled first and restored when\n"
+		"each suite ends.",
 	.opts = conform_opts,
 	.operands = CLI_V_NONE,
 	.listed = CLI_V_CHECKS,
