@@ -88,7 +88,8 @@ OCBENCH := $(B)/ocbench
 # programs are the X(NAME, "help") lines of workloads/workloads.h (the
 # list the harness validates scenarios with), each workloads/NAME.c.
 # Static, so they run in the busybox guest.
-WL_LIB_SRC := $(wildcard workloads/lib/*.c) harness/util/units.c harness/util/error.c
+WL_LIB_SRC := $(wildcard workloads/lib/*.c) harness/util/units.c harness/util/error.c \
+	harness/util/printable.c harness/util/utf8.c
 WL_PROGS := $(shell sed -n 's/^[[:space:]]*X(\([a-z0-9_]*\),.*).*/\1/p' workloads/workloads.h)
 # A program left out of the list would be left out of the guest without
 # a word: stop instead (but let clean and help through).

@@ -1,6 +1,7 @@
 /* conform.c — see conform.h: what every check reports through (results,
  * the report, tolerances).  Which checks run and how: suites.c. */
 #include "conform/conform.h"
+#include "util/printable.h"
 #include "util/xalloc.h"
 
 #include <math.h>
@@ -25,7 +26,7 @@ __attribute__((format(printf, 3, 0)))
 static void set_result(struct conform_result *r, enum conform_status st, const char *fmt, va_list ap)
 {
 	r->status = st;
-	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	printable_vformat(r->reason, sizeof(r->reason), fmt, ap);	/* it may quote a guest */
 }
 
 void conform_pass(struct conform_result *r, const char *fmt, ...)
@@ -69,7 +70,7 @@ void conform_summary(struct conform_result *r, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(r->summary, sizeof(r->summary), fmt, ap);
+	printable_vformat(r->summary, sizeof(r->summary), fmt, ap);
 	va_end(ap);
 }
 

@@ -359,6 +359,20 @@ static void test_tap_format(void **state)
 	conform_report_release(&rep);
 }
 
+/* A reason or summary that quotes a guest reaches the table printable:
+ * an escape sequence in it is shown as \xNN, never sent to the terminal. */
+static void test_reason_printable(void **state)
+{
+	struct conform_result r;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	conform_failf(&r, "g-1: pressure said '%s'", "\033[2J\033]0;title\007");
+	assert_string_equal(r.reason, "g-1: pressure said '\\x1b[2J\\x1b]0;title\\x07'");
+	conform_summary(&r, "%s", "held\r\033[K 0 MiB");
+	assert_string_equal(r.summary, "held\\x0d\\x1b[K 0 MiB");
+}
+
 static void test_json_output(void **state)
 {
 	struct conform_report rep;
@@ -395,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_junit_well_formed),
 		cmocka_unit_test(test_tap_format),
 		cmocka_unit_test(test_json_output),
+		cmocka_unit_test(test_reason_printable),
 	};
 
 	/* as ocbench does: the remote-URI case opens libvirt's ssh transport

@@ -16,6 +16,7 @@
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/jsontext.h"
+#include "util/printable.h"
 #include "util/runcmd.h"
 #include "util/strbuf.h"
 #include "util/units.h"
@@ -213,6 +214,45 @@ static void test_json_text(void **state)
 	}
 }
 
+static void expect_printable(const char *in, size_t dstlen, const char *want)
+{
+	char out[256];
+
+	assert_true(dstlen <= sizeof(out));
+	assert_int_equal(printable_copy(out, dstlen, in), strlen(want));
+	assert_string_equal(out, want);
+}
+
+/* What a guest printed reaches the terminal without acting on it: every
+ * control byte a terminal would act on becomes \xNN, text and valid
+ * UTF-8 stay, and truncation never splits an escape or a character. */
+static void test_printable(void **state)
+{
+	(void)state;
+	expect_printable("free -m\n\tok", 64, "free -m\n\tok");
+	expect_printable("caf\xC3\xA9", 64, "caf\xC3\xA9");
+	/* clear the screen, set the title, a bell, a carriage return */
+	expect_printable("a\033[2Jb\033]0;pwned\007c\rd", 64, "a\\x1b[2Jb\\x1b]0;pwned\\x07c\\x0dd");
+	expect_printable("x\x7f", 64, "x\\x7f");				/* DEL */
+	expect_printable("\xC2\x9B" "1m", 64, "\\xc2\\x9b1m");	/* C1 CSI as UTF-8 */
+	expect_printable("\x9B" "1m", 64, "\\x9b1m");			/* 8-bit CSI, invalid UTF-8 */
+	expect_printable("ab\033", 6, "ab");				/* "ab\x1b" needs 7 */
+	expect_printable("ab\xC3\xA9", 4, "ab");			/* no half character */
+	expect_printable(NULL, 8, "");
+	{
+		char one[1] = { 'x' };
+
+		assert_int_equal(printable_copy(one, 1, "abc"), 0);
+		assert_int_equal(one[0], '\0');
+	}
+	/* the error buffer stores what it is given printable, prefixes too */
+	ocb_fail("guest said '%s'", "\033[31mred");
+	assert_string_equal(ocb_errmsg(), "guest said '\\x1b[31mred'");
+	ocb_err_prefix("%s: ", "g\033-1");
+	assert_string_equal(ocb_errmsg(), "g\\x1b-1: guest said '\\x1b[31mred'");
+	ocb_err_clear();
+}
+
 /* process_stopped(): a stopped child is seen stopped (a hung guest's
  * QEMU), a running or continued one is not, nor a pid that is gone. */
 static void test_process_stopped(void **state)
@@ -297,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_read_empty_file),
 		cmocka_unit_test(test_xalloc),
 		cmocka_unit_test(test_json_text),
+		cmocka_unit_test(test_printable),
 		cmocka_unit_test(test_process_stopped),
 		cmocka_unit_test(test_child_gets_only_stdio),
 		cmocka_unit_test(test_child_nice),

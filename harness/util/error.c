@@ -1,10 +1,14 @@
 /* error.c — see error.h. */
 #include "util/error.h"
+#include "util/printable.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+/* Messages quote what guests and peers said: stored printable
+ * (printable.h), so whoever prints one cannot hand a terminal an escape
+ * sequence. */
 static _Thread_local char err_buf[OCB_ERR_MAX];
 
 int ocb_fail(const char *fmt, ...)
@@ -12,7 +16,7 @@ int ocb_fail(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+	printable_vformat(err_buf, sizeof(err_buf), fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -24,9 +28,8 @@ int ocb_fail_errno(const char *fmt, ...)
 	size_t len;
 
 	va_start(ap, fmt);
-	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+	len = printable_vformat(err_buf, sizeof(err_buf), fmt, ap);
 	va_end(ap);
-	len = strlen(err_buf);
 	snprintf(err_buf + len, sizeof(err_buf) - len, ": %s", strerror(saved));
 	errno = saved;
 	return -1;
@@ -36,14 +39,13 @@ int ocb_err_prefix(const char *fmt, ...)
 {
 	char old[OCB_ERR_MAX];
 	va_list ap;
-	int n;
+	size_t n;
 
 	memcpy(old, err_buf, sizeof(old));
 	va_start(ap, fmt);
-	n = vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+	n = printable_vformat(err_buf, sizeof(err_buf), fmt, ap);
 	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(err_buf))
-		snprintf(err_buf + n, sizeof(err_buf) - (size_t)n, "%s", old);
+	snprintf(err_buf + n, sizeof(err_buf) - n, "%s", old);	/* old: printable already */
 	return -1;
 }
 

@@ -1,5 +1,6 @@
 /* progress.c — see progress.h. */
 #include "util/progress.h"
+#include "util/printable.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -80,7 +81,7 @@ void progress_phase(double t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(phase, sizeof(phase), fmt, ap);
+	printable_vformat(phase, sizeof(phase), fmt, ap);	/* it may quote a guest */
 	va_end(ap);
 	phase_t = t;
 	if (progress_is_tty()) {
@@ -98,13 +99,15 @@ void progress_phase(double t, const char *fmt, ...)
 
 void progress_line(const char *fmt, ...)
 {
+	char line[4096];
 	va_list ap;
 
+	va_start(ap, fmt);
+	printable_vformat(line, sizeof(line), fmt, ap);	/* a run's reason may quote a guest */
+	va_end(ap);
 	if (progress_is_tty())
 		clear_status();
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
+	fputs(line, stdout);
 	putchar('\n');
 	fflush(stdout);
 }
