@@ -115,8 +115,9 @@ static const struct timeline_action actions[] = {
 	{ "wait balloon", "wait balloon GLOB [timeout DUR] [partial-ok]",
 	  "until the balloons reach their targets (partial-ok: record a shortfall, do not fail)",
 	  TLA_GUESTS | TLA_BALLOON, parse_wait_balloon },
-	{ "wait ksm-settled", "wait ksm-settled [timeout DUR]", "until KSM has settled", 0,
-	  parse_wait },
+	{ "wait ksm-settled", "wait ksm-settled [timeout DUR]",
+	  "until KSM has settled: merged what is there (put it after the content is written; KSM cannot "
+	  "tell a fill still being written from a settled one)", 0, parse_wait },
 	{ "wait workload", "wait workload GLOB [timeout DUR]", "until the workloads have exited",
 	  TLA_GUESTS | TLA_WORKLOAD, parse_wait },
 	{ "resize", "resize GLOB SIZE",

@@ -151,21 +151,51 @@ static void check_tap(const char *text, size_t want)
 	strbuf_release(&t);
 }
 
+/* Where one conform run of a test keeps its files: a fresh directory
+ * under the test results, with its log, outputs, guests' work directory
+ * and a private knob journal (its own state directory). */
+struct run_paths {
+	char root[1024], log[1200], junit[1200], json[1200], work[1200], state[1200];
+};
+
+static void run_paths(struct run_paths *p, const char *name)
+{
+	int_tmpdir(name, p->root, sizeof(p->root));
+	snprintf(p->log, sizeof(p->log), "%s/ocbench.log", p->root);
+	snprintf(p->junit, sizeof(p->junit), "%s/conform.xml", p->root);
+	snprintf(p->json, sizeof(p->json), "%s/conform.json", p->root);
+	snprintf(p->work, sizeof(p->work), "%s/work", p->root);
+	snprintf(p->state, sizeof(p->state), "%s/state", p->root);
+	assert_int_equal(mkdir_p(p->state, 0755), 0);
+}
+
+/* After a run: no process of its guests left, and the host knobs as
+ * before it, unless another ocbench session (busy at the start, or now)
+ * changed the same host-wide knobs meanwhile (a shared development
+ * machine): then the comparison would judge its changes, not ours. */
+static void check_left_clean(const struct run_paths *p, const struct strbuf *before, int busy_at_start)
+{
+	struct strbuf after = STRBUF_INIT;
+
+	assert_int_equal(int_processes_mentioning(p->work), 0);
+	snapshot(&after);
+	if (strcmp(after.buf, before->buf) && (busy_at_start || other_session_active()))
+		print_message("SKIP: knob comparison: another ocbench session changed host knobs during the "
+			      "run\nbefore:\n%safter:\n%s", before->buf, after.buf);
+	else
+		assert_string_equal(after.buf, before->buf);
+	strbuf_release(&after);
+}
+
 static void test_conform_full_suite(void **state)
 {
-	char root[1024], log[1200], junit[1200], json[1200], work[1200], statedir[1200];
-	struct strbuf out = STRBUF_INIT, before = STRBUF_INIT, after = STRBUF_INIT;
+	struct run_paths p;
+	struct strbuf out = STRBUF_INIT, before = STRBUF_INIT;
 	json_t *doc, *checks;
 	int rc, busy_at_start;
 
 	(void)state;
-	int_tmpdir("conform", root, sizeof(root));
-	snprintf(log, sizeof(log), "%s/ocbench.log", root);
-	snprintf(junit, sizeof(junit), "%s/conform.xml", root);
-	snprintf(json, sizeof(json), "%s/conform.json", root);
-	snprintf(work, sizeof(work), "%s/work", root);
-	snprintf(statedir, sizeof(statedir), "%s/state", root);
-	assert_int_equal(mkdir_p(statedir, 0755), 0);
+	run_paths(&p, "conform");
 	busy_at_start = other_session_active();
 	snapshot(&before);
 	{
@@ -174,16 +204,15 @@ static void test_conform_full_suite(void **state)
 		 * without KSM-008 (35-40 s): past make check's budget, both
 		 * are make check-slow's (test_slow_*) */
 		const char *args[] = { "conform", "--suite", "balloon,ksm,thp,hugetlb,ept", "--skip", "KSM-008",
-				       "--junit", junit,
-				       "--tap", "--json", json, "--workdir", work, "--state-dir", statedir,
-				       NULL };
+				       "--junit", p.junit, "--tap", "--json", p.json, "--workdir", p.work,
+				       "--state-dir", p.state, NULL };
 
-		rc = int_run(log, &out, args);
+		rc = int_run(p.log, &out, args);
 	}
 	assert_int_equal(rc, 0);
 
 	/* JSON: the required set passed, the rest skipped for its reason. */
-	doc = int_load_json(root, "conform.json");
+	doc = int_load_json(p.root, "conform.json");
 	checks = json_object_get(doc, "checks");
 	assert_true(json_array_size(checks) >= 18);
 	for (size_t i = 0; i < json_array_size(checks); i++) {
@@ -202,11 +231,11 @@ static void test_conform_full_suite(void **state)
 	 * "TAP version" on, dropping the progress lines). */
 	{
 		struct strbuf tap = STRBUF_INIT;
-		const char *p = strstr(out.buf, "TAP version 13");
+		const char *from = strstr(out.buf, "TAP version 13");
 		char *save = NULL, *copy;
 
-		assert_non_null(p);
-		copy = strdup(p);
+		assert_non_null(from);
+		copy = strdup(from);
 		for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 			if (l[0] != '[' && strncmp(l, "conform: ", 9))
 				strbuf_addf(&tap, "%s\n", l);
@@ -217,7 +246,7 @@ static void test_conform_full_suite(void **state)
 
 	/* JUnit: well-formed XML. */
 	if (access("/usr/bin/xmllint", X_OK) == 0) {
-		const char *argv[] = { "/usr/bin/xmllint", "--noout", junit, NULL };
+		const char *argv[] = { "/usr/bin/xmllint", "--noout", p.junit, NULL };
 		struct strbuf x = STRBUF_INIT;
 
 		assert_int_equal(run_capture(argv, &x, 60 * 1000000000ull), 0);
@@ -228,28 +257,16 @@ static void test_conform_full_suite(void **state)
 	{
 		struct strbuf x = STRBUF_INIT;
 
-		assert_int_equal(read_file(junit, &x), 0);
+		assert_int_equal(read_file(p.junit, &x), 0);
 		assert_non_null(strstr(x.buf, "<testsuites "));
 		assert_non_null(strstr(x.buf, "<skipped message=\"needs KVM: "));
 		strbuf_release(&x);
 	}
 
-	/* Nothing left behind. */
-	assert_int_equal(int_processes_mentioning(work), 0);
-	snapshot(&after);
-	if (strcmp(after.buf, before.buf) && (busy_at_start || other_session_active())) {
-		/* Another ocbench changed the same host-wide knobs meanwhile
-		 * (a shared development machine): the comparison would judge
-		 * its changes, not ours. */
-		print_message("SKIP: knob comparison: another ocbench session changed host knobs during the "
-			      "run\nbefore:\n%safter:\n%s", before.buf, after.buf);
-	} else {
-		assert_string_equal(after.buf, before.buf);
-	}
+	check_left_clean(&p, &before, busy_at_start);
 	json_decref(doc);
 	strbuf_release(&out);
 	strbuf_release(&before);
-	strbuf_release(&after);
 }
 
 /* ---- mutations --------------------------------------------------------- */
@@ -263,28 +280,24 @@ struct mutation {
 
 static void run_mutation(const struct mutation *m)
 {
-	char root[1024], log[1200], json[1200], work[1200], statedir[1200], wrapper[PATH_MAX];
-	struct strbuf out = STRBUF_INIT, before = STRBUF_INIT, after = STRBUF_INIT;
+	struct run_paths p;
+	char wrapper[PATH_MAX];
+	struct strbuf out = STRBUF_INIT, before = STRBUF_INIT;
 	json_t *doc, *c, *f;
 	const char *reason;
 	size_t i;
 	int rc, found = 0;
 
-	int_tmpdir(m->check, root, sizeof(root));
-	snprintf(log, sizeof(log), "%s/ocbench.log", root);
-	snprintf(json, sizeof(json), "%s/conform.json", root);
-	snprintf(work, sizeof(work), "%s/work", root);
-	snprintf(statedir, sizeof(statedir), "%s/state", root);
-	assert_int_equal(mkdir_p(statedir, 0755), 0);
+	run_paths(&p, m->check);
 	assert_non_null(realpath(m->wrapper, wrapper));
 	snapshot(&before);
 	{
-		const char *args[] = { "conform", "--qemu", wrapper, "--check", m->check, "--json", json, "--workdir",
-				       work, "--state-dir", statedir, NULL };
+		const char *args[] = { "conform", "--qemu", wrapper, "--check", m->check, "--json", p.json,
+				       "--workdir", p.work, "--state-dir", p.state, NULL };
 
-		rc = int_run(log, &out, args);
+		rc = int_run(p.log, &out, args);
 	}
-	doc = int_load_json(root, "conform.json");
+	doc = int_load_json(p.root, "conform.json");
 	c = json_array_get(json_object_get(doc, "checks"), 0);
 	reason = json_string_value(json_object_get(c, "reason"));
 	print_message("%s under %s: %s: %s\n", m->check, m->wrapper, json_string_value(json_object_get(c, "result")),
@@ -297,16 +310,10 @@ static void run_mutation(const struct mutation *m)
 		found |= !strcmp(json_string_value(json_object_get(f, "code")), m->cause) &&
 			 !strcmp(json_string_value(json_object_get(f, "kind")), "cause");
 	assert_true(found);
-	assert_int_equal(int_processes_mentioning(work), 0);
-	snapshot(&after);
-	if (strcmp(after.buf, before.buf) && other_session_active())
-		print_message("SKIP: knob comparison: another ocbench session changed host knobs meanwhile\n");
-	else
-		assert_string_equal(after.buf, before.buf);
+	check_left_clean(&p, &before, 0);
 	json_decref(doc);
 	strbuf_release(&out);
 	strbuf_release(&before);
-	strbuf_release(&after);
 }
 
 /* The balloon device is on a slot whose interrupt the guest never gets. */
@@ -388,25 +395,22 @@ static void test_slow_mutation_no_free_page_reporting(void **state)
  * nothing of ours is left and the knobs are as they were. */
 static void run_required(const char *name, const char *sel_opt, const char *sel, const char *const *pass)
 {
-	char root[1024], log[1200], json[1200], work[1200], statedir[1200];
-	struct strbuf before = STRBUF_INIT, after = STRBUF_INIT;
+	struct run_paths p;
+	struct strbuf before = STRBUF_INIT;
 	json_t *doc, *c;
 	size_t i;
+	int busy_at_start;
 
-	int_tmpdir(name, root, sizeof(root));
-	snprintf(log, sizeof(log), "%s/ocbench.log", root);
-	snprintf(json, sizeof(json), "%s/conform.json", root);
-	snprintf(work, sizeof(work), "%s/work", root);
-	snprintf(statedir, sizeof(statedir), "%s/state", root);
-	assert_int_equal(mkdir_p(statedir, 0755), 0);
+	run_paths(&p, name);
+	busy_at_start = other_session_active();
 	snapshot(&before);
 	{
-		const char *args[] = { "conform", sel_opt, sel, "--json", json, "--workdir", work,
-				       "--state-dir", statedir, NULL };
+		const char *args[] = { "conform", sel_opt, sel, "--json", p.json, "--workdir", p.work,
+				       "--state-dir", p.state, NULL };
 
-		assert_int_equal(int_run(log, NULL, args), 0);
+		assert_int_equal(int_run(p.log, NULL, args), 0);
 	}
-	doc = int_load_json(root, "conform.json");
+	doc = int_load_json(p.root, "conform.json");
 	for (size_t k = 0; pass[k]; k++) {
 		int seen = 0;
 
@@ -425,12 +429,9 @@ static void run_required(const char *name, const char *sel_opt, const char *sel,
 		if (!seen)
 			fail_msg("%s is not in the results of conform %s %s", pass[k], sel_opt, sel);
 	}
-	assert_int_equal(int_processes_mentioning(work), 0);
-	snapshot(&after);
-	assert_string_equal(after.buf, before.buf);
+	check_left_clean(&p, &before, busy_at_start);
 	json_decref(doc);
 	strbuf_release(&before);
-	strbuf_release(&after);
 }
 
 /* The reclaim suite for real (about 45 s here): all six pass on this
