@@ -17,6 +17,7 @@
 #include "conform/fixture.h"
 #include "conform/swap.h"
 #include "conform/vmem.h"
+#include "host/smaps.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -25,19 +26,27 @@
 #include "vm/vm.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define GUEST_MEM (2048 * MiB)
 #define HOG_MIB 1024
 #define RISE_REL 0.50		/* the hog must show: RSS up by half of it */
 #define RETURN_REL 0.10		/* back within 10 % of the baseline (tp-qemu) ... */
-/* ... or 5 % of the hog, what reporting leaves behind: it reports free
- * blocks of its order (2 MiB pageblocks) only, so freed memory in smaller
- * free blocks, the per-CPU page lists and what the guest allocated since
- * (the agent, the workload's JSON) stay resident.  Measured here under
- * TCG: 44 MiB of a 1024 MiB hog (4.3 %) on a 302 MiB baseline, where 10 %
- * of the baseline alone is 30 MiB. */
-#define RETURN_HOG_REL 0.05
+/* ... or, when more, what reporting cannot give back, as the guest itself
+ * tells it once the hog has exited: reporting hands the host free blocks
+ * of its order (page_reporting_order, 2 MiB pageblocks) only, so freed
+ * memory in smaller free blocks stays resident (the guest's
+ * /proc/buddyinfo, orders below it), and so does what the guest allocated
+ * since the baseline (MemTotal - MemFree then and now: the agent, the
+ * workload's JSON) and what QEMU grew outside guest RAM (VmRSS less the
+ * RAM mapping's Rss: under TCG its translated code grows as the guest
+ * runs new code); plus RETURN_SLACK_MIB for the per-CPU page lists, which
+ * none of them shows.  A fixed 5 % of the hog (from one measurement,
+ * 44 MiB) failed runs that left 53 MiB: the residue varies with how the
+ * hog's pages fragmented, so it is measured each time. */
+#define RETURN_SLACK_MIB 16
+#define REPORTING_ORDER 9	/* pageblock_order on x86-64, when the guest does not say */
 #define RETURN_NS (30 * 1000000000ull)	/* the default of reclaim_timeout_ns */
 /* the control is watched for at least a sixth of the return window
  * (5 s of 30: two of the guest's 2 s reporting delays and more) */
@@ -90,7 +99,72 @@ struct hog {
 	double base, peak, now;
 	int done;
 	double exit_s;		/* since the hogs started */
+	double used_base;	/* the guest's MemTotal - MemFree before the hog (MiB) */
+	double qemu_own_base;	/* QEMU's RSS outside guest RAM before the hog (MiB) */
 };
+
+/* QEMU's resident memory outside the guest's RAM mapping (MiB): its own
+ * heap and, under TCG, its translated code, which grows as the guest runs
+ * new code.  -1 with a message. */
+static int qemu_own_mib(struct conform_ctx *c, struct vm *vm, double *mib)
+{
+	struct smaps_mapping m;
+	double rss;
+
+	if (rss_mib(c, vm, &rss) < 0 || smaps_guest_ram(c->opt.root, vm->ops->pid(vm), vm->cfg.memory_bytes, &m) < 0)
+		return ocb_err_prefix("%s: ", vm->cfg.name);
+	*mib = rss - (double)m.rss_kib / 1024.0;
+	return 0;
+}
+
+/* The guest's MemTotal - MemFree (MiB); -1 with a message. */
+static int guest_used_mib(struct conform_ctx *c, struct vm *vm, double *mib)
+{
+	unsigned long long total, free;
+
+	if (conform_guest_meminfo(c, vm, "MemTotal", &total) < 0 ||
+	    conform_guest_meminfo(c, vm, "MemFree", &free) < 0)
+		return -1;
+	*mib = ((double)total - (double)free) / 1024.0;
+	return 0;
+}
+
+/* Free memory the guest holds in blocks below its reporting order (MiB),
+ * from /proc/buddyinfo ("Node 0, zone   Normal  c0 c1 ... c10": free
+ * blocks of 2^order pages); *order the order used.  -1 with a message. */
+static int unreportable_free_mib(struct conform_ctx *c, struct vm *vm, double *mib, int *order)
+{
+	struct strbuf b = STRBUF_INIT, o = STRBUF_INIT;
+	const char *line;
+	double pages = 0;
+	int rc = 0;
+
+	*order = REPORTING_ORDER;
+	if (vm->ops->agent_read_file(vm, "/sys/module/page_reporting/parameters/page_reporting_order", &o,
+				     c->opt.cmd_timeout_ns) == 0 && atoi(strbuf_str(&o)) > 0)
+		*order = atoi(strbuf_str(&o));
+	ocb_err_clear();
+	if (vm->ops->agent_read_file(vm, "/proc/buddyinfo", &b, c->opt.cmd_timeout_ns) < 0)
+		rc = ocb_err_prefix("%s: /proc/buddyinfo: ", vm->cfg.name);
+	for (line = strbuf_str(&b); rc == 0 && line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		const char *p = strstr(line, "zone");
+		const char *eol = strchr(line, '\n');
+		int k = 0, n;
+		char zone[32];
+		unsigned long long count;
+
+		if (!p || (eol && p > eol) || sscanf(p, "zone %31s%n", zone, &n) != 1)
+			continue;
+		for (p += n; k < *order && sscanf(p, "%llu%n", &count, &n) == 1 && (!eol || p < eol); p += n, k++)
+			pages += (double)count * (double)(1ull << k);
+	}
+	if (rc == 0 && pages == 0 && !strstr(strbuf_str(&b), "zone"))
+		rc = ocb_fail("%s: /proc/buddyinfo has no zone line: '%.80s'", vm->cfg.name, strbuf_str(&b));
+	*mib = pages * 4.0 / 1024.0;
+	strbuf_release(&b);
+	strbuf_release(&o);
+	return rc;
+}
 
 /* Run memtouch --size SIZE in every guest at once, following their RSS
  * until all exited.  -1 with a message. */
@@ -101,7 +175,8 @@ static int run_hogs(struct conform_ctx *c, struct hog *h, size_t n, const char *
 	size_t left = n;
 
 	for (size_t i = 0; i < n; i++) {
-		if (rss_mib(c, h[i].vm, &h[i].base) < 0 ||
+		if (rss_mib(c, h[i].vm, &h[i].base) < 0 || guest_used_mib(c, h[i].vm, &h[i].used_base) < 0 ||
+		    qemu_own_mib(c, h[i].vm, &h[i].qemu_own_base) < 0 ||
 		    conform_workload_spawn(c, h[i].vm, "hog", argv, &h[i].pid) < 0)
 			return -1;
 		h[i].peak = h[i].base;
@@ -199,11 +274,33 @@ static void fpr_not_back(struct conform_ctx *c, struct conform_result *r, struct
 	strbuf_release(&d);
 }
 
+/* What reporting cannot give back, as the reporting guest and its QEMU
+ * tell it right after the hog: free blocks below the reporting order,
+ * what the guest allocated since the baseline, what QEMU grew outside
+ * guest RAM, plus the slack.  -1 with a message. */
+static int residue_mib(struct conform_ctx *c, struct conform_result *r, const struct hog *h, double *mib)
+{
+	double small, used, own, grew_used, grew_own;
+	int order;
+
+	if (unreportable_free_mib(c, h->vm, &small, &order) < 0 || guest_used_mib(c, h->vm, &used) < 0 ||
+	    qemu_own_mib(c, h->vm, &own) < 0)
+		return -1;
+	grew_used = used > h->used_base ? used - h->used_base : 0;
+	grew_own = own > h->qemu_own_base ? own - h->qemu_own_base : 0;
+	*mib = small + grew_used + grew_own + RETURN_SLACK_MIB;
+	json_object_set_new(r->evidence, "residue", json_pack("{s:f, s:i, s:f, s:f, s:f, s:f, s:i, s:f}",
+		"free_below_reporting_order_mib", small, "reporting_order", order, "guest_used_before_mib",
+		h->used_base, "guest_used_after_mib", used, "qemu_outside_ram_before_mib", h->qemu_own_base,
+		"qemu_outside_ram_after_mib", own, "slack_mib", RETURN_SLACK_MIB, "total_mib", *mib));
+	return 0;
+}
+
 static void fpr_001(struct conform_ctx *c, struct conform_result *r)
 {
 	struct vm *vm[2];
 	struct hog h[2];
-	double tol, ret_s, rise = RISE_REL * HOG_MIB;
+	double tol, ret_s, rise = RISE_REL * HOG_MIB, residue;
 	char size[16];
 
 	if (both(c, r, vm) < 0)
@@ -212,16 +309,17 @@ static void fpr_001(struct conform_ctx *c, struct conform_result *r)
 	h[0].vm = vm[0];
 	h[1].vm = vm[1];
 	snprintf(size, sizeof(size), "%dM", HOG_MIB);
-	if (run_hogs(c, h, 2, size) < 0) {
+	if (run_hogs(c, h, 2, size) < 0 || residue_mib(c, r, &h[0], &residue) < 0) {
 		conform_error(r, "%s", ocb_errmsg());
 		return;
 	}
-	tol = conform_tolerance(r->evidence, "tolerance", h[0].base, RETURN_REL,
-				RETURN_HOG_REL * HOG_MIB, 0, 0, "MiB");
+	tol = conform_tolerance(r->evidence, "tolerance", h[0].base, RETURN_REL, residue, 0, 0, "MiB");
 	json_object_set_new(r->evidence, "rule",
 			    json_pack("{s:s}", "text", "the hog raises QEMU RSS by >= 50 % of it in both guests; "
-				      "with reporting, RSS is back within max(10 % of its baseline, 5 % of the "
-				      "hog) within 30 s; "
+				      "with reporting, RSS is back within max(10 % of its baseline, what the guest "
+				      "cannot report: its free blocks below the reporting order, what it allocated "
+				      "since the baseline and what QEMU grew outside guest RAM, after the hog, "
+				      "+ 16 MiB) within 30 s; "
 				      "without (the control), RSS is still >= 50 % of the hog above its "
 				      "baseline when the reporting guest is back (and >= 5 s after its hog)"));
 	if (follow_return(c, h, tol, &ret_s) < 0) {
@@ -232,8 +330,12 @@ static void fpr_001(struct conform_ctx *c, struct conform_result *r)
 	hog_evidence(r->evidence, "control", &h[1]);
 	json_object_set_new(r->evidence, "hog_mib", json_integer(HOG_MIB));
 	json_object_set_new(r->evidence, "return_s", ret_s >= 0 ? json_real(ret_s) : json_null());
-	conform_summary(r, "RSS %.0f -> %.0f -> %.0f MiB, back in %.1f s; control %.0f -> %.0f MiB",
-			h[0].base, h[0].peak, h[0].now, ret_s, h[1].base, h[1].now);
+	if (ret_s >= 0)
+		conform_summary(r, "RSS %.0f -> %.0f -> %.0f MiB, back in %.1f s (within %.0f MiB); control %.0f "
+				"-> %.0f MiB", h[0].base, h[0].peak, h[0].now, ret_s, tol, h[1].base, h[1].now);
+	else
+		conform_summary(r, "RSS %.0f -> %.0f -> %.0f MiB, not back within %.0f MiB; control %.0f -> "
+				"%.0f MiB", h[0].base, h[0].peak, h[0].now, tol, h[1].base, h[1].now);
 	if (h[0].peak - h[0].base < rise || h[1].peak - h[1].base < rise)
 		conform_failf(r, "the 1024 MiB hog raised QEMU RSS by %.0f MiB (reporting) and %.0f MiB "
 			      "(control), expected >= %.0f MiB each: the hog never reached the host",

@@ -87,6 +87,8 @@ static struct fake_world {
 	double memlat_ns;		/* memlat's result (0: none) */
 	int fpr_broken;			/* free page reporting gives nothing back */
 	int fpr_everywhere;		/* every guest's freed memory leaves QEMU (no control) */
+	unsigned fpr_left_mib;		/* reporting leaves this much of what was freed */
+	int fpr_left_in_buddyinfo;	/* ... and the guest's buddyinfo shows it in small blocks */
 	int balloon_keeps_rss;		/* QEMU keeps the pages the balloon took */
 	int vmem_stuck;			/* virtio-mem plugs nothing */
 	int vmem_offline;		/* plugged virtio-mem memory never comes online */
@@ -529,6 +531,13 @@ static inline int fw_reclaim_file(struct fake_guest *g, const char *path, struct
 			    W.vmem_offline ? 0ull : (unsigned long long)(g->vmem_size / 4096));
 	} else if (!strcmp(path, "/sys/devices/system/memory/block_size_bytes")) {
 		strbuf_adds(out, "8000000\n");
+	} else if (!strcmp(path, "/proc/buddyinfo")) {
+		/* 1 MiB free below order 9, a little above it */
+		strbuf_addf(out, "Node 0, zone      DMA      1      1      0      1      1      1      1      0      1      1      3\n"
+				 "Node 0, zone    DMA32 %6u     16      8      8      4      2      1      1      0     20    100\n",
+			    16 + (W.fpr_left_in_buddyinfo ? W.fpr_left_mib * 256 : 0));
+	} else if (!strcmp(path, "/sys/module/page_reporting/parameters/page_reporting_order")) {
+		strbuf_adds(out, "9\n");
 	} else if (!strcmp(path, "/proc/sys/vm/min_free_kbytes")) {
 		strbuf_adds(out, "8192\n");
 	} else if (!strcmp(path, "/sys/devices/system/memory/auto_online_blocks")) {
@@ -689,6 +698,9 @@ static inline int f_pump(struct vm *vm, uint64_t t)
 
 	/* free page reporting: what the guest freed leaves QEMU */
 	if (g->fpr || W.fpr_everywhere) {
+		unsigned long long left = W.fpr_left_mib * 1024ull;
+
+		g->freed_kib = g->freed_kib > left ? g->freed_kib - left : 0;
 		g->rss_kib -= g->freed_kib < g->rss_kib ? g->freed_kib : 0;
 		g->freed_kib = 0;
 		fw_proc(g);
