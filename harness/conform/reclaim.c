@@ -47,6 +47,7 @@
  * hog's pages fragmented, so it is measured each time. */
 #define RETURN_SLACK_MIB 16
 #define REPORTING_ORDER 9	/* pageblock_order on x86-64, when the guest does not say */
+#define BUDDY_ORDERS 11		/* /proc/buddyinfo's columns on x86-64 (orders 0..10) */
 #define RETURN_NS (30 * 1000000000ull)	/* the default of reclaim_timeout_ns */
 /* the control is watched for at least a sixth of the return window
  * (5 s of 30: two of the guest's 2 s reporting delays and more) */
@@ -139,9 +140,13 @@ static int unreportable_free_mib(struct conform_ctx *c, struct vm *vm, double *m
 	double pages = 0;
 	int rc = 0;
 
+	/* The kernel's value until a reporting device registers is MAX_ORDER
+	 * (11 on 6.1: no block is that big), and -1 on later kernels: only an
+	 * order a block can have is one reporting uses. */
 	*order = REPORTING_ORDER;
 	if (vm->ops->agent_read_file(vm, "/sys/module/page_reporting/parameters/page_reporting_order", &o,
-				     c->opt.cmd_timeout_ns) == 0 && atoi(strbuf_str(&o)) > 0)
+				     c->opt.cmd_timeout_ns) == 0 && atoi(strbuf_str(&o)) > 0 &&
+	    atoi(strbuf_str(&o)) < BUDDY_ORDERS)
 		*order = atoi(strbuf_str(&o));
 	ocb_err_clear();
 	if (vm->ops->agent_read_file(vm, "/proc/buddyinfo", &b, c->opt.cmd_timeout_ns) < 0)

@@ -537,7 +537,8 @@ static inline int fw_reclaim_file(struct fake_guest *g, const char *path, struct
 				 "Node 0, zone    DMA32 %6u     16      8      8      4      2      1      1      0     20    100\n",
 			    16 + (W.fpr_left_in_buddyinfo ? W.fpr_left_mib * 256 : 0));
 	} else if (!strcmp(path, "/sys/module/page_reporting/parameters/page_reporting_order")) {
-		strbuf_adds(out, "9\n");
+		/* MAX_ORDER (6.1) until a reporting device registers */
+		strbuf_adds(out, g->fpr ? "9\n" : "11\n");
 	} else if (!strcmp(path, "/proc/sys/vm/min_free_kbytes")) {
 		strbuf_adds(out, "8192\n");
 	} else if (!strcmp(path, "/sys/devices/system/memory/auto_online_blocks")) {
