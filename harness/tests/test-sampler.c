@@ -275,42 +275,87 @@ static void test_one_tick(void **state)
 	sampler_free(s);
 }
 
+/* What the tap saw of the two QEMUs' PSS (smaps_rollup) reads. */
+struct pss_seen {
+	double last[2];		/* guest-N.pss_mib, the last read; -1: none */
+};
+
+static void on_pss_row(void *opaque, uint64_t t_ms, const char *source, const char *series, double value)
+{
+	struct pss_seen *p = opaque;
+
+	(void)t_ms;
+	(void)source;
+	if (!strcmp(series, "guest-1.pss_mib"))
+		p->last[0] = value;
+	else if (!strcmp(series, "guest-2.pss_mib"))
+		p->last[1] = value;
+}
+
+/* smaps_rollup reads are rationed by what each one costs (sampler/host.c),
+ * so under valgrind on a loaded machine a read may come a tick or several
+ * later than a second: the test ticks (every 100 ms, at most 60 s) until
+ * the reads it needs were made, never on a fixed sleep. */
+static void tick_until_pss(struct sampler *s, struct pss_seen *seen, double g1, double g2)
+{
+	for (int k = 0; k < 600 && !(seen->last[0] == g1 && seen->last[1] == g2); k++) {
+		sleep_ns(100 * MS, NULL);
+		sampler_tick(s);
+	}
+	assert_true(seen->last[0] == g1);
+	assert_true(seen->last[1] == g2);
+}
+
 static void test_rates(void **state)
 {
 	struct fx *f = *state;
 	struct sampler *s = sampler_new(&f->res, f->vms, 2, f->root, 20, NULL);
-	int agent_questions = 0;
+	struct pss_seen seen = { { -1, -1 } };
+	int agent_questions = 0, per_s;
 	uint64_t t0 = mono_ns();
+	double el;
 
 	assert_non_null(s);
+	sampler_set_tap(s, on_pss_row, &seen);
 	sampler_want_guest_psi(s, 1);	/* the psi policy's third agent job */
 	/* no cgroup: that source is skipped, with the reason */
 	assert_int_equal(events_count(f, "no host_memory_limit"), 1);
 	assert_int_equal(sampler_tick(s), 6);
 	/* nothing due right after: cheap and empty */
 	assert_int_equal(sampler_tick(s), 0);
-	while (mono_ns() - t0 < 1100 * MS) {
+	/* 1.1 s, and on until the 1 Hz guest-stats came due a second time (a
+	 * loaded machine under valgrind may sleep past 1.1 s first); the
+	 * bounds below follow the time it took */
+	while ((mono_ns() - t0 < 1100 * MS || f->fv[0].stats_calls < 2) && mono_ns() - t0 < 20000 * MS) {
 		sampler_tick(s);
 		sleep_ns(2000 * 1000ull, NULL);
 	}
+	el = (double)(mono_ns() - t0) / 1e9;
+	per_s = (int)el + 1;	/* 1 Hz things: at most one a started second */
 	/* ~1.1 s at 20 Hz: 22-23 balloon samples per guest... */
-	print_message("balloon %d, stats %d, free %d/%d, meminfo %d/%d\n", f->fv[0].balloon_calls,
+	print_message("%.2f s: balloon %d, stats %d, free %d/%d, meminfo %d/%d\n", el, f->fv[0].balloon_calls,
 		      f->fv[0].stats_calls, f->fv[0].exec_calls, f->fv[1].exec_calls,
 		      f->fv[0].read_calls, f->fv[1].read_calls);
 	/* the upper bound is the rule (never more than the rate); the lower
 	 * one only says the sampler ran: a loaded machine under valgrind
 	 * loses whole 50 ms slots (the sampler skips missed ticks) */
-	assert_true(f->fv[0].balloon_calls >= 8 && f->fv[0].balloon_calls <= 24);
+	assert_true(f->fv[0].balloon_calls >= 8 && f->fv[0].balloon_calls <= (int)(20 * el) + 2);
 	/* ...guest-stats at 1 Hz... */
-	assert_int_equal(f->fv[0].stats_calls, 2);
+	assert_true(f->fv[0].stats_calls >= 2 && f->fv[0].stats_calls <= per_s);
 	/* ...and each agent job about once a second per guest */
 	for (int i = 0; i < 2; i++) {
-		assert_true(f->fv[i].exec_calls >= 1 && f->fv[i].exec_calls <= 2);
-		assert_true(f->fv[i].read_calls >= 1 && f->fv[i].read_calls <= 2);
-		assert_true(f->fv[i].psi_calls >= 1 && f->fv[i].psi_calls <= 2);
+		assert_true(f->fv[i].exec_calls >= 1 && f->fv[i].exec_calls <= per_s);
+		assert_true(f->fv[i].read_calls >= 1 && f->fv[i].read_calls <= per_s);
+		assert_true(f->fv[i].psi_calls >= 1 && f->fv[i].psi_calls <= per_s);
 		agent_questions += f->fv[i].exec_calls + f->fv[i].read_calls + f->fv[i].psi_calls;
 	}
-	assert_true(agent_questions <= 12);
+	assert_true(agent_questions <= 6 * per_s);
+	/* both QEMUs' PSS (round robin, rationed by what a read costs: it
+	 * may take a few more ticks under valgrind) */
+	for (int k = 0; k < 300 && seen.last[1] < 0; k++) {
+		sleep_ns(100 * MS, NULL);
+		sampler_tick(s);
+	}
 	sampler_free(s);
 	{
 		char *csv = samples(f);
@@ -320,7 +365,6 @@ static void test_rates(void **state)
 		/* the guest's memory PSI totals, for the psi policy */
 		assert_true(has_row(csv, "guest,guest-2.psi_some_us,1234"));
 		assert_true(has_row(csv, "guest,guest-2.psi_full_us,56"));
-		/* both QEMUs' PSS by now (round robin) */
 		assert_true(has_row(csv, "qemu,guest-2.pss_mib,200"));
 		free(csv);
 	}
@@ -379,37 +423,6 @@ static void test_not_booted(void **state)
 	assert_true(has_row(csv, "ksm,pages_sharing,345"));
 	free(csv);
 	sampler_free(s);
-}
-
-/* What the tap saw of the two QEMUs' PSS (smaps_rollup) reads. */
-struct pss_seen {
-	double last[2];		/* guest-N.pss_mib, the last read; -1: none */
-};
-
-static void on_pss_row(void *opaque, uint64_t t_ms, const char *source, const char *series, double value)
-{
-	struct pss_seen *p = opaque;
-
-	(void)t_ms;
-	(void)source;
-	if (!strcmp(series, "guest-1.pss_mib"))
-		p->last[0] = value;
-	else if (!strcmp(series, "guest-2.pss_mib"))
-		p->last[1] = value;
-}
-
-/* smaps_rollup reads are rationed by what each one costs (sampler/host.c),
- * so under valgrind on a loaded machine a read may come a tick or several
- * later than a second: the test ticks (every 100 ms, at most 60 s) until
- * the reads it needs were made, never on a fixed sleep. */
-static void tick_until_pss(struct sampler *s, struct pss_seen *seen, double g1, double g2)
-{
-	for (int k = 0; k < 600 && !(seen->last[0] == g1 && seen->last[1] == g2); k++) {
-		sleep_ns(100 * MS, NULL);
-		sampler_tick(s);
-	}
-	assert_true(seen->last[0] == g1);
-	assert_true(seen->last[1] == g2);
 }
 
 static void test_summary(void **state)
