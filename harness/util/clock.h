@@ -25,6 +25,15 @@ static inline double ns_to_s(uint64_t ns)
 	return (double)ns / 1e9;
 }
 
+/* What is left until deadline (mono_ns), 0 once it has passed: the clock
+ * read once, so a deadline passing between two reads cannot wrap. */
+static inline uint64_t ns_until(uint64_t deadline)
+{
+	uint64_t now = mono_ns();
+
+	return now < deadline ? deadline - now : 0;
+}
+
 /* Seconds of CLOCK_REALTIME, for relating to others' wall-clock stamps. */
 static inline double wall_s(void)
 {

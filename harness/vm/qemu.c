@@ -262,14 +262,14 @@ static int connect_step(struct vm *vm, uint64_t look_ns)
 		qmp_set_event_hook(p->qmp, on_qmp_event, vm);
 		p->t_qmp = mono_ns();
 	}
-	if (!p->greeted && (r = greet(vm, deadline > mono_ns() ? deadline - mono_ns() : 0)) <= 0)
+	if (!p->greeted && (r = greet(vm, ns_until(deadline))) <= 0)
 		return r;
 	if (vm->cfg.balloon && vm->cfg.stats_period_s && !p->stats_id &&
 	    qmp_balloon_stats_enable_send(p->qmp, BALLOON_QOM_PATH, (int)vm->cfg.stats_period_s,
 					  &p->stats_id, vm->cfg.cmd_timeout_ns) < 0)
 		return ocb_err_prefix("%s: ", vm->cfg.name);
 	if (!p->agent) {
-		fd = connect_unix(vm, p->qga_path, deadline > mono_ns() ? deadline - mono_ns() : 0);
+		fd = connect_unix(vm, p->qga_path, ns_until(deadline));
 		if (fd < 0)
 			return fd == -2 ? 0 : -1;
 		p->agent = agent_new(fd, vm->cfg.name);
@@ -294,7 +294,7 @@ static int qemu_poll_ready(struct vm *vm, uint64_t attempt_ns)
 	if (r < 0)
 		return -1;
 	if (r > 0 && !p->up_ns &&
-	    agent_sync_poll(p->agent, deadline > mono_ns() ? deadline - mono_ns() : 0) == 1)
+	    agent_sync_poll(p->agent, ns_until(deadline)) == 1)
 		p->up_ns = mono_ns() - p->t_launch;
 	/* ready once the agent answered and the guest-stats polling is set */
 	if (p->stats_id > 0 && (r = qmp_answer(p->qmp, p->stats_id, NULL)) != 0) {

@@ -250,8 +250,7 @@ int qmp_handshake(struct qmp *q, uint64_t timeout_ns, char *version, size_t vlen
 	uint64_t deadline = mono_ns() + timeout_ns;
 
 	for (;;) {
-		uint64_t now = mono_ns();
-		int r = qmp_handshake_poll(q, now < deadline ? deadline - now : 0, version, vlen);
+		int r = qmp_handshake_poll(q, ns_until(deadline), version, vlen);
 
 		if (r != 0)
 			return r < 0 ? -1 : 0;
