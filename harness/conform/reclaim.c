@@ -104,15 +104,14 @@ struct hog {
 	double qemu_own_base;	/* QEMU's RSS outside guest RAM before the hog (MiB) */
 };
 
-/* QEMU's resident memory outside the guest's RAM mapping (MiB): its own
- * heap and, under TCG, its translated code, which grows as the guest runs
- * new code.  -1 with a message. */
-static int qemu_own_mib(struct conform_ctx *c, struct vm *vm, double *mib)
+/* QEMU's resident memory outside the guest's RAM mapping (MiB), given its
+ * VmRSS (rss, just read): its own heap and, under TCG, its translated
+ * code, which grows as the guest runs new code.  -1 with a message. */
+static int qemu_own_mib(struct conform_ctx *c, struct vm *vm, double rss, double *mib)
 {
 	struct smaps_mapping m;
-	double rss;
 
-	if (rss_mib(c, vm, &rss) < 0 || smaps_guest_ram(c->opt.root, vm->ops->pid(vm), vm->cfg.memory_bytes, &m) < 0)
+	if (smaps_guest_ram(c->opt.root, vm->ops->pid(vm), vm->cfg.memory_bytes, &m) < 0)
 		return ocb_err_prefix("%s: ", vm->cfg.name);
 	*mib = rss - (double)m.rss_kib / 1024.0;
 	return 0;
@@ -136,34 +135,37 @@ static int guest_used_mib(struct conform_ctx *c, struct vm *vm, double *mib)
 static int unreportable_free_mib(struct conform_ctx *c, struct vm *vm, double *mib, int *order)
 {
 	struct strbuf b = STRBUF_INIT, o = STRBUF_INIT;
-	const char *line;
+	char *save = NULL;
 	double pages = 0;
-	int rc = 0;
+	int rc = 0, zones = 0, param;
 
 	/* The kernel's value until a reporting device registers is MAX_ORDER
 	 * (11 on 6.1: no block is that big), and -1 on later kernels: only an
 	 * order a block can have is one reporting uses. */
 	*order = REPORTING_ORDER;
 	if (vm->ops->agent_read_file(vm, "/sys/module/page_reporting/parameters/page_reporting_order", &o,
-				     c->opt.cmd_timeout_ns) == 0 && atoi(strbuf_str(&o)) > 0 &&
-	    atoi(strbuf_str(&o)) < BUDDY_ORDERS)
-		*order = atoi(strbuf_str(&o));
+				     c->opt.cmd_timeout_ns) == 0 && (param = atoi(strbuf_str(&o))) > 0 &&
+	    param < BUDDY_ORDERS)
+		*order = param;
 	ocb_err_clear();
 	if (vm->ops->agent_read_file(vm, "/proc/buddyinfo", &b, c->opt.cmd_timeout_ns) < 0)
 		rc = ocb_err_prefix("%s: /proc/buddyinfo: ", vm->cfg.name);
-	for (line = strbuf_str(&b); rc == 0 && line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		const char *p = strstr(line, "zone");
-		const char *eol = strchr(line, '\n');
+	/* a line at a time (split in place: the text is ours) */
+	for (char *l = rc == 0 && b.len ? strtok_r(b.buf, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+		const char *p = strstr(l, "zone");
 		int k = 0, n;
 		char zone[32];
 		unsigned long long count;
 
-		if (!p || (eol && p > eol) || sscanf(p, "zone %31s%n", zone, &n) != 1)
+		if (!p)
 			continue;
-		for (p += n; k < *order && sscanf(p, "%llu%n", &count, &n) == 1 && (!eol || p < eol); p += n, k++)
+		zones++;
+		if (sscanf(p, "zone %31s%n", zone, &n) != 1)
+			continue;
+		for (p += n; k < *order && sscanf(p, "%llu%n", &count, &n) == 1; p += n, k++)
 			pages += (double)count * (double)(1ull << k);
 	}
-	if (rc == 0 && pages == 0 && !strstr(strbuf_str(&b), "zone"))
+	if (rc == 0 && !zones)
 		rc = ocb_fail("%s: /proc/buddyinfo has no zone line: '%.80s'", vm->cfg.name, strbuf_str(&b));
 	*mib = pages * 4.0 / 1024.0;
 	strbuf_release(&b);
@@ -181,7 +183,7 @@ static int run_hogs(struct conform_ctx *c, struct hog *h, size_t n, const char *
 
 	for (size_t i = 0; i < n; i++) {
 		if (rss_mib(c, h[i].vm, &h[i].base) < 0 || guest_used_mib(c, h[i].vm, &h[i].used_base) < 0 ||
-		    qemu_own_mib(c, h[i].vm, &h[i].qemu_own_base) < 0 ||
+		    qemu_own_mib(c, h[i].vm, h[i].base, &h[i].qemu_own_base) < 0 ||
 		    conform_workload_spawn(c, h[i].vm, "hog", argv, &h[i].pid) < 0)
 			return -1;
 		h[i].peak = h[i].base;
@@ -285,11 +287,11 @@ static void fpr_not_back(struct conform_ctx *c, struct conform_result *r, struct
  * guest RAM, plus the slack.  -1 with a message. */
 static int residue_mib(struct conform_ctx *c, struct conform_result *r, const struct hog *h, double *mib)
 {
-	double small, used, own, grew_used, grew_own;
+	double small, used, rss, own, grew_used, grew_own;
 	int order;
 
 	if (unreportable_free_mib(c, h->vm, &small, &order) < 0 || guest_used_mib(c, h->vm, &used) < 0 ||
-	    qemu_own_mib(c, h->vm, &own) < 0)
+	    rss_mib(c, h->vm, &rss) < 0 || qemu_own_mib(c, h->vm, rss, &own) < 0)
 		return -1;
 	grew_used = used > h->used_base ? used - h->used_base : 0;
 	grew_own = own > h->qemu_own_base ? own - h->qemu_own_base : 0;
