@@ -356,6 +356,13 @@ static int after(struct conform_ctx *c, struct vm *vm, struct unplug *u)
 	return 0;
 }
 
+/* How much of the load the unplug had to move: zone Movable (the
+ * plugged memory) less what it had free once the load held. */
+static double load_in_plugged(const struct unplug *u)
+{
+	return fmax(0, u->movable - u->movable_free);
+}
+
 static void unplug_evidence(json_t *ev, const struct unplug *u, double expect)
 {
 	json_object_set_new(ev, "measured", json_pack(
@@ -366,10 +373,8 @@ static void unplug_evidence(json_t *ev, const struct unplug *u, double expect)
 		"min_free_mib", u->minfree, "memory_block_mib", u->block, "movable_mib", u->movable, "load_mib", u->load_mib, "anon_before_mib",
 		u->anon0, "anon_after_mib", u->anon1, "memtotal_drop_mib", u->memtotal0 - u->memtotal1,
 		"load", u->load_status));
-	/* how much of the load the unplug had to move: zone Movable (the
-	 * plugged memory) less what it had free once the load held */
 	json_object_set_new(json_object_get(ev, "measured"), "load_in_plugged_mib",
-			    json_real(fmax(0, u->movable - u->movable_free)));
+			    json_real(load_in_plugged(u)));
 	json_object_set_new(ev, "rule", json_string(
 		"the plugged memory is in ZONE_MOVABLE; a load fills it and leaves the guest the plugged size and "
 		"one memory block free above its min watermark; requested-size 0: size falls to 0, or stops "
@@ -387,7 +392,7 @@ static void unplug_verdict(struct conform_ctx *c, struct conform_result *r, stru
 
 	conform_summary(r, "unplugged %.0f of %d MiB in %.1f s (%s), moving %.0f MiB of the load; %.0f MiB left "
 			"plugged", out, PLUG_MIB, u->secs, u->converged ? "converged" : "stopped",
-			fmax(0, u->movable - u->movable_free), bytes_to_mib(u->size1));
+			load_in_plugged(u), bytes_to_mib(u->size1));
 	if (!u->load_alive)
 		conform_failf(r, "%s: the load (pressure, %.0f MiB) ended '%s' during the unplug: the unplug "
 			      "took memory the load held", vm->cfg.name, u->load_mib, u->load_status);
@@ -402,7 +407,7 @@ static void unplug_verdict(struct conform_ctx *c, struct conform_result *r, stru
 			      vm->cfg.name, drop, out, mt_tol);
 	else if (u->converged)
 		conform_pass(r, "unplugged all %d MiB under load in %.2f s, moving %.0f MiB of the load out of it",
-			     PLUG_MIB, u->secs, fmax(0, u->movable - u->movable_free));
+			     PLUG_MIB, u->secs, load_in_plugged(u));
 	else
 		conform_pass(r, "unplugged %.0f of %d MiB in %.2f s; the load holds the other %.0f MiB", out,
 			     PLUG_MIB, u->secs, bytes_to_mib(u->size1));
