@@ -115,29 +115,31 @@ static void test_knobs_restored(void **state)
 	conform_report_release(&rep);
 }
 
+/* Check id skips, its reason naming why (and, when given, also). */
+static void expect_skip(struct fx *f, const char *id, const char *why, const char *also)
+{
+	struct conform_report rep;
+
+	run_checks(f, id, &rep);
+	assert_int_equal(rep.r[0].status, CONFORM_SKIP);
+	assert_non_null(strstr(rep.r[0].reason, why));
+	if (also)
+		assert_non_null(strstr(rep.r[0].reason, also));
+	conform_report_release(&rep);
+}
+
 static void test_requirements_skip(void **state)
 {
 	struct fx *f = *state;
-	struct conform_report rep;
 
-	run_checks(f, "KSM-005", &rep);
-	assert_int_equal(rep.r[0].status, CONFORM_SKIP);
-	assert_non_null(strstr(rep.r[0].reason, "needs UKSM"));
-	conform_report_release(&rep);
-	run_checks(f, "EPT-003", &rep);
-	assert_int_equal(rep.r[0].status, CONFORM_SKIP);
-	assert_non_null(strstr(rep.r[0].reason, "needs KVM"));
-	conform_report_release(&rep);
+	expect_skip(f, "KSM-005", "needs UKSM", NULL);
+	expect_skip(f, "EPT-003", "needs KVM", NULL);
 
 	/* guests behind a remote libvirt URI: checks that need this host's
 	 * per-process KSM figures skip, and nothing boots */
 	f->opt.backend = &vm_libvirt_ops;
 	f->opt.uri = "qemu+ssh://remote.invalid/system";
-	run_checks(f, "KSM-001", &rep);
-	assert_int_equal(rep.r[0].status, CONFORM_SKIP);
-	assert_non_null(strstr(rep.r[0].reason, "needs the guests on this host"));
-	assert_non_null(strstr(rep.r[0].reason, "remote.invalid"));
-	conform_report_release(&rep);
+	expect_skip(f, "KSM-001", "needs the guests on this host", "remote.invalid");
 	f->opt.backend = &fake_ops;
 	f->opt.uri = NULL;
 
@@ -152,14 +154,8 @@ static void test_requirements_skip(void **state)
 		assert_int_equal(write_file_atomic(qemu, script, strlen(script), 0755), 0);
 		f->opt.backend = &vm_qemu_ops;
 		f->opt.qemu_binary = qemu;
-		run_checks(f, "DOO-001", &rep);
-		assert_int_equal(rep.r[0].status, CONFORM_SKIP);
-		assert_non_null(strstr(rep.r[0].reason, "needs virtio-balloon-pci's deflate-on-oom property"));
-		conform_report_release(&rep);
-		run_checks(f, "VMEM-001", &rep);
-		assert_int_equal(rep.r[0].status, CONFORM_SKIP);
-		assert_non_null(strstr(rep.r[0].reason, "needs the virtio-mem-pci device"));
-		conform_report_release(&rep);
+		expect_skip(f, "DOO-001", "needs virtio-balloon-pci's deflate-on-oom property", NULL);
+		expect_skip(f, "VMEM-001", "needs the virtio-mem-pci device", NULL);
 		f->opt.backend = &fake_ops;
 		f->opt.qemu_binary = NULL;
 	}
