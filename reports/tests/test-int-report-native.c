@@ -98,12 +98,14 @@ static void test_report(void **state)
 	 * when it did not, so a native run's set can hold both */
 	for (const char *m = strstr(md.buf, "| missing"); m; m = strstr(m + 1, "| missing")) {
 		const char *bol = m;
+		int len;
 
 		while (bol > md.buf && bol[-1] != '\n')
 			bol--;
-		print_message("missing: %.*s\n", (int)(strchrnul(m, '\n') - bol), bol);
+		len = (int)(strchrnul(m, '\n') - bol);	/* the whole row */
+		print_message("missing: %.*s\n", len, bol);
 		if (strncmp(bol, KSM_SAVED_ROW, sizeof(KSM_SAVED_ROW) - 1) || strncmp(m, "| missing: ", 11))
-			fail_msg("report.md: a value is missing: %.*s", (int)(strchrnul(m, '\n') - bol), bol);
+			fail_msg("report.md: a value is missing: %.*s", len, bol);
 	}
 	/* no KSM in a native run: no KSM trade-off to show */
 	assert_null(strstr(md.buf, "KSM cost vs benefit"));
